@@ -1,0 +1,120 @@
+# aftercare: reminds patients of their aftercare after skin treatments.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BUILD ?= build
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+PKGS = libcurl libconfig sqlite3
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wcast-qual \
+	-Wpointer-arith -Iinclude -MMD -MP
+LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+VERSION = 0.1.0
+CFLAGS += -DAFTERCARE_VERSION='"$(VERSION)"'
+
+SRCS += src/log.c
+SRCS += src/util.c
+SRCS += src/json.c
+SRCS += src/schedule.c
+SRCS += src/template.c
+SRCS += src/phone.c
+SRCS += src/config.c
+SRCS += src/store.c
+SRCS += src/gateway.c
+SRCS += src/gw_twilio.c
+SRCS += src/gw_webhook.c
+SRCS += src/daemon.c
+SRCS += src/cli.c
+
+OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
+
+# Each test links only the objects it needs.
+TESTS += test_schedule
+TESTS += test_template
+TESTS += test_phone
+TESTS += test_json
+TESTS += test_config
+TESTS += test_gw
+TESTS += test_store
+TESTS += test_gateway
+TESTS += test_daemon
+TESTS += test_cli
+
+test_schedule_OBJS = schedule util
+test_template_OBJS = template util
+test_phone_OBJS = phone
+test_json_OBJS = json util
+test_config_OBJS = config schedule template util log
+test_gw_OBJS = gw_twilio gw_webhook json util
+test_store_OBJS = store config schedule template phone util log
+test_gateway_OBJS = gateway gw_twilio gw_webhook json config schedule template util log
+test_daemon_OBJS = util
+test_cli_OBJS = util
+
+TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
+
+DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config
+
+.PHONY: all deps check demo install uninstall clean
+all: $(BUILD)/aftercared $(BUILD)/aftercarectl
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/aftercared: $(BUILD)/aftercared.o $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/aftercarectl: $(BUILD)/aftercarectl.o $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
+
+.SECONDEXPANSION:
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(patsubst %,$(BUILD)/%.o,$$(%_OBJS))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+deps:
+	@sh tests/deps.sh $(DEPS_APT)
+
+check: deps
+	$(MAKE) all $(TEST_BINS) $(BUILD)/test-gateway
+	@sh tests/run.sh $(BUILD) $(TESTS)
+
+demo: deps
+	$(MAKE) all $(BUILD)/test-gateway
+	@sh tests/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/aftercare $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BUILD)/aftercared $(DESTDIR)$(SBINDIR)/aftercared
+	install -m 0755 $(BUILD)/aftercarectl $(DESTDIR)$(BINDIR)/aftercarectl
+	install -m 0644 systemd/aftercared.service $(DESTDIR)$(UNITDIR)/aftercared.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf || \
+		install -m 0640 etc/aftercare.conf $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/aftercared $(DESTDIR)$(BINDIR)/aftercarectl \
+		$(DESTDIR)$(UNITDIR)/aftercared.service
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d) $(BUILD)/aftercared.d $(BUILD)/aftercarectl.d

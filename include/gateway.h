@@ -1,0 +1,68 @@
+/* gateway.h: sends messages over HTTP with libcurl and classifies the outcome. */
+#ifndef AFTERCARE_GATEWAY_H
+#define AFTERCARE_GATEWAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct gateway;
+
+enum outcome {
+	OUTCOME_SENT,		/* the gateway accepted it (2xx) */
+	OUTCOME_RETRY,		/* 408, 429, 5xx, timeout, connection: try later */
+	OUTCOME_FAILED		/* any other answer: do not try again */
+};
+
+/* One SMS to send; every pointer is borrowed for the duration of the call. */
+struct message {
+	int64_t		 reminder_id;
+	const char	*milestone;
+	const char	*to;		/* E.164 */
+	const char	*body;		/* UTF-8 */
+	const char	*idempotency_key; /* stable for the reminder */
+};
+
+struct send_result {
+	enum outcome	outcome;
+	long		http_status;	/* 0 if no HTTP answer */
+	long		retry_after;	/* seconds asked by the gateway, or -1 */
+	char		provider_id[128]; /* e.g. Twilio's "sid", or "" */
+	char		error[256];	/* why, for people; "" when sent */
+};
+
+/*
+ * Called when the transfer of msgs[idx] completes, in completion order.
+ * The result is borrowed.
+ */
+typedef void	(*gateway_done_fn)(void *arg, size_t idx,
+		    const struct send_result *res);
+
+/*
+ * Called when extra_fd becomes readable while transfers are in flight; it
+ * must consume what made the fd readable.  Returns true to start no new
+ * transfers (those in flight still complete and are reported).
+ */
+typedef bool	(*gateway_event_fn)(void *arg);
+
+/*
+ * Creates a gateway for cfg's SMS provider, with one libcurl multi handle
+ * and reusable connections.  Returns NULL (logged) on failure.  cfg is
+ * borrowed and must outlive the gateway.
+ */
+struct gateway	*gateway_new(const struct config *cfg);
+void		 gateway_free(struct gateway *gw);
+
+/*
+ * Sends msgs[0..n-1], at most delivery.concurrency at once, reporting each
+ * completion to done.  Waits in curl_multi_poll(), also watching extra_fd
+ * (-1 for none).  Returns when every started transfer has completed;
+ * returns 0, or -1 if libcurl itself failed (unreported messages were
+ * not sent and are reported with OUTCOME_RETRY).
+ */
+int		 gateway_send(struct gateway *gw, const struct message *msgs,
+		    size_t n, int extra_fd, gateway_event_fn on_event,
+		    gateway_done_fn done, void *arg);
+
+#endif

@@ -1,0 +1,23 @@
+/* json.h: the small part of JSON we need: escaping strings, reading a field. */
+#ifndef AFTERCARE_JSON_H
+#define AFTERCARE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* Appends s as a JSON string literal, quotes included, to b. */
+void	json_append_string(struct buf *b, const char *s);
+
+/*
+ * Finds member `key` of the top-level object in a JSON text of len bytes
+ * and, if its value is a string, decodes it into out (truncated to
+ * outlen - 1 bytes, at a UTF-8 boundary).  If it is a number, copies its
+ * text.  Returns 0 if found, 1 if the text is a valid object without that
+ * member (or with a null), -1 if the text is not a JSON object.
+ */
+int	json_get(const char *text, size_t len, const char *key, char *out,
+	    size_t outlen);
+
+#endif

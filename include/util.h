@@ -1,0 +1,42 @@
+/* util.h: allocation that dies on exhaustion, a growable buffer, number parsing. */
+#ifndef AFTERCARE_UTIL_H
+#define AFTERCARE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocators: print one line and exit(1) when memory is exhausted. */
+void	*xmalloc(size_t size);
+void	*xcalloc(size_t nmemb, size_t size);
+void	*xrealloc(void *ptr, size_t size);
+/* xstrdup(NULL) returns NULL. */
+char	*xstrdup(const char *s);
+/* Formats into a new string; caller frees with free(). */
+char	*xasprintf(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated after the first append. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *b);
+void	 buf_clear(struct buf *b);
+void	 buf_append(struct buf *b, const void *data, size_t len);
+void	 buf_puts(struct buf *b, const char *s);
+void	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Takes the contents (never NULL) and leaves the buffer empty; caller frees. */
+char	*buf_take(struct buf *b);
+
+/*
+ * Parses a whole decimal integer within [min, max].
+ * Returns 0, or -1 with a message in err.
+ */
+int	 util_int64_parse(const char *s, int64_t min, int64_t max,
+	    int64_t *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,45 @@
+/* gw.h: the interface between gateway.c and its providers (gw_*.c). */
+#ifndef AFTERCARE_GW_H
+#define AFTERCARE_GW_H
+
+#include <stddef.h>
+
+#include "gateway.h"
+#include "util.h"
+
+struct config;
+
+/* An HTTP request as a provider wants it sent; the provider fills it. */
+struct gw_request {
+	char		*url;		/* caller frees */
+	const char	*content_type;	/* static */
+	struct buf	 body;
+	char		*userpwd;	/* "user:password" for basic auth, or NULL */
+	char		*bearer;	/* token for "Authorization: Bearer", or NULL */
+};
+
+void	gw_request_init(struct gw_request *req);
+void	gw_request_clear(struct gw_request *req);
+
+/*
+ * Builds the request for msg.  Returns 0, or -1 with a message in err
+ * (the message never contains the recipient or the body).
+ */
+int	gw_twilio_build(const struct config *cfg, const struct message *msg,
+	    struct gw_request *req, char *err, size_t errlen);
+int	gw_webhook_build(const struct config *cfg, const struct message *msg,
+	    struct gw_request *req, char *err, size_t errlen);
+
+/*
+ * Reads a provider's answer to a completed HTTP exchange: status is the
+ * HTTP status, body the response (len bytes, possibly truncated).
+ * Fills res->outcome, provider_id and, for failures, error (the
+ * gateway's own reason where it gives one); res->retry_after is set by
+ * the caller from the headers and left alone.
+ */
+void	gw_twilio_parse(long status, const char *body, size_t len,
+	    struct send_result *res);
+void	gw_webhook_parse(long status, const char *body, size_t len,
+	    struct send_result *res);
+
+#endif
