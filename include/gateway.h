@@ -29,7 +29,13 @@ struct send_result {
 	long		http_status;	/* 0 if no HTTP answer */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	char		provider_id[128]; /* e.g. Twilio's "sid", or "" */
-	char		error[256];	/* why, for people; "" when sent */
+	char		code[32];	/* provider's error code ("21211") or "" */
+	/*
+	 * Why, for the staff (stored with the reminder, shown by aftercarectl);
+	 * may quote the gateway's own words, so it is never logged: logs get
+	 * http_status, code and the curl error class only.
+	 */
+	char		error[256];
 };
 
 /*
