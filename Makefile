@@ -28,6 +28,7 @@ SRCS += src/json.c
 SRCS += src/schedule.c
 SRCS += src/template.c
 SRCS += src/phone.c
+SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
 SRCS += src/gateway.c

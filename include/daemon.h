@@ -1,0 +1,35 @@
+/* daemon.h: the delivery loop: claim due reminders, send, record, sleep. */
+#ifndef AFTERCARE_DAEMON_H
+#define AFTERCARE_DAEMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+struct config;
+
+struct daemon_opts {
+	const char	*config_path;
+	bool		 once;		/* one pass, then return */
+	bool		 dry_run;	/* print what would be sent; change nothing */
+	bool		 fixed_now;	/* take `now` as the time (tests, catch-up) */
+	time_t		 now;
+};
+
+/*
+ * Runs aftercared with an already loaded cfg, which it takes over (it is
+ * replaced on SIGHUP and freed on return).  Returns the process exit
+ * status: 0 after a clean stop or a completed pass, 1 on a runtime
+ * failure (database unusable, libcurl broken).
+ */
+int	daemon_run(const struct daemon_opts *opts, struct config *cfg);
+
+/*
+ * Prints to out what a pass at now would send and what is pending later,
+ * changing nothing.  Returns 0, or -1 (logged).
+ */
+struct store;
+int	daemon_preview(const struct config *cfg, struct store *st, time_t now,
+	    FILE *out);
+
+#endif

@@ -1,0 +1,172 @@
+/* store.h: the SQLite database: schema, reminders, and what the staff query. */
+#ifndef AFTERCARE_STORE_H
+#define AFTERCARE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct config;
+struct store;
+
+/* The schema this build writes and reads (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION	1
+
+/* store_open() flags */
+#define STORE_CREATE	0x01	/* create the file and schema (init) */
+
+/*
+ * A reminder claimed for sending, with what the booking software says
+ * about its treatment and patient at the time of the claim.  Owns its
+ * strings; free an array of them with store_reminders_free().
+ */
+struct reminder {
+	int64_t	 id;
+	int64_t	 treatment_id;
+	char	*milestone;
+	char	*channel;		/* "sms" */
+	time_t	 due_at;
+	time_t	 expires_at;
+	int	 attempts;		/* including the one just claimed */
+	char	*idempotency_key;
+
+	bool	 treatment_found;
+	int64_t	 patient_id;
+	char	*kind;
+	char	*performed_at;
+	char	*status;
+
+	bool	 patient_found;
+	char	*full_name;
+	char	*phone;
+	char	*email;
+	char	*timezone;
+	bool	 sms_opt_in;
+};
+
+/* A row of `aftercarectl reminders`; borrowed for the callback's duration. */
+struct reminder_row {
+	int64_t		 id;
+	int64_t		 treatment_id;
+	int64_t		 patient_id;	/* -1 if the treatment is gone */
+	const char	*milestone;
+	const char	*channel;
+	const char	*state;
+	time_t		 due_at;
+	time_t		 next_attempt_at;
+	time_t		 sent_at;	/* 0 if not sent */
+	int		 attempts;
+	const char	*last_error;	/* "" if none */
+	const char	*provider_id;	/* "" if none */
+};
+
+/* A treatment that cannot get reminders, and why. */
+struct treatment_problem {
+	int64_t	 treatment_id;
+	char	 problem[256];
+};
+
+struct store_status {
+	int64_t	 pending, sending, sent, failed, cancelled, expired;
+	time_t	 next_due;		/* 0 if nothing pending */
+	int64_t	 queued_changes;	/* treatment changes not yet looked at */
+	int64_t	 nproblems;
+	struct treatment_problem problems[10];	/* the first ones */
+};
+
+/*
+ * Opens the database at path.  Without STORE_CREATE the file must exist
+ * and carry our schema (an older one is migrated, a newer one refused);
+ * a missing, unreadable, locked or damaged file is refused with one line
+ * on stderr naming the file and the reason.  Returns NULL on failure.
+ */
+struct store	*store_open(const char *path, int flags);
+void		 store_close(struct store *st);
+
+/* The path the store was opened with (borrowed). */
+const char	*store_path(const struct store *st);
+
+/*
+ * Turns queued treatment changes into reminders, per cfg's milestones:
+ * creates missing ones, moves unsent ones when a treatment moves, cancels
+ * unsent ones of cancelled or deleted treatments, and records treatments
+ * whose performed_at cannot be read (warning once).  If cfg's plan differs
+ * from the one last applied, every treatment is looked at again first.
+ * Sets *changed (may be NULL) to the number of treatments looked at.
+ * Returns 0, or -1 (logged).
+ */
+int	store_sync(struct store *st, const struct config *cfg, time_t now,
+	    size_t *changed);
+
+/*
+ * Puts reminders whose claim lease ran out (their sender died) back to
+ * pending, due at once.  Returns 0, or -1 (logged).
+ */
+int	store_recover(struct store *st, time_t now);
+
+/*
+ * Claims up to max reminders due at now: each is marked sending with a
+ * lease until lease_until, and its attempt counted, before it is sent.
+ * Reminders past their validity window are marked expired instead.
+ * Returns 0 with a new array in *out (free with store_reminders_free()),
+ * or -1 (logged) with nothing claimed.
+ */
+int	store_claim_due(struct store *st, time_t now, time_t lease_until,
+	    size_t max, struct reminder **out, size_t *n);
+void	store_reminders_free(struct reminder *r, size_t n);
+
+/* Outcomes of a claimed reminder.  Each returns 0, or -1 (logged). */
+int	store_mark_sent(struct store *st, int64_t id, time_t now,
+	    const char *provider_id);
+int	store_mark_retry(struct store *st, int64_t id, time_t now,
+	    time_t next_attempt, const char *error);
+int	store_mark_failed(struct store *st, int64_t id, time_t now,
+	    const char *error);
+int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
+	    const char *reason);
+
+/*
+ * The earliest instant at which there is work: a pending reminder's next
+ * attempt or a claim lease running out.  *next is 0 if there is none.
+ * Returns 0, or -1 (logged).
+ */
+int	store_next_wakeup(struct store *st, time_t *next);
+
+/*
+ * A number that changes whenever another connection commits to the
+ * database (PRAGMA data_version).  Returns 0, or -1 (logged).
+ */
+int	store_data_version(struct store *st, int64_t *version);
+
+/*
+ * Wraps what follows in a transaction that store_preview_end() rolls
+ * back, so that a dry run can do a pass and change nothing.
+ */
+int	store_preview_begin(struct store *st);
+int	store_preview_end(struct store *st);
+
+/* Staff operations.  Each returns 0, or -1 with a reason in err. */
+int	store_patient_add(struct store *st, const char *full_name,
+	    const char *phone, const char *email, const char *timezone,
+	    int64_t *id, char *err, size_t errlen);
+int	store_treatment_add(struct store *st, int64_t patient_id,
+	    const char *performed_at, const char *kind, int64_t *id,
+	    char *err, size_t errlen);
+int	store_treatment_cancel(struct store *st, int64_t id, char *err,
+	    size_t errlen);
+
+/*
+ * Calls fn for each reminder in state (NULL for all), ordered by due time.
+ * Returns 0, or -1 (logged).
+ */
+int	store_reminders_list(struct store *st, const char *state,
+	    void (*fn)(void *arg, const struct reminder_row *row), void *arg);
+
+/* Fills *s.  Returns 0, or -1 (logged). */
+int	store_status(struct store *st, struct store_status *s);
+
+/* True if state names a reminder state. */
+bool	store_state_valid(const char *state);
+
+#endif

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.c: one function per aftercarectl command. */
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "phone.h"
+#include "schedule.h"
+#include "store.h"
+#include "util.h"
+
+/* Where tzdata keeps the zones that --tz may name. */
+#define ZONEINFO_DIR	"/usr/share/zoneinfo"
+
+/* A command's --name value options, in the order they are declared. */
+struct cli_opt {
+	const char	*name;		/* without the leading "--" */
+	bool		 required;
+	const char	*value;		/* filled by parse_opts() */
+};
+
+static int	parse_opts(const char *, int, char **, struct cli_opt *,
+		    size_t, int *);
+static int	usage_error(const char *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static int	parse_id(const char *, const char *, const char *, int64_t *);
+static struct store *open_store(const struct config *);
+static int	sync_reminders(const struct config *, struct store *);
+static bool	email_valid(const char *);
+static bool	zone_valid(const char *);
+static bool	kind_valid(const char *);
+static void	print_reminder(void *, const struct reminder_row *);
+
+void
+cli_usage(FILE *f)
+{
+	(void)fprintf(f,
+	    "usage: aftercarectl [-c FILE] COMMAND [ARGS]\n"
+	    "Commands:\n"
+	    "  init                         create or upgrade the database\n"
+	    "  patient add --name N --phone P [--email E] [--tz ZONE]\n"
+	    "  treatment add --patient ID --at TIME [--kind K]\n"
+	    "  treatment cancel ID\n"
+	    "  reminders [--state S]        list reminders (S: pending, "
+	    "sending, sent,\n"
+	    "                               failed, cancelled, expired)\n"
+	    "  status                       counts, next due, problems\n"
+	    "Options:\n"
+	    "  -c FILE   configuration file (default %s)\n"
+	    "  --help, --version\n", CONFIG_DEFAULT_PATH);
+}
+
+static int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	(void)fprintf(stderr, "aftercarectl %s: ", cmd);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fputs(" (see aftercarectl --help)\n", stderr);
+	return CLI_USAGE;
+}
+
+/*
+ * Reads "--name value" and "--name=value" pairs into opts; the first
+ * argument that is not an option ends them, and its index goes to
+ * *rest.  Returns CLI_OK or CLI_USAGE (reported).
+ */
+static int
+parse_opts(const char *cmd, int argc, char **argv, struct cli_opt *opts,
+    size_t nopts, int *rest)
+{
+	const char	*arg, *eq, *value;
+	size_t		 i, namelen;
+	int		 a;
+
+	for (a = 0; a < argc; a++) {
+		arg = argv[a];
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+			break;
+		arg += 2;
+		eq = strchr(arg, '=');
+		namelen = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (i = 0; i < nopts; i++)
+			if (strlen(opts[i].name) == namelen &&
+			    strncmp(opts[i].name, arg, namelen) == 0)
+				break;
+		if (i == nopts)
+			return usage_error(cmd, "unknown option --%.*s",
+			    (int)namelen, arg);
+		if (eq != NULL)
+			value = eq + 1;
+		else if (a + 1 < argc)
+			value = argv[++a];
+		else
+			return usage_error(cmd, "--%s needs a value",
+			    opts[i].name);
+		if (opts[i].value != NULL)
+			return usage_error(cmd, "--%s given twice",
+			    opts[i].name);
+		opts[i].value = value;
+	}
+	for (i = 0; i < nopts; i++)
+		if (opts[i].required && opts[i].value == NULL)
+			return usage_error(cmd, "missing --%s", opts[i].name);
+	if (rest != NULL)
+		*rest = a;
+	else if (a < argc)
+		return usage_error(cmd, "unexpected argument \"%.40s\"",
+		    argv[a]);
+	return CLI_OK;
+}
+
+static int
+parse_id(const char *cmd, const char *what, const char *s, int64_t *id)
+{
+	char	err[128];
+
+	if (util_int64_parse(s, 1, INT64_MAX, id, err, sizeof(err)) == -1)
+		return usage_error(cmd, "%s: %s", what, err);
+	return CLI_OK;
+}
+
+static struct store *
+open_store(const struct config *cfg)
+{
+	return store_open(cfg->database, 0);
+}
+
+/*
+ * Turns the change just made into reminders at once, so that
+ * `aftercarectl reminders` shows them before the daemon's next pass.
+ */
+static int
+sync_reminders(const struct config *cfg, struct store *st)
+{
+	return store_sync(st, cfg, time(NULL), NULL);
+}
+
+/* A plausible address: one '@', something either side, a dot after it. */
+static bool
+email_valid(const char *s)
+{
+	const char	*at, *p;
+
+	if (strlen(s) > 254 || (at = strchr(s, '@')) == NULL ||
+	    at == s || strchr(at + 1, '@') != NULL)
+		return false;
+	for (p = s; *p != '\0'; p++)
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+			return false;
+	p = strrchr(at + 1, '.');
+	return p != NULL && p > at + 1 && p[1] != '\0';
+}
+
+/* An IANA zone name that tzdata knows, such as "America/New_York". */
+static bool
+zone_valid(const char *s)
+{
+	struct stat	 sb;
+	const char	*p;
+	char		 path[256];
+
+	if (*s == '\0' || *s == '/' || strstr(s, "..") != NULL ||
+	    strlen(s) > 64)
+		return false;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
+			return false;
+	(void)snprintf(path, sizeof(path), "%s/%s", ZONEINFO_DIR, s);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static bool
+kind_valid(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0' || strlen(s) > 64)
+		return false;
+	for (p = s; *p != '\0'; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '_')
+			return false;
+	return true;
+}
+
+int
+cli_init(const struct config *cfg, int argc, char **argv)
+{
+	struct store	*st;
+	int		 ret;
+
+	if ((ret = parse_opts("init", argc - 1, argv + 1, NULL, 0, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if ((st = store_open(cfg->database, STORE_CREATE)) == NULL)
+		return CLI_FAILED;
+	ret = sync_reminders(cfg, st) == 0 ? CLI_OK : CLI_FAILED;
+	store_close(st);
+	if (ret == CLI_OK)
+		(void)printf("%s: ready (schema version %d)\n", cfg->database,
+		    STORE_SCHEMA_VERSION);
+	return ret;
+}
+
+static int
+patient_add(const struct config *cfg, int argc, char **argv)
+{
+	struct cli_opt	 o[] = {
+		{ "name", true, NULL }, { "phone", true, NULL },
+		{ "email", false, NULL }, { "tz", false, NULL },
+	};
+	struct store	*st;
+	char		 phone[PHONE_E164_MAX], err[256];
+	int64_t		 id;
+	int		 ret;
+
+	if ((ret = parse_opts("patient add", argc, argv, o, 4, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if (o[0].value[strspn(o[0].value, " \t")] == '\0')
+		return usage_error("patient add", "--name is empty");
+	if (strlen(o[0].value) > 200)
+		return usage_error("patient add", "--name is longer than 200 "
+		    "bytes");
+	if (phone_normalize(o[1].value, phone, sizeof(phone), err,
+	    sizeof(err)) == -1)
+		return usage_error("patient add", "--phone: %s", err);
+	if (o[2].value != NULL && !email_valid(o[2].value))
+		return usage_error("patient add", "--email is not an email "
+		    "address");
+	if (o[3].value != NULL && !zone_valid(o[3].value))
+		return usage_error("patient add", "--tz \"%.64s\" is not a "
+		    "time zone known to tzdata (e.g. America/New_York)",
+		    o[3].value);
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	ret = CLI_FAILED;
+	if (store_patient_add(st, o[0].value, phone, o[2].value, o[3].value,
+	    &id, err, sizeof(err)) == -1)
+		(void)fprintf(stderr, "aftercarectl patient add: %s\n", err);
+	else {
+		(void)printf("%lld\n", (long long)id);
+		ret = CLI_OK;
+	}
+	store_close(st);
+	return ret;
+}
+
+int
+cli_patient(const struct config *cfg, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("patient", "missing subcommand: add");
+	if (strcmp(argv[1], "add") == 0)
+		return patient_add(cfg, argc - 2, argv + 2);
+	return usage_error("patient", "unknown subcommand \"%.40s\"", argv[1]);
+}
+
+static int
+treatment_add(const struct config *cfg, int argc, char **argv)
+{
+	struct cli_opt	 o[] = {
+		{ "patient", true, NULL }, { "at", true, NULL },
+		{ "kind", false, NULL },
+	};
+	struct store	*st;
+	const char	*kind;
+	char		 err[256];
+	int64_t		 patient, id;
+	time_t		 at;
+	int		 ret;
+
+	if ((ret = parse_opts("treatment add", argc, argv, o, 3, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if ((ret = parse_id("treatment add", "--patient", o[0].value,
+	    &patient)) != CLI_OK)
+		return ret;
+	if (schedule_rfc3339_parse(o[1].value, &at, NULL, err, sizeof(err))
+	    == -1)
+		return usage_error("treatment add", "--at: %s", err);
+	kind = o[2].value ? o[2].value : "microneedling";
+	if (!kind_valid(kind))
+		return usage_error("treatment add", "--kind \"%.40s\": use "
+		    "lowercase letters, digits and _ (e.g. chemical_peel)",
+		    kind);
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	ret = CLI_FAILED;
+	if (store_treatment_add(st, patient, o[1].value, kind, &id, err,
+	    sizeof(err)) == -1)
+		(void)fprintf(stderr, "aftercarectl treatment add: %s\n", err);
+	else if (sync_reminders(cfg, st) == 0) {
+		(void)printf("%lld\n", (long long)id);
+		ret = CLI_OK;
+	}
+	store_close(st);
+	return ret;
+}
+
+static int
+treatment_cancel(const struct config *cfg, int argc, char **argv)
+{
+	struct store	*st;
+	char		 err[256];
+	int64_t		 id;
+	int		 ret;
+
+	if (argc != 1)
+		return usage_error("treatment cancel", argc == 0 ?
+		    "missing treatment ID" : "takes one treatment ID");
+	if ((ret = parse_id("treatment cancel", "ID", argv[0], &id)) != CLI_OK)
+		return ret;
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	ret = CLI_FAILED;
+	if (store_treatment_cancel(st, id, err, sizeof(err)) == -1)
+		(void)fprintf(stderr, "aftercarectl treatment cancel: %s\n",
+		    err);
+	else if (sync_reminders(cfg, st) == 0) {
+		(void)printf("treatment %lld cancelled\n", (long long)id);
+		ret = CLI_OK;
+	}
+	store_close(st);
+	return ret;
+}
+
+int
+cli_treatment(const struct config *cfg, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("treatment", "missing subcommand: add or "
+		    "cancel");
+	if (strcmp(argv[1], "add") == 0)
+		return treatment_add(cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "cancel") == 0)
+		return treatment_cancel(cfg, argc - 2, argv + 2);
+	return usage_error("treatment", "unknown subcommand \"%.40s\"",
+	    argv[1]);
+}
+
+static void
+print_reminder(void *arg, const struct reminder_row *row)
+{
+	char	due[32];
+
+	(void)arg;
+	schedule_rfc3339_format(row->due_at, due, sizeof(due));
+	(void)printf("%-6lld %-7lld %-9s %-7s %-20s %-9s %8d  %s\n",
+	    (long long)row->id, (long long)row->patient_id, row->milestone,
+	    row->channel, due, row->state, row->attempts, row->last_error);
+}
+
+int
+cli_reminders(const struct config *cfg, int argc, char **argv)
+{
+	struct cli_opt	 o[] = { { "state", false, NULL } };
+	struct store	*st;
+	int		 ret;
+
+	if ((ret = parse_opts("reminders", argc - 1, argv + 1, o, 1, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if (o[0].value != NULL && !store_state_valid(o[0].value))
+		return usage_error("reminders", "--state \"%.40s\": use pending, "
+		    "sending, sent, failed, cancelled or expired", o[0].value);
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	(void)printf("%-6s %-7s %-9s %-7s %-20s %-9s %8s  %s\n", "ID",
+	    "PATIENT", "MILESTONE", "CHANNEL", "DUE", "STATE", "ATTEMPTS",
+	    "LAST ERROR");
+	ret = store_reminders_list(st, o[0].value, print_reminder, NULL) == 0 ?
+	    CLI_OK : CLI_FAILED;
+	store_close(st);
+	return ret;
+}
+
+int
+cli_status(const struct config *cfg, int argc, char **argv)
+{
+	struct store_status	 s;
+	struct store		*st;
+	char			 when[32];
+	int64_t			 i;
+	int			 ret;
+
+	if ((ret = parse_opts("status", argc - 1, argv + 1, NULL, 0, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	if (store_status(st, &s) == -1) {
+		store_close(st);
+		return CLI_FAILED;
+	}
+	store_close(st);
+	(void)printf("database:  %s\n", cfg->database);
+	(void)printf("reminders: %lld pending, %lld sending, %lld sent, "
+	    "%lld failed, %lld cancelled, %lld expired\n",
+	    (long long)s.pending, (long long)s.sending, (long long)s.sent,
+	    (long long)s.failed, (long long)s.cancelled, (long long)s.expired);
+	if (s.next_due != 0) {
+		schedule_rfc3339_format(s.next_due, when, sizeof(when));
+		(void)printf("next due:  %s\n", when);
+	} else
+		(void)printf("next due:  nothing pending\n");
+	if (s.queued_changes > 0)
+		(void)printf("waiting:   %lld treatment changes not yet turned "
+		    "into reminders\n", (long long)s.queued_changes);
+	(void)printf("problems:  %lld treatments get no reminders\n",
+	    (long long)s.nproblems);
+	for (i = 0; i < s.nproblems && i < (int64_t)(sizeof(s.problems) /
+	    sizeof(s.problems[0])); i++)
+		(void)printf("  treatment %lld: %s\n",
+		    (long long)s.problems[i].treatment_id, s.problems[i].problem);
+	return CLI_OK;
+}

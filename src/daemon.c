@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: MIT */
+/* daemon.c: the delivery loop: claim due reminders, send, record, sleep. */
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "compose.h"
+#include "config.h"
+#include "daemon.h"
+#include "gateway.h"
+#include "log.h"
+#include "phone.h"
+#include "schedule.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * The longest the daemon sleeps without looking at the database: rows
+ * written by the booking software are picked up within this time.
+ */
+#define IDLE_CHECK_SECS	5
+
+/* Reminders claimed per batch, per unit of concurrency. */
+#define CLAIM_PER_SLOT	8
+
+struct daemon {
+	const struct daemon_opts *opts;
+	struct config	*cfg;
+	struct store	*st;
+	struct gateway	*gw;
+	int		 sigfd;
+	bool		 stopping;
+	bool		 reload;
+
+	/* The batch being sent, for the completion callback. */
+	struct reminder	*batch;
+	struct message	*msgs;
+	size_t		*msg_reminder;	/* msgs[i] is batch[msg_reminder[i]] */
+	char		**bodies;
+	char		(*tos)[PHONE_E164_MAX];
+};
+
+static time_t	daemon_now(const struct daemon *);
+static int	signals_open(void);
+static bool	signals_read(void *);
+static void	reload(struct daemon *);
+static int	pass(struct daemon *, time_t);
+static int	send_batch(struct daemon *, time_t, size_t *);
+static void	sent_one(void *, size_t, const struct send_result *);
+static int	sleep_until_work(struct daemon *, int64_t *);
+
+static time_t
+daemon_now(const struct daemon *d)
+{
+	return d->opts->fixed_now ? d->opts->now : time(NULL);
+}
+
+/*
+ * SIGTERM, SIGINT and SIGHUP are blocked and read from a signalfd, so no
+ * code runs in signal context and the loop waits in one place.
+ */
+static int
+signals_open(void)
+{
+	sigset_t	set;
+	int		fd;
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		log_warn("daemon: ignore SIGPIPE");
+		return -1;
+	}
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) {
+		log_warn("daemon: block signals");
+		return -1;
+	}
+	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		log_warn("daemon: signalfd");
+		return -1;
+	}
+	return fd;
+}
+
+/* Drains the signalfd; returns true once we are stopping. */
+static bool
+signals_read(void *arg)
+{
+	struct daemon			*d = arg;
+	struct signalfd_siginfo		 si;
+	ssize_t				 n;
+
+	for (;;) {
+		n = read(d->sigfd, &si, sizeof(si));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			break;
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			if (!d->stopping)
+				log_info("event=stopping signal=%s",
+				    si.ssi_signo == SIGTERM ? "TERM" : "INT");
+			d->stopping = true;
+			break;
+		case SIGHUP:
+			d->reload = true;
+			break;
+		}
+	}
+	return d->stopping;
+}
+
+/*
+ * Builds and checks a new configuration, then swaps it in; a bad file is
+ * reported and the old configuration kept.
+ */
+static void
+reload(struct daemon *d)
+{
+	struct config	*cfg;
+	struct store	*st = NULL;
+	struct gateway	*gw;
+	char		 err[512];
+
+	d->reload = false;
+	if ((cfg = config_load(d->opts->config_path, 0, err,
+	    sizeof(err))) == NULL) {
+		log_err("%s", err);
+		log_err("event=reload_failed config=%s: keeping the running "
+		    "configuration", d->opts->config_path);
+		return;
+	}
+	if (strcmp(cfg->database, d->cfg->database) != 0 &&
+	    (st = store_open(cfg->database, 0)) == NULL) {
+		log_err("event=reload_failed: cannot open the new database; "
+		    "keeping the running configuration");
+		config_free(cfg);
+		return;
+	}
+	if ((gw = gateway_new(cfg)) == NULL) {
+		log_err("event=reload_failed: cannot set up the gateway; "
+		    "keeping the running configuration");
+		store_close(st);
+		config_free(cfg);
+		return;
+	}
+	gateway_free(d->gw);
+	d->gw = gw;
+	if (st != NULL) {
+		store_close(d->st);
+		d->st = st;
+	}
+	config_free(d->cfg);
+	d->cfg = cfg;
+	log_setpriority(cfg->log_priority);
+	log_info("event=reloaded config=%s", d->opts->config_path);
+}
+
+/*
+ * Records the gateway's answer for one message as soon as it arrives,
+ * so that a crash a moment later cannot make us send it again.
+ */
+static void
+sent_one(void *arg, size_t idx, const struct send_result *res)
+{
+	struct daemon		*d = arg;
+	const struct reminder	*r = &d->batch[d->msg_reminder[idx]];
+	char			 why[384];
+	time_t			 now = daemon_now(d), next;
+	int64_t			 delay;
+
+	switch (res->outcome) {
+	case OUTCOME_SENT:
+		if (store_mark_sent(d->st, r->id, now, res->provider_id) == 0)
+			log_info("event=sent reminder=%lld milestone=%s "
+			    "status=%ld attempt=%d", (long long)r->id,
+			    r->milestone, res->http_status, r->attempts);
+		break;
+	case OUTCOME_RETRY:
+		if (r->attempts >= d->cfg->delivery.max_attempts) {
+			(void)snprintf(why, sizeof(why), "gave up after %d "
+			    "attempts: %s", r->attempts, res->error);
+			if (store_mark_failed(d->st, r->id, now, why) == 0)
+				log_warnx("event=failed reminder=%lld "
+				    "milestone=%s status=%ld code=%s "
+				    "attempts=%d reason=max_attempts",
+				    (long long)r->id, r->milestone,
+				    res->http_status,
+				    res->code[0] ? res->code : "-",
+				    r->attempts);
+			break;
+		}
+		delay = schedule_backoff(r->attempts,
+		    d->cfg->delivery.backoff_base,
+		    d->cfg->delivery.backoff_max, arc4random());
+		if (res->retry_after > delay)
+			delay = res->retry_after;
+		next = now + delay;
+		if (store_mark_retry(d->st, r->id, now, next, res->error) == 0)
+			log_notice("event=retry reminder=%lld milestone=%s "
+			    "status=%ld code=%s attempt=%d in=%llds",
+			    (long long)r->id, r->milestone, res->http_status,
+			    res->code[0] ? res->code : "-", r->attempts,
+			    (long long)delay);
+		break;
+	case OUTCOME_FAILED:
+		if (store_mark_failed(d->st, r->id, now, res->error) == 0)
+			log_warnx("event=failed reminder=%lld milestone=%s "
+			    "status=%ld code=%s attempt=%d", (long long)r->id,
+			    r->milestone, res->http_status,
+			    res->code[0] ? res->code : "-", r->attempts);
+		break;
+	}
+	/*
+	 * A result we could not record leaves the reminder claimed; its
+	 * lease runs out and it is tried again, with the same
+	 * Idempotency-Key, so a gateway that honours it drops the repeat.
+	 */
+}
+
+/*
+ * Claims one batch of due reminders and sends it.  Sets *claimed to the
+ * number of reminders taken from the queue (sent or not).
+ */
+static int
+send_batch(struct daemon *d, time_t now, size_t *claimed)
+{
+	const struct config	*cfg = d->cfg;
+	struct composed		 c;
+	struct reminder		*r;
+	size_t			 n, nmsg = 0, i, max;
+	time_t			 lease;
+	int			 ret = -1;
+
+	max = (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
+	/* Long enough for the whole batch to time out, slot by slot. */
+	lease = now + (time_t)(CLAIM_PER_SLOT + 1) * cfg->delivery.timeout + 60;
+	if (store_claim_due(d->st, now, lease, max, &d->batch, &n) == -1)
+		return -1;
+	*claimed = n;
+	if (n == 0)
+		return 0;
+	d->msgs = xcalloc(n, sizeof(*d->msgs));
+	d->msg_reminder = xcalloc(n, sizeof(*d->msg_reminder));
+	d->bodies = xcalloc(n, sizeof(*d->bodies));
+	d->tos = xcalloc(n, sizeof(*d->tos));
+	for (i = 0; i < n; i++) {
+		r = &d->batch[i];
+		switch (compose_sms(cfg, r, &c)) {
+		case COMPOSE_FAIL:
+			if (store_mark_failed(d->st, r->id, now, c.reason) == 0)
+				log_warnx("event=failed reminder=%lld "
+				    "milestone=%s reason=\"%s\"",
+				    (long long)r->id, r->milestone, c.reason);
+			break;
+		case COMPOSE_CANCEL:
+			if (store_mark_cancelled(d->st, r->id, now, c.reason)
+			    == 0)
+				log_info("event=cancelled reminder=%lld "
+				    "milestone=%s reason=\"%s\"",
+				    (long long)r->id, r->milestone, c.reason);
+			break;
+		case COMPOSE_SEND:
+			d->bodies[nmsg] = c.body;
+			c.body = NULL;
+			d->msgs[nmsg].reminder_id = r->id;
+			d->msgs[nmsg].milestone = r->milestone;
+			memcpy(d->tos[nmsg], c.to, sizeof(c.to));
+			d->msgs[nmsg].to = d->tos[nmsg];
+			d->msgs[nmsg].body = d->bodies[nmsg];
+			d->msgs[nmsg].idempotency_key = r->idempotency_key;
+			d->msg_reminder[nmsg] = i;
+			nmsg++;
+			break;
+		}
+		compose_clear(&c);
+	}
+	if (nmsg > 0 && gateway_send(d->gw, d->msgs, nmsg, d->sigfd,
+	    signals_read, sent_one, d) == -1)
+		goto out;
+	ret = 0;
+out:
+	for (i = 0; i < nmsg; i++)
+		free(d->bodies[i]);
+	free(d->bodies);
+	free(d->tos);
+	free(d->msgs);
+	free(d->msg_reminder);
+	store_reminders_free(d->batch, n);
+	d->bodies = NULL;
+	d->tos = NULL;
+	d->msgs = NULL;
+	d->msg_reminder = NULL;
+	d->batch = NULL;
+	return ret;
+}
+
+/* One pass: recover, turn changes into reminders, send what is due. */
+static int
+pass(struct daemon *d, time_t now)
+{
+	size_t	changed, claimed;
+
+	if (store_recover(d->st, now) == -1 ||
+	    store_sync(d->st, d->cfg, now, &changed) == -1)
+		return -1;
+	if (changed > 0)
+		log_debug("event=synced treatments=%zu", changed);
+	do {
+		if (send_batch(d, now, &claimed) == -1)
+			return -1;
+		if (!d->opts->fixed_now)
+			now = time(NULL);
+	} while (claimed > 0 && !d->stopping);
+	return 0;
+}
+
+/*
+ * Sleeps until the next reminder is due, a signal arrives, or
+ * IDLE_CHECK_SECS pass, whichever is first; then returns whether the
+ * database changed meanwhile (1) or not (0), or -1 on error.
+ */
+static int
+sleep_until_work(struct daemon *d, int64_t *version)
+{
+	struct pollfd	pfd;
+	time_t		next, now;
+	int64_t		v, wait_ms = IDLE_CHECK_SECS * 1000;
+
+	if (store_next_wakeup(d->st, &next) == -1)
+		return -1;
+	now = time(NULL);
+	if (next != 0 && next - now < IDLE_CHECK_SECS)
+		wait_ms = next <= now ? 0 : (next - now) * 1000;
+	pfd.fd = d->sigfd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, (int)wait_ms) == -1 && errno != EINTR) {
+		log_warn("daemon: poll");
+		return -1;
+	}
+	if (pfd.revents & POLLIN)
+		(void)signals_read(d);
+	if (store_data_version(d->st, &v) == -1)
+		return -1;
+	if (v != *version) {
+		*version = v;
+		return 1;
+	}
+	return 0;
+}
+
+int
+daemon_run(const struct daemon_opts *opts, struct config *cfg)
+{
+	struct daemon	 d;
+	int64_t		 version = 0;
+	time_t		 next;
+	int		 ret = 1, changed;
+
+	memset(&d, 0, sizeof(d));
+	d.opts = opts;
+	d.cfg = cfg;
+	d.sigfd = -1;
+	if (geteuid() == 0)
+		log_warnx("running as root: aftercared needs no privileges; "
+		    "run it as its own user (see systemd/aftercared.service)");
+	if ((d.st = store_open(cfg->database, 0)) == NULL)
+		goto out;
+	if (opts->dry_run) {
+		ret = daemon_preview(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
+		goto out;
+	}
+	if ((d.sigfd = signals_open()) == -1)
+		goto out;
+	if ((d.gw = gateway_new(cfg)) == NULL)
+		goto out;
+	if (opts->once) {
+		ret = pass(&d, daemon_now(&d)) == 0 ? 0 : 1;
+		goto out;
+	}
+	log_info("event=started database=%s", cfg->database);
+	if (store_data_version(d.st, &version) == -1)
+		goto out;
+	changed = 1;
+	while (!d.stopping) {
+		if (d.reload) {
+			reload(&d);
+			changed = 1;
+		}
+		if (changed != 0 || (store_next_wakeup(d.st, &next) == 0 &&
+		    next != 0 && next <= time(NULL))) {
+			/*
+			 * A failed pass (a locked or full database) leaves
+			 * everything where it was; the next one retries.
+			 */
+			if (pass(&d, time(NULL)) == -1)
+				log_warnx("daemon: pass failed; trying again "
+				    "in %d s", IDLE_CHECK_SECS);
+		}
+		if (d.stopping)
+			break;
+		if ((changed = sleep_until_work(&d, &version)) == -1) {
+			changed = 1;
+			if (!d.stopping && poll(NULL, 0,
+			    IDLE_CHECK_SECS * 1000) == -1 && errno != EINTR)
+				goto out;
+		}
+	}
+	log_info("event=stopped");
+	ret = 0;
+out:
+	gateway_free(d.gw);
+	store_close(d.st);
+	if (d.sigfd != -1)
+		(void)close(d.sigfd);
+	config_free(d.cfg);
+	return ret;
+}
+
+struct preview {
+	FILE	*out;
+	time_t	 now;
+};
+
+static void
+preview_later(void *arg, const struct reminder_row *row)
+{
+	struct preview	*p = arg;
+	char		 when[32];
+
+	schedule_rfc3339_format(row->next_attempt_at, when, sizeof(when));
+	(void)fprintf(p->out, "later %s  reminder %lld  patient %lld  "
+	    "treatment %lld  milestone %s  %s\n", when, (long long)row->id,
+	    (long long)row->patient_id, (long long)row->treatment_id,
+	    row->milestone, row->channel);
+}
+
+int
+daemon_preview(const struct config *cfg, struct store *st, time_t now,
+    FILE *out)
+{
+	struct preview	 p = { out, now };
+	struct reminder	*batch;
+	struct composed	 c;
+	size_t		 n, i, total = 0;
+	char		 when[32];
+	int		 ret = -1;
+
+	if (store_preview_begin(st) == -1)
+		return -1;
+	if (store_sync(st, cfg, now, NULL) == -1)
+		goto out;
+	schedule_rfc3339_format(now, when, sizeof(when));
+	(void)fprintf(out, "dry run at %s: nothing is sent or changed\n",
+	    when);
+	do {
+		if (store_claim_due(st, now, now, 256, &batch, &n) == -1)
+			goto out;
+		for (i = 0; i < n; i++) {
+			const struct reminder *r = &batch[i];
+
+			schedule_rfc3339_format(r->due_at, when, sizeof(when));
+			(void)fprintf(out, "now   %s  reminder %lld  patient "
+			    "%lld  treatment %lld  milestone %s  %s: ", when,
+			    (long long)r->id, (long long)r->patient_id,
+			    (long long)r->treatment_id, r->milestone,
+			    r->channel);
+			switch (compose_sms(cfg, r, &c)) {
+			case COMPOSE_SEND:
+				(void)fprintf(out, "would send:\n    %s\n",
+				    c.body);
+				break;
+			case COMPOSE_FAIL:
+				(void)fprintf(out, "would fail: %s\n",
+				    c.reason);
+				break;
+			case COMPOSE_CANCEL:
+				(void)fprintf(out, "would cancel: %s\n",
+				    c.reason);
+				break;
+			}
+			compose_clear(&c);
+		}
+		total += n;
+		store_reminders_free(batch, n);
+	} while (n > 0);
+	if (total == 0)
+		(void)fprintf(out, "nothing is due now\n");
+	if (store_reminders_list(st, "pending", preview_later, &p) == -1)
+		goto out;
+	ret = 0;
+out:
+	if (store_preview_end(st) == -1)
+		ret = -1;
+	return ret;
+}

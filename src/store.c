@@ -1,0 +1,1198 @@
+/* SPDX-License-Identifier: MIT */
+/* store.c: the SQLite database: schema, reminders, and what the staff query. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "log.h"
+#include "schedule.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * How long a connection waits for another writer (the booking software)
+ * before a statement gives up with SQLITE_BUSY.  A pass that gives up is
+ * simply tried again later: nothing is lost.
+ */
+#define BUSY_TIMEOUT_MS	5000
+
+/* Treatment changes turned into reminders per transaction. */
+#define SYNC_BATCH	256
+
+/*
+ * The schema.  patients and treatments are the booking software's (the
+ * integration contract in README.md); we create them only if they are not
+ * there.  Everything else is ours.  Triggers queue every change to a
+ * treatment, so that a pass looks only at what changed, never at all
+ * treatments.
+ */
+static const char schema_v1[] =
+"CREATE TABLE IF NOT EXISTS patients ("
+"  id INTEGER PRIMARY KEY,"
+"  full_name TEXT NOT NULL,"
+"  phone TEXT,"
+"  email TEXT,"
+"  timezone TEXT,"
+"  sms_opt_in INTEGER NOT NULL DEFAULT 1,"
+"  email_opt_in INTEGER NOT NULL DEFAULT 1);"
+"CREATE TABLE IF NOT EXISTS treatments ("
+"  id INTEGER PRIMARY KEY,"
+"  patient_id INTEGER NOT NULL REFERENCES patients(id),"
+"  kind TEXT NOT NULL DEFAULT 'microneedling',"
+"  performed_at TEXT NOT NULL,"
+"  status TEXT NOT NULL DEFAULT 'scheduled');"
+"CREATE INDEX IF NOT EXISTS treatments_patient ON treatments(patient_id);"
+"CREATE TABLE IF NOT EXISTS reminders ("
+"  id INTEGER PRIMARY KEY,"
+"  treatment_id INTEGER NOT NULL,"
+"  milestone TEXT NOT NULL,"
+"  channel TEXT NOT NULL DEFAULT 'sms',"
+"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+"    ('pending', 'sending', 'sent', 'failed', 'cancelled', 'expired')),"
+"  cancelled_by TEXT,"
+"  due_at INTEGER NOT NULL,"
+"  expires_at INTEGER NOT NULL,"
+"  next_attempt_at INTEGER NOT NULL,"
+"  lease_until INTEGER,"
+"  attempts INTEGER NOT NULL DEFAULT 0,"
+"  last_error TEXT,"
+"  provider_id TEXT,"
+"  idempotency_key TEXT NOT NULL DEFAULT (lower(hex(randomblob(16)))),"
+"  created_at INTEGER NOT NULL,"
+"  updated_at INTEGER NOT NULL,"
+"  sent_at INTEGER,"
+"  UNIQUE (treatment_id, milestone, channel));"
+"CREATE INDEX IF NOT EXISTS reminders_pending ON reminders(next_attempt_at)"
+"  WHERE state = 'pending';"
+"CREATE INDEX IF NOT EXISTS reminders_sending ON reminders(lease_until)"
+"  WHERE state = 'sending';"
+"CREATE INDEX IF NOT EXISTS reminders_state ON reminders(state, due_at);"
+"CREATE TABLE IF NOT EXISTS treatment_changes ("
+"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+"  treatment_id INTEGER NOT NULL);"
+"CREATE TABLE IF NOT EXISTS treatment_problems ("
+"  treatment_id INTEGER PRIMARY KEY,"
+"  problem TEXT NOT NULL,"
+"  noted_at INTEGER NOT NULL);"
+"CREATE TABLE IF NOT EXISTS aftercare_state ("
+"  key TEXT PRIMARY KEY,"
+"  value TEXT NOT NULL);"
+"CREATE TRIGGER IF NOT EXISTS treatments_queue_insert"
+"  AFTER INSERT ON treatments BEGIN"
+"  INSERT INTO treatment_changes (treatment_id) VALUES (NEW.id); END;"
+"CREATE TRIGGER IF NOT EXISTS treatments_queue_update"
+"  AFTER UPDATE OF patient_id, kind, performed_at, status ON treatments BEGIN"
+"  INSERT INTO treatment_changes (treatment_id) VALUES (NEW.id); END;"
+"CREATE TRIGGER IF NOT EXISTS treatments_queue_delete"
+"  AFTER DELETE ON treatments BEGIN"
+"  INSERT INTO treatment_changes (treatment_id) VALUES (OLD.id); END;";
+
+enum {
+	Q_SYNC_NEXT,
+	Q_SYNC_DONE,
+	Q_SYNC_ALL,
+	Q_PLAN_GET,
+	Q_PLAN_SET,
+	Q_CANCEL_TREATMENT,
+	Q_RESTORE_TREATMENT,
+	Q_UPSERT,
+	Q_PROBLEM_SET,
+	Q_PROBLEM_CLEAR,
+	Q_RECOVER,
+	Q_CLAIM_SELECT,
+	Q_CLAIM_ONE,
+	Q_EXPIRE_ONE,
+	Q_SENT,
+	Q_RETRY,
+	Q_FAILED,
+	Q_CANCELLED,
+	Q_NEXT_PENDING,
+	Q_NEXT_LEASE,
+	Q_DATA_VERSION,
+	Q_PATIENT_ADD,
+	Q_PATIENT_EXISTS,
+	Q_TREATMENT_ADD,
+	Q_TREATMENT_CANCEL,
+	Q_LIST_ALL,
+	Q_LIST_STATE,
+	Q_COUNT_STATES,
+	Q_COUNT_CHANGES,
+	Q_PROBLEMS,
+	Q_COUNT_PROBLEMS,
+	Q__COUNT
+};
+
+#define REMINDER_ROW_COLUMNS						\
+	"r.id, r.treatment_id, coalesce(t.patient_id, -1), r.milestone, "\
+	"r.channel, r.state, r.due_at, r.next_attempt_at, "		\
+	"coalesce(r.sent_at, 0), r.attempts, coalesce(r.last_error, ''), "\
+	"coalesce(r.provider_id, '') "					\
+	"FROM reminders r LEFT JOIN treatments t ON t.id = r.treatment_id "
+
+static const char *const queries[Q__COUNT] = {
+	[Q_SYNC_NEXT] =
+	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
+	    "t.status FROM treatment_changes c "
+	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
+	    "ORDER BY c.seq LIMIT ?1",
+	[Q_SYNC_DONE] =
+	    "DELETE FROM treatment_changes WHERE seq <= ?1",
+	[Q_SYNC_ALL] =
+	    "INSERT INTO treatment_changes (treatment_id) "
+	    "SELECT id FROM treatments ORDER BY id",
+	[Q_PLAN_GET] =
+	    "SELECT value FROM aftercare_state WHERE key = 'plan'",
+	[Q_PLAN_SET] =
+	    "INSERT INTO aftercare_state (key, value) VALUES ('plan', ?1) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[Q_CANCEL_TREATMENT] =
+	    "UPDATE reminders SET state = 'cancelled', "
+	    "cancelled_by = 'treatment', last_error = ?2, updated_at = ?3 "
+	    "WHERE treatment_id = ?1 AND state = 'pending'",
+	[Q_RESTORE_TREATMENT] =
+	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "
+	    "last_error = NULL, updated_at = ?2 "
+	    "WHERE treatment_id = ?1 AND state = 'cancelled' "
+	    "AND cancelled_by = 'treatment'",
+	/* A moved treatment moves its unsent reminders; sent ones stay. */
+	[Q_UPSERT] =
+	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
+	    "expires_at, next_attempt_at, created_at, updated_at) "
+	    "VALUES (?1, ?2, 'sms', ?3, ?4, ?3, ?5, ?5) "
+	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
+	    "due_at = excluded.due_at, expires_at = excluded.expires_at, "
+	    "next_attempt_at = excluded.next_attempt_at, attempts = 0, "
+	    "last_error = NULL, updated_at = excluded.updated_at "
+	    "WHERE state = 'pending' AND (due_at != excluded.due_at "
+	    "OR expires_at != excluded.expires_at)",
+	[Q_PROBLEM_SET] =
+	    "INSERT INTO treatment_problems (treatment_id, problem, noted_at) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (treatment_id) DO UPDATE SET "
+	    "problem = excluded.problem, noted_at = excluded.noted_at "
+	    "WHERE problem != excluded.problem",
+	[Q_PROBLEM_CLEAR] =
+	    "DELETE FROM treatment_problems WHERE treatment_id = ?1",
+	[Q_RECOVER] =
+	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
+	    "next_attempt_at = ?1, updated_at = ?1 "
+	    "WHERE state = 'sending' AND lease_until <= ?1",
+	[Q_CLAIM_SELECT] =
+	    "SELECT r.id, r.treatment_id, r.milestone, r.channel, r.due_at, "
+	    "r.expires_at, r.attempts, r.idempotency_key, "
+	    "t.id IS NOT NULL, t.patient_id, t.kind, t.performed_at, t.status, "
+	    "p.id IS NOT NULL, p.full_name, p.phone, p.email, p.timezone, "
+	    "coalesce(p.sms_opt_in, 0) "
+	    "FROM reminders r "
+	    "LEFT JOIN treatments t ON t.id = r.treatment_id "
+	    "LEFT JOIN patients p ON p.id = t.patient_id "
+	    "WHERE r.state = 'pending' AND r.next_attempt_at <= ?1 "
+	    "ORDER BY r.next_attempt_at LIMIT ?2",
+	[Q_CLAIM_ONE] =
+	    "UPDATE reminders SET state = 'sending', lease_until = ?2, "
+	    "attempts = attempts + 1, updated_at = ?3 "
+	    "WHERE id = ?1 AND state = 'pending'",
+	[Q_EXPIRE_ONE] =
+	    "UPDATE reminders SET state = 'expired', updated_at = ?2, "
+	    "last_error = ?3 WHERE id = ?1 AND state = 'pending'",
+	[Q_SENT] =
+	    "UPDATE reminders SET state = 'sent', sent_at = ?2, updated_at = ?2, "
+	    "lease_until = NULL, provider_id = ?3, last_error = NULL "
+	    "WHERE id = ?1 AND state = 'sending'",
+	[Q_RETRY] =
+	    "UPDATE reminders SET state = 'pending', next_attempt_at = ?3, "
+	    "lease_until = NULL, last_error = ?4, updated_at = ?2 "
+	    "WHERE id = ?1 AND state = 'sending'",
+	[Q_FAILED] =
+	    "UPDATE reminders SET state = 'failed', lease_until = NULL, "
+	    "last_error = ?3, updated_at = ?2 "
+	    "WHERE id = ?1 AND state = 'sending'",
+	[Q_CANCELLED] =
+	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
+	    "cancelled_by = 'daemon', last_error = ?3, updated_at = ?2 "
+	    "WHERE id = ?1 AND state = 'sending'",
+	[Q_NEXT_PENDING] =
+	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending'",
+	[Q_NEXT_LEASE] =
+	    "SELECT min(lease_until) FROM reminders WHERE state = 'sending'",
+	[Q_DATA_VERSION] =
+	    "PRAGMA data_version",
+	[Q_PATIENT_ADD] =
+	    "INSERT INTO patients (full_name, phone, email, timezone) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_PATIENT_EXISTS] =
+	    "SELECT 1 FROM patients WHERE id = ?1",
+	[Q_TREATMENT_ADD] =
+	    "INSERT INTO treatments (patient_id, performed_at, kind) "
+	    "VALUES (?1, ?2, ?3)",
+	[Q_TREATMENT_CANCEL] =
+	    "UPDATE treatments SET status = 'cancelled' WHERE id = ?1",
+	[Q_LIST_ALL] =
+	    "SELECT " REMINDER_ROW_COLUMNS "ORDER BY r.due_at, r.id",
+	[Q_LIST_STATE] =
+	    "SELECT " REMINDER_ROW_COLUMNS "WHERE r.state = ?1 "
+	    "ORDER BY r.due_at, r.id",
+	[Q_COUNT_STATES] =
+	    "SELECT state, count(*) FROM reminders GROUP BY state",
+	[Q_COUNT_CHANGES] =
+	    "SELECT count(*) FROM treatment_changes",
+	[Q_PROBLEMS] =
+	    "SELECT treatment_id, problem FROM treatment_problems "
+	    "ORDER BY treatment_id LIMIT ?1",
+	[Q_COUNT_PROBLEMS] =
+	    "SELECT count(*) FROM treatment_problems",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	bool		 preview;	/* inside store_preview_begin() */
+	sqlite3_stmt	*q[Q__COUNT];
+};
+
+static const char *const states[] = {
+	"pending", "sending", "sent", "failed", "cancelled", "expired"
+};
+
+static int	exec(struct store *, const char *, const char *);
+static int	begin(struct store *, const char *);
+static int	commit(struct store *, const char *);
+static void	rollback(struct store *);
+static int	step_done(struct store *, sqlite3_stmt *, const char *);
+static int	user_version(struct store *, int *);
+static int	migrate(struct store *, int);
+static int	sync_batch(struct store *, const struct config *, time_t,
+		    size_t *);
+static int	sync_treatment(struct store *, const struct config *, time_t,
+		    int64_t, const char *, const char *);
+static int	note_problem(struct store *, int64_t, const char *, time_t);
+static int	plan_check(struct store *, const struct config *);
+static char	*column_dup(sqlite3_stmt *, int);
+static int	bind_text_or_null(sqlite3_stmt *, int, const char *);
+static int	mark(struct store *, int, int64_t, time_t, const char *,
+		    const char *);
+static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
+		    const char *);
+static int	cancel_treatment(struct store *, int64_t, const char *,
+		    time_t);
+static void	reminder_clear(struct reminder *);
+
+static int
+exec(struct store *st, const char *sql, const char *what)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("store: %s: %s: %s", st->path, what,
+		    msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * BEGIN IMMEDIATE takes the write lock up front, so a transaction that
+ * reads and then writes never fails half-way with SQLITE_BUSY; the busy
+ * timeout applies to the BEGIN itself.  In a preview everything already
+ * runs inside the outer transaction.
+ */
+static int
+begin(struct store *st, const char *what)
+{
+	if (st->preview)
+		return 0;
+	return exec(st, "BEGIN IMMEDIATE", what);
+}
+
+static int
+commit(struct store *st, const char *what)
+{
+	if (st->preview)
+		return 0;
+	if (exec(st, "COMMIT", what) == -1) {
+		rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+rollback(struct store *st)
+{
+	if (st->preview || sqlite3_get_autocommit(st->db))
+		return;
+	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Steps a statement that returns no rows, then resets it. */
+static int
+step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_err("store: %s: %s: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	(void)sqlite3_reset(s);
+	return 0;
+}
+
+static int
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return sqlite3_bind_null(s, i);
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*v;
+
+	if ((v = sqlite3_column_text(s, i)) == NULL)
+		return NULL;
+	return xstrdup((const char *)v);
+}
+
+static int
+user_version(struct store *st, int *version)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	*version = sqlite3_column_int(s, 0);
+	ret = 0;
+out:
+	if (ret == -1)
+		(void)fprintf(stderr, "<3>%s: cannot read the database: %s\n",
+		    st->path, sqlite3_errmsg(st->db));
+	(void)sqlite3_finalize(s);
+	return ret;
+}
+
+/*
+ * Brings the schema from version `from` to STORE_SCHEMA_VERSION in one
+ * transaction.  Every step is idempotent, so running init twice is safe.
+ */
+static int
+migrate(struct store *st, int from)
+{
+	char	sql[64];
+
+	if (exec(st, "BEGIN IMMEDIATE", "migrate") == -1)
+		return -1;
+	if (from < 1 && exec(st, schema_v1, "create schema") == -1)
+		goto fail;
+	/*
+	 * Treatments written before our triggers existed are looked at once.
+	 */
+	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
+	    "SELECT id FROM treatments", "queue existing treatments") == -1)
+		goto fail;
+	(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    STORE_SCHEMA_VERSION);
+	if (exec(st, sql, "set schema version") == -1)
+		goto fail;
+	if (exec(st, "COMMIT", "migrate") == -1)
+		goto fail;
+	return 0;
+fail:
+	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, int flags)
+{
+	struct store	*st;
+	struct stat	 sb;
+	int		 oflags, version, i;
+	mode_t		 omask;
+
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+
+	if (!(flags & STORE_CREATE) && stat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			(void)fprintf(stderr, "<3>%s: no such database; "
+			    "create it with: aftercarectl init\n", path);
+		else
+			(void)fprintf(stderr, "<3>%s: %s\n", path,
+			    strerror(errno));
+		goto fail;
+	}
+	oflags = SQLITE_OPEN_READWRITE;
+	if (flags & STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	/* The database holds patients' details: keep other users out. */
+	omask = umask(077);
+	i = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	(void)umask(omask);
+	if (i != SQLITE_OK) {
+		(void)fprintf(stderr, "<3>%s: cannot open the database: %s\n",
+		    path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	(void)sqlite3_extended_result_codes(st->db, 1);
+	if (sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
+		goto fail_db;
+	if (user_version(st, &version) == -1)
+		goto fail;
+	if (version > STORE_SCHEMA_VERSION) {
+		(void)fprintf(stderr, "<3>%s: database schema version %d is "
+		    "newer than this aftercare understands (%d); upgrade "
+		    "aftercare\n", path, version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (version == 0 && !(flags & STORE_CREATE)) {
+		/*
+		 * Never build a schema into a file we were not asked to
+		 * create: it may be the wrong file, or a damaged one.
+		 */
+		(void)fprintf(stderr, "<3>%s: not an aftercare database (no "
+		    "schema); create it with: aftercarectl init\n", path);
+		goto fail;
+	}
+	/*
+	 * WAL lets the booking software write while we read.  With WAL,
+	 * synchronous=NORMAL survives any crash of a process; only a power
+	 * cut can undo the last commits (see README).
+	 */
+	if (exec(st, "PRAGMA journal_mode = WAL", "enable WAL") == -1 ||
+	    exec(st, "PRAGMA synchronous = NORMAL", "set synchronous") == -1 ||
+	    exec(st, "PRAGMA foreign_keys = ON", "enable foreign keys") == -1)
+		goto fail;
+	if (version < STORE_SCHEMA_VERSION && migrate(st, version) == -1)
+		goto fail;
+	for (i = 0; i < Q__COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, queries[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
+			(void)fprintf(stderr, "<3>%s: unusable database: %s\n",
+			    path, sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	return st;
+fail_db:
+	(void)fprintf(stderr, "<3>%s: %s\n", path, sqlite3_errmsg(st->db));
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < Q__COUNT; i++)
+		(void)sqlite3_finalize(st->q[i]);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		log_warnx("store: %s: close: %s", st->path,
+		    sqlite3_errmsg(st->db));
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/*
+ * If the milestones changed since they were last applied (or were never
+ * applied), every treatment is queued once more.
+ */
+static int
+plan_check(struct store *st, const struct config *cfg)
+{
+	sqlite3_stmt	*s;
+	char		*plan;
+	const char	*old;
+	int		 ret = -1, rc;
+	bool		 same = false;
+
+	plan = config_plan_fingerprint(cfg);
+	s = st->q[Q_PLAN_GET];
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		old = (const char *)sqlite3_column_text(s, 0);
+		same = old != NULL && strcmp(old, plan) == 0;
+	} else if (rc != SQLITE_DONE) {
+		log_err("store: %s: read plan: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		goto out;
+	}
+	(void)sqlite3_reset(s);
+	if (same) {
+		ret = 0;
+		goto out;
+	}
+	log_info("store: reminder plan changed; looking at every treatment "
+	    "again");
+	if (step_done(st, st->q[Q_SYNC_ALL], "queue all treatments") == -1)
+		goto out;
+	s = st->q[Q_PLAN_SET];
+	if (sqlite3_bind_text(s, 1, plan, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	    step_done(st, s, "record plan") == -1)
+		goto out;
+	ret = 0;
+out:
+	(void)sqlite3_reset(st->q[Q_PLAN_GET]);
+	free(plan);
+	return ret;
+}
+
+int
+store_sync(struct store *st, const struct config *cfg, time_t now,
+    size_t *changed)
+{
+	size_t	total = 0, n;
+
+	if (begin(st, "sync") == -1)
+		return -1;
+	if (plan_check(st, cfg) == -1 || commit(st, "sync") == -1) {
+		rollback(st);
+		return -1;
+	}
+	do {
+		if (sync_batch(st, cfg, now, &n) == -1)
+			return -1;
+		total += n;
+	} while (n == SYNC_BATCH);
+	if (changed != NULL)
+		*changed = total;
+	return 0;
+}
+
+/* Turns up to SYNC_BATCH queued changes into reminders, in one transaction. */
+static int
+sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
+{
+	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
+	int64_t		 seq = 0, tid;
+	char		*performed, *status;
+	bool		 found;
+	int		 rc, ret = -1;
+
+	*n = 0;
+	if (begin(st, "sync") == -1)
+		return -1;
+	if (sqlite3_bind_int(s, 1, SYNC_BATCH) != SQLITE_OK)
+		goto out;
+	/*
+	 * Each row is copied before writing: writes to other tables while
+	 * this SELECT is open are fine in SQLite, but we also delete from
+	 * the queue only at the end, by sequence number.
+	 */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(s, 0);
+		tid = sqlite3_column_int64(s, 1);
+		found = sqlite3_column_int(s, 2) != 0;
+		performed = column_dup(s, 3);
+		status = column_dup(s, 4);
+		rc = sync_treatment(st, cfg, now, tid,
+		    found ? (performed ? performed : "") : NULL, status);
+		free(performed);
+		free(status);
+		if (rc == -1)
+			goto out;
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		log_err("store: %s: read treatment changes: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		goto out;
+	}
+	(void)sqlite3_reset(s);
+	if (*n > 0) {
+		if (sqlite3_bind_int64(st->q[Q_SYNC_DONE], 1, seq) != SQLITE_OK ||
+		    step_done(st, st->q[Q_SYNC_DONE], "clear changes") == -1)
+			goto out;
+	}
+	if (commit(st, "sync") == -1)
+		goto out;
+	ret = 0;
+out:
+	(void)sqlite3_reset(s);
+	if (ret == -1) {
+		log_err("store: %s: sync: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		rollback(st);
+	}
+	return ret;
+}
+
+static int
+cancel_treatment(struct store *st, int64_t tid, const char *why, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_CANCEL_TREATMENT];
+
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, why, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK)
+		return -1;
+	return step_done(st, s, "cancel reminders");
+}
+
+/*
+ * Brings one treatment's reminders in line with its row; performed is
+ * NULL if the treatment was deleted.
+ */
+static int
+sync_treatment(struct store *st, const struct config *cfg, time_t now,
+    int64_t tid, const char *performed, const char *status)
+{
+	sqlite3_stmt	*s;
+	char		 err[160], problem[256];
+	time_t		 at, due;
+	size_t		 i;
+
+	if (performed == NULL)
+		return cancel_treatment(st, tid, "treatment deleted", now);
+	if (status != NULL && (strcmp(status, "cancelled") == 0 ||
+	    strcmp(status, "no_show") == 0)) {
+		(void)snprintf(problem, sizeof(problem), "treatment %s",
+		    status);
+		return cancel_treatment(st, tid, problem, now);
+	}
+	if (status == NULL || (strcmp(status, "scheduled") != 0 &&
+	    strcmp(status, "completed") != 0)) {
+		(void)snprintf(problem, sizeof(problem), "unknown status \"%.40s\""
+		    " (expected scheduled, completed, cancelled or no_show)",
+		    status ? status : "");
+		return note_problem(st, tid, problem, now);
+	}
+	if (schedule_rfc3339_parse(performed, &at, NULL, err, sizeof(err))
+	    == -1) {
+		(void)snprintf(problem, sizeof(problem),
+		    "performed_at is not an RFC 3339 time: %s", err);
+		return note_problem(st, tid, problem, now);
+	}
+	s = st->q[Q_PROBLEM_CLEAR];
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	    step_done(st, s, "clear problem") == -1)
+		return -1;
+	s = st->q[Q_RESTORE_TREATMENT];
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
+	    step_done(st, s, "restore reminders") == -1)
+		return -1;
+	s = st->q[Q_UPSERT];
+	for (i = 0; i < cfg->nmilestones; i++) {
+		due = schedule_due_at(at, cfg->milestones[i].after);
+		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 2, cfg->milestones[i].name, -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, due) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 4, due + cfg->milestones[i].valid_for)
+		    != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 5, now) != SQLITE_OK)
+			return -1;
+		if (step_done(st, s, "create reminder") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Records why a treatment gets no reminders, warning only when the
+ * problem is new or different, so a bad row is reported once.
+ */
+static int
+note_problem(struct store *st, int64_t tid, const char *problem, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_PROBLEM_SET];
+
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, problem, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 3, now) != SQLITE_OK)
+		return -1;
+	if (step_done(st, s, "record problem") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		log_warnx("treatment %lld gets no reminders: %s",
+		    (long long)tid, problem);
+	return cancel_treatment(st, tid, problem, now);
+}
+
+int
+store_recover(struct store *st, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_RECOVER];
+
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
+	    step_done(st, s, "recover claims") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		log_notice("store: %d reminders whose sender stopped are "
+		    "pending again", sqlite3_changes(st->db));
+	return 0;
+}
+
+static void
+reminder_clear(struct reminder *r)
+{
+	free(r->milestone);
+	free(r->channel);
+	free(r->idempotency_key);
+	free(r->kind);
+	free(r->performed_at);
+	free(r->status);
+	free(r->full_name);
+	free(r->phone);
+	free(r->email);
+	free(r->timezone);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+store_reminders_free(struct reminder *r, size_t n)
+{
+	size_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		reminder_clear(&r[i]);
+	free(r);
+}
+
+int
+store_claim_due(struct store *st, time_t now, time_t lease_until,
+    size_t max, struct reminder **out, size_t *n)
+{
+	sqlite3_stmt	*s = st->q[Q_CLAIM_SELECT], *u;
+	struct reminder	*v = NULL, *r;
+	size_t		 nv = 0, i;
+	char		 why[160], due[32], until[32];
+	int		 rc, ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if (begin(st, "claim") == -1)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK)
+		goto out;
+	v = xcalloc(max, sizeof(*v));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r = &v[nv++];
+		r->id = sqlite3_column_int64(s, 0);
+		r->treatment_id = sqlite3_column_int64(s, 1);
+		r->milestone = column_dup(s, 2);
+		r->channel = column_dup(s, 3);
+		r->due_at = sqlite3_column_int64(s, 4);
+		r->expires_at = sqlite3_column_int64(s, 5);
+		r->attempts = sqlite3_column_int(s, 6) + 1;
+		r->idempotency_key = column_dup(s, 7);
+		r->treatment_found = sqlite3_column_int(s, 8) != 0;
+		r->patient_id = sqlite3_column_int64(s, 9);
+		r->kind = column_dup(s, 10);
+		r->performed_at = column_dup(s, 11);
+		r->status = column_dup(s, 12);
+		r->patient_found = sqlite3_column_int(s, 13) != 0;
+		r->full_name = column_dup(s, 14);
+		r->phone = column_dup(s, 15);
+		r->email = column_dup(s, 16);
+		r->timezone = column_dup(s, 17);
+		r->sms_opt_in = sqlite3_column_int(s, 18) != 0;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	(void)sqlite3_reset(s);
+
+	/* Claim what is still worth sending; expire what is too late. */
+	for (i = 0; i < nv; ) {
+		r = &v[i];
+		if (r->expires_at <= now) {
+			schedule_rfc3339_format(r->due_at, due, sizeof(due));
+			schedule_rfc3339_format(r->expires_at, until,
+			    sizeof(until));
+			(void)snprintf(why, sizeof(why), "not sent in time: due "
+			    "%s, too late after %s", due, until);
+			u = st->q[Q_EXPIRE_ONE];
+			if (sqlite3_bind_int64(u, 1, r->id) != SQLITE_OK ||
+			    sqlite3_bind_int64(u, 2, now) != SQLITE_OK ||
+			    sqlite3_bind_text(u, 3, why, -1, SQLITE_TRANSIENT)
+			    != SQLITE_OK || step_done(st, u, "expire") == -1)
+				goto out;
+			log_notice("reminder %lld expired: due %s, too late "
+			    "after %s", (long long)r->id, due, until);
+			reminder_clear(r);
+			v[i] = v[--nv];
+			continue;
+		}
+		u = st->q[Q_CLAIM_ONE];
+		if (sqlite3_bind_int64(u, 1, r->id) != SQLITE_OK ||
+		    sqlite3_bind_int64(u, 2, lease_until) != SQLITE_OK ||
+		    sqlite3_bind_int64(u, 3, now) != SQLITE_OK ||
+		    step_done(st, u, "claim") == -1)
+			goto out;
+		i++;
+	}
+	if (commit(st, "claim") == -1)
+		goto out;
+	*out = v;
+	*n = nv;
+	v = NULL;
+	nv = 0;
+	ret = 0;
+out:
+	if (ret == -1) {
+		log_err("store: %s: claim due reminders: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		(void)sqlite3_reset(s);
+		rollback(st);
+	}
+	store_reminders_free(v, nv);
+	return ret;
+}
+
+/* Records an outcome for a reminder this process claimed. */
+static int
+mark(struct store *st, int q, int64_t id, time_t now, const char *text,
+    const char *what)
+{
+	sqlite3_stmt	*s = st->q[q];
+
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
+	    bind_text_or_null(s, 3, text) != SQLITE_OK) {
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	if (step_done(st, s, what) == -1)
+		return -1;
+	if (sqlite3_changes(st->db) != 1) {
+		log_warnx("store: reminder %lld was no longer claimed when "
+		    "recording it %s", (long long)id, what);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_mark_sent(struct store *st, int64_t id, time_t now,
+    const char *provider_id)
+{
+	return mark(st, Q_SENT, id, now, provider_id, "sent");
+}
+
+int
+store_mark_failed(struct store *st, int64_t id, time_t now,
+    const char *error)
+{
+	return mark(st, Q_FAILED, id, now, error, "failed");
+}
+
+int
+store_mark_cancelled(struct store *st, int64_t id, time_t now,
+    const char *reason)
+{
+	return mark(st, Q_CANCELLED, id, now, reason, "cancelled");
+}
+
+int
+store_mark_retry(struct store *st, int64_t id, time_t now,
+    time_t next_attempt, const char *error)
+{
+	sqlite3_stmt	*s = st->q[Q_RETRY];
+
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, next_attempt) != SQLITE_OK ||
+	    bind_text_or_null(s, 4, error) != SQLITE_OK) {
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	if (step_done(st, s, "retry") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) != 1) {
+		log_warnx("store: reminder %lld was no longer claimed when "
+		    "recording its retry", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads a single integer (NULL as 0) from a one-row query. */
+static int
+scalar(struct store *st, sqlite3_stmt *s, int64_t *v, const char *what)
+{
+	int	rc;
+
+	*v = 0;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE) {
+		log_err("store: %s: %s: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	(void)sqlite3_reset(s);
+	return 0;
+}
+
+int
+store_next_wakeup(struct store *st, time_t *next)
+{
+	int64_t	pending, lease;
+
+	*next = 0;
+	if (scalar(st, st->q[Q_NEXT_PENDING], &pending, "next due") == -1 ||
+	    scalar(st, st->q[Q_NEXT_LEASE], &lease, "next lease") == -1)
+		return -1;
+	if (pending != 0 && (lease == 0 || pending < lease))
+		*next = (time_t)pending;
+	else
+		*next = (time_t)lease;
+	return 0;
+}
+
+int
+store_data_version(struct store *st, int64_t *version)
+{
+	return scalar(st, st->q[Q_DATA_VERSION], version, "data version");
+}
+
+int
+store_preview_begin(struct store *st)
+{
+	if (exec(st, "BEGIN IMMEDIATE", "preview") == -1)
+		return -1;
+	st->preview = true;
+	return 0;
+}
+
+int
+store_preview_end(struct store *st)
+{
+	st->preview = false;
+	return exec(st, "ROLLBACK", "end preview");
+}
+
+int
+store_patient_add(struct store *st, const char *full_name, const char *phone,
+    const char *email, const char *timezone, int64_t *id, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->q[Q_PATIENT_ADD];
+	int		 rc;
+
+	if (sqlite3_bind_text(s, 1, full_name, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK || bind_text_or_null(s, 2, phone) != SQLITE_OK ||
+	    bind_text_or_null(s, 3, email) != SQLITE_OK ||
+	    bind_text_or_null(s, 4, timezone) != SQLITE_OK) {
+		(void)snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		(void)snprintf(err, errlen, "%s: add patient: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_treatment_add(struct store *st, int64_t patient_id,
+    const char *performed_at, const char *kind, int64_t *id, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->q[Q_PATIENT_EXISTS];
+	int		 rc;
+
+	if (sqlite3_bind_int64(s, 1, patient_id) != SQLITE_OK)
+		goto dberr;
+	rc = sqlite3_step(s);
+	(void)sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		(void)snprintf(err, errlen, "no patient with id %lld",
+		    (long long)patient_id);
+		return -1;
+	}
+	if (rc != SQLITE_ROW)
+		goto dberr;
+	s = st->q[Q_TREATMENT_ADD];
+	if (sqlite3_bind_int64(s, 1, patient_id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, performed_at, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, kind, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		goto dberr;
+	rc = sqlite3_step(s);
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+dberr:
+	(void)snprintf(err, errlen, "%s: add treatment: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	return -1;
+}
+
+int
+store_treatment_cancel(struct store *st, int64_t id, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->q[Q_TREATMENT_CANCEL];
+	int		 rc;
+
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK) {
+		(void)snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		(void)snprintf(err, errlen, "%s: cancel treatment: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		(void)snprintf(err, errlen, "no treatment with id %lld",
+		    (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+store_state_valid(const char *state)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i]) == 0)
+			return true;
+	return false;
+}
+
+int
+store_reminders_list(struct store *st, const char *state,
+    void (*fn)(void *, const struct reminder_row *), void *arg)
+{
+	sqlite3_stmt		*s;
+	struct reminder_row	 row;
+	int			 rc;
+
+	if (state != NULL) {
+		s = st->q[Q_LIST_STATE];
+		if (sqlite3_bind_text(s, 1, state, -1, SQLITE_TRANSIENT) !=
+		    SQLITE_OK)
+			goto fail;
+	} else
+		s = st->q[Q_LIST_ALL];
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.id = sqlite3_column_int64(s, 0);
+		row.treatment_id = sqlite3_column_int64(s, 1);
+		row.patient_id = sqlite3_column_int64(s, 2);
+		row.milestone = (const char *)sqlite3_column_text(s, 3);
+		row.channel = (const char *)sqlite3_column_text(s, 4);
+		row.state = (const char *)sqlite3_column_text(s, 5);
+		row.due_at = sqlite3_column_int64(s, 6);
+		row.next_attempt_at = sqlite3_column_int64(s, 7);
+		row.sent_at = sqlite3_column_int64(s, 8);
+		row.attempts = sqlite3_column_int(s, 9);
+		row.last_error = (const char *)sqlite3_column_text(s, 10);
+		row.provider_id = (const char *)sqlite3_column_text(s, 11);
+		fn(arg, &row);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	(void)sqlite3_reset(s);
+	return 0;
+fail:
+	log_err("store: %s: list reminders: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	return -1;
+}
+
+int
+store_status(struct store *st, struct store_status *out)
+{
+	sqlite3_stmt	*s = st->q[Q_COUNT_STATES];
+	struct treatment_problem *p;
+	const char	*state;
+	int64_t		 count, next;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		state = (const char *)sqlite3_column_text(s, 0);
+		count = sqlite3_column_int64(s, 1);
+		if (state == NULL)
+			continue;
+		if (strcmp(state, "pending") == 0)
+			out->pending = count;
+		else if (strcmp(state, "sending") == 0)
+			out->sending = count;
+		else if (strcmp(state, "sent") == 0)
+			out->sent = count;
+		else if (strcmp(state, "failed") == 0)
+			out->failed = count;
+		else if (strcmp(state, "cancelled") == 0)
+			out->cancelled = count;
+		else if (strcmp(state, "expired") == 0)
+			out->expired = count;
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (scalar(st, st->q[Q_NEXT_PENDING], &next, "next due") == -1 ||
+	    scalar(st, st->q[Q_COUNT_CHANGES], &out->queued_changes,
+	    "count changes") == -1 ||
+	    scalar(st, st->q[Q_COUNT_PROBLEMS], &out->nproblems,
+	    "count problems") == -1)
+		return -1;
+	out->next_due = (time_t)next;
+	s = st->q[Q_PROBLEMS];
+	if (sqlite3_bind_int(s, 1, (int)(sizeof(out->problems) /
+	    sizeof(out->problems[0]))) != SQLITE_OK)
+		goto fail;
+	p = out->problems;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		p->treatment_id = sqlite3_column_int64(s, 0);
+		(void)snprintf(p->problem, sizeof(p->problem), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		p++;
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 0;
+fail:
+	log_err("store: %s: status: %s", st->path, sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	return -1;
+}
