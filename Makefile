@@ -7,7 +7,9 @@ SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD ?= build
 
-CC ?= gcc
+ifeq ($(origin CC),default)
+CC = gcc
+endif
 PKG_CONFIG ?= pkg-config
 PKGS = libcurl libconfig sqlite3
 
@@ -45,6 +47,7 @@ TESTS += test_template
 TESTS += test_phone
 TESTS += test_json
 TESTS += test_config
+TESTS += test_compose
 TESTS += test_gw
 TESTS += test_store
 TESTS += test_gateway
@@ -56,6 +59,7 @@ test_template_OBJS = template util
 test_phone_OBJS = phone
 test_json_OBJS = json util
 test_config_OBJS = config schedule template util log
+test_compose_OBJS = compose config schedule template phone util log
 test_gw_OBJS = gw_twilio gw_webhook json util
 test_store_OBJS = store config schedule template phone util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook json config schedule template util log
@@ -85,7 +89,7 @@ $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
 
 .SECONDEXPANSION:
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(patsubst %,$(BUILD)/%.o,$$(%_OBJS))
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$($$*_OBJS)))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 $(BUILD) $(BUILD)/tests:

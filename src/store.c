@@ -548,8 +548,8 @@ plan_check(struct store *st, const struct config *cfg)
 		ret = 0;
 		goto out;
 	}
-	log_info("store: reminder plan changed; looking at every treatment "
-	    "again");
+	log_info("store: milestones are new or changed; looking at every "
+	    "treatment again");
 	if (step_done(st, st->q[Q_SYNC_ALL], "queue all treatments") == -1)
 		goto out;
 	s = st->q[Q_PLAN_SET];

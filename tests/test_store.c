@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: MIT */
+/* test_store.c: the store on a real SQLite file, with a second connection as the booking software. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "store.h"
+
+#define DAY	86400
+/* 2026-11-24T14:00:00Z */
+#define T0	((time_t)1795528800)
+
+struct fx {
+	char		 dir[64];
+	char		 path[128];
+	struct store	*st;
+	sqlite3		*booking;	/* the clinic's software */
+};
+
+static struct milestone three[] = {
+	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}." },
+	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one." },
+	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two." },
+};
+
+static struct milestone four[] = {
+	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}." },
+	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one." },
+	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two." },
+	{ "1m", 30 * DAY, 3 * DAY, "week2", "Month one." },
+};
+
+static struct config cfg = {
+	.database = NULL,
+	.clinic_name = "Test Clinic",
+	.clinic_phone = "+1 555 0100",
+	.milestones = three,
+	.nmilestones = 3,
+};
+
+static void
+sql(struct fx *f, const char *q)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(f->booking, q, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("booking sql \"%s\": %s", q, msg);
+}
+
+static int64_t
+sql_int(struct fx *f, const char *q)
+{
+	sqlite3_stmt	*s;
+	int64_t		 v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(f->booking, q, -1, &s, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int
+setup(void **state)
+{
+	struct fx	*f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/aftercare-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/aftercare.db", f->dir);
+	f->st = store_open(f->path, STORE_CREATE);
+	assert_non_null(f->st);
+	assert_int_equal(sqlite3_open(f->path, &f->booking), SQLITE_OK);
+	sqlite3_busy_timeout(f->booking, 5000);
+	cfg.milestones = three;
+	cfg.nmilestones = 3;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx	*f = *state;
+	char		 cmd[128];
+
+	store_close(f->st);
+	sqlite3_close(f->booking);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void
+add_treatment(struct fx *f, const char *at)
+{
+	char	q[256];
+
+	sql(f, "INSERT INTO patients (full_name, phone) "
+	    "VALUES ('Ana María', '+1 555 0101')");
+	snprintf(q, sizeof(q), "INSERT INTO treatments (patient_id, "
+	    "performed_at) VALUES (last_insert_rowid(), '%s')", at);
+	sql(f, q);
+}
+
+static size_t
+claim(struct fx *f, time_t now, struct reminder **r)
+{
+	size_t	n;
+
+	assert_int_equal(store_claim_due(f->st, now, now + 600, 100, r, &n), 0);
+	return n;
+}
+
+static void
+test_schema(void **state)
+{
+	struct fx	*f = *state;
+	struct store	*again;
+
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	/* init is idempotent and keeps WAL on */
+	again = store_open(f->path, STORE_CREATE);
+	assert_non_null(again);
+	store_close(again);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'reminders'"), 1);
+	assert_int_equal(sql_int(f, "SELECT journal_mode = 'wal' FROM "
+	    "pragma_journal_mode"), 1);
+}
+
+static void
+test_open_refuses(void **state)
+{
+	struct fx	*f = *state;
+	char		 p[192];
+	int		 fd;
+	sqlite3		*db;
+
+	/* missing: not silently created */
+	snprintf(p, sizeof(p), "%s/missing.db", f->dir);
+	assert_null(store_open(p, 0));
+	assert_int_equal(access(p, F_OK), -1);
+	/* not a database at all */
+	snprintf(p, sizeof(p), "%s/garbage.db", f->dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "this is not a database, it is text.....",
+	    40), 40);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(write(fd, "garbage garbage garbage garbage ",
+		    32), 32);
+	close(fd);
+	assert_null(store_open(p, 0));
+	/* a SQLite file without our schema is left alone */
+	snprintf(p, sizeof(p), "%s/other.db", f->dir);
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE x (y)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(store_open(p, 0));
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "SELECT * FROM reminders", NULL,
+	    NULL, NULL), SQLITE_ERROR);
+	sqlite3_close(db);
+}
+
+static void
+test_milestones_once(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n, changed;
+
+	add_treatment(f, "2026-11-24T09:00:00-05:00");	/* = T0 */
+	assert_int_equal(store_sync(f->st, &cfg, T0, &changed), 0);
+	assert_true(changed >= 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 3);
+	assert_int_equal(sql_int(f, "SELECT due_at FROM reminders WHERE "
+	    "milestone = '1w'"), T0 + 7 * DAY);
+
+	/* nothing due before 24 hours */
+	n = claim(f, T0 + DAY - 1, &r);
+	assert_int_equal(n, 0);
+	store_reminders_free(r, n);
+
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].milestone, "24h");
+	assert_true(r[0].patient_found);
+	assert_string_equal(r[0].phone, "+1 555 0101");
+	assert_string_equal(r[0].full_name, "Ana María");
+	assert_int_equal(r[0].attempts, 1);
+	assert_int_equal(strlen(r[0].idempotency_key), 32);
+	assert_int_equal(store_mark_sent(f->st, r[0].id, T0 + DAY, "SM1"), 0);
+	store_reminders_free(r, n);
+
+	/* sent once: later passes find nothing more for that milestone */
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	n = claim(f, T0 + DAY + 3600, &r);
+	assert_int_equal(n, 0);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND provider_id = 'SM1'"), 1);
+	/* a result cannot be recorded twice */
+	assert_int_equal(store_mark_sent(f->st, 1, T0 + DAY, "SM1"), -1);
+}
+
+static void
+test_cancel_and_restore(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_mark_sent(f->st, r[0].id, T0 + DAY, "SM1"), 0);
+	store_reminders_free(r, n);
+
+	sql(f, "UPDATE treatments SET status = 'cancelled'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled'"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 1);
+	n = claim(f, T0 + 7 * DAY, &r);
+	assert_int_equal(n, 0);
+	store_reminders_free(r, n);
+
+	/* booked back in: the unsent reminders return */
+	sql(f, "UPDATE treatments SET status = 'completed'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 2);
+
+	sql(f, "UPDATE treatments SET status = 'no_show'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled'"), 2);
+
+	sql(f, "DELETE FROM treatments");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 1);
+}
+
+static void
+test_reschedule(void **state)
+{
+	struct fx	*f = *state;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	sql(f, "UPDATE treatments SET performed_at = '2026-11-26T14:00:00Z'");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 3);
+	assert_int_equal(sql_int(f, "SELECT due_at FROM reminders WHERE "
+	    "milestone = '24h'"), T0 + 3 * DAY);
+	assert_int_equal(sql_int(f, "SELECT next_attempt_at FROM reminders "
+	    "WHERE milestone = '2w'"), T0 + 16 * DAY);
+}
+
+static void
+test_bad_performed_at(void **state)
+{
+	struct fx		*f = *state;
+	struct store_status	 s;
+
+	add_treatment(f, "next tuesday");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 0);
+	assert_int_equal(store_status(f->st, &s), 0);
+	assert_int_equal(s.nproblems, 1);
+	assert_non_null(strstr(s.problems[0].problem, "RFC 3339"));
+
+	/* the same bad row again is not a new problem; a fix clears it */
+	sql(f, "UPDATE treatments SET kind = 'microneedling'");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM treatment_problems"),
+	    1);
+	sql(f, "UPDATE treatments SET performed_at = '2026-11-24T14:00:00Z'");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM treatment_problems"),
+	    0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 3);
+
+	sql(f, "UPDATE treatments SET status = 'postponed'");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(store_status(f->st, &s), 0);
+	assert_int_equal(s.nproblems, 1);
+	assert_non_null(strstr(s.problems[0].problem, "postponed"));
+	assert_int_equal(s.pending, 0);
+}
+
+static void
+test_expiry(void **state)
+{
+	struct fx		*f = *state;
+	struct store_status	 s;
+	struct reminder		*r;
+	size_t			 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	/* back after 8 days: 24h is stale, 1w is still worth sending */
+	n = claim(f, T0 + 8 * DAY, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].milestone, "1w");
+	store_reminders_free(r, n);
+	assert_int_equal(store_status(f->st, &s), 0);
+	assert_int_equal(s.expired, 1);
+	assert_int_equal(s.sending, 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'expired' AND milestone = '24h' AND last_error LIKE "
+	    "'not sent in time%'"), 1);
+}
+
+static void
+test_retry_and_recover(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+	time_t		 now = T0 + DAY, next;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(store_next_wakeup(f->st, &next), 0);
+	assert_int_equal(next, T0 + DAY);
+
+	n = claim(f, now, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_mark_retry(f->st, r[0].id, now, now + 60,
+	    "HTTP 500"), 0);
+	store_reminders_free(r, n);
+	assert_int_equal(store_next_wakeup(f->st, &next), 0);
+	assert_int_equal(next, now + 60);
+	n = claim(f, now + 59, &r);
+	assert_int_equal(n, 0);
+	store_reminders_free(r, n);
+
+	/* claimed, then the sender dies: the lease runs out */
+	n = claim(f, now + 60, &r);	/* lease until now + 660 */
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].attempts, 2);
+	store_reminders_free(r, n);
+	assert_int_equal(store_next_wakeup(f->st, &next), 0);
+	assert_int_equal(next, now + 660);
+	assert_int_equal(store_recover(f->st, now + 659), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sending'"), 1);
+	assert_int_equal(store_recover(f->st, now + 660), 0);
+	n = claim(f, now + 660, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].attempts, 3);
+	assert_int_equal(store_mark_failed(f->st, r[0].id, now + 660,
+	    "HTTP 400: bad"), 0);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'failed' AND last_error = 'HTTP 400: bad'"), 1);
+}
+
+static void
+test_plan_change(void **state)
+{
+	struct fx	*f = *state;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 3);
+	cfg.milestones = four;
+	cfg.nmilestones = 4;
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 4);
+}
+
+static void
+test_treatments_before_init(void **state)
+{
+	struct fx	*f = *state;
+	struct store	*st;
+	sqlite3		*db;
+	char		 p[192];
+
+	/* the booking software's tables exist first, with a treatment */
+	snprintf(p, sizeof(p), "%s/booking.db", f->dir);
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	    "CREATE TABLE patients (id INTEGER PRIMARY KEY, full_name TEXT "
+	    "NOT NULL, phone TEXT, email TEXT, timezone TEXT, sms_opt_in "
+	    "INTEGER NOT NULL DEFAULT 1, email_opt_in INTEGER NOT NULL "
+	    "DEFAULT 1);"
+	    "CREATE TABLE treatments (id INTEGER PRIMARY KEY, patient_id "
+	    "INTEGER NOT NULL REFERENCES patients(id), kind TEXT NOT NULL "
+	    "DEFAULT 'microneedling', performed_at TEXT NOT NULL, status TEXT "
+	    "NOT NULL DEFAULT 'scheduled');"
+	    "INSERT INTO patients (full_name, phone) VALUES ('B', '+15550102');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-24T14:00:00Z');", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(p, STORE_CREATE);
+	assert_non_null(st);
+	assert_int_equal(store_sync(st, &cfg, T0, NULL), 0);
+	store_close(st);
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+		    "reminders", -1, &s, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(s, 0), 3);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+}
+
+static void
+test_preview_changes_nothing(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_preview_begin(f->st), 0);
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	store_reminders_free(r, n);
+	assert_int_equal(store_preview_end(f->st), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM treatment_changes"),
+	    1);
+}
+
+static void
+test_missing_patient(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+
+	sql(f, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(99, '2026-11-24T14:00:00Z')");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	assert_true(r[0].treatment_found);
+	assert_false(r[0].patient_found);
+	assert_int_equal(r[0].patient_id, 99);
+	store_reminders_free(r, n);
+}
+
+static void
+test_staff_operations(void **state)
+{
+	struct fx		*f = *state;
+	struct store_status	 s;
+	char			 err[256];
+	int64_t			 pid, tid;
+
+	assert_int_equal(store_patient_add(f->st, "Zoë \"Z\" O'Neil",
+	    "+15550103", NULL, "Europe/Berlin", &pid, err, sizeof(err)), 0);
+	assert_int_equal(store_treatment_add(f->st, pid,
+	    "2026-11-24T14:00:00Z", "microneedling", &tid, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_treatment_add(f->st, pid + 1,
+	    "2026-11-24T14:00:00Z", "microneedling", &tid, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "no patient"));
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(store_treatment_cancel(f->st, tid, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_treatment_cancel(f->st, tid + 7, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "no treatment"));
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(store_status(f->st, &s), 0);
+	assert_int_equal(s.cancelled, 3);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(s.next_due, 0);
+	assert_true(store_state_valid("expired"));
+	assert_false(store_state_valid("done"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_milestones_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_and_restore, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reschedule, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_performed_at, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_and_recover, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_plan_change, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_treatments_before_init,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_changes_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_patient, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_staff_operations, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
