@@ -12,6 +12,7 @@ struct daemon_opts {
 	const char	*config_path;
 	bool		 once;		/* one pass, then return */
 	bool		 dry_run;	/* print what would be sent; change nothing */
+	bool		 verbose;	/* debug logging, whatever the config says */
 	bool		 fixed_now;	/* take `now` as the time (tests, catch-up) */
 	time_t		 now;
 };

@@ -56,11 +56,11 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct daemon_opts	 opts = { CONFIG_DEFAULT_PATH, false, false,
-				    false, 0 };
+				    false, false, 0 };
 	struct config		*cfg;
 	const char		*now_arg = NULL;
 	char			 err[512];
-	bool			 check = false, verbose = false;
+	bool			 check = false;
 	int			 ch;
 
 	log_init(LOG_PRI_INFO);
@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 			now_arg = optarg;
 			break;
 		case 'v':
-			verbose = true;
+			opts.verbose = true;
 			break;
 		case OPT_VERSION:
 			(void)printf("aftercared %s\n", AFTERCARE_VERSION);
@@ -137,6 +137,6 @@ main(int argc, char *argv[])
 		config_free(cfg);
 		return 0;
 	}
-	log_setpriority(verbose ? LOG_PRI_DEBUG : cfg->log_priority);
+	log_setpriority(opts.verbose ? LOG_PRI_DEBUG : cfg->log_priority);
 	return daemon_run(&opts, cfg);
 }

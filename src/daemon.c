@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "compose.h"
@@ -47,6 +49,7 @@ struct daemon {
 };
 
 static time_t	daemon_now(const struct daemon *);
+static void	notify(const char *);
 static int	signals_open(void);
 static bool	signals_read(void *);
 static void	reload(struct daemon *);
@@ -59,6 +62,41 @@ static time_t
 daemon_now(const struct daemon *d)
 {
 	return d->opts->fixed_now ? d->opts->now : time(NULL);
+}
+
+/*
+ * Tells systemd how we are doing (sd_notify(3)'s protocol: one datagram to
+ * $NOTIFY_SOCKET, "@" meaning the abstract namespace).  Small enough to
+ * write here rather than link libsystemd.  Without the variable, nothing.
+ */
+static void
+notify(const char *state)
+{
+	struct sockaddr_un	 sun;
+	const char		*path;
+	size_t			 len;
+	int			 fd;
+
+	if ((path = getenv("NOTIFY_SOCKET")) == NULL || *path == '\0')
+		return;
+	if ((path[0] != '/' && path[0] != '@') ||
+	    (len = strlen(path)) >= sizeof(sun.sun_path)) {
+		log_warnx("daemon: NOTIFY_SOCKET is not a unix socket path");
+		return;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, len);
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("daemon: notify socket");
+		return;
+	}
+	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
+		log_warn("daemon: notify systemd");
+	(void)close(fd);
 }
 
 /*
@@ -133,26 +171,27 @@ reload(struct daemon *d)
 	char		 err[512];
 
 	d->reload = false;
+	notify("RELOADING=1");
 	if ((cfg = config_load(d->opts->config_path, 0, err,
 	    sizeof(err))) == NULL) {
 		log_err("%s", err);
 		log_err("event=reload_failed config=%s: keeping the running "
 		    "configuration", d->opts->config_path);
-		return;
+		goto out;
 	}
 	if (strcmp(cfg->database, d->cfg->database) != 0 &&
 	    (st = store_open(cfg->database, 0)) == NULL) {
 		log_err("event=reload_failed: cannot open the new database; "
 		    "keeping the running configuration");
 		config_free(cfg);
-		return;
+		goto out;
 	}
 	if ((gw = gateway_new(cfg)) == NULL) {
 		log_err("event=reload_failed: cannot set up the gateway; "
 		    "keeping the running configuration");
 		store_close(st);
 		config_free(cfg);
-		return;
+		goto out;
 	}
 	gateway_free(d->gw);
 	d->gw = gw;
@@ -162,8 +201,11 @@ reload(struct daemon *d)
 	}
 	config_free(d->cfg);
 	d->cfg = cfg;
-	log_setpriority(cfg->log_priority);
+	if (!d->opts->verbose)
+		log_setpriority(cfg->log_priority);
 	log_info("event=reloaded config=%s", d->opts->config_path);
+out:
+	notify("READY=1");
 }
 
 /*
@@ -389,6 +431,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	}
 	log_info("event=started database=%s", cfg->database);
+	notify("READY=1");
 	if (store_data_version(d.st, &version) == -1)
 		goto out;
 	changed = 1;
@@ -416,6 +459,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 				goto out;
 		}
 	}
+	notify("STOPPING=1");
 	log_info("event=stopped");
 	ret = 0;
 out:

@@ -1,0 +1,70 @@
+#!/bin/sh
+# demo.sh BUILD: shows aftercared doing its job on a scratch SQLite database
+# against the loopback test gateway.  Only fictional patients; only 127.0.0.1.
+set -eu
+build=${1:-build}
+dir=$(mktemp -d /tmp/aftercare-demo-XXXXXX)
+gw_pid=""
+cleanup() {
+	[ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+"$build/test-gateway" -p "$dir/port" -l "$dir/requests.log" -m \
+    >"$dir/messages.txt" &
+gw_pid=$!
+i=0
+while [ ! -s "$dir/port" ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { echo "demo: the test gateway did not start" >&2; exit 1; }
+	sleep 0.1
+done
+port=$(cat "$dir/port")
+
+printf 'demo-token\n' >"$dir/twilio.token"
+chmod 600 "$dir/twilio.token"
+cat >"$dir/aftercare.conf" <<CONF
+database = "aftercare.db";
+clinic = { name = "Riverside Skin Clinic"; phone = "+1 555 0100"; };
+sms = {
+  provider = "twilio";
+  url = "http://127.0.0.1:$port";
+  account_sid = "AC00000000000000000000000000000000";
+  auth_token_file = "twilio.token";
+  from = "+15550100";
+};
+CONF
+
+ago() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+ctl() { "$build/aftercarectl" -c "$dir/aftercare.conf" "$@"; }
+
+echo "== aftercarectl init"
+ctl init
+echo
+echo "== three fictional patients, treated 1, 7 and 14 days ago"
+p=$(ctl patient add --name "Maria Example" --phone "+1 555 010 0101")
+t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 1 hour ago')")
+echo "patient $p (Maria), treatment $t, 1 day ago"
+p=$(ctl patient add --name "Jordan Sample" --phone "+1 (555) 010-0102" --tz America/New_York)
+t=$(ctl treatment add --patient "$p" --at "$(ago '7 days ago 1 hour ago')")
+echo "patient $p (Jordan), treatment $t, 7 days ago"
+p=$(ctl patient add --name "Zoë Placeholder" --phone "+15550100103")
+t=$(ctl treatment add --patient "$p" --at "$(ago '14 days ago 1 hour ago')")
+echo "patient $p (Zoë), treatment $t, 14 days ago"
+p=$(ctl patient add --name "Sam Cancelled" --phone "+15550100104")
+t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 2 hours ago')")
+ctl treatment cancel "$t" >/dev/null
+echo "patient $p (Sam), treatment $t, 1 day ago, cancelled: gets nothing"
+echo
+echo "== aftercared --once (log on stderr)"
+"$build/aftercared" -c "$dir/aftercare.conf" --once
+echo
+echo "== what the gateway received"
+cat "$dir/messages.txt"
+echo
+echo "== aftercarectl reminders"
+ctl reminders
+echo
+echo "== aftercarectl status"
+ctl status

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: MIT */
+/* test_daemon.c: aftercared end to end: a real database, the real binary, the loopback test gateway. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "fixture/fixture.h"
+
+#define AFTERCARED	BUILD_DIR "/aftercared"
+#define AFTERCARECTL	BUILD_DIR "/aftercarectl"
+
+/* The treatment every test uses, and instants after it. */
+#define T_AT		"2026-11-24T09:00:00-05:00"
+#define T_1D		"2026-11-25T14:00:05Z"
+#define T_1D_LATER	"2026-11-25T17:00:00Z"
+#define T_7D		"2026-12-01T14:00:05Z"
+#define T_7D_LATER	"2026-12-01T15:00:00Z"
+#define T_14D		"2026-12-08T14:00:05Z"
+#define T_14D_LATER	"2026-12-08T20:00:00Z"
+
+struct env {
+	char		 dir[64];
+	char		 conf[128];
+	char		 db[128];
+	char		 out[128];
+	char		 err[128];
+	struct fixture	 gw;
+	bool		 gw_running;
+};
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	long	 n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+static void
+write_config(struct env *e, const char *url, const char *extra)
+{
+	char	text[2048], tok[160];
+
+	snprintf(tok, sizeof(tok), "%s/token", e->dir);
+	write_file(tok, "test-token\n");
+	assert_int_equal(chmod(tok, 0600), 0);
+	snprintf(text, sizeof(text),
+	    "database = \"aftercare.db\";\n"
+	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
+	    "sms = {\n"
+	    "  provider = \"twilio\";\n"
+	    "  url = \"%s\";\n"
+	    "  account_sid = \"AC00000000000000000000000000000001\";\n"
+	    "  auth_token_file = \"token\";\n"
+	    "  from = \"+15550100\";\n"
+	    "};\n"
+	    "delivery = { concurrency = 2; timeout = 5; max_attempts = 3; "
+	    "backoff = \"1m\"; backoff_max = \"1h\"; };\n%s",
+	    url, extra ? extra : "");
+	write_file(e->conf, text);
+}
+
+/* Runs a program to completion; returns its exit status. */
+static int
+run(struct env *e, const char *const argv[])
+{
+	pid_t	pid;
+	int	status, fd;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(e->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1 || dup2(fd, 1) == -1)
+			_exit(127);
+		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1 || dup2(fd, 2) == -1)
+			_exit(127);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static int
+once(struct env *e, const char *now)
+{
+	const char *argv[] = { AFTERCARED, "-c", e->conf, "--once", "--now",
+	    now, NULL };
+
+	return run(e, argv);
+}
+
+static void
+ctl(struct env *e, const char *a1, const char *a2, const char *a3,
+    const char *a4, const char *a5, const char *a6, const char *a7)
+{
+	const char *argv[] = { AFTERCARECTL, "-c", e->conf, a1, a2, a3, a4,
+	    a5, a6, a7, NULL };
+
+	if (run(e, argv) != 0) {
+		char *msg = read_file(e->err);
+
+		fail_msg("aftercarectl %s %s failed: %s", a1, a2 ? a2 : "",
+		    msg);
+	}
+}
+
+static int64_t
+db_int(struct env *e, const char *q)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int64_t		 v = -1;
+
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+db_exec(struct env *e, const char *q)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static size_t
+requests(struct env *e, struct fixture_req **r)
+{
+	size_t	n;
+
+	assert_int_equal(fixture_requests(&e->gw, r, &n), 0);
+	return n;
+}
+
+/* Neither the patient's number nor name may appear in what we log. */
+static void
+assert_log_clean(struct env *e)
+{
+	char	*log = read_file(e->err);
+
+	if (strstr(log, "5550101") != NULL || strstr(log, "555 010") != NULL ||
+	    strstr(log, "Maria") != NULL || strstr(log, "cleanser") != NULL)
+		fail_msg("the log leaks patient data:\n%s", log);
+	free(log);
+}
+
+static int
+setup_with(void **state, const char *responses)
+{
+	struct env	*e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/aftercare-daemon-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->conf, sizeof(e->conf), "%s/aftercare.conf", e->dir);
+	snprintf(e->db, sizeof(e->db), "%s/aftercare.db", e->dir);
+	snprintf(e->out, sizeof(e->out), "%s/stdout", e->dir);
+	snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
+	assert_int_equal(fixture_start(&e->gw, responses), 0);
+	e->gw_running = true;
+	write_config(e, e->gw.url, NULL);
+	ctl(e, "init", NULL, NULL, NULL, NULL, NULL, NULL);
+	ctl(e, "patient", "add", "--name", "Maria Example", "--phone",
+	    "+1 555 010 0101", NULL);
+	ctl(e, "treatment", "add", "--patient", "1", "--at", T_AT, NULL);
+	*state = e;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, "201");
+}
+
+static int
+setup_500_then_201(void **state)
+{
+	return setup_with(state, "500,201");
+}
+
+static int
+setup_400(void **state)
+{
+	return setup_with(state, "400");
+}
+
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+	char		 cmd[128];
+
+	if (e->gw_running)
+		fixture_stop(&e->gw);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
+	assert_int_equal(system(cmd), 0);
+	free(e);
+	return 0;
+}
+
+static void
+test_each_milestone_once(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	const char *passes[] = { T_1D, T_1D, T_1D_LATER, T_7D, T_7D_LATER,
+	    T_7D_LATER, T_14D, T_14D_LATER };
+	const char *words[] = { "24 hours", "week", "two weeks" };
+	char		*v;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof(passes) / sizeof(passes[0]); i++)
+		assert_int_equal(once(e, passes[i]), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(r[i].method, "POST");
+		assert_string_equal(r[i].path, "/2010-04-01/Accounts/"
+		    "AC00000000000000000000000000000001/Messages.json");
+		assert_non_null(strstr(r[i].content_type,
+		    "application/x-www-form-urlencoded"));
+		/* "AC...1:test-token" in base64 */
+		assert_non_null(strstr(r[i].authorization, "Basic "));
+		v = fixture_form_get(r[i].body, "To");
+		assert_string_equal(v, "+15550100101");
+		free(v);
+		v = fixture_form_get(r[i].body, "From");
+		assert_string_equal(v, "+15550100");
+		free(v);
+		v = fixture_form_get(r[i].body, "Body");
+		assert_non_null(v);
+		assert_non_null(strstr(v, "Maria"));
+		if (strstr(v, words[i]) == NULL)
+			fail_msg("message %zu lacks \"%s\": %s", i, words[i], v);
+		free(v);
+		assert_int_equal(strlen(r[i].idempotency_key), 32);
+	}
+	assert_string_not_equal(r[0].idempotency_key, r[1].idempotency_key);
+	assert_string_not_equal(r[1].idempotency_key, r[2].idempotency_key);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND provider_id LIKE 'SM%'"), 3);
+	assert_log_clean(e);
+}
+
+static void
+test_cancelled_sends_nothing(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 n;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(once(e, T_7D), 0);
+	assert_int_equal(once(e, T_14D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 0);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled'"), 3);
+}
+
+static void
+test_500_then_201(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 n;
+
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND attempts = 1 AND last_error LIKE "
+	    "'%500%'"), 1);
+	/* the retry is not due at once */
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	/* backoff_max is 1h: three hours later it is */
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].idempotency_key, r[1].idempotency_key);
+	assert_string_equal(r[0].status, "500");
+	assert_string_equal(r[1].status, "201");
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND attempts = 2"), 1);
+	assert_log_clean(e);
+}
+
+static void
+test_400_fails_with_reason(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 n;
+
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'failed' AND last_error LIKE '%21211%'"), 1);
+	assert_log_clean(e);
+}
+
+static void
+test_unreachable_loses_nothing(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	char			 url[64];
+	size_t			 n;
+
+	/* the gateway goes away; its port is left with nobody listening */
+	snprintf(url, sizeof(url), "%s", e->gw.url);
+	fixture_stop(&e->gw);
+	e->gw_running = false;
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND milestone = '24h' AND attempts = 1"), 1);
+	/* back again (on a new port) */
+	assert_int_equal(fixture_start(&e->gw, "201"), 0);
+	e->gw_running = true;
+	write_config(e, e->gw.url, NULL);
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND milestone = '24h'"), 1);
+	(void)url;
+}
+
+static void
+test_bad_phone_does_not_stop_others(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 n;
+
+	db_exec(e, "INSERT INTO patients (full_name, phone) VALUES "
+	    "('No Country', '555 0102');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(2, '" T_AT "');"
+	    "INSERT INTO patients (full_name) VALUES ('No Phone');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(3, '" T_AT "');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, 'yesterday');");
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'failed' AND last_error LIKE '%country code%'"), 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'failed' AND last_error LIKE '%no phone number%'"), 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM treatment_problems "
+	    "WHERE treatment_id = 4"), 1);
+	{
+		const char *argv[] = { AFTERCARECTL, "-c", e->conf, "status",
+		    NULL };
+		char *out;
+
+		assert_int_equal(run(e, argv), 0);
+		out = read_file(e->out);
+		assert_non_null(strstr(out, "treatment 4: performed_at"));
+		assert_non_null(strstr(out, "2 failed"));
+		free(out);
+	}
+	assert_log_clean(e);
+}
+
+static void
+test_dry_run_changes_nothing(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	const char *argv[] = { AFTERCARED, "-c", e->conf, "--dry-run", "--now",
+	    T_1D, NULL };
+	char			*out;
+	size_t			 n;
+
+	assert_int_equal(run(e, argv), 0);
+	out = read_file(e->out);
+	assert_non_null(strstr(out, "would send"));
+	assert_non_null(strstr(out, "milestone 24h"));
+	assert_non_null(strstr(out, "later 2026-12-01T14:00:00Z"));
+	free(out);
+	n = requests(e, &r);
+	assert_int_equal(n, 0);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 3);
+}
+
+static void
+test_check_config(void **state)
+{
+	struct env	*e = *state;
+	const char *argv[] = { AFTERCARED, "-c", e->conf, "--check-config",
+	    NULL };
+	char		*err;
+
+	assert_int_equal(run(e, argv), 0);
+	write_config(e, e->gw.url, "delivery2 = 3;\n");
+	assert_int_equal(run(e, argv), 2);
+	err = read_file(e->err);
+	if (strstr(err, "aftercare.conf:11:") == NULL ||
+	    strstr(err, "delivery2") == NULL)
+		fail_msg("unexpected error: %s", err);
+	assert_null(strstr(err, "test-token"));
+	free(err);
+}
+
+/* Waits for the daemon to exit; returns its exit status. */
+static int
+wait_exit(pid_t pid)
+{
+	int	status, i;
+
+	for (i = 0; i < 300; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		(void)poll(NULL, 0, 100);
+	}
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, &status, 0);
+	fail_msg("aftercared did not stop within 30 s of SIGTERM");
+	return -1;
+}
+
+static void
+test_running_daemon_picks_up_new_treatment(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	char			 q[512], at[32];
+	time_t			 t;
+	size_t			 n;
+	pid_t			 pid;
+	int			 fd;
+
+	/* only the new treatment may be due, whatever today's date is */
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1 || dup2(fd, 2) == -1)
+			_exit(127);
+		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
+		_exit(127);
+	}
+	/* the booking software books a patient treated 25 hours ago */
+	t = time(NULL) - 25 * 3600;
+	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime(&t)) > 0);
+	snprintf(q, sizeof(q), "INSERT INTO patients (full_name, phone) VALUES "
+	    "('Maria Second', '+15550100105'); INSERT INTO treatments "
+	    "(patient_id, performed_at) VALUES (last_insert_rowid(), '%s');",
+	    at);
+	db_exec(e, q);
+	if (fixture_wait_requests(&e->gw, 1, 30000) != 0) {
+		kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		fail_msg("the running daemon did not send the new reminder");
+	}
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	{
+		char *to = fixture_form_get(r[0].body, "To");
+
+		assert_string_equal(to, "+15550100105");
+		free(to);
+	}
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND treatment_id = 2"), 1);
+	assert_log_clean(e);
+}
+
+static void
+test_reload_keeps_running(void **state)
+{
+	struct env	*e = *state;
+	char		*err;
+	pid_t		 pid;
+	int		 fd, i;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1 || dup2(fd, 2) == -1)
+			_exit(127);
+		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until it is serving, then break the config and reload */
+	for (i = 0; i < 300; i++) {
+		err = read_file(e->err);
+		if (strstr(err, "event=started") != NULL) {
+			free(err);
+			break;
+		}
+		free(err);
+		(void)poll(NULL, 0, 100);
+	}
+	write_config(e, e->gw.url, "delivery = 3;\n");
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	for (i = 0; i < 300; i++) {
+		err = read_file(e->err);
+		if (strstr(err, "event=reload_failed") != NULL) {
+			free(err);
+			break;
+		}
+		free(err);
+		(void)poll(NULL, 0, 100);
+	}
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);	/* still up */
+	write_config(e, e->gw.url, NULL);
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	for (i = 0; i < 300; i++) {
+		err = read_file(e->err);
+		if (strstr(err, "event=reloaded") != NULL) {
+			free(err);
+			break;
+		}
+		free(err);
+		(void)poll(NULL, 0, 100);
+	}
+	assert_true(i < 300);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_each_milestone_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cancelled_sends_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_500_then_201,
+		    setup_500_then_201, teardown),
+		cmocka_unit_test_setup_teardown(test_400_fails_with_reason,
+		    setup_400, teardown),
+		cmocka_unit_test_setup_teardown(test_unreachable_loses_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bad_phone_does_not_stop_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run_changes_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_config, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_running_daemon_picks_up_new_treatment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
+}
