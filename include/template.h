@@ -52,6 +52,9 @@ struct sms_info {
  * in the GSM 03.38 alphabet (extension characters such as '{' or the euro
  * sign count twice), else UCS-2; and how many segments it takes
  * (160/153 septets, 70/67 UCS-2 units; an empty text is one segment).
+ * As phones do, a concatenated part never ends inside an escape pair or
+ * a surrogate pair, so such a part may carry one unit less.  Invalid
+ * UTF-8 counts as U+FFFD.
  */
 void	template_sms_info(const char *utf8, struct sms_info *info);
 
