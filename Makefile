@@ -60,9 +60,9 @@ test_phone_OBJS = phone
 test_json_OBJS = json util
 test_config_OBJS = config schedule template util log
 test_compose_OBJS = compose config schedule template phone util log
-test_gw_OBJS = gw_twilio gw_webhook json util
+test_gw_OBJS = gw_twilio gw_webhook gateway json util log
 test_store_OBJS = store config schedule template phone util log
-test_gateway_OBJS = gateway gw_twilio gw_webhook json config schedule template util log
+test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
 test_daemon_OBJS = util
 test_cli_OBJS = util
 
@@ -88,6 +88,11 @@ $(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
 
+# The fixture library starts $(BUILD)/test-gateway, so build that first.
+$(BUILD)/tests/fixture/%.o: tests/fixture/%.c | $(BUILD)/test-gateway
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
+
 .SECONDEXPANSION:
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$($$*_OBJS)))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
@@ -111,7 +116,9 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/aftercare $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BUILD)/aftercared $(DESTDIR)$(SBINDIR)/aftercared
 	install -m 0755 $(BUILD)/aftercarectl $(DESTDIR)$(BINDIR)/aftercarectl
-	install -m 0644 systemd/aftercared.service $(DESTDIR)$(UNITDIR)/aftercared.service
+	sed 's|/usr/local/sbin/aftercared|$(SBINDIR)/aftercared|' \
+		systemd/aftercared.service >$(DESTDIR)$(UNITDIR)/aftercared.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/aftercared.service
 	test -e $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf || \
 		install -m 0640 etc/aftercare.conf $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf
 
