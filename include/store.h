@@ -127,6 +127,13 @@ int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
 	    const char *reason);
 
 /*
+ * Gives back a claimed reminder that was not sent after all (we are
+ * stopping): pending again, its attempt not counted.  Returns 0, or -1
+ * (logged).
+ */
+int	store_release(struct store *st, int64_t id, time_t now);
+
+/*
  * The earliest instant at which there is work: a pending reminder's next
  * attempt or a claim lease running out.  *next is 0 if there is none.
  * Returns 0, or -1 (logged).

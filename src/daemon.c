@@ -46,6 +46,7 @@ struct daemon {
 	size_t		*msg_reminder;	/* msgs[i] is batch[msg_reminder[i]] */
 	char		**bodies;
 	char		(*tos)[PHONE_E164_MAX];
+	bool		*reported;	/* the gateway answered msgs[i] */
 };
 
 static time_t	daemon_now(const struct daemon *);
@@ -221,6 +222,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	time_t			 now = daemon_now(d), next;
 	int64_t			 delay;
 
+	d->reported[idx] = true;
 	switch (res->outcome) {
 	case OUTCOME_SENT:
 		if (store_mark_sent(d->st, r->id, now, res->provider_id) == 0)
@@ -296,6 +298,7 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	d->msg_reminder = xcalloc(n, sizeof(*d->msg_reminder));
 	d->bodies = xcalloc(n, sizeof(*d->bodies));
 	d->tos = xcalloc(n, sizeof(*d->tos));
+	d->reported = xcalloc(n, sizeof(*d->reported));
 	for (i = 0; i < n; i++) {
 		r = &d->batch[i];
 		switch (compose_sms(cfg, r, &c)) {
@@ -332,15 +335,23 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 		goto out;
 	ret = 0;
 out:
+	/* Claimed but never started (we are stopping): give them back. */
+	for (i = 0; i < nmsg; i++)
+		if (!d->reported[i] && store_release(d->st,
+		    d->msgs[i].reminder_id, daemon_now(d)) == 0)
+			log_debug("event=released reminder=%lld",
+			    (long long)d->msgs[i].reminder_id);
 	for (i = 0; i < nmsg; i++)
 		free(d->bodies[i]);
 	free(d->bodies);
 	free(d->tos);
+	free(d->reported);
 	free(d->msgs);
 	free(d->msg_reminder);
 	store_reminders_free(d->batch, n);
 	d->bodies = NULL;
 	d->tos = NULL;
+	d->reported = NULL;
 	d->msgs = NULL;
 	d->msg_reminder = NULL;
 	d->batch = NULL;

@@ -22,6 +22,14 @@ void	gw_request_init(struct gw_request *req);
 void	gw_request_clear(struct gw_request *req);
 
 /*
+ * What an HTTP status means, for every provider: 2xx sent; 408, 429 and
+ * 5xx retry; anything else failed (3xx too: redirects are not followed).
+ */
+enum outcome	gw_status_outcome(long status);
+/* Replaces control characters in s with spaces, so a quote stays one line. */
+void		gw_text_clean(char *s);
+
+/*
  * Builds the request for msg.  Returns 0, or -1 with a message in err
  * (the message never contains the recipient or the body).
  */

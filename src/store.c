@@ -113,6 +113,7 @@ enum {
 	Q_RETRY,
 	Q_FAILED,
 	Q_CANCELLED,
+	Q_RELEASE,
 	Q_NEXT_PENDING,
 	Q_NEXT_LEASE,
 	Q_DATA_VERSION,
@@ -216,6 +217,10 @@ static const char *const queries[Q__COUNT] = {
 	[Q_CANCELLED] =
 	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
 	    "cancelled_by = 'daemon', last_error = ?3, updated_at = ?2 "
+	    "WHERE id = ?1 AND state = 'sending'",
+	[Q_RELEASE] =
+	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
+	    "attempts = attempts - 1, next_attempt_at = ?2, updated_at = ?2 "
 	    "WHERE id = ?1 AND state = 'sending'",
 	[Q_NEXT_PENDING] =
 	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending'",
@@ -880,7 +885,8 @@ mark(struct store *st, int q, int64_t id, time_t now, const char *text,
 
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
-	    bind_text_or_null(s, 3, text) != SQLITE_OK) {
+	    (sqlite3_bind_parameter_count(s) >= 3 &&
+	    bind_text_or_null(s, 3, text) != SQLITE_OK)) {
 		(void)sqlite3_reset(s);
 		return -1;
 	}
@@ -936,6 +942,12 @@ store_mark_retry(struct store *st, int64_t id, time_t now,
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_release(struct store *st, int64_t id, time_t now)
+{
+	return mark(st, Q_RELEASE, id, now, NULL, "released");
 }
 
 /* Reads a single integer (NULL as 0) from a one-row query. */

@@ -380,6 +380,28 @@ test_retry_and_recover(void **state)
 }
 
 static void
+test_release(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_release(f->st, r[0].id, T0 + DAY), 0);
+	assert_int_equal(store_release(f->st, r[0].id, T0 + DAY), -1);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND attempts = 0 AND lease_until IS NULL"), 3);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].attempts, 1);
+	store_reminders_free(r, n);
+}
+
+static void
 test_plan_change(void **state)
 {
 	struct fx	*f = *state;
@@ -521,6 +543,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_and_recover, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_change, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_treatments_before_init,

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/* gw_twilio.c: the Twilio Messages API (2010-04-01): build a request, read the answer. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "gw.h"
+#include "json.h"
+#include "util.h"
+
+/* Longest quote of Twilio's own message kept in res->error. */
+#define TWILIO_QUOTE_MAX	128
+
+static void		twilio_form_append(struct buf *b, const char *s);
+static const char	*twilio_explain(const char *code);
+
+/*
+ * application/x-www-form-urlencoded: every byte except the RFC 3986
+ * unreserved ones is percent-encoded, so a space is always "%20" (never
+ * '+') and UTF-8 passes through as its bytes.
+ */
+static void
+twilio_form_append(struct buf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+	char			 pct[3];
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~')
+			buf_append(b, p, 1);
+		else {
+			pct[0] = '%';
+			pct[1] = hex[*p >> 4];
+			pct[2] = hex[*p & 0xf];
+			buf_append(b, pct, 3);
+		}
+	}
+}
+
+/* Twilio's permanent per-recipient errors, in words the staff can act on. */
+static const char *
+twilio_explain(const char *code)
+{
+	static const struct {
+		const char	*code;
+		const char	*why;
+	} codes[] = {
+		{ "21211", "the patient's phone number is invalid: correct it, "
+		    "then resend" },
+		{ "21614", "the number is not a mobile phone and cannot "
+		    "receive SMS" },
+		{ "21610", "the patient replied STOP: Twilio blocks SMS until "
+		    "they text START" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strcmp(code, codes[i].code) == 0)
+			return codes[i].why;
+	return NULL;
+}
+
+int
+gw_twilio_build(const struct config *cfg, const struct message *msg,
+    struct gw_request *req, char *err, size_t errlen)
+{
+	struct buf	 url;
+	size_t		 baselen;
+
+	if (cfg->sms.url == NULL || cfg->sms.account_sid == NULL ||
+	    cfg->sms.from == NULL) {
+		(void)snprintf(err, errlen, "twilio: sms.url, sms.account_sid "
+		    "and sms.from are required");
+		return -1;
+	}
+	if (cfg->sms.auth_token == NULL) {
+		(void)snprintf(err, errlen, "twilio: no auth token loaded");
+		return -1;
+	}
+	if (msg->to == NULL || msg->body == NULL) {
+		(void)snprintf(err, errlen, "twilio: reminder %lld has no "
+		    "recipient or no text", (long long)msg->reminder_id);
+		return -1;
+	}
+
+	baselen = strlen(cfg->sms.url);
+	while (baselen > 0 && cfg->sms.url[baselen - 1] == '/')
+		baselen--;
+	buf_init(&url);
+	buf_append(&url, cfg->sms.url, baselen);
+	buf_puts(&url, "/2010-04-01/Accounts/");
+	twilio_form_append(&url, cfg->sms.account_sid);
+	buf_puts(&url, "/Messages.json");
+	req->url = buf_take(&url);
+
+	req->content_type = "application/x-www-form-urlencoded";
+	req->body.len = 0;
+	buf_puts(&req->body, "To=");
+	twilio_form_append(&req->body, msg->to);
+	buf_puts(&req->body, "&From=");
+	twilio_form_append(&req->body, cfg->sms.from);
+	buf_puts(&req->body, "&Body=");
+	twilio_form_append(&req->body, msg->body);
+
+	req->userpwd = xasprintf("%s:%s", cfg->sms.account_sid,
+	    cfg->sms.auth_token);
+	return 0;
+}
+
+void
+gw_twilio_parse(long status, const char *body, size_t len,
+    struct send_result *res)
+{
+	char		 quote[TWILIO_QUOTE_MAX];
+	const char	*why;
+	int		 n;
+
+	res->outcome = gw_status_outcome(status);
+	res->provider_id[0] = '\0';
+	res->code[0] = '\0';
+	res->error[0] = '\0';
+	if (res->outcome == OUTCOME_SENT) {
+		/* Accepted even if the answer is unreadable: never resend. */
+		if (json_get(body, len, "sid", res->provider_id,
+		    sizeof(res->provider_id)) != 0)
+			res->provider_id[0] = '\0';
+		gw_text_clean(res->provider_id);
+		return;
+	}
+
+	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0)
+		res->code[0] = '\0';
+	gw_text_clean(res->code);
+	if (json_get(body, len, "message", quote, sizeof(quote)) != 0)
+		quote[0] = '\0';
+	gw_text_clean(quote);
+
+	if (res->code[0] != '\0' && quote[0] != '\0')
+		n = snprintf(res->error, sizeof(res->error),
+		    "HTTP %ld: Twilio error %s: %s", status, res->code, quote);
+	else if (res->code[0] != '\0')
+		n = snprintf(res->error, sizeof(res->error),
+		    "HTTP %ld: Twilio error %s", status, res->code);
+	else if (quote[0] != '\0')
+		n = snprintf(res->error, sizeof(res->error), "HTTP %ld: %s",
+		    status, quote);
+	else if (status >= 300 && status < 400)
+		n = snprintf(res->error, sizeof(res->error),
+		    "HTTP %ld: redirect not followed (check sms.url)", status);
+	else
+		n = snprintf(res->error, sizeof(res->error), "HTTP %ld",
+		    status);
+	why = twilio_explain(res->code);
+	if (why != NULL && n > 0 && (size_t)n < sizeof(res->error))
+		(void)snprintf(res->error + n, sizeof(res->error) - (size_t)n,
+		    " (%s)", why);
+}
