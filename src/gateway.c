@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gateway.c: the libcurl multi driver that sends messages and classifies the outcome. */
+/* gateway.c: the libcurl multi driver: sends messages, classifies outcomes. */
 
 #include <ctype.h>
 #include <errno.h>
@@ -63,6 +63,8 @@ static int	gateway_easy_setup(struct gateway *gw, struct xfer *x);
 static int	gateway_start(struct gateway *gw, struct xfer *x,
 		    const struct message *msg, size_t idx,
 		    struct send_result *res);
+static void	gateway_header(struct xfer *x, const char *name,
+		    const char *value);
 static void	gateway_release(struct xfer *x);
 static void	gateway_result(struct xfer *x, CURLcode rc,
 		    struct send_result *res);
@@ -152,7 +154,8 @@ gateway_new(const struct config *cfg)
 		log_warnx("gateway: cannot create a libcurl multi handle");
 		goto fail;
 	}
-	n = cfg->delivery.concurrency > 0 ? (size_t)cfg->delivery.concurrency : 1;
+	n = cfg->delivery.concurrency > 0 ?
+	    (size_t)cfg->delivery.concurrency : 1;
 	gw->xfers = xcalloc(n, sizeof(*gw->xfers));
 	for (i = 0; i < n; i++) {
 		gw->xfers[i].gw = gw;
@@ -318,6 +321,27 @@ gateway_retry_after(const char *value)
 }
 
 /*
+ * Adds "name: value" to x's headers (value NULL: "name:", which removes
+ * libcurl's own header).  libcurl copies the line; running out of memory
+ * is fatal, as for xmalloc().
+ */
+static void
+gateway_header(struct xfer *x, const char *name, const char *value)
+{
+	struct curl_slist	*h;
+	char			*line;
+
+	line = xasprintf("%s:%s%s", name, value != NULL ? " " : "",
+	    value != NULL ? value : "");
+	h = curl_slist_append(x->headers, line);
+	explicit_bzero(line, strlen(line));
+	free(line);
+	if (h == NULL)
+		fatalx("gateway: out of memory");
+	x->headers = h;
+}
+
+/*
  * Builds msg's request on x and hands it to the multi handle.  Returns 0,
  * or -1 with res filled (the message was not sent).
  */
@@ -325,12 +349,10 @@ static int
 gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
     size_t idx, struct send_result *res)
 {
-	struct curl_slist	*h;
-	char			 err[256];
-	char			*line = NULL;
-	CURLMcode		 mc;
-	CURL			*e = x->easy;
-	int			 ret = -1;
+	char		 err[200];
+	char		*auth;
+	CURLMcode	 mc;
+	CURL		*e = x->easy;
 
 	result_init(res);
 	x->msg = msg;
@@ -341,6 +363,8 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 	buf_append(&x->resp, "", 0);
 	err[0] = '\0';
 
+	/* A bad request stays bad: FAILED, unlike trouble on the wire. */
+	res->outcome = OUTCOME_FAILED;
 	if (msg->idempotency_key == NULL || msg->idempotency_key[0] == '\0' ||
 	    strpbrk(msg->idempotency_key, "\r\n") != NULL) {
 		(void)snprintf(err, sizeof(err), "no usable idempotency key");
@@ -348,43 +372,22 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 	}
 	if (gw->build(gw->cfg, msg, &x->req, err, sizeof(err)) == -1)
 		goto fail;
-	if ((x->req.bearer != NULL && strpbrk(x->req.bearer, "\r\n") != NULL) ||
-	    strpbrk(x->req.content_type, "\r\n") != NULL) {
-		(void)snprintf(err, sizeof(err), "bad header value");
+	if (x->req.bearer != NULL && strpbrk(x->req.bearer, "\r\n") != NULL) {
+		(void)snprintf(err, sizeof(err), "the auth token has a newline");
 		goto fail;
 	}
 
-	/* "Expect:" stops libcurl waiting for a 100 Continue. */
-	line = xasprintf("Content-Type: %s", x->req.content_type);
-	h = curl_slist_append(x->headers, line);
-	if (h == NULL)
-		goto nomem;
-	x->headers = h;
-	free(line);
-	line = xasprintf("Idempotency-Key: %s", msg->idempotency_key);
-	if ((h = curl_slist_append(x->headers, line)) == NULL)
-		goto nomem;
-	x->headers = h;
-	free(line);
-	line = NULL;
-	if ((h = curl_slist_append(x->headers, "Accept: application/json")) ==
-	    NULL)
-		goto nomem;
-	x->headers = h;
-	if ((h = curl_slist_append(x->headers, "Expect:")) == NULL)
-		goto nomem;
-	x->headers = h;
+	gateway_header(x, "Content-Type", x->req.content_type);
+	gateway_header(x, "Accept", "application/json");
+	gateway_header(x, "Idempotency-Key", msg->idempotency_key);
+	/* Never wait for a "100 Continue" the gateway may not send. */
+	gateway_header(x, "Expect", NULL);
 	if (x->req.bearer != NULL) {
-		line = xasprintf("Authorization: Bearer %s", x->req.bearer);
-		h = curl_slist_append(x->headers, line);
-		explicit_bzero(line, strlen(line));
-		if (h == NULL)
-			goto nomem;
-		x->headers = h;
-		free(line);
-		line = NULL;
+		auth = xasprintf("Bearer %s", x->req.bearer);
+		gateway_header(x, "Authorization", auth);
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
 	}
-
 	if (curl_easy_setopt(e, CURLOPT_URL, x->req.url) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)x->req.body.len) != CURLE_OK ||
@@ -399,33 +402,20 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 		goto fail;
 	}
 	if ((mc = curl_multi_add_handle(gw->multi, e)) != CURLM_OK) {
-		log_warnx("gateway: reminder %lld: cannot start: %s",
-		    (long long)msg->reminder_id, curl_multi_strerror(mc));
-		(void)snprintf(res->error, sizeof(res->error),
-		    "internal error: cannot start the transfer: %s",
+		(void)snprintf(err, sizeof(err), "libcurl: %s",
 		    curl_multi_strerror(mc));
 		res->outcome = OUTCOME_RETRY;
-		gateway_release(x);
-		return -1;
+		goto fail;
 	}
 	x->busy = true;
-	ret = 0;
-	return ret;
-
-nomem:
-	(void)snprintf(err, sizeof(err), "out of memory");
+	return 0;
 fail:
-	if (line != NULL) {
-		explicit_bzero(line, strlen(line));
-		free(line);
-	}
-	log_warnx("gateway: reminder %lld: cannot build the request",
+	log_warnx("gateway: reminder %lld: cannot start the request",
 	    (long long)msg->reminder_id);
-	res->outcome = OUTCOME_FAILED;
 	(void)snprintf(res->error, sizeof(res->error),
 	    "cannot build the request: %s", err);
 	gateway_release(x);
-	return ret;
+	return -1;
 }
 
 /* Frees what one request held; the handle itself is kept for reuse. */

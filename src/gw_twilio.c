@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gw_twilio.c: the Twilio Messages API (2010-04-01): build a request, read the answer. */
+/* gw_twilio.c: Twilio's Messages API (2010-04-01): request and answer. */
 
 #include <stdio.h>
 #include <string.h>
@@ -139,7 +139,10 @@ gw_twilio_parse(long status, const char *body, size_t len,
 		quote[0] = '\0';
 	gw_text_clean(quote);
 
-	if (res->code[0] != '\0' && quote[0] != '\0')
+	if (status >= 300 && status < 400)
+		n = snprintf(res->error, sizeof(res->error),
+		    "HTTP %ld: redirect not followed (check sms.url)", status);
+	else if (res->code[0] != '\0' && quote[0] != '\0')
 		n = snprintf(res->error, sizeof(res->error),
 		    "HTTP %ld: Twilio error %s: %s", status, res->code, quote);
 	else if (res->code[0] != '\0')
@@ -148,9 +151,6 @@ gw_twilio_parse(long status, const char *body, size_t len,
 	else if (quote[0] != '\0')
 		n = snprintf(res->error, sizeof(res->error), "HTTP %ld: %s",
 		    status, quote);
-	else if (status >= 300 && status < 400)
-		n = snprintf(res->error, sizeof(res->error),
-		    "HTTP %ld: redirect not followed (check sms.url)", status);
 	else
 		n = snprintf(res->error, sizeof(res->error), "HTTP %ld",
 		    status);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gw_webhook.c: a generic JSON webhook gateway: build a request, read the answer. */
+/* gw_webhook.c: a generic JSON webhook gateway: request and answer. */
 
 #include <stdio.h>
 #include <string.h>
@@ -74,12 +74,12 @@ gw_webhook_parse(long status, const char *body, size_t len,
 		quote[0] = '\0';
 	gw_text_clean(quote);
 
-	if (quote[0] != '\0')
-		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: %s",
-		    status, quote);
-	else if (status >= 300 && status < 400)
+	if (status >= 300 && status < 400)
 		(void)snprintf(res->error, sizeof(res->error),
 		    "HTTP %ld: redirect not followed (check sms.url)", status);
+	else if (quote[0] != '\0')
+		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: %s",
+		    status, quote);
 	else
 		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld",
 		    status);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* json.c: escaping JSON strings and reading one member of a top-level object. */
+/* json.c: escaping JSON strings, reading one member of a top-level object. */
 
 #include <stdbool.h>
 #include <string.h>
@@ -23,7 +23,8 @@ static int	json_string(struct json_parser *jp, struct buf *out);
 static int	json_number(struct json_parser *jp);
 static int	json_literal(struct json_parser *jp, const char *word);
 static int	json_value(struct json_parser *jp);
-static void	json_copy(char *out, size_t outlen, const char *s, size_t len);
+static void	json_copy(char *out, size_t outlen, const char *s,
+		    size_t len);
 
 void
 json_append_string(struct buf *b, const char *s)
@@ -179,7 +180,8 @@ json_string(struct json_parser *jp, struct buf *out)
 			cp = '\t';
 			break;
 		case 'u':
-			if (jp->end - jp->p < 5 || json_hex4(jp->p + 1, &u) == -1)
+			if (jp->end - jp->p < 5 ||
+			    json_hex4(jp->p + 1, &u) == -1)
 				return -1;
 			jp->p += 4;
 			cp = u;

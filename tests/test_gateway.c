@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/* test_gateway.c: the libcurl driver against the loopback test gateway. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "gateway.h"
+#include "log.h"
+#include "util.h"
+#include "fixture/fixture.h"
+
+#define SID	"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define TOKEN	"not-a-real-token"
+#define FROM	"+15550100999"
+#define TO	"+15550100123"
+#define BODY	"Hi! Day 1 after microneedling: no makeup, SPF 50. " \
+		"Caf\xc3\xa9 cr\xc3\xa8me \xf0\x9f\x91\x8d & = + 100% \"ok\"\n" \
+		"Reply STOP to opt out."
+#define NMSG	16
+
+struct run {
+	size_t			 ndone;
+	int			 seen[NMSG];
+	struct send_result	 res[NMSG];
+	int			 pipefd;
+	size_t			 nevents;
+};
+
+struct env {
+	struct fixture		 f;
+	struct config		 cfg;
+	struct gateway		*gw;
+	struct message		 msgs[NMSG];
+	char			 keys[NMSG][32];
+	char			 url[128];
+	struct run		 run;
+};
+
+static void
+on_done(void *arg, size_t idx, const struct send_result *res)
+{
+	struct run	*r = arg;
+
+	assert_true(idx < NMSG);
+	r->seen[idx]++;
+	r->res[idx] = *res;
+	r->ndone++;
+}
+
+static bool
+on_event(void *arg)
+{
+	struct run	*r = arg;
+	char		 c;
+
+	assert_int_equal(read(r->pipefd, &c, 1), 1);
+	r->nevents++;
+	return true;
+}
+
+static const char *
+base64(const char *in, char *out, size_t outlen)
+{
+	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 n = strlen(in), i, o = 0;
+	unsigned long		 v;
+
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned long)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		assert_true(o + 5 <= outlen);
+		out[o++] = tab[(v >> 18) & 63];
+		out[o++] = tab[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? tab[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Starts a fixture with script and a gateway of provider pointing at it. */
+static void
+env_start(struct env *e, const char *script, enum sms_provider provider,
+    int concurrency, int timeout)
+{
+	size_t	 i;
+
+	if (fixture_start(&e->f, script) == -1)
+		fail_msg("cannot start the test gateway");
+	memset(&e->cfg, 0, sizeof(e->cfg));
+	e->cfg.sms.provider = provider;
+	if (provider == SMS_PROVIDER_WEBHOOK)
+		(void)snprintf(e->url, sizeof(e->url), "%s/hook", e->f.url);
+	else
+		(void)snprintf(e->url, sizeof(e->url), "%s", e->f.url);
+	e->cfg.sms.url = e->url;
+	e->cfg.sms.account_sid = (char *)(uintptr_t)SID;
+	e->cfg.sms.auth_token = (char *)(uintptr_t)TOKEN;
+	e->cfg.sms.from = (char *)(uintptr_t)FROM;
+	e->cfg.delivery.concurrency = concurrency;
+	e->cfg.delivery.timeout = timeout;
+	e->cfg.delivery.max_attempts = 5;
+	for (i = 0; i < NMSG; i++) {
+		(void)snprintf(e->keys[i], sizeof(e->keys[i]),
+		    "aftercare-%zu-24h", 100 + i);
+		e->msgs[i].reminder_id = (int64_t)(100 + i);
+		e->msgs[i].milestone = "24h";
+		e->msgs[i].to = TO;
+		e->msgs[i].body = BODY;
+		e->msgs[i].idempotency_key = e->keys[i];
+	}
+	memset(&e->run, 0, sizeof(e->run));
+	e->run.pipefd = -1;
+	assert_non_null(e->gw = gateway_new(&e->cfg));
+}
+
+static void
+env_stop(struct env *e)
+{
+	gateway_free(e->gw);
+	e->gw = NULL;
+	fixture_stop(&e->f);
+}
+
+static int
+setup(void **state)
+{
+	struct env	*e;
+
+	e = xcalloc(1, sizeof(*e));
+	e->f.pid = -1;
+	*state = e;
+	return 0;
+}
+
+/* Runs even when a test fails, so no test gateway outlives its test. */
+static int
+teardown(void **state)
+{
+	struct env	*e = *state;
+
+	env_stop(e);
+	if (e->run.pipefd != -1)
+		(void)close(e->run.pipefd);
+	free(e);
+	return 0;
+}
+
+static void
+test_twilio_sent(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	const struct send_result *res = &e->run.res[0];
+	char			 b64[128], want[160], *v;
+	size_t			 n;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 3, 10);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 1);
+	assert_int_equal(res->outcome, OUTCOME_SENT);
+	assert_int_equal(res->http_status, 201);
+	assert_int_equal(res->retry_after, -1);
+	assert_string_equal(res->provider_id,
+	    "SM00000000000000000000000000000001");
+	assert_string_equal(res->code, "");
+	assert_string_equal(res->error, "");
+
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(reqs[0].method, "POST");
+	assert_string_equal(reqs[0].path,
+	    "/2010-04-01/Accounts/" SID "/Messages.json");
+	assert_string_equal(reqs[0].idempotency_key, "aftercare-100-24h");
+	(void)snprintf(want, sizeof(want), "Basic %s",
+	    base64(SID ":" TOKEN, b64, sizeof(b64)));
+	assert_string_equal(reqs[0].authorization, want);
+	assert_string_equal(reqs[0].content_type,
+	    "application/x-www-form-urlencoded");
+	assert_non_null(v = fixture_form_get(reqs[0].body, "To"));
+	assert_string_equal(v, TO);
+	free(v);
+	assert_non_null(v = fixture_form_get(reqs[0].body, "From"));
+	assert_string_equal(v, FROM);
+	free(v);
+	assert_non_null(v = fixture_form_get(reqs[0].body, "Body"));
+	assert_string_equal(v, BODY);
+	free(v);
+	assert_null(fixture_form_get(reqs[0].body, "MessagingServiceSid"));
+	fixture_requests_free(reqs, n);
+}
+
+static void
+test_webhook_sent(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 n;
+
+	env_start(e, "202", SMS_PROVIDER_WEBHOOK, 1, 10);
+	e->msgs[0].body = "Caf\xc3\xa9 \"quoted\"\n\xf0\x9f\x91\x8d";
+	assert_int_equal(gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(res->outcome, OUTCOME_SENT);
+	assert_int_equal(res->http_status, 202);
+	assert_string_equal(res->provider_id,
+	    "SM00000000000000000000000000000001");
+
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(reqs[0].method, "POST");
+	assert_string_equal(reqs[0].path, "/hook");
+	assert_string_equal(reqs[0].idempotency_key, "aftercare-100-24h");
+	assert_string_equal(reqs[0].authorization, "Bearer " TOKEN);
+	assert_string_equal(reqs[0].content_type, "application/json");
+	assert_string_equal(reqs[0].body, "{\"to\":\"" TO "\",\"body\":"
+	    "\"Caf\xc3\xa9 \\\"quoted\\\"\\n\xf0\x9f\x91\x8d\","
+	    "\"reminder_id\":100,\"milestone\":\"24h\"}");
+	fixture_requests_free(reqs, n);
+}
+
+/* Each scripted answer, sent once on a fresh gateway. */
+static void
+test_outcomes(void **state)
+{
+	static const struct {
+		const char	*script;
+		int		 timeout;
+		enum outcome	 outcome;
+		long		 http_status;
+		const char	*code;
+		long		 retry_after;
+		const char	*error;		/* prefix */
+	} rows[] = {
+		{ "400", 10, OUTCOME_FAILED, 400, "21211", -1,
+		  "HTTP 400: Twilio error 21211: The 'To' number is not a "
+		  "valid phone number. (" },
+		{ "401", 10, OUTCOME_FAILED, 401, "20003", -1,
+		  "HTTP 401: Twilio error 20003: Authenticate" },
+		{ "404", 10, OUTCOME_FAILED, 404, "20404", -1, "HTTP 404: " },
+		{ "408", 10, OUTCOME_RETRY, 408, "", -1, "HTTP 408" },
+		{ "429", 10, OUTCOME_RETRY, 429, "20429", 2,
+		  "HTTP 429: Twilio error 20429: Too Many Requests" },
+		{ "500", 10, OUTCOME_RETRY, 500, "20500", -1, "HTTP 500: " },
+		{ "503", 10, OUTCOME_RETRY, 503, "20503", -1, "HTTP 503: " },
+		{ "302", 10, OUTCOME_FAILED, 302, "", -1,
+		  "HTTP 302: redirect not followed" },
+		{ "201@200", 10, OUTCOME_SENT, 201, "", -1, "" },
+		{ "hang", 1, OUTCOME_RETRY, 0, "", -1,
+		  "the gateway did not answer in time: " },
+		{ "close", 10, OUTCOME_RETRY, 0, "", -1,
+		  "the connection to the gateway failed: " },
+	};
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		env_start(e, rows[i].script, SMS_PROVIDER_TWILIO, 2,
+		    rows[i].timeout);
+		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+		    &e->run) != 0 || e->run.ndone != 1)
+			fail_msg("row %zu (%s): send", i, rows[i].script);
+		if (res->outcome != rows[i].outcome)
+			fail_msg("row %zu (%s): outcome %d, want %d", i,
+			    rows[i].script, (int)res->outcome,
+			    (int)rows[i].outcome);
+		if (res->http_status != rows[i].http_status)
+			fail_msg("row %zu (%s): status %ld", i, rows[i].script,
+			    res->http_status);
+		if (strcmp(res->code, rows[i].code) != 0)
+			fail_msg("row %zu (%s): code \"%s\"", i,
+			    rows[i].script, res->code);
+		if (res->retry_after != rows[i].retry_after)
+			fail_msg("row %zu (%s): retry_after %ld", i,
+			    rows[i].script, res->retry_after);
+		if (strncmp(res->error, rows[i].error,
+		    strlen(rows[i].error)) != 0 ||
+		    (rows[i].error[0] == '\0' && res->error[0] != '\0'))
+			fail_msg("row %zu (%s): error \"%s\"", i,
+			    rows[i].script, res->error);
+		if (strstr(res->error, TO + 1) != NULL)
+			fail_msg("row %zu: error names the patient", i);
+		/* Exactly one request: no redirect followed, no resend. */
+		if (fixture_requests(&e->f, &reqs, &n) != 0 || n != 1)
+			fail_msg("row %zu (%s): %zu requests", i,
+			    rows[i].script, n);
+		fixture_requests_free(reqs, n);
+		env_stop(e);
+	}
+}
+
+static void
+test_nobody_listening(void **state)
+{
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 1, 5);
+	/* The port of a stopped gateway: nothing listens there now. */
+	fixture_stop(&e->f);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 1);
+	assert_int_equal(res->outcome, OUTCOME_RETRY);
+	assert_int_equal(res->http_status, 0);
+	assert_int_equal(res->retry_after, -1);
+	assert_int_equal(strncmp(res->error, "cannot connect to the gateway: ",
+	    31), 0);
+}
+
+static void
+test_concurrency(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 i, j, n, found;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 3, 10);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 10, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 10);
+	for (i = 0; i < 10; i++) {
+		if (e->run.seen[i] != 1)
+			fail_msg("message %zu reported %d times", i,
+			    e->run.seen[i]);
+		if (e->run.res[i].outcome != OUTCOME_SENT)
+			fail_msg("message %zu: outcome %d", i,
+			    (int)e->run.res[i].outcome);
+		for (j = 0; j < i; j++)
+			if (strcmp(e->run.res[i].provider_id,
+			    e->run.res[j].provider_id) == 0)
+				fail_msg("messages %zu and %zu share an id",
+				    j, i);
+	}
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 10);
+	for (i = 0; i < 10; i++) {
+		found = 0;
+		for (j = 0; j < n; j++)
+			if (strcmp(reqs[j].idempotency_key, e->keys[i]) == 0)
+				found++;
+		if (found != 1)
+			fail_msg("message %zu arrived %zu times", i, found);
+	}
+	fixture_requests_free(reqs, n);
+}
+
+/* One handle, one kept-alive connection for every request. */
+static void
+test_connection_reuse(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 i, n;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 1, 10);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 3, -1, NULL, on_done,
+	    &e->run), 0);
+	/* A second batch on the same gateway reuses it too. */
+	assert_int_equal(gateway_send(e->gw, e->msgs + 3, 2, -1, NULL,
+	    on_done, &e->run), 0);
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++)
+		if (reqs[i].conn != 1)
+			fail_msg("request %zu on connection %ld", i,
+			    reqs[i].conn);
+	fixture_requests_free(reqs, n);
+}
+
+/*
+ * The event fd is readable from the start: the first transfers are in
+ * flight, on_event says stop, nothing new starts, and the in-flight ones
+ * still complete (here by timing out against "hang").
+ */
+static void
+test_event_stop(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 i, n;
+	int			 fds[2];
+
+	env_start(e, "hang", SMS_PROVIDER_TWILIO, 2, 1);
+	assert_int_equal(pipe(fds), 0);
+	e->run.pipefd = fds[0];
+	assert_int_equal(write(fds[1], "x", 1), 1);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 5, fds[0], on_event,
+	    on_done, &e->run), 0);
+	(void)close(fds[1]);
+	assert_int_equal(e->run.nevents, 1);
+	assert_int_equal(e->run.ndone, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(e->run.seen[i], 1);
+		assert_int_equal(e->run.res[i].outcome, OUTCOME_RETRY);
+	}
+	for (i = 2; i < 5; i++)
+		assert_int_equal(e->run.seen[i], 0);
+	assert_int_equal(fixture_wait_requests(&e->f, 2, 10000), 0);
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 2);
+	fixture_requests_free(reqs, n);
+}
+
+/* A message whose request cannot be built fails alone; the rest go. */
+static void
+test_build_failure(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 n;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 1, 10);
+	e->msgs[0].idempotency_key = NULL;
+	e->msgs[2].to = NULL;
+	assert_int_equal(gateway_send(e->gw, e->msgs, 4, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 4);
+	assert_int_equal(e->run.res[0].outcome, OUTCOME_FAILED);
+	assert_int_equal(strncmp(e->run.res[0].error,
+	    "cannot build the request: ", 26), 0);
+	assert_int_equal(e->run.res[1].outcome, OUTCOME_SENT);
+	assert_int_equal(e->run.res[2].outcome, OUTCOME_FAILED);
+	assert_int_equal(e->run.res[3].outcome, OUTCOME_SENT);
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 2);
+	fixture_requests_free(reqs, n);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_twilio_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_webhook_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nobody_listening, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_concurrency, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_connection_reuse, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_event_stop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_build_failure, setup,
+		    teardown),
+	};
+
+	log_init(getenv("TEST_DEBUG") != NULL ? LOG_PRI_DEBUG :
+	    LOG_PRI_ERR);
+	return cmocka_run_group_tests_name("gateway", tests, NULL, NULL);
+}

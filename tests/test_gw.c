@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT */
+/* test_gw.c: the providers' request encoding and answer parsing. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "gateway.h"
+#include "../src/gw.h"
+
+#define SID	"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define TOKEN	"not-a-real-token"
+
+static void
+config_twilio(struct config *cfg, const char *url)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->sms.provider = SMS_PROVIDER_TWILIO;
+	cfg->sms.url = (char *)(uintptr_t)url;
+	cfg->sms.account_sid = (char *)(uintptr_t)SID;
+	cfg->sms.auth_token = (char *)(uintptr_t)TOKEN;
+	cfg->sms.from = (char *)(uintptr_t)"+15550100999";
+}
+
+static void
+test_twilio_build(void **state)
+{
+	static const struct {
+		const char	*base;
+		const char	*to;
+		const char	*body;
+		const char	*want_url;
+		const char	*want_body;
+	} rows[] = {
+		{ "https://api.twilio.com", "+15550100123", "Hello",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=%2B15550100123&From=%2B15550100999&Body=Hello" },
+		{ "http://127.0.0.1:8080/", "+15550100123", "Hi",
+		  "http://127.0.0.1:8080/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=%2B15550100123&From=%2B15550100999&Body=Hi" },
+		{ "http://127.0.0.1:8080//", "+15550100123", "",
+		  "http://127.0.0.1:8080/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=%2B15550100123&From=%2B15550100999&Body=" },
+		{ "https://api.twilio.com", "+15550100123",
+		  "Caf\xc3\xa9 cr\xc3\xa8me \xe2\x98\xba \xf0\x9f\x91\x8d",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=%2B15550100123&From=%2B15550100999&Body="
+		  "Caf%C3%A9%20cr%C3%A8me%20%E2%98%BA%20%F0%9F%91%8D" },
+		{ "https://api.twilio.com", "+15550100123", "a&b=c+d",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=%2B15550100123&From=%2B15550100999&Body=a%26b%3Dc%2Bd" },
+		{ "https://api.twilio.com", "+15550100123",
+		  "Say \"hi\"\r\nit's 100% ~ok_-.",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=%2B15550100123&From=%2B15550100999&Body="
+		  "Say%20%22hi%22%0D%0Ait%27s%20100%25%20~ok_-." },
+		{ "https://api.twilio.com", "whatsapp:+15550100123", "#1/2?",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages.json",
+		  "To=whatsapp%3A%2B15550100123&From=%2B15550100999&"
+		  "Body=%231%2F2%3F" },
+	};
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_twilio(&cfg, rows[i].base);
+		memset(&msg, 0, sizeof(msg));
+		msg.reminder_id = 42;
+		msg.milestone = "24h";
+		msg.to = rows[i].to;
+		msg.body = rows[i].body;
+		msg.idempotency_key = "aftercare-42";
+		gw_request_init(&req);
+		if (gw_twilio_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+			fail_msg("row %zu: %s", i, err);
+		if (strcmp(req.url, rows[i].want_url) != 0)
+			fail_msg("row %zu: url %s", i, req.url);
+		if (strcmp(req.body.data, rows[i].want_body) != 0)
+			fail_msg("row %zu: body %s", i, req.body.data);
+		if (req.body.len != strlen(rows[i].want_body))
+			fail_msg("row %zu: body length %zu", i, req.body.len);
+		if (strcmp(req.content_type,
+		    "application/x-www-form-urlencoded") != 0)
+			fail_msg("row %zu: content type %s", i,
+			    req.content_type);
+		if (req.userpwd == NULL ||
+		    strcmp(req.userpwd, SID ":" TOKEN) != 0)
+			fail_msg("row %zu: userpwd", i);
+		if (req.bearer != NULL)
+			fail_msg("row %zu: bearer set", i);
+		gw_request_clear(&req);
+	}
+}
+
+/* The account SID is a path segment, so it is percent-encoded too. */
+static void
+test_twilio_build_sid(void **state)
+{
+	struct config		 cfg;
+	struct message		 msg = { 1, "24h", "+15550100123", "x", "k" };
+	struct gw_request	 req;
+	char			 err[256];
+
+	(void)state;
+	config_twilio(&cfg, "https://api.twilio.com");
+	cfg.sms.account_sid = (char *)(uintptr_t)"AC/../x?y";
+	gw_request_init(&req);
+	assert_int_equal(gw_twilio_build(&cfg, &msg, &req, err, sizeof(err)),
+	    0);
+	assert_string_equal(req.url, "https://api.twilio.com/2010-04-01/"
+	    "Accounts/AC%2F..%2Fx%3Fy/Messages.json");
+	assert_string_equal(req.userpwd, "AC/../x?y:" TOKEN);
+	gw_request_clear(&req);
+}
+
+/* Missing pieces fail the build, and the message never leaks the SMS. */
+static void
+test_build_errors(void **state)
+{
+	static const struct {
+		int		 provider;
+		int		 what;	/* 0 token, 1 to, 2 body, 3 url */
+	} rows[] = {
+		{ SMS_PROVIDER_TWILIO, 0 },
+		{ SMS_PROVIDER_TWILIO, 1 },
+		{ SMS_PROVIDER_TWILIO, 2 },
+		{ SMS_PROVIDER_TWILIO, 3 },
+		{ SMS_PROVIDER_WEBHOOK, 1 },
+		{ SMS_PROVIDER_WEBHOOK, 2 },
+		{ SMS_PROVIDER_WEBHOOK, 3 },
+	};
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+	size_t			 i;
+	int			 rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_twilio(&cfg, "https://api.twilio.com");
+		cfg.sms.provider = (enum sms_provider)rows[i].provider;
+		msg.reminder_id = 7;
+		msg.milestone = "24h";
+		msg.to = "+15550100123";
+		msg.body = "secret aftercare text";
+		msg.idempotency_key = "k";
+		if (rows[i].what == 0)
+			cfg.sms.auth_token = NULL;
+		else if (rows[i].what == 1)
+			msg.to = NULL;
+		else if (rows[i].what == 2)
+			msg.body = NULL;
+		else
+			cfg.sms.url = NULL;
+		gw_request_init(&req);
+		err[0] = '\0';
+		if (rows[i].provider == SMS_PROVIDER_TWILIO)
+			rc = gw_twilio_build(&cfg, &msg, &req, err, sizeof(err));
+		else
+			rc = gw_webhook_build(&cfg, &msg, &req, err,
+			    sizeof(err));
+		if (rc != -1 || err[0] == '\0')
+			fail_msg("row %zu: rc %d, err \"%s\"", i, rc, err);
+		if (strstr(err, "5550100123") != NULL ||
+		    strstr(err, "secret") != NULL || strstr(err, TOKEN) != NULL)
+			fail_msg("row %zu: err leaks: %s", i, err);
+		gw_request_clear(&req);
+	}
+}
+
+static void
+test_webhook_build(void **state)
+{
+	static const struct {
+		const char	*token;
+		const char	*to;
+		const char	*body;
+		int64_t		 id;
+		const char	*milestone;
+		const char	*want_body;
+	} rows[] = {
+		{ TOKEN, "+15550100123", "Hello", 42, "24h",
+		  "{\"to\":\"+15550100123\",\"body\":\"Hello\","
+		  "\"reminder_id\":42,\"milestone\":\"24h\"}" },
+		{ NULL, "+15550100123",
+		  "Say \"hi\"\nCaf\xc3\xa9 \xf0\x9f\x91\x8d & = + \\ \t",
+		  9007199254740993LL, "7d",
+		  "{\"to\":\"+15550100123\",\"body\":\"Say \\\"hi\\\"\\n"
+		  "Caf\xc3\xa9 \xf0\x9f\x91\x8d & = + \\\\ \\t\","
+		  "\"reminder_id\":9007199254740993,\"milestone\":\"7d\"}" },
+		{ TOKEN, "+15550100123", "", 1, NULL,
+		  "{\"to\":\"+15550100123\",\"body\":\"\","
+		  "\"reminder_id\":1,\"milestone\":null}" },
+	};
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.sms.provider = SMS_PROVIDER_WEBHOOK;
+		cfg.sms.url = (char *)(uintptr_t)"https://example.com/sms/";
+		cfg.sms.auth_token = (char *)(uintptr_t)rows[i].token;
+		msg.reminder_id = rows[i].id;
+		msg.milestone = rows[i].milestone;
+		msg.to = rows[i].to;
+		msg.body = rows[i].body;
+		msg.idempotency_key = "k";
+		gw_request_init(&req);
+		if (gw_webhook_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+			fail_msg("row %zu: %s", i, err);
+		if (strcmp(req.url, "https://example.com/sms/") != 0)
+			fail_msg("row %zu: url %s", i, req.url);
+		if (strcmp(req.body.data, rows[i].want_body) != 0)
+			fail_msg("row %zu: body %s", i, req.body.data);
+		if (strcmp(req.content_type, "application/json") != 0)
+			fail_msg("row %zu: content type", i);
+		if (req.userpwd != NULL)
+			fail_msg("row %zu: userpwd set", i);
+		if (rows[i].token == NULL ? req.bearer != NULL :
+		    (req.bearer == NULL || strcmp(req.bearer, TOKEN) != 0))
+			fail_msg("row %zu: bearer", i);
+		gw_request_clear(&req);
+	}
+}
+
+static void
+test_status_outcome(void **state)
+{
+	static const struct {
+		long		 status;
+		enum outcome	 want;
+	} rows[] = {
+		{ 100, OUTCOME_FAILED }, { 199, OUTCOME_FAILED },
+		{ 200, OUTCOME_SENT }, { 201, OUTCOME_SENT },
+		{ 202, OUTCOME_SENT }, { 204, OUTCOME_SENT },
+		{ 299, OUTCOME_SENT }, { 301, OUTCOME_FAILED },
+		{ 302, OUTCOME_FAILED }, { 304, OUTCOME_FAILED },
+		{ 400, OUTCOME_FAILED }, { 401, OUTCOME_FAILED },
+		{ 404, OUTCOME_FAILED }, { 407, OUTCOME_FAILED },
+		{ 408, OUTCOME_RETRY }, { 409, OUTCOME_FAILED },
+		{ 429, OUTCOME_RETRY }, { 499, OUTCOME_FAILED },
+		{ 500, OUTCOME_RETRY }, { 503, OUTCOME_RETRY },
+		{ 599, OUTCOME_RETRY }, { 600, OUTCOME_FAILED },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (gw_status_outcome(rows[i].status) != rows[i].want)
+			fail_msg("row %zu: status %ld", i, rows[i].status);
+}
+
+struct parse_row {
+	long		 status;
+	const char	*body;
+	enum outcome	 outcome;
+	const char	*provider_id;
+	const char	*code;
+	const char	*error;
+};
+
+static void
+check_parse(const struct parse_row *rows, size_t n,
+    void (*parse)(long, const char *, size_t, struct send_result *))
+{
+	struct send_result	 res;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		memset(&res, 'X', sizeof(res));
+		res.retry_after = 17;
+		parse(rows[i].status, rows[i].body, strlen(rows[i].body), &res);
+		if (res.outcome != rows[i].outcome)
+			fail_msg("row %zu: outcome %d, want %d", i,
+			    (int)res.outcome, (int)rows[i].outcome);
+		if (strcmp(res.provider_id, rows[i].provider_id) != 0)
+			fail_msg("row %zu: provider_id \"%s\"", i,
+			    res.provider_id);
+		if (strcmp(res.code, rows[i].code) != 0)
+			fail_msg("row %zu: code \"%s\"", i, res.code);
+		if (strcmp(res.error, rows[i].error) != 0)
+			fail_msg("row %zu: error \"%s\"\n  want \"%s\"", i,
+			    res.error, rows[i].error);
+		if (res.retry_after != 17)
+			fail_msg("row %zu: retry_after touched", i);
+	}
+}
+
+#define SM	"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static void
+test_twilio_parse(void **state)
+{
+	static const struct parse_row rows[] = {
+		{ 201, "{\"sid\":\"" SM "\",\"status\":\"queued\","
+		  "\"body\":\"Hello! \\ud83d\\udc4d\",\"error_code\":null}",
+		  OUTCOME_SENT, SM, "", "" },
+		{ 200, "{\"sid\":\"SM1\"}", OUTCOME_SENT, "SM1", "", "" },
+		{ 202, "{\"status\":\"accepted\",\"sid\":\"SM2\"}",
+		  OUTCOME_SENT, "SM2", "", "" },
+		{ 201, "{}", OUTCOME_SENT, "", "", "" },
+		{ 201, "Created", OUTCOME_SENT, "", "", "" },
+		{ 201, "", OUTCOME_SENT, "", "", "" },
+		{ 201, "{\"sid\":\"SM3\"", OUTCOME_SENT, "", "", "" },
+		{ 400, "{\"code\":21211,\"message\":\"The 'To' number is not "
+		  "a valid phone number.\",\"more_info\":"
+		  "\"https://www.twilio.com/docs/errors/21211\","
+		  "\"status\":400}",
+		  OUTCOME_FAILED, "", "21211",
+		  "HTTP 400: Twilio error 21211: The 'To' number is not a "
+		  "valid phone number. (the patient's phone number is invalid: "
+		  "correct it, then resend)" },
+		{ 400, "{\"code\":21614,\"message\":\"'To' number is not a "
+		  "valid mobile number\",\"status\":400}",
+		  OUTCOME_FAILED, "", "21614",
+		  "HTTP 400: Twilio error 21614: 'To' number is not a valid "
+		  "mobile number (the number is not a mobile phone and cannot "
+		  "receive SMS)" },
+		{ 400, "{\"code\":21610,\"message\":\"Attempt to send to "
+		  "unsubscribed recipient\",\"status\":400}",
+		  OUTCOME_FAILED, "", "21610",
+		  "HTTP 400: Twilio error 21610: Attempt to send to "
+		  "unsubscribed recipient (the patient replied STOP: Twilio "
+		  "blocks SMS until they text START)" },
+		{ 400, "{\"code\":\"21610\"}", OUTCOME_FAILED, "", "21610",
+		  "HTTP 400: Twilio error 21610 (the patient replied STOP: "
+		  "Twilio blocks SMS until they text START)" },
+		{ 401, "{\"code\":20003,\"message\":\"Authenticate\"}",
+		  OUTCOME_FAILED, "", "20003",
+		  "HTTP 401: Twilio error 20003: Authenticate" },
+		{ 400, "{\"message\":\"line one\\nline\\ttwo\"}",
+		  OUTCOME_FAILED, "", "", "HTTP 400: line one line two" },
+		{ 408, "", OUTCOME_RETRY, "", "", "HTTP 408" },
+		{ 429, "{\"code\":20429,\"message\":\"Too Many Requests\","
+		  "\"status\":429}",
+		  OUTCOME_RETRY, "", "20429",
+		  "HTTP 429: Twilio error 20429: Too Many Requests" },
+		{ 500, "{\"code\":20500,\"message\":\"Internal Server Error\"}",
+		  OUTCOME_RETRY, "", "20500",
+		  "HTTP 500: Twilio error 20500: Internal Server Error" },
+		{ 503, "<html><body>Service Unavailable</body></html>",
+		  OUTCOME_RETRY, "", "", "HTTP 503" },
+		{ 502, "{\"code\":20500,\"mess", OUTCOME_RETRY, "", "",
+		  "HTTP 502" },
+		{ 302, "", OUTCOME_FAILED, "", "",
+		  "HTTP 302: redirect not followed (check sms.url)" },
+		{ 301, "{\"message\":\"Moved\"}", OUTCOME_FAILED, "", "",
+		  "HTTP 301: redirect not followed (check sms.url)" },
+		{ 404, "", OUTCOME_FAILED, "", "", "HTTP 404" },
+		{ 404, "[1,2]", OUTCOME_FAILED, "", "", "HTTP 404" },
+	};
+
+	(void)state;
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_twilio_parse);
+}
+
+static void
+test_webhook_parse(void **state)
+{
+	static const struct parse_row rows[] = {
+		{ 201, "{\"id\":\"msg-1\",\"status\":\"queued\"}",
+		  OUTCOME_SENT, "msg-1", "", "" },
+		{ 200, "{\"message_id\":\"m-2\"}", OUTCOME_SENT, "m-2", "", "" },
+		{ 202, "{\"id\":7,\"message_id\":\"m-3\"}", OUTCOME_SENT, "7",
+		  "", "" },
+		{ 200, "", OUTCOME_SENT, "", "", "" },
+		{ 204, "", OUTCOME_SENT, "", "", "" },
+		{ 200, "queued", OUTCOME_SENT, "", "", "" },
+		{ 400, "{\"error\":\"invalid number\"}", OUTCOME_FAILED, "",
+		  "", "HTTP 400: invalid number" },
+		{ 422, "{\"message\":\"unprocessable\",\"code\":\"E12\"}",
+		  OUTCOME_FAILED, "", "E12", "HTTP 422: unprocessable" },
+		{ 400, "{\"error\":\"first\",\"message\":\"second\"}",
+		  OUTCOME_FAILED, "", "", "HTTP 400: first" },
+		{ 401, "Unauthorized", OUTCOME_FAILED, "", "", "HTTP 401" },
+		{ 408, "", OUTCOME_RETRY, "", "", "HTTP 408" },
+		{ 429, "{\"error\":\"slow down\"}", OUTCOME_RETRY, "", "",
+		  "HTTP 429: slow down" },
+		{ 500, "oops", OUTCOME_RETRY, "", "", "HTTP 500" },
+		{ 503, "{}", OUTCOME_RETRY, "", "", "HTTP 503" },
+		{ 301, "", OUTCOME_FAILED, "", "",
+		  "HTTP 301: redirect not followed (check sms.url)" },
+		{ 307, "{\"error\":\"moved\"}", OUTCOME_FAILED, "", "",
+		  "HTTP 307: redirect not followed (check sms.url)" },
+	};
+
+	(void)state;
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_webhook_parse);
+}
+
+/* A long gateway message is cut, and the explanation survives. */
+static void
+test_parse_long(void **state)
+{
+	struct send_result	 res;
+	char			 body[2048];
+	char			 msg[1001];
+
+	(void)state;
+	memset(msg, 'x', sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	(void)snprintf(body, sizeof(body), "{\"code\":21211,\"message\":\"%s\"}",
+	    msg);
+	gw_twilio_parse(400, body, strlen(body), &res);
+	assert_int_equal(res.outcome, OUTCOME_FAILED);
+	assert_true(strlen(res.error) < sizeof(res.error));
+	assert_non_null(strstr(res.error, "HTTP 400: Twilio error 21211: xxx"));
+	assert_non_null(strstr(res.error, "(the patient's phone number is "
+	    "invalid: correct it, then resend)"));
+
+	(void)snprintf(body, sizeof(body), "{\"error\":\"%s\"}", msg);
+	gw_webhook_parse(400, body, strlen(body), &res);
+	assert_true(strlen(res.error) < sizeof(res.error));
+	assert_int_equal(strncmp(res.error, "HTTP 400: xxx", 13), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_twilio_build),
+		cmocka_unit_test(test_twilio_build_sid),
+		cmocka_unit_test(test_build_errors),
+		cmocka_unit_test(test_webhook_build),
+		cmocka_unit_test(test_status_outcome),
+		cmocka_unit_test(test_twilio_parse),
+		cmocka_unit_test(test_webhook_parse),
+		cmocka_unit_test(test_parse_long),
+	};
+
+	return cmocka_run_group_tests_name("gw", tests, NULL, NULL);
+}
