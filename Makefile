@@ -63,7 +63,7 @@ test_compose_OBJS = compose config schedule template phone util log
 test_gw_OBJS = gw_twilio gw_webhook gateway json util log
 test_store_OBJS = store config schedule template phone util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
-test_daemon_OBJS = util
+test_daemon_OBJS = util tests/fixture/fixture
 test_cli_OBJS = util
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)

@@ -860,10 +860,12 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 	}
 	if (commit(st, "claim") == -1)
 		goto out;
-	*out = v;
-	*n = nv;
-	v = NULL;
-	nv = 0;
+	if (nv > 0) {
+		*out = v;
+		*n = nv;
+		v = NULL;
+		nv = 0;
+	}
 	ret = 0;
 out:
 	if (ret == -1) {
