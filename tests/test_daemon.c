@@ -539,6 +539,62 @@ test_running_daemon_picks_up_new_treatment(void **state)
 	assert_log_clean(e);
 }
 
+static int
+setup_slow(void **state)
+{
+	return setup_with(state, "201@1500");
+}
+
+/* SIGTERM while a send is in flight: it completes and is recorded. */
+static void
+test_stop_finishes_in_flight(void **state)
+{
+	struct env	*e = *state;
+	char		 q[512], at[32];
+	time_t		 t;
+	pid_t		 pid;
+	int		 fd;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1 || dup2(fd, 2) == -1)
+			_exit(127);
+		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
+		_exit(127);
+	}
+	t = time(NULL) - 25 * 3600;
+	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime(&t)) > 0);
+	snprintf(q, sizeof(q), "INSERT INTO treatments (patient_id, "
+	    "performed_at) VALUES (1, '%s');", at);
+	db_exec(e, q);
+	/* the gateway logs a request before it starts its 1.5 s delay */
+	if (fixture_wait_requests(&e->gw, 1, 30000) != 0) {
+		kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		fail_msg("the running daemon did not send the new reminder");
+	}
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND treatment_id = 2 AND milestone = '24h'"), 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sending'"), 0);
+	{
+		char *log = read_file(e->err);
+		char *stop = strstr(log, "event=stopping");
+		char *sent = strstr(log, "event=sent");
+
+		/* the signal came while the request was in flight */
+		if (stop == NULL || sent == NULL || stop > sent)
+			fail_msg("want stopping before sent:\n%s", log);
+		free(log);
+	}
+}
+
 static void
 test_reload_keeps_running(void **state)
 {
@@ -616,6 +672,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_running_daemon_picks_up_new_treatment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_finishes_in_flight,
+		    setup_slow, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};
