@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -110,6 +111,8 @@ struct loader {
 	size_t		 ntmpls;
 };
 
+static void	ld_where(const struct loader *, const config_setting_t *, char *,
+		    size_t);
 static int	ld_error(struct loader *, const config_setting_t *,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 static void	ld_warn(const struct loader *, const config_setting_t *,
@@ -152,24 +155,34 @@ static int	 load_delivery(struct loader *, const config_setting_t *,
 		    struct config *);
 static void	 warn_lengths(const struct loader *, const struct config *);
 
-/* Writes "FILE:LINE: message" (or "FILE: message" without a setting). */
+/* Formats where s is: "FILE:LINE", or "FILE" without a setting or line. */
+static void
+ld_where(const struct loader *ld, const config_setting_t *s, char *buf,
+    size_t len)
+{
+	const char	*file = ld->path;
+
+	if (s != NULL && config_setting_source_file(s) != NULL)
+		file = config_setting_source_file(s);
+	if (s != NULL && config_setting_source_line(s) > 0)
+		(void)snprintf(buf, len, "%s:%u", file,
+		    (unsigned)config_setting_source_line(s));
+	else
+		(void)snprintf(buf, len, "%s", file);
+}
+
+/* Writes "FILE:LINE: message" into the caller's error buffer. */
 static int
 ld_error(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
 {
-	va_list		 ap;
-	char		 msg[512];
-	const char	*file = ld->path;
+	va_list	ap;
+	char	msg[512], where[PATH_MAX + 16];
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (s != NULL && config_setting_source_file(s) != NULL)
-		file = config_setting_source_file(s);
-	if (s != NULL && config_setting_source_line(s) > 0)
-		(void)snprintf(ld->err, ld->errlen, "%s:%u: %s", file,
-		    (unsigned)config_setting_source_line(s), msg);
-	else
-		(void)snprintf(ld->err, ld->errlen, "%s: %s", file, msg);
+	ld_where(ld, s, where, sizeof(where));
+	(void)snprintf(ld->err, ld->errlen, "%s: %s", where, msg);
 	return -1;
 }
 
@@ -177,20 +190,14 @@ static void
 ld_warn(const struct loader *ld, const config_setting_t *s,
     const char *fmt, ...)
 {
-	va_list		 ap;
-	char		 msg[512];
-	const char	*file = ld->path;
+	va_list	ap;
+	char	msg[512], where[PATH_MAX + 16];
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (s != NULL && config_setting_source_file(s) != NULL)
-		file = config_setting_source_file(s);
-	if (s != NULL && config_setting_source_line(s) > 0)
-		log_warnx("%s:%u: warning: %s", file,
-		    (unsigned)config_setting_source_line(s), msg);
-	else
-		log_warnx("%s: warning: %s", file, msg);
+	ld_where(ld, s, where, sizeof(where));
+	log_warnx("%s: warning: %s", where, msg);
 }
 
 /* The directory part of path: "." when there is none. */

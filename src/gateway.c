@@ -15,6 +15,7 @@
 #include "config.h"
 #include "gateway.h"
 #include "gw.h"
+#include "json.h"
 #include "log.h"
 #include "util.h"
 
@@ -114,6 +115,44 @@ gw_text_clean(char *s)
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = ' ';
+}
+
+bool
+gw_answer_read(long status, const char *body, size_t len,
+    const char *const *id_keys, const char *const *reason_keys,
+    char *reason, size_t reasonlen, struct send_result *res)
+{
+	size_t	i;
+
+	res->outcome = gw_status_outcome(status);
+	res->provider_id[0] = '\0';
+	res->code[0] = '\0';
+	res->error[0] = '\0';
+	reason[0] = '\0';
+	if (res->outcome == OUTCOME_SENT) {
+		/* Accepted even if the answer is unreadable: never resend. */
+		for (i = 0; id_keys[i] != NULL; i++)
+			if (json_get(body, len, id_keys[i], res->provider_id,
+			    sizeof(res->provider_id)) == 0)
+				break;
+		if (id_keys[i] == NULL)
+			res->provider_id[0] = '\0';
+		gw_text_clean(res->provider_id);
+		return true;
+	}
+	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0)
+		res->code[0] = '\0';
+	gw_text_clean(res->code);
+	for (i = 0; reason_keys[i] != NULL; i++)
+		if (json_get(body, len, reason_keys[i], reason, reasonlen) == 0)
+			break;
+	if (reason_keys[i] == NULL)
+		reason[0] = '\0';
+	gw_text_clean(reason);
+	if (status >= 300 && status < 400)
+		(void)snprintf(res->error, sizeof(res->error),
+		    "HTTP %ld: redirect not followed (check sms.url)", status);
+	return false;
 }
 
 static void

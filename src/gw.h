@@ -2,6 +2,7 @@
 #ifndef AFTERCARE_GW_H
 #define AFTERCARE_GW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gateway.h"
@@ -37,6 +38,19 @@ int	gw_twilio_build(const struct config *cfg, const struct message *msg,
 	    struct gw_request *req, char *err, size_t errlen);
 int	gw_webhook_build(const struct config *cfg, const struct message *msg,
 	    struct gw_request *req, char *err, size_t errlen);
+
+/*
+ * What reading an answer has in common for every provider: classifies
+ * status into res->outcome and clears res; on success takes
+ * res->provider_id from the first of id_keys the JSON answer has, and
+ * returns true.  On failure takes res->code from "code", the gateway's
+ * own reason from the first of reason_keys into reason (one line), and
+ * for a redirect explains it in res->error; returns false.  The key
+ * lists end with NULL.
+ */
+bool	gw_answer_read(long status, const char *body, size_t len,
+	    const char *const *id_keys, const char *const *reason_keys,
+	    char *reason, size_t reasonlen, struct send_result *res);
 
 /*
  * Reads a provider's answer to a completed HTTP exchange: status is the

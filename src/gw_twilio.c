@@ -6,7 +6,6 @@
 
 #include "config.h"
 #include "gw.h"
-#include "json.h"
 #include "util.h"
 
 /* Longest quote of Twilio's own message kept in res->error. */
@@ -115,34 +114,16 @@ void
 gw_twilio_parse(long status, const char *body, size_t len,
     struct send_result *res)
 {
+	static const char *const id_keys[] = { "sid", NULL };
+	static const char *const reason_keys[] = { "message", NULL };
 	char		 quote[TWILIO_QUOTE_MAX];
 	const char	*why;
 	int		 n;
 
-	res->outcome = gw_status_outcome(status);
-	res->provider_id[0] = '\0';
-	res->code[0] = '\0';
-	res->error[0] = '\0';
-	if (res->outcome == OUTCOME_SENT) {
-		/* Accepted even if the answer is unreadable: never resend. */
-		if (json_get(body, len, "sid", res->provider_id,
-		    sizeof(res->provider_id)) != 0)
-			res->provider_id[0] = '\0';
-		gw_text_clean(res->provider_id);
+	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
+	    sizeof(quote), res) || res->error[0] != '\0')
 		return;
-	}
-
-	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0)
-		res->code[0] = '\0';
-	gw_text_clean(res->code);
-	if (json_get(body, len, "message", quote, sizeof(quote)) != 0)
-		quote[0] = '\0';
-	gw_text_clean(quote);
-
-	if (status >= 300 && status < 400)
-		n = snprintf(res->error, sizeof(res->error),
-		    "HTTP %ld: redirect not followed (check sms.url)", status);
-	else if (res->code[0] != '\0' && quote[0] != '\0')
+	if (res->code[0] != '\0' && quote[0] != '\0')
 		n = snprintf(res->error, sizeof(res->error),
 		    "HTTP %ld: Twilio error %s: %s", status, res->code, quote);
 	else if (res->code[0] != '\0')

@@ -50,34 +50,14 @@ void
 gw_webhook_parse(long status, const char *body, size_t len,
     struct send_result *res)
 {
+	static const char *const id_keys[] = { "id", "message_id", NULL };
+	static const char *const reason_keys[] = { "error", "message", NULL };
 	char	 quote[WEBHOOK_QUOTE_MAX];
 
-	res->outcome = gw_status_outcome(status);
-	res->provider_id[0] = '\0';
-	res->code[0] = '\0';
-	res->error[0] = '\0';
-	if (res->outcome == OUTCOME_SENT) {
-		if (json_get(body, len, "id", res->provider_id,
-		    sizeof(res->provider_id)) != 0 &&
-		    json_get(body, len, "message_id", res->provider_id,
-		    sizeof(res->provider_id)) != 0)
-			res->provider_id[0] = '\0';
-		gw_text_clean(res->provider_id);
+	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
+	    sizeof(quote), res) || res->error[0] != '\0')
 		return;
-	}
-
-	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0)
-		res->code[0] = '\0';
-	gw_text_clean(res->code);
-	if (json_get(body, len, "error", quote, sizeof(quote)) != 0 &&
-	    json_get(body, len, "message", quote, sizeof(quote)) != 0)
-		quote[0] = '\0';
-	gw_text_clean(quote);
-
-	if (status >= 300 && status < 400)
-		(void)snprintf(res->error, sizeof(res->error),
-		    "HTTP %ld: redirect not followed (check sms.url)", status);
-	else if (quote[0] != '\0')
+	if (quote[0] != '\0')
 		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: %s",
 		    status, quote);
 	else

@@ -207,8 +207,8 @@ static const char *const queries[Q__COUNT] = {
 	    "lease_until = NULL, provider_id = ?3, last_error = NULL "
 	    "WHERE id = ?1 AND state = 'sending'",
 	[Q_RETRY] =
-	    "UPDATE reminders SET state = 'pending', next_attempt_at = ?3, "
-	    "lease_until = NULL, last_error = ?4, updated_at = ?2 "
+	    "UPDATE reminders SET state = 'pending', next_attempt_at = ?4, "
+	    "lease_until = NULL, last_error = ?3, updated_at = ?2 "
 	    "WHERE id = ?1 AND state = 'sending'",
 	[Q_FAILED] =
 	    "UPDATE reminders SET state = 'failed', lease_until = NULL, "
@@ -281,7 +281,7 @@ static int	plan_check(struct store *, const struct config *);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	bind_text_or_null(sqlite3_stmt *, int, const char *);
 static int	mark(struct store *, int, int64_t, time_t, const char *,
-		    const char *);
+		    time_t, const char *);
 static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
 		    const char *);
 static int	cancel_treatment(struct store *, int64_t, const char *,
@@ -878,17 +878,21 @@ out:
 	return ret;
 }
 
-/* Records an outcome for a reminder this process claimed. */
+/*
+ * Records an outcome for a reminder this process claimed: binds id, now,
+ * then text and `at` where the statement has them.
+ */
 static int
 mark(struct store *st, int q, int64_t id, time_t now, const char *text,
-    const char *what)
+    time_t at, const char *what)
 {
 	sqlite3_stmt	*s = st->q[q];
+	int		 nparams = sqlite3_bind_parameter_count(s);
 
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
-	    (sqlite3_bind_parameter_count(s) >= 3 &&
-	    bind_text_or_null(s, 3, text) != SQLITE_OK)) {
+	    (nparams >= 3 && bind_text_or_null(s, 3, text) != SQLITE_OK) ||
+	    (nparams >= 4 && sqlite3_bind_int64(s, 4, at) != SQLITE_OK)) {
 		(void)sqlite3_reset(s);
 		return -1;
 	}
@@ -906,50 +910,34 @@ int
 store_mark_sent(struct store *st, int64_t id, time_t now,
     const char *provider_id)
 {
-	return mark(st, Q_SENT, id, now, provider_id, "sent");
+	return mark(st, Q_SENT, id, now, provider_id, 0, "sent");
 }
 
 int
 store_mark_failed(struct store *st, int64_t id, time_t now,
     const char *error)
 {
-	return mark(st, Q_FAILED, id, now, error, "failed");
+	return mark(st, Q_FAILED, id, now, error, 0, "failed");
 }
 
 int
 store_mark_cancelled(struct store *st, int64_t id, time_t now,
     const char *reason)
 {
-	return mark(st, Q_CANCELLED, id, now, reason, "cancelled");
+	return mark(st, Q_CANCELLED, id, now, reason, 0, "cancelled");
 }
 
 int
 store_mark_retry(struct store *st, int64_t id, time_t now,
     time_t next_attempt, const char *error)
 {
-	sqlite3_stmt	*s = st->q[Q_RETRY];
-
-	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, next_attempt) != SQLITE_OK ||
-	    bind_text_or_null(s, 4, error) != SQLITE_OK) {
-		(void)sqlite3_reset(s);
-		return -1;
-	}
-	if (step_done(st, s, "retry") == -1)
-		return -1;
-	if (sqlite3_changes(st->db) != 1) {
-		log_warnx("store: reminder %lld was no longer claimed when "
-		    "recording its retry", (long long)id);
-		return -1;
-	}
-	return 0;
+	return mark(st, Q_RETRY, id, now, error, next_attempt, "for retry");
 }
 
 int
 store_release(struct store *st, int64_t id, time_t now)
 {
-	return mark(st, Q_RELEASE, id, now, NULL, "released");
+	return mark(st, Q_RELEASE, id, now, NULL, 0, "released");
 }
 
 /* Reads a single integer (NULL as 0) from a one-row query. */
