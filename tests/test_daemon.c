@@ -470,6 +470,25 @@ test_check_config(void **state)
 	free(err);
 }
 
+/* Starts aftercared in the foreground, its stderr to e->err. */
+static pid_t
+start_daemon(struct env *e)
+{
+	pid_t	pid;
+	int	fd;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1 || dup2(fd, 2) == -1)
+			_exit(127);
+		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
 /* Waits for the daemon to exit; returns its exit status. */
 static int
 wait_exit(pid_t pid)
@@ -487,52 +506,80 @@ wait_exit(pid_t pid)
 	return -1;
 }
 
+/* Waits up to 30 s for the daemon to log needle. */
+static void
+wait_log(struct env *e, pid_t pid, const char *needle)
+{
+	char	*log;
+	int	 i;
+
+	for (i = 0; i < 300; i++) {
+		log = read_file(e->err);
+		if (strstr(log, needle) != NULL) {
+			free(log);
+			return;
+		}
+		free(log);
+		(void)poll(NULL, 0, 100);
+	}
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
+	fail_msg("aftercared did not log \"%s\" within 30 s", needle);
+}
+
+/*
+ * Plays the booking software: books a treatment for patient_id that took
+ * place 25 hours ago, so that its 24h reminder is due now.
+ */
+static void
+book_treatment_25h_ago(struct env *e, int patient_id)
+{
+	char	q[256], at[32];
+	time_t	t;
+
+	t = time(NULL) - 25 * 3600;
+	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime(&t)) > 0);
+	snprintf(q, sizeof(q), "INSERT INTO treatments (patient_id, "
+	    "performed_at) VALUES (%d, '%s');", patient_id, at);
+	db_exec(e, q);
+}
+
+/* Waits for the gateway to have seen n requests, or kills pid and fails. */
+static void
+wait_requests(struct env *e, pid_t pid, size_t n)
+{
+	if (fixture_wait_requests(&e->gw, n, 30000) != 0) {
+		kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		fail_msg("the running daemon did not send the new reminder");
+	}
+}
+
 static void
 test_running_daemon_picks_up_new_treatment(void **state)
 {
 	struct env		*e = *state;
 	struct fixture_req	*r;
-	char			 q[512], at[32];
-	time_t			 t;
+	char			*to;
 	size_t			 n;
 	pid_t			 pid;
-	int			 fd;
 
 	/* only the new treatment may be due, whatever today's date is */
 	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
-		_exit(127);
-	}
-	/* the booking software books a patient treated 25 hours ago */
-	t = time(NULL) - 25 * 3600;
-	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
-	    gmtime(&t)) > 0);
-	snprintf(q, sizeof(q), "INSERT INTO patients (full_name, phone) VALUES "
-	    "('Maria Second', '+15550100105'); INSERT INTO treatments "
-	    "(patient_id, performed_at) VALUES (last_insert_rowid(), '%s');",
-	    at);
-	db_exec(e, q);
-	if (fixture_wait_requests(&e->gw, 1, 30000) != 0) {
-		kill(pid, SIGKILL);
-		(void)waitpid(pid, NULL, 0);
-		fail_msg("the running daemon did not send the new reminder");
-	}
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	db_exec(e, "INSERT INTO patients (full_name, phone) VALUES "
+	    "('Maria Second', '+15550100105')");
+	book_treatment_25h_ago(e, 2);
+	wait_requests(e, pid, 1);
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(wait_exit(pid), 0);
 	n = requests(e, &r);
 	assert_int_equal(n, 1);
-	{
-		char *to = fixture_form_get(r[0].body, "To");
-
-		assert_string_equal(to, "+15550100105");
-		free(to);
-	}
+	to = fixture_form_get(r[0].body, "To");
+	assert_string_equal(to, "+15550100105");
+	free(to);
 	fixture_requests_free(r, n);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sent' AND treatment_id = 2"), 1);
@@ -550,102 +597,44 @@ static void
 test_stop_finishes_in_flight(void **state)
 {
 	struct env	*e = *state;
-	char		 q[512], at[32];
-	time_t		 t;
+	char		*log, *stop, *sent;
 	pid_t		 pid;
-	int		 fd;
 
 	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
-		_exit(127);
-	}
-	t = time(NULL) - 25 * 3600;
-	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
-	    gmtime(&t)) > 0);
-	snprintf(q, sizeof(q), "INSERT INTO treatments (patient_id, "
-	    "performed_at) VALUES (1, '%s');", at);
-	db_exec(e, q);
+	pid = start_daemon(e);
+	book_treatment_25h_ago(e, 1);
 	/* the gateway logs a request before it starts its 1.5 s delay */
-	if (fixture_wait_requests(&e->gw, 1, 30000) != 0) {
-		kill(pid, SIGKILL);
-		(void)waitpid(pid, NULL, 0);
-		fail_msg("the running daemon did not send the new reminder");
-	}
+	wait_requests(e, pid, 1);
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(wait_exit(pid), 0);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sent' AND treatment_id = 2 AND milestone = '24h'"), 1);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sending'"), 0);
-	{
-		char *log = read_file(e->err);
-		char *stop = strstr(log, "event=stopping");
-		char *sent = strstr(log, "event=sent");
-
-		/* the signal came while the request was in flight */
-		if (stop == NULL || sent == NULL || stop > sent)
-			fail_msg("want stopping before sent:\n%s", log);
-		free(log);
-	}
+	/* the signal came while the request was in flight */
+	log = read_file(e->err);
+	stop = strstr(log, "event=stopping");
+	sent = strstr(log, "event=sent");
+	if (stop == NULL || sent == NULL || stop > sent)
+		fail_msg("want stopping before sent:\n%s", log);
+	free(log);
 }
 
 static void
 test_reload_keeps_running(void **state)
 {
 	struct env	*e = *state;
-	char		*err;
 	pid_t		 pid;
-	int		 fd, i;
 
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
-		_exit(127);
-	}
-	/* wait until it is serving, then break the config and reload */
-	for (i = 0; i < 300; i++) {
-		err = read_file(e->err);
-		if (strstr(err, "event=started") != NULL) {
-			free(err);
-			break;
-		}
-		free(err);
-		(void)poll(NULL, 0, 100);
-	}
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
 	write_config(e, e->gw.url, "delivery = 3;\n");
 	assert_int_equal(kill(pid, SIGHUP), 0);
-	for (i = 0; i < 300; i++) {
-		err = read_file(e->err);
-		if (strstr(err, "event=reload_failed") != NULL) {
-			free(err);
-			break;
-		}
-		free(err);
-		(void)poll(NULL, 0, 100);
-	}
+	wait_log(e, pid, "event=reload_failed");
 	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);	/* still up */
 	write_config(e, e->gw.url, NULL);
 	assert_int_equal(kill(pid, SIGHUP), 0);
-	for (i = 0; i < 300; i++) {
-		err = read_file(e->err);
-		if (strstr(err, "event=reloaded") != NULL) {
-			free(err);
-			break;
-		}
-		free(err);
-		(void)poll(NULL, 0, 100);
-	}
-	assert_true(i < 300);
+	wait_log(e, pid, "event=reloaded");
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(wait_exit(pid), 0);
 }
