@@ -28,6 +28,7 @@ struct send_result {
 	enum outcome	outcome;
 	long		http_status;	/* 0 if no HTTP answer */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
+	bool		unreached;	/* never got to the gateway: no attempt */
 	char		provider_id[128]; /* e.g. Twilio's "sid", or "" */
 	char		code[32];	/* provider's error code ("21211") or "" */
 	/*
@@ -64,8 +65,10 @@ void		 gateway_free(struct gateway *gw);
  * Sends msgs[0..n-1], at most delivery.concurrency at once, reporting each
  * completion to done.  Waits in curl_multi_poll(), also watching extra_fd
  * (-1 for none).  Returns when every started transfer has completed;
- * returns 0, or -1 if libcurl itself failed (unreported messages were
- * not sent and are reported with OUTCOME_RETRY).
+ * returns 0, or -1 if libcurl itself failed (transfers in flight are
+ * reported with OUTCOME_RETRY).  Messages never started, because
+ * on_event asked to stop or libcurl failed, are not reported: they were
+ * not sent.
  */
 int		 gateway_send(struct gateway *gw, const struct message *msgs,
 		    size_t n, int extra_fd, gateway_event_fn on_event,

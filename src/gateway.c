@@ -140,9 +140,14 @@ gw_answer_read(long status, const char *body, size_t len,
 		gw_text_clean(res->provider_id);
 		return true;
 	}
-	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0)
+	/*
+	 * The code is logged, so it must be a code: a gateway that puts
+	 * free text there (a number, say) gets it dropped.
+	 */
+	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0 ||
+	    res->code[strspn(res->code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-")] != '\0')
 		res->code[0] = '\0';
-	gw_text_clean(res->code);
 	for (i = 0; reason_keys[i] != NULL; i++)
 		if (json_get(body, len, reason_keys[i], reason, reasonlen) == 0)
 			break;
@@ -476,10 +481,20 @@ static void
 gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 {
 	const char	*what, *detail;
+	curl_off_t	 pre;
 	bool		 tls = false;
 
 	detail = x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc);
 	res->outcome = OUTCOME_RETRY;
+	/*
+	 * A request that never got as far as being sent (no name, no
+	 * connection, no TLS session) never reached the gateway.
+	 */
+	if (curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre) !=
+	    CURLE_OK)
+		pre = 0;
+	res->unreached = pre == 0 || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	    rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_COULDNT_CONNECT;
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -653,7 +668,11 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 	}
 
 	if (ret == -1) {
-		/* libcurl itself failed: whatever is unreported is retried. */
+		/*
+		 * libcurl itself failed: what is in flight may have reached
+		 * the gateway and is retried; what never started is not
+		 * reported, as when stopping.
+		 */
 		for (i = 0; i < gw->nxfers; i++) {
 			x = &gw->xfers[i];
 			if (!x->busy)
@@ -665,12 +684,6 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 			idx = x->idx;
 			gateway_release(x);
 			done(arg, idx, &res);
-		}
-		for (; next < n; next++) {
-			result_init(&res);
-			(void)snprintf(res.error, sizeof(res.error),
-			    "internal error: libcurl failed");
-			done(arg, next, &res);
 		}
 	}
 	return ret;

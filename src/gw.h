@@ -43,7 +43,8 @@ int	gw_webhook_build(const struct config *cfg, const struct message *msg,
  * What reading an answer has in common for every provider: classifies
  * status into res->outcome and clears res; on success takes
  * res->provider_id from the first of id_keys the JSON answer has, and
- * returns true.  On failure takes res->code from "code", the gateway's
+ * returns true.  On failure takes res->code from "code" (only if it is
+ * made of letters, digits, '_', '.' and '-': it is logged), the gateway's
  * own reason from the first of reason_keys into reason (one line), and
  * for a redirect explains it in res->error; returns false.  The key
  * lists end with NULL.

@@ -405,6 +405,11 @@ test_webhook_parse(void **state)
 		  "HTTP 301: redirect not followed (check sms.url)" },
 		{ 307, "{\"error\":\"moved\"}", OUTCOME_FAILED, "", "",
 		  "HTTP 307: redirect not followed (check sms.url)" },
+		/* a "code" that is not a code is never kept (it is logged) */
+		{ 400, "{\"code\":\"call +1 555 0100\",\"error\":\"no\"}",
+		  OUTCOME_FAILED, "", "", "HTTP 400: no" },
+		{ 400, "{\"code\":\"x\\ny\"}", OUTCOME_FAILED, "", "",
+		  "HTTP 400" },
 	};
 
 	(void)state;
