@@ -116,11 +116,17 @@ int	store_claim_due(struct store *st, time_t now, time_t lease_until,
 	    size_t max, struct reminder **out, size_t *n);
 void	store_reminders_free(struct reminder *r, size_t n);
 
-/* Outcomes of a claimed reminder.  Each returns 0, or -1 (logged). */
+/*
+ * Outcomes of a claimed reminder.  Each returns 0, or -1 (logged) if the
+ * database could not take it now (locked, full): the caller keeps the
+ * outcome and tries again.  A reminder no longer claimed is left alone.
+ * A retry that was not `attempted` (the request never reached the
+ * gateway) does not count towards max_attempts.
+ */
 int	store_mark_sent(struct store *st, int64_t id, time_t now,
 	    const char *provider_id);
 int	store_mark_retry(struct store *st, int64_t id, time_t now,
-	    time_t next_attempt, const char *error);
+	    time_t next_attempt, const char *error, bool attempted);
 int	store_mark_failed(struct store *st, int64_t id, time_t now,
 	    const char *error);
 int	store_mark_cancelled(struct store *st, int64_t id, time_t now,

@@ -47,6 +47,31 @@ struct daemon {
 	char		**bodies;
 	char		(*tos)[PHONE_E164_MAX];
 	bool		*reported;	/* the gateway answered msgs[i] */
+
+	/* Outcomes the database could not take yet, oldest first. */
+	struct record	*unrecorded;
+	size_t		 nunrecorded;
+};
+
+/*
+ * What happened to a claimed reminder, to be written to the database.
+ * Kept in memory while the database refuses it (locked, disk full): a
+ * reminder the gateway accepted must never be sent again just because we
+ * could not write that down at once.
+ */
+struct record {
+	enum {
+		REC_SENT,
+		REC_RETRY,		/* pending again at `next` */
+		REC_FAILED,
+		REC_CANCELLED,
+		REC_RELEASE		/* never started: pending, not counted */
+	}		 kind;
+	int64_t		 id;
+	time_t		 now;
+	time_t		 next;
+	bool		 attempted;	/* REC_RETRY: the gateway saw it */
+	char		 text[384];	/* provider id, error or reason */
 };
 
 static time_t	daemon_now(const struct daemon *);
@@ -57,7 +82,14 @@ static void	reload(struct daemon *);
 static int	pass(struct daemon *, time_t);
 static int	send_batch(struct daemon *, time_t, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
+static int	wait_signal(struct daemon *, int64_t);
 static int	sleep_until_work(struct daemon *, int64_t *);
+static int	finish(struct daemon *);
+static void	outcome_text(struct record *, int, int64_t, time_t,
+		    const char *);
+static int	write_outcome(struct store *, const struct record *);
+static void	record_outcome(struct daemon *, const struct record *);
+static int	flush_unrecorded(struct daemon *);
 
 static time_t
 daemon_now(const struct daemon *d)
@@ -209,67 +241,137 @@ out:
 	notify("READY=1");
 }
 
+static void
+outcome_text(struct record *o, int kind, int64_t id, time_t now,
+    const char *text)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->id = id;
+	o->now = now;
+	(void)snprintf(o->text, sizeof(o->text), "%s", text);
+}
+
+static int
+write_outcome(struct store *st, const struct record *o)
+{
+	switch (o->kind) {
+	case REC_SENT:
+		return store_mark_sent(st, o->id, o->now, o->text);
+	case REC_RETRY:
+		return store_mark_retry(st, o->id, o->now, o->next, o->text,
+		    o->attempted);
+	case REC_FAILED:
+		return store_mark_failed(st, o->id, o->now, o->text);
+	case REC_CANCELLED:
+		return store_mark_cancelled(st, o->id, o->now, o->text);
+	case REC_RELEASE:
+		return store_release(st, o->id, o->now);
+	}
+	return -1;
+}
+
 /*
- * Records the gateway's answer for one message as soon as it arrives,
- * so that a crash a moment later cannot make us send it again.
+ * Writes an outcome now, or keeps it until the database takes it.  While
+ * any is kept, nothing is claimed or recovered (flush_unrecorded()).
+ */
+static void
+record_outcome(struct daemon *d, const struct record *o)
+{
+	if (d->nunrecorded == 0 && write_outcome(d->st, o) == 0)
+		return;
+	d->unrecorded = xrealloc(d->unrecorded, (d->nunrecorded + 1) *
+	    sizeof(*d->unrecorded));
+	d->unrecorded[d->nunrecorded++] = *o;
+	log_warnx("event=unrecorded reminder=%lld: the database did not take "
+	    "its outcome; holding it and trying again", (long long)o->id);
+}
+
+/*
+ * Writes the outcomes kept by record_outcome(), oldest first.  Returns 0 once
+ * none is left, or -1 if the database still refuses them.
+ */
+static int
+flush_unrecorded(struct daemon *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nunrecorded; i++)
+		if (write_outcome(d->st, &d->unrecorded[i]) == -1)
+			break;
+	if (i > 0) {
+		memmove(d->unrecorded, d->unrecorded + i,
+		    (d->nunrecorded - i) * sizeof(*d->unrecorded));
+		d->nunrecorded -= i;
+		log_info("event=recorded outcomes=%zu held=%zu", i,
+		    d->nunrecorded);
+	}
+	return d->nunrecorded == 0 ? 0 : -1;
+}
+
+/*
+ * Decides what the gateway's answer for one message means and records it
+ * as soon as it arrives, so that a crash a moment later cannot make us
+ * send it again.
  */
 static void
 sent_one(void *arg, size_t idx, const struct send_result *res)
 {
 	struct daemon		*d = arg;
 	const struct reminder	*r = &d->batch[d->msg_reminder[idx]];
-	char			 why[384];
-	time_t			 now = daemon_now(d), next;
+	struct record		 o;
+	const char		*code = res->code[0] ? res->code : "-";
 	int64_t			 delay;
+	int			 attempts;
 
 	d->reported[idx] = true;
+	memset(&o, 0, sizeof(o));
+	o.id = r->id;
+	o.now = daemon_now(d);
+	/* A request that never reached the gateway is not an attempt. */
+	attempts = res->unreached ? r->attempts - 1 : r->attempts;
 	switch (res->outcome) {
 	case OUTCOME_SENT:
-		if (store_mark_sent(d->st, r->id, now, res->provider_id) == 0)
-			log_info("event=sent reminder=%lld milestone=%s "
-			    "status=%ld attempt=%d", (long long)r->id,
-			    r->milestone, res->http_status, r->attempts);
+		o.kind = REC_SENT;
+		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
+		log_info("event=sent reminder=%lld milestone=%s status=%ld "
+		    "attempt=%d", (long long)r->id, r->milestone,
+		    res->http_status, attempts);
 		break;
 	case OUTCOME_RETRY:
-		if (r->attempts >= d->cfg->delivery.max_attempts) {
-			(void)snprintf(why, sizeof(why), "gave up after %d "
-			    "attempts: %s", r->attempts, res->error);
-			if (store_mark_failed(d->st, r->id, now, why) == 0)
-				log_warnx("event=failed reminder=%lld "
-				    "milestone=%s status=%ld code=%s "
-				    "attempts=%d reason=max_attempts",
-				    (long long)r->id, r->milestone,
-				    res->http_status,
-				    res->code[0] ? res->code : "-",
-				    r->attempts);
+		if (attempts >= d->cfg->delivery.max_attempts) {
+			o.kind = REC_FAILED;
+			(void)snprintf(o.text, sizeof(o.text), "gave up after "
+			    "%d attempts: %s", attempts, res->error);
+			log_warnx("event=failed reminder=%lld milestone=%s "
+			    "status=%ld code=%s attempts=%d "
+			    "reason=max_attempts", (long long)r->id,
+			    r->milestone, res->http_status, code, attempts);
 			break;
 		}
-		delay = schedule_backoff(r->attempts,
+		delay = schedule_backoff(attempts > 0 ? attempts : 1,
 		    d->cfg->delivery.backoff_base,
 		    d->cfg->delivery.backoff_max, arc4random());
 		if (res->retry_after > delay)
 			delay = res->retry_after;
-		next = now + delay;
-		if (store_mark_retry(d->st, r->id, now, next, res->error) == 0)
-			log_notice("event=retry reminder=%lld milestone=%s "
-			    "status=%ld code=%s attempt=%d in=%llds",
-			    (long long)r->id, r->milestone, res->http_status,
-			    res->code[0] ? res->code : "-", r->attempts,
-			    (long long)delay);
+		o.kind = REC_RETRY;
+		o.next = o.now + delay;
+		o.attempted = !res->unreached;
+		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
+		log_notice("event=retry reminder=%lld milestone=%s status=%ld "
+		    "code=%s attempt=%d reached=%s in=%llds", (long long)r->id,
+		    r->milestone, res->http_status, code, attempts,
+		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
 	case OUTCOME_FAILED:
-		if (store_mark_failed(d->st, r->id, now, res->error) == 0)
-			log_warnx("event=failed reminder=%lld milestone=%s "
-			    "status=%ld code=%s attempt=%d", (long long)r->id,
-			    r->milestone, res->http_status,
-			    res->code[0] ? res->code : "-", r->attempts);
+		o.kind = REC_FAILED;
+		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
+		log_warnx("event=failed reminder=%lld milestone=%s status=%ld "
+		    "code=%s attempt=%d", (long long)r->id, r->milestone,
+		    res->http_status, code, attempts);
 		break;
 	}
-	/*
-	 * A result we could not record leaves the reminder claimed; its
-	 * lease runs out and it is tried again, with the same
-	 * Idempotency-Key, so a gateway that honours it drops the repeat.
-	 */
+	record_outcome(d, &o);
 }
 
 /*
@@ -281,6 +383,7 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 {
 	const struct config	*cfg = d->cfg;
 	struct composed		 c;
+	struct record		 o;
 	struct reminder		*r;
 	size_t			 n, nmsg = 0, i, max;
 	time_t			 lease;
@@ -303,17 +406,19 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 		r = &d->batch[i];
 		switch (compose_sms(cfg, r, &c)) {
 		case COMPOSE_FAIL:
-			if (store_mark_failed(d->st, r->id, now, c.reason) == 0)
-				log_warnx("event=failed reminder=%lld "
-				    "milestone=%s reason=\"%s\"",
-				    (long long)r->id, r->milestone, c.reason);
+			/* The reason names ids only, never the row's values. */
+			log_warnx("event=failed reminder=%lld milestone=%s "
+			    "reason=\"%s\"", (long long)r->id, r->milestone,
+			    c.reason);
+			outcome_text(&o, REC_FAILED, r->id, now, c.reason);
+			record_outcome(d, &o);
 			break;
 		case COMPOSE_CANCEL:
-			if (store_mark_cancelled(d->st, r->id, now, c.reason)
-			    == 0)
-				log_info("event=cancelled reminder=%lld "
-				    "milestone=%s reason=\"%s\"",
-				    (long long)r->id, r->milestone, c.reason);
+			log_info("event=cancelled reminder=%lld milestone=%s "
+			    "reason=\"%s\"", (long long)r->id, r->milestone,
+			    c.reason);
+			outcome_text(&o, REC_CANCELLED, r->id, now, c.reason);
+			record_outcome(d, &o);
 			break;
 		case COMPOSE_SEND:
 			d->bodies[nmsg] = c.body;
@@ -336,11 +441,15 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	ret = 0;
 out:
 	/* Claimed but never started (we are stopping): give them back. */
-	for (i = 0; i < nmsg; i++)
-		if (!d->reported[i] && store_release(d->st,
-		    d->msgs[i].reminder_id, daemon_now(d)) == 0)
-			log_debug("event=released reminder=%lld",
-			    (long long)d->msgs[i].reminder_id);
+	for (i = 0; i < nmsg; i++) {
+		if (d->reported[i])
+			continue;
+		log_debug("event=released reminder=%lld",
+		    (long long)d->msgs[i].reminder_id);
+		outcome_text(&o, REC_RELEASE, d->msgs[i].reminder_id,
+		    daemon_now(d), "");
+		record_outcome(d, &o);
+	}
 	for (i = 0; i < nmsg; i++)
 		free(d->bodies[i]);
 	free(d->bodies);
@@ -358,23 +467,58 @@ out:
 	return ret;
 }
 
-/* One pass: recover, turn changes into reminders, send what is due. */
+/*
+ * One pass: record what is still held, recover, turn changes into
+ * reminders, and send what is due until nothing is.  Returns -1 if the
+ * database let us do nothing useful; the caller waits and tries again.
+ */
 static int
 pass(struct daemon *d, time_t now)
 {
 	size_t	changed, claimed;
 
-	if (store_recover(d->st, now) == -1 ||
-	    store_sync(d->st, d->cfg, now, &changed) == -1)
+	/*
+	 * While an outcome is held, its reminder is still claimed in the
+	 * database; recovering or claiming could send it again.
+	 */
+	if (flush_unrecorded(d) == -1 || store_recover(d->st, now) == -1)
 		return -1;
-	if (changed > 0)
+	/* A failed sync only delays new reminders; due ones still go. */
+	if (store_sync(d->st, d->cfg, now, &changed) == -1)
+		log_warnx("daemon: could not look at treatment changes; "
+		    "sending what is due");
+	else if (changed > 0)
 		log_debug("event=synced treatments=%zu", changed);
-	do {
+	for (;;) {
+		/* A signal that came meanwhile stops us before we claim. */
+		(void)signals_read(d);
+		if (d->stopping)
+			break;
 		if (send_batch(d, now, &claimed) == -1)
 			return -1;
+		if (claimed == 0 || d->nunrecorded > 0)
+			break;
 		if (!d->opts->fixed_now)
 			now = time(NULL);
-	} while (claimed > 0 && !d->stopping);
+	}
+	return 0;
+}
+
+/* Waits up to ms for a signal, and reads it. */
+static int
+wait_signal(struct daemon *d, int64_t ms)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = d->sigfd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, (int)ms) == -1 && errno != EINTR) {
+		log_warn("daemon: poll");
+		return -1;
+	}
+	if (pfd.revents & POLLIN)
+		(void)signals_read(d);
 	return 0;
 }
 
@@ -386,30 +530,43 @@ pass(struct daemon *d, time_t now)
 static int
 sleep_until_work(struct daemon *d, int64_t *version)
 {
-	struct pollfd	pfd;
-	time_t		next, now;
-	int64_t		v, wait_ms = IDLE_CHECK_SECS * 1000;
+	time_t	next, now;
+	int64_t	v, wait_ms = IDLE_CHECK_SECS * 1000;
 
 	if (store_next_wakeup(d->st, &next) == -1)
 		return -1;
 	now = time(NULL);
 	if (next != 0 && next - now < IDLE_CHECK_SECS)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
-	pfd.fd = d->sigfd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int)wait_ms) == -1 && errno != EINTR) {
-		log_warn("daemon: poll");
-		return -1;
-	}
-	if (pfd.revents & POLLIN)
-		(void)signals_read(d);
-	if (store_data_version(d->st, &v) == -1)
+	if (wait_signal(d, wait_ms) == -1 ||
+	    store_data_version(d->st, &v) == -1)
 		return -1;
 	if (v != *version) {
 		*version = v;
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Before exiting, writes the outcomes still held, trying for a while.
+ * Returns 0, or -1 if some could not be written: their reminders stay
+ * claimed and are tried again when the claim runs out.
+ */
+static int
+finish(struct daemon *d)
+{
+	int	tries;
+
+	for (tries = 0; d->nunrecorded > 0 && tries < 6; tries++)
+		if (flush_unrecorded(d) == -1)
+			(void)poll(NULL, 0, 1000);
+	if (d->nunrecorded == 0)
+		return 0;
+	log_err("event=unrecorded held=%zu: the database refused these "
+	    "outcomes; their reminders will be tried again when their "
+	    "claims run out", d->nunrecorded);
+	return -1;
 }
 
 int
@@ -419,6 +576,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	int64_t		 version = 0;
 	time_t		 next;
 	int		 ret = 1, changed;
+	bool		 work;
 
 	memset(&d, 0, sizeof(d));
 	d.opts = opts;
@@ -439,6 +597,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	if (opts->once) {
 		ret = pass(&d, daemon_now(&d)) == 0 ? 0 : 1;
+		if (finish(&d) == -1)
+			ret = 1;
 		goto out;
 	}
 	log_info("event=started database=%s", cfg->database);
@@ -451,29 +611,34 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 			reload(&d);
 			changed = 1;
 		}
-		if (changed != 0 || (store_next_wakeup(d.st, &next) == 0 &&
-		    next != 0 && next <= time(NULL))) {
-			/*
-			 * A failed pass (a locked or full database) leaves
-			 * everything where it was; the next one retries.
-			 */
-			if (pass(&d, time(NULL)) == -1)
-				log_warnx("daemon: pass failed; trying again "
-				    "in %d s", IDLE_CHECK_SECS);
+		work = changed != 0 || d.nunrecorded > 0 ||
+		    (store_next_wakeup(d.st, &next) == 0 && next != 0 &&
+		    next <= time(NULL));
+		/*
+		 * A failed pass (a locked, full or broken database) leaves
+		 * everything where it was; wait, then try again.
+		 */
+		if (work && pass(&d, time(NULL)) == -1) {
+			log_warnx("daemon: pass failed; trying again in %d s",
+			    IDLE_CHECK_SECS);
+			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
+				goto out;
+			changed = 1;
+			continue;
 		}
 		if (d.stopping)
 			break;
 		if ((changed = sleep_until_work(&d, &version)) == -1) {
-			changed = 1;
-			if (!d.stopping && poll(NULL, 0,
-			    IDLE_CHECK_SECS * 1000) == -1 && errno != EINTR)
+			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
 				goto out;
+			changed = 1;
 		}
 	}
 	notify("STOPPING=1");
+	ret = finish(&d) == 0 ? 0 : 1;
 	log_info("event=stopped");
-	ret = 0;
 out:
+	free(d.unrecorded);
 	gateway_free(d.gw);
 	store_close(d.st);
 	if (d.sigfd != -1)

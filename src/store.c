@@ -208,8 +208,8 @@ static const char *const queries[Q__COUNT] = {
 	    "WHERE id = ?1 AND state = 'sending'",
 	[Q_RETRY] =
 	    "UPDATE reminders SET state = 'pending', next_attempt_at = ?4, "
-	    "lease_until = NULL, last_error = ?3, updated_at = ?2 "
-	    "WHERE id = ?1 AND state = 'sending'",
+	    "attempts = attempts - ?5, lease_until = NULL, last_error = ?3, "
+	    "updated_at = ?2 WHERE id = ?1 AND state = 'sending'",
 	[Q_FAILED] =
 	    "UPDATE reminders SET state = 'failed', lease_until = NULL, "
 	    "last_error = ?3, updated_at = ?2 "
@@ -281,7 +281,7 @@ static int	plan_check(struct store *, const struct config *);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	bind_text_or_null(sqlite3_stmt *, int, const char *);
 static int	mark(struct store *, int, int64_t, time_t, const char *,
-		    time_t, const char *);
+		    time_t, int, const char *);
 static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
 		    const char *);
 static int	cancel_treatment(struct store *, int64_t, const char *,
@@ -880,11 +880,13 @@ out:
 
 /*
  * Records an outcome for a reminder this process claimed: binds id, now,
- * then text and `at` where the statement has them.
+ * then text, `at` and `flag` where the statement has them.  A reminder
+ * that is no longer claimed (someone else recovered it) is left alone:
+ * there is nothing to retry, so that is not an error.
  */
 static int
 mark(struct store *st, int q, int64_t id, time_t now, const char *text,
-    time_t at, const char *what)
+    time_t at, int flag, const char *what)
 {
 	sqlite3_stmt	*s = st->q[q];
 	int		 nparams = sqlite3_bind_parameter_count(s);
@@ -892,17 +894,16 @@ mark(struct store *st, int q, int64_t id, time_t now, const char *text,
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
 	    (nparams >= 3 && bind_text_or_null(s, 3, text) != SQLITE_OK) ||
-	    (nparams >= 4 && sqlite3_bind_int64(s, 4, at) != SQLITE_OK)) {
+	    (nparams >= 4 && sqlite3_bind_int64(s, 4, at) != SQLITE_OK) ||
+	    (nparams >= 5 && sqlite3_bind_int(s, 5, flag) != SQLITE_OK)) {
 		(void)sqlite3_reset(s);
 		return -1;
 	}
 	if (step_done(st, s, what) == -1)
 		return -1;
-	if (sqlite3_changes(st->db) != 1) {
+	if (sqlite3_changes(st->db) != 1)
 		log_warnx("store: reminder %lld was no longer claimed when "
 		    "recording it %s", (long long)id, what);
-		return -1;
-	}
 	return 0;
 }
 
@@ -910,34 +911,35 @@ int
 store_mark_sent(struct store *st, int64_t id, time_t now,
     const char *provider_id)
 {
-	return mark(st, Q_SENT, id, now, provider_id, 0, "sent");
+	return mark(st, Q_SENT, id, now, provider_id, 0, 0, "sent");
 }
 
 int
 store_mark_failed(struct store *st, int64_t id, time_t now,
     const char *error)
 {
-	return mark(st, Q_FAILED, id, now, error, 0, "failed");
+	return mark(st, Q_FAILED, id, now, error, 0, 0, "failed");
 }
 
 int
 store_mark_cancelled(struct store *st, int64_t id, time_t now,
     const char *reason)
 {
-	return mark(st, Q_CANCELLED, id, now, reason, 0, "cancelled");
+	return mark(st, Q_CANCELLED, id, now, reason, 0, 0, "cancelled");
 }
 
 int
 store_mark_retry(struct store *st, int64_t id, time_t now,
-    time_t next_attempt, const char *error)
+    time_t next_attempt, const char *error, bool attempted)
 {
-	return mark(st, Q_RETRY, id, now, error, next_attempt, "for retry");
+	return mark(st, Q_RETRY, id, now, error, next_attempt,
+	    attempted ? 0 : 1, "for retry");
 }
 
 int
 store_release(struct store *st, int64_t id, time_t now)
 {
-	return mark(st, Q_RELEASE, id, now, NULL, 0, "released");
+	return mark(st, Q_RELEASE, id, now, NULL, 0, 0, "released");
 }
 
 /* Reads a single integer (NULL as 0) from a one-row query. */
