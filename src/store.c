@@ -108,7 +108,7 @@ enum {
 	Q_RECOVER,
 	Q_CLAIM_SELECT,
 	Q_CLAIM_ONE,
-	Q_EXPIRE_ONE,
+	Q_EXPIRE,
 	Q_SENT,
 	Q_RETRY,
 	Q_FAILED,
@@ -162,17 +162,22 @@ static const char *const queries[Q__COUNT] = {
 	    "last_error = NULL, updated_at = ?2 "
 	    "WHERE treatment_id = ?1 AND state = 'cancelled' "
 	    "AND cancelled_by = 'treatment'",
-	/* A moved treatment moves its unsent reminders; sent ones stay. */
+	/*
+	 * A moved treatment moves its unsent reminders, and gives those that
+	 * expired (a wrong date, corrected) another chance; sent, failed
+	 * and cancelled ones stay as they are.
+	 */
 	[Q_UPSERT] =
 	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
 	    "expires_at, next_attempt_at, created_at, updated_at) "
 	    "VALUES (?1, ?2, 'sms', ?3, ?4, ?3, ?5, ?5) "
 	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
+	    "state = 'pending', "
 	    "due_at = excluded.due_at, expires_at = excluded.expires_at, "
 	    "next_attempt_at = excluded.next_attempt_at, attempts = 0, "
 	    "last_error = NULL, updated_at = excluded.updated_at "
-	    "WHERE state = 'pending' AND (due_at != excluded.due_at "
-	    "OR expires_at != excluded.expires_at)",
+	    "WHERE state IN ('pending', 'expired') AND "
+	    "(due_at != excluded.due_at OR expires_at != excluded.expires_at)",
 	[Q_PROBLEM_SET] =
 	    "INSERT INTO treatment_problems (treatment_id, problem, noted_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (treatment_id) DO UPDATE SET "
@@ -199,9 +204,19 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE reminders SET state = 'sending', lease_until = ?2, "
 	    "attempts = attempts + 1, updated_at = ?3 "
 	    "WHERE id = ?1 AND state = 'pending'",
-	[Q_EXPIRE_ONE] =
-	    "UPDATE reminders SET state = 'expired', updated_at = ?2, "
-	    "last_error = ?3 WHERE id = ?1 AND state = 'pending'",
+	/*
+	 * Due reminders past their window, expired in one statement so that
+	 * a batch is never used up by them.  The last error is kept.
+	 */
+	[Q_EXPIRE] =
+	    "UPDATE reminders SET state = 'expired', updated_at = ?1, "
+	    "last_error = 'not sent in time: due ' || "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', due_at, 'unixepoch') || "
+	    "', too late after ' || "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') || "
+	    "coalesce('; last error: ' || last_error, '') "
+	    "WHERE state = 'pending' AND next_attempt_at <= ?1 "
+	    "AND expires_at <= ?1 RETURNING id, due_at, expires_at",
 	[Q_SENT] =
 	    "UPDATE reminders SET state = 'sent', sent_at = ?2, updated_at = ?2, "
 	    "lease_until = NULL, provider_id = ?3, last_error = NULL "
@@ -271,12 +286,14 @@ static int	commit(struct store *, const char *);
 static void	rollback(struct store *);
 static int	step_done(struct store *, sqlite3_stmt *, const char *);
 static int	user_version(struct store *, int *);
+static int	wal_on(struct store *);
 static int	migrate(struct store *, int);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *);
 static int	sync_treatment(struct store *, const struct config *, time_t,
 		    int64_t, const char *, const char *);
-static int	note_problem(struct store *, int64_t, const char *, time_t);
+static int	note_problem(struct store *, int64_t, const char *,
+		    const char *, time_t);
 static int	plan_check(struct store *, const struct config *);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	bind_text_or_null(sqlite3_stmt *, int, const char *);
@@ -287,6 +304,7 @@ static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
 static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
+static int	expire_due(struct store *, time_t);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -386,7 +404,7 @@ user_version(struct store *st, int *version)
 	ret = 0;
 out:
 	if (ret == -1)
-		(void)fprintf(stderr, "<3>%s: cannot read the database: %s\n",
+		log_err("%s: cannot read the database: %s",
 		    st->path, sqlite3_errmsg(st->db));
 	(void)sqlite3_finalize(s);
 	return ret;
@@ -423,6 +441,34 @@ fail:
 	return -1;
 }
 
+/*
+ * Turns on WAL, which lets the booking software write while we read; it
+ * is a property of the file, so it stays on.  SQLite answers with the
+ * mode it actually chose.
+ */
+static int
+wal_on(struct store *st)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*mode;
+	int		 ret = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s,
+	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		log_err("%s: enable WAL: %s", st->path, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	mode = (const char *)sqlite3_column_text(s, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0)
+		log_warnx("%s: journal mode is %s, not WAL: the booking "
+		    "software's writes will hold up aftercare", st->path,
+		    mode ? mode : "unknown");
+	ret = 0;
+out:
+	(void)sqlite3_finalize(s);
+	return ret;
+}
+
 struct store *
 store_open(const char *path, int flags)
 {
@@ -430,40 +476,50 @@ store_open(const char *path, int flags)
 	struct stat	 sb;
 	int		 oflags, version, i;
 	mode_t		 omask;
+	bool		 created;
 
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
 
 	if (!(flags & STORE_CREATE) && stat(path, &sb) == -1) {
 		if (errno == ENOENT)
-			(void)fprintf(stderr, "<3>%s: no such database; "
-			    "create it with: aftercarectl init\n", path);
+			log_err("%s: no such database; "
+			    "create it with: aftercarectl init", path);
 		else
-			(void)fprintf(stderr, "<3>%s: %s\n", path,
+			log_err("%s: %s", path,
 			    strerror(errno));
 		goto fail;
 	}
 	oflags = SQLITE_OPEN_READWRITE;
 	if (flags & STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
-	/* The database holds patients' details: keep other users out. */
+	/*
+	 * The database holds patients' details: a new one is for its owner
+	 * and group (the booking software joins the aftercare group), never
+	 * for other users.  SQLite gives the -wal and -shm files the same
+	 * mode.
+	 */
+	created = (flags & STORE_CREATE) && stat(path, &sb) == -1 &&
+	    errno == ENOENT;
 	omask = umask(077);
 	i = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	(void)umask(omask);
 	if (i != SQLITE_OK) {
-		(void)fprintf(stderr, "<3>%s: cannot open the database: %s\n",
+		log_err("%s: cannot open the database: %s",
 		    path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
+	if (created && chmod(path, 0660) == -1)
+		log_warn("%s: chmod 0660", path);
 	(void)sqlite3_extended_result_codes(st->db, 1);
 	if (sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
 		goto fail_db;
 	if (user_version(st, &version) == -1)
 		goto fail;
 	if (version > STORE_SCHEMA_VERSION) {
-		(void)fprintf(stderr, "<3>%s: database schema version %d is "
+		log_err("%s: database schema version %d is "
 		    "newer than this aftercare understands (%d); upgrade "
-		    "aftercare\n", path, version, STORE_SCHEMA_VERSION);
+		    "aftercare", path, version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
 	if (version == 0 && !(flags & STORE_CREATE)) {
@@ -471,8 +527,8 @@ store_open(const char *path, int flags)
 		 * Never build a schema into a file we were not asked to
 		 * create: it may be the wrong file, or a damaged one.
 		 */
-		(void)fprintf(stderr, "<3>%s: not an aftercare database (no "
-		    "schema); create it with: aftercarectl init\n", path);
+		log_err("%s: not an aftercare database (no "
+		    "schema); create it with: aftercarectl init", path);
 		goto fail;
 	}
 	/*
@@ -480,7 +536,7 @@ store_open(const char *path, int flags)
 	 * synchronous=NORMAL survives any crash of a process; only a power
 	 * cut can undo the last commits (see README).
 	 */
-	if (exec(st, "PRAGMA journal_mode = WAL", "enable WAL") == -1 ||
+	if (wal_on(st) == -1 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", "set synchronous") == -1 ||
 	    exec(st, "PRAGMA foreign_keys = ON", "enable foreign keys") == -1)
 		goto fail;
@@ -489,14 +545,14 @@ store_open(const char *path, int flags)
 	for (i = 0; i < Q__COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, queries[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
-			(void)fprintf(stderr, "<3>%s: unusable database: %s\n",
+			log_err("%s: unusable database: %s",
 			    path, sqlite3_errmsg(st->db));
 			goto fail;
 		}
 	}
 	return st;
 fail_db:
-	(void)fprintf(stderr, "<3>%s: %s\n", path, sqlite3_errmsg(st->db));
+	log_err("%s: %s", path, sqlite3_errmsg(st->db));
 fail:
 	store_close(st);
 	return NULL;
@@ -686,13 +742,14 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		(void)snprintf(problem, sizeof(problem), "unknown status \"%.40s\""
 		    " (expected scheduled, completed, cancelled or no_show)",
 		    status ? status : "");
-		return note_problem(st, tid, problem, now);
+		return note_problem(st, tid, problem, "unknown status", now);
 	}
 	if (schedule_rfc3339_parse(performed, &at, NULL, err, sizeof(err))
 	    == -1) {
 		(void)snprintf(problem, sizeof(problem),
 		    "performed_at is not an RFC 3339 time: %s", err);
-		return note_problem(st, tid, problem, now);
+		return note_problem(st, tid, problem,
+		    "performed_at is not an RFC 3339 time", now);
 	}
 	s = st->q[Q_PROBLEM_CLEAR];
 	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
@@ -722,10 +779,12 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 
 /*
  * Records why a treatment gets no reminders, warning only when the
- * problem is new or different, so a bad row is reported once.
+ * problem is new or different, so a bad row is reported once.  The
+ * problem (for the staff) may quote the row; the log gets the summary.
  */
 static int
-note_problem(struct store *st, int64_t tid, const char *problem, time_t now)
+note_problem(struct store *st, int64_t tid, const char *problem,
+    const char *summary, time_t now)
 {
 	sqlite3_stmt	*s = st->q[Q_PROBLEM_SET];
 
@@ -736,8 +795,9 @@ note_problem(struct store *st, int64_t tid, const char *problem, time_t now)
 	if (step_done(st, s, "record problem") == -1)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
-		log_warnx("treatment %lld gets no reminders: %s",
-		    (long long)tid, problem);
+		log_warnx("event=bad_treatment treatment=%lld: %s; it gets no "
+		    "reminders (see aftercarectl status)", (long long)tid,
+		    summary);
 	return cancel_treatment(st, tid, problem, now);
 }
 
@@ -783,6 +843,28 @@ store_reminders_free(struct reminder *r, size_t n)
 	free(r);
 }
 
+/* Expires due reminders past their window, logging each. */
+static int
+expire_due(struct store *st, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_EXPIRE];
+	char		 due[32], until[32];
+	int		 rc;
+
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		schedule_rfc3339_format(sqlite3_column_int64(s, 1), due,
+		    sizeof(due));
+		schedule_rfc3339_format(sqlite3_column_int64(s, 2), until,
+		    sizeof(until));
+		log_notice("event=expired reminder=%lld due=%s too_late_after=%s",
+		    (long long)sqlite3_column_int64(s, 0), due, until);
+	}
+	(void)sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_claim_due(struct store *st, time_t now, time_t lease_until,
     size_t max, struct reminder **out, size_t *n)
@@ -790,7 +872,6 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 	sqlite3_stmt	*s = st->q[Q_CLAIM_SELECT], *u;
 	struct reminder	*v = NULL, *r;
 	size_t		 nv = 0, i;
-	char		 why[160], due[32], until[32];
 	int		 rc, ret = -1;
 
 	*out = NULL;
@@ -799,6 +880,8 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 		return 0;
 	if (begin(st, "claim") == -1)
 		return -1;
+	if (expire_due(st, now) == -1)
+		goto out;
 	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK)
 		goto out;
@@ -828,35 +911,13 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 	if (rc != SQLITE_DONE)
 		goto out;
 	(void)sqlite3_reset(s);
-
-	/* Claim what is still worth sending; expire what is too late. */
-	for (i = 0; i < nv; ) {
-		r = &v[i];
-		if (r->expires_at <= now) {
-			schedule_rfc3339_format(r->due_at, due, sizeof(due));
-			schedule_rfc3339_format(r->expires_at, until,
-			    sizeof(until));
-			(void)snprintf(why, sizeof(why), "not sent in time: due "
-			    "%s, too late after %s", due, until);
-			u = st->q[Q_EXPIRE_ONE];
-			if (sqlite3_bind_int64(u, 1, r->id) != SQLITE_OK ||
-			    sqlite3_bind_int64(u, 2, now) != SQLITE_OK ||
-			    sqlite3_bind_text(u, 3, why, -1, SQLITE_TRANSIENT)
-			    != SQLITE_OK || step_done(st, u, "expire") == -1)
-				goto out;
-			log_notice("reminder %lld expired: due %s, too late "
-			    "after %s", (long long)r->id, due, until);
-			reminder_clear(r);
-			v[i] = v[--nv];
-			continue;
-		}
+	for (i = 0; i < nv; i++) {
 		u = st->q[Q_CLAIM_ONE];
-		if (sqlite3_bind_int64(u, 1, r->id) != SQLITE_OK ||
+		if (sqlite3_bind_int64(u, 1, v[i].id) != SQLITE_OK ||
 		    sqlite3_bind_int64(u, 2, lease_until) != SQLITE_OK ||
 		    sqlite3_bind_int64(u, 3, now) != SQLITE_OK ||
 		    step_done(st, u, "claim") == -1)
 			goto out;
-		i++;
 	}
 	if (commit(st, "claim") == -1)
 		goto out;
@@ -1147,28 +1208,25 @@ store_status(struct store *st, struct store_status *out)
 {
 	sqlite3_stmt	*s = st->q[Q_COUNT_STATES];
 	struct treatment_problem *p;
+	/* In the order of states[]. */
+	int64_t		*counts[] = { &out->pending, &out->sending,
+			    &out->sent, &out->failed, &out->cancelled,
+			    &out->expired };
+	const size_t	 nstates = sizeof(states) / sizeof(states[0]);
 	const char	*state;
 	int64_t		 count, next;
+	size_t		 i;
 	int		 rc;
 
+	_Static_assert(sizeof(counts) / sizeof(counts[0]) ==
+	    sizeof(states) / sizeof(states[0]), "a count for every state");
 	memset(out, 0, sizeof(*out));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		state = (const char *)sqlite3_column_text(s, 0);
 		count = sqlite3_column_int64(s, 1);
-		if (state == NULL)
-			continue;
-		if (strcmp(state, "pending") == 0)
-			out->pending = count;
-		else if (strcmp(state, "sending") == 0)
-			out->sending = count;
-		else if (strcmp(state, "sent") == 0)
-			out->sent = count;
-		else if (strcmp(state, "failed") == 0)
-			out->failed = count;
-		else if (strcmp(state, "cancelled") == 0)
-			out->cancelled = count;
-		else if (strcmp(state, "expired") == 0)
-			out->expired = count;
+		for (i = 0; state != NULL && i < nstates; i++)
+			if (strcmp(state, states[i]) == 0)
+				*counts[i] = count;
 	}
 	(void)sqlite3_reset(s);
 	if (rc != SQLITE_DONE)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -132,6 +133,8 @@ test_schema(void **state)
 {
 	struct fx	*f = *state;
 	struct store	*again;
+	struct stat	 sb;
+	char		 wal[160];
 
 	assert_int_equal(sql_int(f, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
@@ -143,6 +146,12 @@ test_schema(void **state)
 	    "WHERE name = 'reminders'"), 1);
 	assert_int_equal(sql_int(f, "SELECT journal_mode = 'wal' FROM "
 	    "pragma_journal_mode"), 1);
+	/* patients' details: owner and group only, WAL files alike */
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
 }
 
 static void
