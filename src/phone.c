@@ -111,7 +111,7 @@ phone_normalize(const char *in, char *out, size_t outlen, char *err,
 
 	if (!intl) {
 		(void)snprintf(err, errlen, "phone number has no country code "
-		    "(write it as +1 555 010 0123)");
+		    "(write it with + and the country code)");
 		return -1;
 	}
 	if (ndigits == 0) {

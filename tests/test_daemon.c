@@ -42,6 +42,9 @@ struct env {
 	char		 db[128];
 	char		 out[128];
 	char		 err[128];
+	char		 all[128];	/* every program's stderr, appended */
+	bool		 webhook;	/* the webhook provider, not Twilio */
+	const char	*delivery;	/* the delivery group, or NULL */
 	struct fixture	 gw;
 	bool		 gw_running;
 };
@@ -74,28 +77,57 @@ read_file(const char *path)
 	return buf;
 }
 
+#define TWILIO_SMS							\
+	"sms = {\n"							\
+	"  provider = \"twilio\";\n"					\
+	"  url = \"%s\";\n"						\
+	"  account_sid = \"AC00000000000000000000000000000001\";\n"	\
+	"  auth_token_file = \"token\";\n"				\
+	"  from = \"+15550100\";\n"					\
+	"};\n"
+#define WEBHOOK_SMS							\
+	"sms = {\n"							\
+	"  provider = \"webhook\";\n"					\
+	"  url = \"%s/hook\";\n"					\
+	"  auth_token_file = \"token\";\n"				\
+	"};\n"
+#define DELIVERY							\
+	"delivery = { concurrency = 2; timeout = 5; max_attempts = 3; "	\
+	"backoff = \"1m\"; backoff_max = \"1h\"; };\n"
+
 static void
 write_config(struct env *e, const char *url, const char *extra)
 {
-	char	text[2048], tok[160];
+	char	text[2048], sms[512], tok[160];
 
 	snprintf(tok, sizeof(tok), "%s/token", e->dir);
 	write_file(tok, "test-token\n");
 	assert_int_equal(chmod(tok, 0600), 0);
+	if (e->webhook)
+		snprintf(sms, sizeof(sms), WEBHOOK_SMS, url);
+	else
+		snprintf(sms, sizeof(sms), TWILIO_SMS, url);
 	snprintf(text, sizeof(text),
 	    "database = \"aftercare.db\";\n"
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
-	    "sms = {\n"
-	    "  provider = \"twilio\";\n"
-	    "  url = \"%s\";\n"
-	    "  account_sid = \"AC00000000000000000000000000000001\";\n"
-	    "  auth_token_file = \"token\";\n"
-	    "  from = \"+15550100\";\n"
-	    "};\n"
-	    "delivery = { concurrency = 2; timeout = 5; max_attempts = 3; "
-	    "backoff = \"1m\"; backoff_max = \"1h\"; };\n%s",
-	    url, extra ? extra : "");
+	    "%s%s%s", sms, e->delivery ? e->delivery : DELIVERY,
+	    extra ? extra : "");
 	write_file(e->conf, text);
+}
+
+static char	*read_file(const char *);
+
+/* Appends what the last program wrote on stderr to e->all. */
+static void
+keep_stderr(struct env *e)
+{
+	char	*text = read_file(e->err);
+	FILE	*f = fopen(e->all, "a");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	free(text);
 }
 
 /* Runs a program to completion; returns its exit status. */
@@ -119,6 +151,7 @@ run(struct env *e, const char *const argv[])
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
+	keep_stderr(e);
 	return WEXITSTATUS(status);
 }
 
@@ -183,14 +216,20 @@ requests(struct env *e, struct fixture_req **r)
 	return n;
 }
 
-/* Neither the patient's number nor name may appear in what we log. */
+/*
+ * Neither a patient's number, name nor message may appear in anything
+ * any program wrote on stderr during the test.
+ */
 static void
 assert_log_clean(struct env *e)
 {
-	char	*log = read_file(e->err);
+	char	*log;
 
-	if (strstr(log, "5550101") != NULL || strstr(log, "555 010") != NULL ||
-	    strstr(log, "Maria") != NULL || strstr(log, "cleanser") != NULL)
+	keep_stderr(e);
+	log = read_file(e->all);
+	if (strstr(log, "5550100") != NULL || strstr(log, "555 010") != NULL ||
+	    strstr(log, "Maria") != NULL || strstr(log, "cleanser") != NULL ||
+	    strstr(log, "test-token") != NULL)
 		fail_msg("the log leaks patient data:\n%s", log);
 	free(log);
 }
@@ -207,6 +246,7 @@ setup_with(void **state, const char *responses)
 	snprintf(e->db, sizeof(e->db), "%s/aftercare.db", e->dir);
 	snprintf(e->out, sizeof(e->out), "%s/stdout", e->dir);
 	snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
+	snprintf(e->all, sizeof(e->all), "%s/all-stderr", e->dir);
 	assert_int_equal(fixture_start(&e->gw, responses), 0);
 	e->gw_running = true;
 	write_config(e, e->gw.url, NULL);
@@ -594,9 +634,9 @@ test_running_daemon_picks_up_new_treatment(void **state)
 }
 
 static int
-setup_slow(void **state)
+setup_held(void **state)
 {
-	return setup_with(state, "201@1500");
+	return setup_with(state, "201@hold");
 }
 
 /* SIGTERM while a send is in flight: it completes and is recorded. */
@@ -604,27 +644,130 @@ static void
 test_stop_finishes_in_flight(void **state)
 {
 	struct env	*e = *state;
-	char		*log, *stop, *sent;
 	pid_t		 pid;
 
 	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
 	pid = start_daemon(e);
 	book_treatment_25h_ago(e, 1);
-	/* the gateway logs a request before it starts its 1.5 s delay */
+	/* the gateway holds its answer until released */
 	wait_requests(e, pid, 1);
 	assert_int_equal(kill(pid, SIGTERM), 0);
+	wait_log(e, pid, "event=stopping");
+	fixture_release(&e->gw);
 	assert_int_equal(wait_exit(pid), 0);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sent' AND treatment_id = 2 AND milestone = '24h'"), 1);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sending'"), 0);
-	/* the signal came while the request was in flight */
-	log = read_file(e->err);
-	stop = strstr(log, "event=stopping");
-	sent = strstr(log, "event=sent");
-	if (stop == NULL || sent == NULL || stop > sent)
-		fail_msg("want stopping before sent:\n%s", log);
-	free(log);
+	assert_log_clean(e);
+}
+
+/*
+ * The gateway accepts a message while the booking software holds the
+ * database's write lock for longer than our busy timeout: the outcome is
+ * held, written once the lock goes, and the message is not sent again.
+ */
+static void
+test_unrecorded_outcome_is_kept(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	sqlite3			*db;
+	size_t			 n;
+	pid_t			 pid;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = start_daemon(e);
+	book_treatment_25h_ago(e, 1);
+	wait_requests(e, pid, 1);
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	fixture_release(&e->gw);
+	wait_log(e, pid, "event=unrecorded");
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	wait_log(e, pid, "event=recorded");
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND treatment_id = 2 AND attempts = 1"), 1);
+	assert_log_clean(e);
+}
+
+/* A batch's worth of stale reminders does not hide one that is due. */
+static void
+test_expired_batch_does_not_hide_due(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 i, n;
+
+	/* 9 treatments whose every reminder is past its window ... */
+	for (i = 0; i < 9; i++)
+		db_exec(e, "INSERT INTO treatments (patient_id, performed_at) "
+		    "VALUES (1, '2026-11-01T14:00:00Z')");
+	/* ... 27 expired reminders, more than a batch (2 x 8) */
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'expired'"), 27);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND treatment_id = 1"), 1);
+}
+
+static int
+setup_429(void **state)
+{
+	return setup_with(state, "429");
+}
+
+/* A 429's Retry-After (2 s from the test gateway) sets the next attempt. */
+static void
+test_retry_after_honoured(void **state)
+{
+	struct env	*e = *state;
+
+	e->delivery = "delivery = { backoff = \"1s\"; };\n";
+	write_config(e, e->gw.url, NULL);
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT next_attempt_at - "
+	    "strftime('%s', '2026-11-25 14:00:05') FROM reminders WHERE "
+	    "milestone = '24h' AND state = 'pending' AND attempts = 1 AND "
+	    "last_error LIKE 'HTTP 429%'"), 2);
+}
+
+/* The webhook provider, end to end. */
+static void
+test_webhook(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 n;
+
+	e->webhook = true;
+	write_config(e, e->gw.url, NULL);
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].path, "/hook");
+	assert_string_equal(r[0].authorization, "Bearer test-token");
+	assert_non_null(strstr(r[0].content_type, "application/json"));
+	assert_int_equal(strlen(r[0].idempotency_key), 32);
+	assert_non_null(strstr(r[0].body, "\"to\":\"+15550100101\""));
+	assert_non_null(strstr(r[0].body, "\"reminder_id\":1,"));
+	assert_non_null(strstr(r[0].body, "\"milestone\":\"24h\""));
+	assert_non_null(strstr(r[0].body, "\"body\":\"Hi Maria, "));
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND provider_id LIKE 'SM%'"), 1);
+	assert_log_clean(e);
 }
 
 static void
@@ -633,17 +776,23 @@ test_reload_keeps_running(void **state)
 	struct env	*e = *state;
 	pid_t		 pid;
 
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
 	pid = start_daemon(e);
 	wait_log(e, pid, "event=started");
 	write_config(e, e->gw.url, "delivery = 3;\n");
 	assert_int_equal(kill(pid, SIGHUP), 0);
 	wait_log(e, pid, "event=reload_failed");
 	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);	/* still up */
-	write_config(e, e->gw.url, NULL);
+	/* a good file is taken: its log level shows */
+	write_config(e, e->gw.url, "log_level = \"debug\";\n");
 	assert_int_equal(kill(pid, SIGHUP), 0);
 	wait_log(e, pid, "event=reloaded");
+	book_treatment_25h_ago(e, 1);
+	wait_requests(e, pid, 1);
+	wait_log(e, pid, "<7>");
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(wait_exit(pid), 0);
+	assert_log_clean(e);
 }
 
 int
@@ -669,7 +818,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_running_daemon_picks_up_new_treatment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_finishes_in_flight,
-		    setup_slow, teardown),
+		    setup_held, teardown),
+		cmocka_unit_test_setup_teardown(test_unrecorded_outcome_is_kept,
+		    setup_held, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_expired_batch_does_not_hide_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_after_honoured,
+		    setup_429, teardown),
+		cmocka_unit_test_setup_teardown(test_webhook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};

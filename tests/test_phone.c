@@ -93,7 +93,7 @@ test_rejected(void **state)
 		{ "", "empty phone number" },
 		{ "   ", "empty phone number" },
 		{ "020 7946 0000", "phone number has no country code "
-		    "(write it as +1 555 010 0123)" },
+		    "(write it with + and the country code)" },
 		{ "(212) 555-0199", "has no country code" },
 		{ "44 20 7946 0000", "has no country code" },
 		{ "+1 212 555 0199 x123", "extension" },
