@@ -12,17 +12,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "schedule.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Fails the test naming the table row, so a bad vector is easy to find. */
-#define ROW_FAIL(row, ...) do {						\
-	print_error("row %zu: ", (size_t)(row));			\
-	print_error(__VA_ARGS__);					\
-	print_error("\n");						\
-	fail();								\
-} while (0)
 
 static void	test_duration_parse(void **);
 static void	test_duration_parse_bad(void **);

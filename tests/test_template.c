@@ -12,18 +12,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "template.h"
 #include "util.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Fails the test naming the table row, so a bad vector is easy to find. */
-#define ROW_FAIL(row, ...) do {						\
-	print_error("row %zu: ", (size_t)(row));			\
-	print_error(__VA_ARGS__);					\
-	print_error("\n");						\
-	fail();								\
-} while (0)
 
 #define KNOWN	"known: {first_name} {clinic_name} {clinic_phone} " \
 		"{treatment} {treatment_date}"
