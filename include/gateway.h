@@ -29,6 +29,7 @@ struct send_result {
 	long		http_status;	/* 0 if no HTTP answer */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	bool		unreached;	/* never got to the gateway: no attempt */
+	bool		opted_out;	/* the recipient unsubscribed (STOP) */
 	char		provider_id[128]; /* e.g. Twilio's "sid", or "" */
 	char		code[32];	/* provider's error code ("21211") or "" */
 	/*
@@ -73,5 +74,12 @@ void		 gateway_free(struct gateway *gw);
 int		 gateway_send(struct gateway *gw, const struct message *msgs,
 		    size_t n, int extra_fd, gateway_event_fn on_event,
 		    gateway_done_fn done, void *arg);
+
+/*
+ * Called from a done callback when the gateway is in trouble (429, down):
+ * the gateway_send() under way starts no new transfers; those in flight
+ * complete and are reported, the rest are not reported (not sent).
+ */
+void		 gateway_pause(struct gateway *gw);
 
 #endif

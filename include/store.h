@@ -11,7 +11,7 @@ struct config;
 struct store;
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /* store_open() flags */
 #define STORE_CREATE	0x01	/* create the file and schema (init) */
@@ -138,6 +138,16 @@ int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
  * (logged).
  */
 int	store_release(struct store *st, int64_t id, time_t now);
+
+/*
+ * Records that the owner of an E.164 number unsubscribed at the gateway
+ * (replied STOP), learned from reminder_id; no SMS goes to it again.
+ * Returns 0, or -1 (logged).
+ */
+int	store_optout_add(struct store *st, const char *phone,
+	    int64_t reminder_id, time_t now);
+/* Sets *has if the number unsubscribed.  Returns 0, or -1 (logged). */
+int	store_optout_has(struct store *st, const char *phone, bool *has);
 
 /*
  * The earliest instant at which there is work: a pending reminder's next

@@ -48,6 +48,14 @@ struct daemon {
 	char		(*tos)[PHONE_E164_MAX];
 	bool		*reported;	/* the gateway answered msgs[i] */
 
+	/*
+	 * While the gateway is in trouble (429, 5xx, unreachable), nothing
+	 * is sent before paused_until: one probe then, not one request per
+	 * reminder.  gw_failures counts troubles in a row, for the backoff.
+	 */
+	time_t		 paused_until;
+	int		 gw_failures;
+
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
 	size_t		 nunrecorded;
@@ -90,6 +98,8 @@ static void	outcome_text(struct record *, int, int64_t, time_t,
 static int	write_outcome(struct store *, const struct record *);
 static void	record_outcome(struct daemon *, const struct record *);
 static int	flush_unrecorded(struct daemon *);
+static void	pause_gateway(struct daemon *, const struct send_result *);
+static void	note_optout(struct daemon *, const char *, int64_t);
 
 static time_t
 daemon_now(const struct daemon *d)
@@ -310,6 +320,43 @@ flush_unrecorded(struct daemon *d)
 }
 
 /*
+ * The gateway asked us to wait or could not be reached: stop sending as a
+ * whole until the gateway's Retry-After, or a backoff that grows with the
+ * troubles in a row, has passed; then one request probes it again.
+ */
+static void
+pause_gateway(struct daemon *d, const struct send_result *res)
+{
+	int64_t	delay;
+	time_t	until;
+
+	if (d->gw_failures < 64)
+		d->gw_failures++;
+	delay = schedule_backoff(d->gw_failures, d->cfg->delivery.backoff_base,
+	    d->cfg->delivery.backoff_max, arc4random());
+	if (res->retry_after > delay)
+		delay = res->retry_after;
+	until = daemon_now(d) + delay;
+	if (until > d->paused_until) {
+		d->paused_until = until;
+		log_notice("event=gateway_paused status=%ld in=%llds "
+		    "troubles=%d", res->http_status, (long long)delay,
+		    d->gw_failures);
+	}
+	gateway_pause(d->gw);
+}
+
+/* The recipient replied STOP: no reminder goes to that number again. */
+static void
+note_optout(struct daemon *d, const char *to, int64_t reminder)
+{
+	if (store_optout_add(d->st, to, reminder, daemon_now(d)) == 0)
+		log_notice("event=opted_out reminder=%lld: the recipient "
+		    "unsubscribed; no SMS goes to that number again",
+		    (long long)reminder);
+}
+
+/*
  * Decides what the gateway's answer for one message means and records it
  * as soon as it arrives, so that a crash a moment later cannot make us
  * send it again.
@@ -325,6 +372,12 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	int			 attempts;
 
 	d->reported[idx] = true;
+	if (res->outcome == OUTCOME_RETRY)
+		pause_gateway(d, res);
+	else
+		d->gw_failures = 0;
+	if (res->opted_out)
+		note_optout(d, d->msgs[idx].to, r->id);
 	memset(&o, 0, sizeof(o));
 	o.id = r->id;
 	o.now = daemon_now(d);
@@ -387,6 +440,7 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	struct reminder		*r;
 	size_t			 n, nmsg = 0, i, max;
 	time_t			 lease;
+	bool			 optout;
 	int			 ret = -1;
 
 	max = (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
@@ -421,6 +475,23 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 			record_outcome(d, &o);
 			break;
 		case COMPOSE_SEND:
+			if (store_optout_has(d->st, c.to, &optout) == -1) {
+				/* Not known: not now, and not an attempt. */
+				outcome_text(&o, REC_RELEASE, r->id, now, "");
+				record_outcome(d, &o);
+				break;
+			}
+			if (optout) {
+				log_info("event=cancelled reminder=%lld "
+				    "milestone=%s reason=\"opted out at the "
+				    "gateway\"", (long long)r->id,
+				    r->milestone);
+				outcome_text(&o, REC_CANCELLED, r->id, now,
+				    "the number unsubscribed (replied STOP to "
+				    "an earlier message)");
+				record_outcome(d, &o);
+				break;
+			}
 			d->bodies[nmsg] = c.body;
 			c.body = NULL;
 			d->msgs[nmsg].reminder_id = r->id;
@@ -492,7 +563,7 @@ pass(struct daemon *d, time_t now)
 	for (;;) {
 		/* A signal that came meanwhile stops us before we claim. */
 		(void)signals_read(d);
-		if (d->stopping)
+		if (d->stopping || now < d->paused_until)
 			break;
 		if (send_batch(d, now, &claimed) == -1)
 			return -1;
@@ -535,6 +606,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 
 	if (store_next_wakeup(d->st, &next) == -1)
 		return -1;
+	if (next != 0 && next < d->paused_until)
+		next = d->paused_until;
 	now = time(NULL);
 	if (next != 0 && next - now < IDLE_CHECK_SECS)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
@@ -613,7 +686,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		}
 		work = changed != 0 || d.nunrecorded > 0 ||
 		    (store_next_wakeup(d.st, &next) == 0 && next != 0 &&
-		    next <= time(NULL));
+		    next <= time(NULL) && d.paused_until <= time(NULL));
 		/*
 		 * A failed pass (a locked, full or broken database) leaves
 		 * everything where it was; wait, then try again.

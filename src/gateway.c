@@ -53,6 +53,7 @@ struct gateway {
 				    char *, size_t);
 	void			 (*parse)(long, const char *, size_t,
 				    struct send_result *);
+	bool			 paused;	/* start nothing more now */
 };
 
 static size_t	gateway_write_cb(char *data, size_t size, size_t nmemb,
@@ -128,6 +129,7 @@ gw_answer_read(long status, const char *body, size_t len,
 	res->provider_id[0] = '\0';
 	res->code[0] = '\0';
 	res->error[0] = '\0';
+	res->opted_out = false;
 	reason[0] = '\0';
 	if (res->outcome == OUTCOME_SENT) {
 		/* Accepted even if the answer is unreadable: never resend. */
@@ -214,6 +216,12 @@ gateway_new(const struct config *cfg)
 fail:
 	gateway_free(gw);
 	return NULL;
+}
+
+void
+gateway_pause(struct gateway *gw)
+{
+	gw->paused = true;
 }
 
 void
@@ -606,10 +614,11 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 	bool			 stop = false, completed;
 	int			 still, left, ret = 0;
 
+	gw->paused = false;
 	for (;;) {
 		/* Fill free handles; one whose request failed stays free. */
 		i = 0;
-		while (!stop && next < n) {
+		while (!stop && !gw->paused && next < n) {
 			while (i < gw->nxfers && gw->xfers[i].busy)
 				i++;
 			if (i == gw->nxfers)

@@ -123,6 +123,8 @@ gw_twilio_parse(long status, const char *body, size_t len,
 	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
 	    sizeof(quote), res) || res->error[0] != '\0')
 		return;
+	/* Twilio's 21610: the number replied STOP; never text it again. */
+	res->opted_out = strcmp(res->code, "21610") == 0;
 	if (res->code[0] != '\0' && quote[0] != '\0')
 		n = snprintf(res->error, sizeof(res->error),
 		    "HTTP %ld: Twilio error %s: %s", status, res->code, quote);

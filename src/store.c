@@ -94,6 +94,16 @@ static const char schema_v1[] =
 "  AFTER DELETE ON treatments BEGIN"
 "  INSERT INTO treatment_changes (treatment_id) VALUES (OLD.id); END;";
 
+/*
+ * Version 2: numbers whose owner unsubscribed at the gateway (replied
+ * STOP): no reminder is sent to them again, whoever's number it is now.
+ */
+static const char schema_v2[] =
+"CREATE TABLE IF NOT EXISTS sms_optouts ("
+"  phone TEXT PRIMARY KEY,"		/* E.164 */
+"  reminder_id INTEGER,"		/* the reminder that learned it */
+"  recorded_at INTEGER NOT NULL);";
+
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
@@ -127,6 +137,8 @@ enum {
 	Q_COUNT_CHANGES,
 	Q_PROBLEMS,
 	Q_COUNT_PROBLEMS,
+	Q_OPTOUT_ADD,
+	Q_OPTOUT_HAS,
 	Q__COUNT
 };
 
@@ -267,6 +279,11 @@ static const char *const queries[Q__COUNT] = {
 	    "ORDER BY treatment_id LIMIT ?1",
 	[Q_COUNT_PROBLEMS] =
 	    "SELECT count(*) FROM treatment_problems",
+	[Q_OPTOUT_ADD] =
+	    "INSERT INTO sms_optouts (phone, reminder_id, recorded_at) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING",
+	[Q_OPTOUT_HAS] =
+	    "SELECT count(*) FROM sms_optouts WHERE phone = ?1",
 };
 
 struct store {
@@ -426,6 +443,8 @@ migrate(struct store *st, int from)
 	/*
 	 * Treatments written before our triggers existed are looked at once.
 	 */
+	if (from < 2 && exec(st, schema_v2, "add opt-outs") == -1)
+		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
 		goto fail;
@@ -1001,6 +1020,37 @@ int
 store_release(struct store *st, int64_t id, time_t now)
 {
 	return mark(st, Q_RELEASE, id, now, NULL, 0, 0, "released");
+}
+
+int
+store_optout_add(struct store *st, const char *phone, int64_t reminder_id,
+    time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_OPTOUT_ADD];
+
+	if (sqlite3_bind_text(s, 1, phone, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, reminder_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK) {
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	return step_done(st, s, "record opt-out");
+}
+
+int
+store_optout_has(struct store *st, const char *phone, bool *has)
+{
+	sqlite3_stmt	*s = st->q[Q_OPTOUT_HAS];
+	int64_t		 n;
+
+	if (sqlite3_bind_text(s, 1, phone, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	if (scalar(st, s, &n, "look up opt-out") == -1)
+		return -1;
+	*has = n > 0;
+	return 0;
 }
 
 /* Reads a single integer (NULL as 0) from a one-row query. */

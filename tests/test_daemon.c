@@ -743,6 +743,176 @@ test_retry_after_honoured(void **state)
 	    "last_error LIKE 'HTTP 429%'"), 2);
 }
 
+static int
+setup_429_then_201(void **state)
+{
+	return setup_with(state, "429,201");
+}
+
+/*
+ * A 429 pauses the whole gateway: one request, not one per due reminder;
+ * once the pause is over, everything goes.
+ */
+static void
+test_429_pauses_everything(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 i, n;
+
+	e->delivery = "delivery = { concurrency = 1; };\n";
+	write_config(e, e->gw.url, NULL);
+	for (i = 0; i < 5; i++)
+		db_exec(e, "INSERT INTO treatments (patient_id, performed_at) "
+		    "VALUES (1, '" T_AT "')");
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = '24h' AND state = 'pending' AND attempts = 0"), 5);
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 7);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = '24h' AND state = 'sent'"), 6);
+}
+
+/*
+ * Catch-up after downtime: back after ten days, what is still inside its
+ * window goes out and the rest is expired with the reason.
+ */
+static void
+test_catch_up(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	const char		*argv[] = { AFTERCARECTL, "-c", e->conf,
+				    "reminders", "--state", "expired", NULL };
+	char			*out;
+	size_t			 n;
+
+	/* treated 2026-11-24 (setup), and 2026-11-30; back on 2026-12-04 */
+	db_exec(e, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-30T14:00:00Z')");
+	assert_int_equal(once(e, "2026-12-04T12:00:00Z"), 0);
+	n = requests(e, &r);
+	/* 1w of the first (due 12-01, valid 3 days): sent; 24h of the second
+	 * (due 12-01 14:00, valid to 12-04 14:00): sent */
+	assert_int_equal(n, 2);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 2);
+	/* 24h of the first (due 11-25, too late after 11-28): expired */
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'expired' AND treatment_id = 1 AND milestone = '24h' AND "
+	    "last_error LIKE 'not sent in time: due 2026-11-25T14:00:00Z, too "
+	    "late after 2026-11-28T14:00:00Z'"), 1);
+	assert_int_equal(run(e, argv), 0);
+	out = read_file(e->out);
+	assert_non_null(strstr(out, "expired"));
+	assert_non_null(strstr(out, "not sent in time"));
+	free(out);
+}
+
+/*
+ * The booking software holds the write lock for 10 seconds while a
+ * reminder is due and the daemon is asked to stop: nothing is lost, the
+ * daemon does not crash, and it still stops.
+ */
+static void
+test_writer_holds_lock(void **state)
+{
+	struct env	*e = *state;
+	sqlite3		*db;
+	pid_t		 pid;
+	char		*log;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	/* written inside the long transaction: seen only once it commits */
+	{
+		char	q[256], at[32];
+		time_t	t = time(NULL) - 25 * 3600;
+
+		assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
+		    gmtime(&t)) > 0);
+		snprintf(q, sizeof(q), "INSERT INTO treatments (patient_id, "
+		    "performed_at) VALUES (1, '%s')", at);
+		assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	(void)poll(NULL, 0, 10000);	/* the writer's 10 seconds */
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);	/* still up */
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	wait_requests(e, pid, 1);
+	wait_log(e, pid, "event=sent");
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND treatment_id = 2 AND milestone = '24h'"), 1);
+	log = read_file(e->err);
+	assert_null(strstr(log, "<3>"));
+	free(log);
+}
+
+/* A stop asked for while the database is locked is not held up by it. */
+static void
+test_stop_while_locked(void **state)
+{
+	struct env	*e = *state;
+	sqlite3		*db;
+	pid_t		 pid;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO "
+	    "treatments (patient_id, performed_at) VALUES (1, '" T_AT "')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A damaged database file: one clear error, exit 1, and left as it was. */
+static void
+test_damaged_database(void **state)
+{
+	struct env	*e = *state;
+	const char	*argv[] = { AFTERCARED, "-c", e->conf, NULL };
+	char		*err, *before, *after;
+	FILE		*f;
+	int		 i;
+
+	/* overwrite the header and first pages with garbage */
+	f = fopen(e->db, "r+");
+	assert_non_null(f);
+	for (i = 0; i < 8192; i++)
+		assert_true(fputc("garbage!"[i % 8], f) != EOF);
+	assert_int_equal(fclose(f), 0);
+	before = read_file(e->db);
+	assert_int_equal(run(e, argv), 1);
+	err = read_file(e->err);
+	assert_non_null(strstr(err, e->db));
+	assert_non_null(strstr(err, "not a database"));
+	free(err);
+	after = read_file(e->db);
+	assert_memory_equal(before, after, 8192);
+	free(before);
+	free(after);
+}
+
 /* The webhook provider, end to end. */
 static void
 test_webhook(void **state)
@@ -826,6 +996,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_retry_after_honoured,
 		    setup_429, teardown),
 		cmocka_unit_test_setup_teardown(test_webhook, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_429_pauses_everything,
+		    setup_429_then_201, teardown),
+		cmocka_unit_test_setup_teardown(test_catch_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_holds_lock, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stop_while_locked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_database, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};

@@ -306,6 +306,10 @@ check_parse(const struct parse_row *rows, size_t n,
 			    res.error, rows[i].error);
 		if (res.retry_after != 17)
 			fail_msg("row %zu: retry_after touched", i);
+		/* only Twilio's 21610 says the recipient unsubscribed */
+		if (res.opted_out != (parse == gw_twilio_parse &&
+		    strcmp(rows[i].code, "21610") == 0))
+			fail_msg("row %zu: opted_out %d", i, (int)res.opted_out);
 	}
 }
 
