@@ -13,6 +13,13 @@ struct store;
 /* The schema this build writes and reads (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION	2
 
+/*
+ * How long a connection waits for another writer (the booking software)
+ * before a statement gives up with SQLITE_BUSY.  A pass that gives up is
+ * simply tried again later: nothing is lost.
+ */
+#define STORE_BUSY_TIMEOUT_MS	5000
+
 /* store_open() flags */
 #define STORE_CREATE	0x01	/* create the file and schema (init) */
 
@@ -100,14 +107,17 @@ int	store_sync(struct store *st, const struct config *cfg, time_t now,
 	    size_t *changed);
 
 /*
- * Puts reminders whose claim lease ran out (their sender died) back to
- * pending, due at once.  Returns 0, or -1 (logged).
+ * Puts every claimed reminder back to pending, due at once.  Only for a
+ * sender that knows it is the only one (aftercared holds the instance
+ * lock): whatever is claimed was claimed by a run that died.  Returns 0,
+ * or -1 (logged).
  */
 int	store_recover(struct store *st, time_t now);
 
 /*
- * Claims up to max reminders due at now: each is marked sending with a
- * lease until lease_until, and its attempt counted, before it is sent.
+ * Claims up to max reminders due at now: each is marked sending (with a
+ * lease_until for people to read), and its attempt counted, before it is
+ * sent.
  * Reminders past their validity window are marked expired instead.
  * Returns 0 with a new array in *out (free with store_reminders_free()),
  * or -1 (logged) with nothing claimed.
@@ -151,10 +161,15 @@ int	store_optout_has(struct store *st, const char *phone, bool *has);
 
 /*
  * The earliest instant at which there is work: a pending reminder's next
- * attempt or a claim lease running out.  *next is 0 if there is none.
- * Returns 0, or -1 (logged).
+ * attempt.  *next is 0 if there is none.  Returns 0, or -1 (logged).
  */
 int	store_next_wakeup(struct store *st, time_t *next);
+
+/*
+ * How long a statement waits for another writer before it gives up.
+ * Returns 0, or -1 (logged).
+ */
+int	store_busy_timeout(struct store *st, int ms);
 
 /*
  * A number that changes whenever another connection commits to the

@@ -2,11 +2,14 @@
 /* daemon.c: the delivery loop: claim due reminders, send, record, sleep. */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -31,6 +34,9 @@
 /* Reminders claimed per batch, per unit of concurrency. */
 #define CLAIM_PER_SLOT	8
 
+/* The database's busy timeout while transfers are in flight. */
+#define SEND_BUSY_TIMEOUT_MS	100
+
 struct daemon {
 	const struct daemon_opts *opts;
 	struct config	*cfg;
@@ -38,6 +44,7 @@ struct daemon {
 	struct gateway	*gw;
 	int		 sigfd;
 	bool		 stopping;
+	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
 
 	/* The batch being sent, for the completion callback. */
@@ -93,6 +100,8 @@ static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
 static int	sleep_until_work(struct daemon *, int64_t *);
 static int	finish(struct daemon *);
+static int	instance_lock(const char *);
+static int	run_once(struct daemon *);
 static void	outcome_text(struct record *, int, int64_t, time_t,
 		    const char *);
 static int	write_outcome(struct store *, const struct record *);
@@ -188,6 +197,7 @@ signals_read(void *arg)
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
+			d->stops++;
 			if (!d->stopping)
 				log_info("event=stopping signal=%s",
 				    si.ssi_signo == SIGTERM ? "TERM" : "INT");
@@ -441,11 +451,13 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	size_t			 n, nmsg = 0, i, max;
 	time_t			 lease;
 	bool			 optout;
+	int			 rc;
 	int			 ret = -1;
 
 	max = (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
-	/* Long enough for the whole batch to time out, slot by slot. */
-	lease = now + (time_t)(CLAIM_PER_SLOT + 1) * cfg->delivery.timeout + 60;
+	/* For people reading the table: when this batch should be done. */
+	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
+	    cfg->delivery.timeout;
 	if (store_claim_due(d->st, now, lease, max, &d->batch, &n) == -1)
 		return -1;
 	*claimed = n;
@@ -506,9 +518,20 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 		}
 		compose_clear(&c);
 	}
-	if (nmsg > 0 && gateway_send(d->gw, d->msgs, nmsg, d->sigfd,
-	    signals_read, sent_one, d) == -1)
-		goto out;
+	/*
+	 * While transfers are in flight, a locked database must not hold
+	 * up the loop (an answer could be taken for a timeout): outcomes it
+	 * refuses are held and written after the batch.
+	 */
+	if (nmsg > 0) {
+		if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
+			goto out;
+		rc = gateway_send(d->gw, d->msgs, nmsg, d->sigfd,
+		    signals_read, sent_one, d);
+		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
+		    rc == -1)
+			goto out;
+	}
 	ret = 0;
 out:
 	/* Claimed but never started (we are stopping): give them back. */
@@ -539,8 +562,8 @@ out:
 }
 
 /*
- * One pass: record what is still held, recover, turn changes into
- * reminders, and send what is due until nothing is.  Returns -1 if the
+ * One pass: record what is still held, turn changes into reminders, and
+ * send what is due until nothing is.  Returns -1 if the
  * database let us do nothing useful; the caller waits and tries again.
  */
 static int
@@ -548,11 +571,8 @@ pass(struct daemon *d, time_t now)
 {
 	size_t	changed, claimed;
 
-	/*
-	 * While an outcome is held, its reminder is still claimed in the
-	 * database; recovering or claiming could send it again.
-	 */
-	if (flush_unrecorded(d) == -1 || store_recover(d->st, now) == -1)
+	/* While an outcome is held, claim nothing: write it first. */
+	if (flush_unrecorded(d) == -1)
 		return -1;
 	/* A failed sync only delays new reminders; due ones still go. */
 	if (store_sync(d->st, d->cfg, now, &changed) == -1)
@@ -622,24 +642,77 @@ sleep_until_work(struct daemon *d, int64_t *version)
 }
 
 /*
- * Before exiting, writes the outcomes still held, trying for a while.
- * Returns 0, or -1 if some could not be written: their reminders stay
- * claimed and are tried again when the claim runs out.
+ * Before exiting, writes the outcomes still held: a reminder the gateway
+ * accepted must be recorded, or it would be sent again.  Keeps trying
+ * until the database takes them; only a second SIGTERM or SIGINT (or
+ * SIGKILL) gives up.  Returns 0, or -1 if it gave up.
  */
 static int
 finish(struct daemon *d)
 {
-	int	tries;
+	unsigned	stops = d->stops;
 
-	for (tries = 0; d->nunrecorded > 0 && tries < 6; tries++)
-		if (flush_unrecorded(d) == -1)
-			(void)poll(NULL, 0, 1000);
+	while (d->nunrecorded > 0 && flush_unrecorded(d) == -1) {
+		if (d->stops > stops)
+			break;
+		if (wait_signal(d, 1000) == -1)
+			break;
+	}
 	if (d->nunrecorded == 0)
 		return 0;
-	log_err("event=unrecorded held=%zu: the database refused these "
-	    "outcomes; their reminders will be tried again when their "
-	    "claims run out", d->nunrecorded);
+	log_err("event=unrecorded held=%zu: stopped before the database took "
+	    "these outcomes; their reminders will be sent again on the next "
+	    "start", d->nunrecorded);
 	return -1;
+}
+
+/*
+ * Only one aftercared may send from a database: it then knows that any
+ * reminder still claimed at start-up was claimed by a run that died, and
+ * takes it back at once.  The lock is a file beside the database; the
+ * kernel releases it when the process ends, however it ends.
+ */
+static int
+instance_lock(const char *database)
+{
+	char	path[PATH_MAX];
+	int	fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.lock", database) >=
+	    sizeof(path)) {
+		log_err("%s: path too long", database);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_err("%s: another aftercared is sending from this "
+			    "database; stop it first", database);
+		else
+			log_err("%s: lock: %s", path, strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* --once: send everything due, writing held outcomes as we go. */
+static int
+run_once(struct daemon *d)
+{
+	int	ret;
+
+	ret = pass(d, daemon_now(d));
+	while (ret == 0 && d->nunrecorded > 0 && !d->stopping) {
+		if (wait_signal(d, 1000) == -1)
+			return -1;
+		if (flush_unrecorded(d) == 0)
+			ret = pass(d, daemon_now(d));
+	}
+	return ret;
 }
 
 int
@@ -648,7 +721,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	struct daemon	 d;
 	int64_t		 version = 0;
 	time_t		 next;
-	int		 ret = 1, changed;
+	int		 ret = 1, changed, lockfd = -1;
 	bool		 work;
 
 	memset(&d, 0, sizeof(d));
@@ -664,12 +737,16 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		ret = daemon_preview(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
 		goto out;
 	}
+	if ((lockfd = instance_lock(cfg->database)) == -1)
+		goto out;
+	if (store_recover(d.st, daemon_now(&d)) == -1)
+		goto out;
 	if ((d.sigfd = signals_open()) == -1)
 		goto out;
 	if ((d.gw = gateway_new(cfg)) == NULL)
 		goto out;
 	if (opts->once) {
-		ret = pass(&d, daemon_now(&d)) == 0 ? 0 : 1;
+		ret = run_once(&d) == 0 ? 0 : 1;
 		if (finish(&d) == -1)
 			ret = 1;
 		goto out;
@@ -680,7 +757,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	changed = 1;
 	while (!d.stopping) {
-		if (d.reload) {
+		/* Held outcomes belong to this database: write them first. */
+		if (d.reload && d.nunrecorded == 0) {
 			reload(&d);
 			changed = 1;
 		}
@@ -716,6 +794,8 @@ out:
 	store_close(d.st);
 	if (d.sigfd != -1)
 		(void)close(d.sigfd);
+	if (lockfd != -1)
+		(void)close(lockfd);
 	config_free(d.cfg);
 	return ret;
 }

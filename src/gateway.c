@@ -496,13 +496,14 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	res->outcome = OUTCOME_RETRY;
 	/*
 	 * A request that never got as far as being sent (no name, no
-	 * connection, no TLS session) never reached the gateway.
+	 * connection, no TLS session) never reached the gateway.  libcurl
+	 * records a transfer's pretransfer time only when it is about to
+	 * send the request, so 0 means it never did.
 	 */
 	if (curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre) !=
 	    CURLE_OK)
 		pre = 0;
-	res->unreached = pre == 0 || rc == CURLE_COULDNT_RESOLVE_HOST ||
-	    rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_COULDNT_CONNECT;
+	res->unreached = pre == 0;
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:

@@ -16,12 +16,6 @@
 #include "store.h"
 #include "util.h"
 
-/*
- * How long a connection waits for another writer (the booking software)
- * before a statement gives up with SQLITE_BUSY.  A pass that gives up is
- * simply tried again later: nothing is lost.
- */
-#define BUSY_TIMEOUT_MS	5000
 
 /* Treatment changes turned into reminders per transaction. */
 #define SYNC_BATCH	256
@@ -125,7 +119,6 @@ enum {
 	Q_CANCELLED,
 	Q_RELEASE,
 	Q_NEXT_PENDING,
-	Q_NEXT_LEASE,
 	Q_DATA_VERSION,
 	Q_PATIENT_ADD,
 	Q_PATIENT_EXISTS,
@@ -176,8 +169,9 @@ static const char *const queries[Q__COUNT] = {
 	    "AND cancelled_by = 'treatment'",
 	/*
 	 * A moved treatment moves its unsent reminders, and gives those that
-	 * expired (a wrong date, corrected) another chance; sent, failed
-	 * and cancelled ones stay as they are.
+	 * expired (a wrong date, corrected) another chance if their new
+	 * window is still open; sent, failed and cancelled ones stay as they
+	 * are.  A new window alone (valid_for changed) keeps the attempts.
 	 */
 	[Q_UPSERT] =
 	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
@@ -185,11 +179,15 @@ static const char *const queries[Q__COUNT] = {
 	    "VALUES (?1, ?2, 'sms', ?3, ?4, ?3, ?5, ?5) "
 	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
 	    "state = 'pending', "
+	    "attempts = iif(due_at = excluded.due_at, attempts, 0), "
+	    "last_error = iif(due_at = excluded.due_at, last_error, NULL), "
+	    "next_attempt_at = iif(due_at = excluded.due_at, next_attempt_at, "
+	    "excluded.next_attempt_at), "
 	    "due_at = excluded.due_at, expires_at = excluded.expires_at, "
-	    "next_attempt_at = excluded.next_attempt_at, attempts = 0, "
-	    "last_error = NULL, updated_at = excluded.updated_at "
-	    "WHERE state IN ('pending', 'expired') AND "
-	    "(due_at != excluded.due_at OR expires_at != excluded.expires_at)",
+	    "updated_at = excluded.updated_at "
+	    "WHERE (state = 'pending' AND (due_at != excluded.due_at OR "
+	    "expires_at != excluded.expires_at)) OR (state = 'expired' AND "
+	    "due_at != excluded.due_at AND excluded.expires_at > ?5)",
 	[Q_PROBLEM_SET] =
 	    "INSERT INTO treatment_problems (treatment_id, problem, noted_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (treatment_id) DO UPDATE SET "
@@ -200,7 +198,7 @@ static const char *const queries[Q__COUNT] = {
 	[Q_RECOVER] =
 	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
 	    "next_attempt_at = ?1, updated_at = ?1 "
-	    "WHERE state = 'sending' AND lease_until <= ?1",
+	    "WHERE state = 'sending'",
 	[Q_CLAIM_SELECT] =
 	    "SELECT r.id, r.treatment_id, r.milestone, r.channel, r.due_at, "
 	    "r.expires_at, r.attempts, r.idempotency_key, "
@@ -251,8 +249,6 @@ static const char *const queries[Q__COUNT] = {
 	    "WHERE id = ?1 AND state = 'sending'",
 	[Q_NEXT_PENDING] =
 	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending'",
-	[Q_NEXT_LEASE] =
-	    "SELECT min(lease_until) FROM reminders WHERE state = 'sending'",
 	[Q_DATA_VERSION] =
 	    "PRAGMA data_version",
 	[Q_PATIENT_ADD] =
@@ -531,7 +527,7 @@ store_open(const char *path, int flags)
 	if (created && chmod(path, 0660) == -1)
 		log_warn("%s: chmod 0660", path);
 	(void)sqlite3_extended_result_codes(st->db, 1);
-	if (sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
+	if (sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS) != SQLITE_OK)
 		goto fail_db;
 	if (user_version(st, &version) == -1)
 		goto fail;
@@ -813,7 +809,7 @@ note_problem(struct store *st, int64_t tid, const char *problem,
 		return -1;
 	if (step_done(st, s, "record problem") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) > 0)
+	if (sqlite3_changes(st->db) > 0 && !st->preview)
 		log_warnx("event=bad_treatment treatment=%lld: %s; it gets no "
 		    "reminders (see aftercarectl status)", (long long)tid,
 		    summary);
@@ -829,8 +825,8 @@ store_recover(struct store *st, time_t now)
 	    step_done(st, s, "recover claims") == -1)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
-		log_notice("store: %d reminders whose sender stopped are "
-		    "pending again", sqlite3_changes(st->db));
+		log_notice("event=recovered reminders=%d: claimed by a run "
+		    "that stopped before recording them", sqlite3_changes(st->db));
 	return 0;
 }
 
@@ -877,8 +873,10 @@ expire_due(struct store *st, time_t now)
 		    sizeof(due));
 		schedule_rfc3339_format(sqlite3_column_int64(s, 2), until,
 		    sizeof(until));
-		log_notice("event=expired reminder=%lld due=%s too_late_after=%s",
-		    (long long)sqlite3_column_int64(s, 0), due, until);
+		if (!st->preview)
+			log_notice("event=expired reminder=%lld due=%s "
+			    "too_late_after=%s",
+			    (long long)sqlite3_column_int64(s, 0), due, until);
 	}
 	(void)sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -1076,16 +1074,22 @@ scalar(struct store *st, sqlite3_stmt *s, int64_t *v, const char *what)
 int
 store_next_wakeup(struct store *st, time_t *next)
 {
-	int64_t	pending, lease;
+	int64_t	pending;
 
-	*next = 0;
-	if (scalar(st, st->q[Q_NEXT_PENDING], &pending, "next due") == -1 ||
-	    scalar(st, st->q[Q_NEXT_LEASE], &lease, "next lease") == -1)
+	if (scalar(st, st->q[Q_NEXT_PENDING], &pending, "next due") == -1)
 		return -1;
-	if (pending != 0 && (lease == 0 || pending < lease))
-		*next = (time_t)pending;
-	else
-		*next = (time_t)lease;
+	*next = (time_t)pending;
+	return 0;
+}
+
+int
+store_busy_timeout(struct store *st, int ms)
+{
+	if (sqlite3_busy_timeout(st->db, ms) != SQLITE_OK) {
+		log_err("store: %s: busy timeout: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
 	return 0;
 }
 

@@ -885,6 +885,32 @@ test_stop_while_locked(void **state)
 	sqlite3_close(db);
 }
 
+/* Only one aftercared sends from a database at a time. */
+static void
+test_one_sender(void **state)
+{
+	struct env	*e = *state;
+	pid_t		 pid;
+	char		*err;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	{
+		struct env	second = *e;
+
+		snprintf(second.err, sizeof(second.err), "%s/stderr2", e->dir);
+		assert_int_equal(once(&second, T_1D), 1);
+		err = read_file(second.err);
+		assert_non_null(strstr(err, "another aftercared is sending"));
+		free(err);
+	}
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	/* and once it is gone, a --once run may send */
+	assert_int_equal(once(e, T_1D), 0);
+}
+
 /* A damaged database file: one clear error, exit 1, and left as it was. */
 static void
 test_damaged_database(void **state)
@@ -1004,6 +1030,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stop_while_locked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_database, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_one_sender, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),

@@ -369,17 +369,16 @@ test_retry_and_recover(void **state)
 	assert_int_equal(n, 0);
 	store_reminders_free(r, n);
 
-	/* claimed, then the sender dies: the lease runs out */
-	n = claim(f, now + 60, &r);	/* lease until now + 660 */
+	/* claimed, then the sender dies; the next one takes it back */
+	n = claim(f, now + 60, &r);
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].attempts, 2);
 	store_reminders_free(r, n);
 	assert_int_equal(store_next_wakeup(f->st, &next), 0);
-	assert_int_equal(next, now + 660);
-	assert_int_equal(store_recover(f->st, now + 659), 0);
-	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
-	    "state = 'sending'"), 1);
+	assert_int_equal(next, now + 7 * DAY - DAY);	/* the 1w one */
 	assert_int_equal(store_recover(f->st, now + 660), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sending'"), 0);
 	n = claim(f, now + 660, &r);
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].attempts, 3);
@@ -409,6 +408,42 @@ test_release(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].attempts, 1);
 	store_reminders_free(r, n);
+}
+
+/*
+ * A changed window (valid_for) looks at every treatment again, but does
+ * not revive what already expired; a corrected date does, while its new
+ * window is open.
+ */
+static void
+test_expired_stays_expired(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+	static struct milestone wider[] = {
+		{ "24h", DAY, 5 * DAY, "day1", "Day one, {first_name}." },
+		{ "1w", 7 * DAY, 5 * DAY, "week1", "Week one." },
+		{ "2w", 14 * DAY, 5 * DAY, "week2", "Week two." },
+	};
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + 5 * DAY, &r);		/* 24h expires */
+	assert_int_equal(n, 0);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'expired'"), 1);
+	cfg.milestones = wider;
+	assert_int_equal(store_sync(f->st, &cfg, T0 + 5 * DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'expired' AND last_error LIKE 'not sent in time%'"), 1);
+	/* the date was wrong: two days later; 24h now due T0+3d, open */
+	sql(f, "UPDATE treatments SET performed_at = '2026-11-26T14:00:00Z'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + 5 * DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND milestone = '24h' AND attempts = 0"), 1);
+	cfg.milestones = three;
 }
 
 static void
@@ -554,6 +589,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_retry_and_recover, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expired_stays_expired,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_change, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_treatments_before_init,
