@@ -53,6 +53,7 @@ TESTS += test_store
 TESTS += test_gateway
 TESTS += test_daemon
 TESTS += test_cli
+TESTS += test_crash
 
 test_schedule_OBJS = schedule util
 test_template_OBJS = template util
@@ -65,6 +66,7 @@ test_store_OBJS = store config schedule template phone util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
 test_daemon_OBJS = util tests/fixture/fixture
 test_cli_OBJS = util
+test_crash_OBJS = util tests/fixture/fixture
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
@@ -129,4 +131,47 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
+# libFuzzer targets (clang), not part of check: `make fuzz` runs each for
+# FUZZ_SECONDS on a copy of its seeds in fuzz/corpus/<name>.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra \
+	-Iinclude -MMD -MP
+FUZZ_TARGETS += duration
+FUZZ_TARGETS += rfc3339
+FUZZ_TARGETS += template
+FUZZ_TARGETS += phone
+FUZZ_TARGETS += config
+FUZZ_TARGETS += gateway
+FUZZ_SRCS = log util json schedule template phone config gateway gw_twilio gw_webhook
+FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+.SECONDARY: $(FUZZ_OBJS)
+
+$(BUILD)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIBS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LIBS_CFLAGS) -o $@ \
+	    $(filter %.c %.o,$^) $(LIBS)
+
+# Each run adds to $(BUILD)/fuzz/corpus-<name>; a crash leaves
+# $(BUILD)/fuzz/<name>-crash-* and fails after every target has run.
+.PHONY: fuzz
+fuzz: $(FUZZ_BINS)
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		c=$(BUILD)/fuzz/corpus-$$t; mkdir -p $$c; \
+		cp fuzz/corpus/$$t/* $$c/; \
+		if $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -timeout=10 -artifact_prefix=$(BUILD)/fuzz/$$t- $$c \
+		    >$(BUILD)/fuzz/$$t.log 2>&1; then \
+			echo "fuzz $$t: $$(grep DONE $(BUILD)/fuzz/$$t.log | tail -1 | tr -s ' \t' ' ')"; \
+		else \
+			fail=1; echo "fuzz $$t: FAILED, see $(BUILD)/fuzz/$$t.log"; \
+		fi; \
+	done; exit $$fail
+
 -include $(OBJS:.o=.d) $(BUILD)/aftercared.d $(BUILD)/aftercarectl.d
+-include $(wildcard $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*.d)

@@ -446,6 +446,175 @@ test_build_failure(void **state)
 	fixture_requests_free(reqs, n);
 }
 
+/*
+ * Answers that are not what a gateway should say: no body, a web page,
+ * more than we keep (64 KiB), one that never ends, and redirects.  Each
+ * on a fresh gateway; none may crash, hang, be sent twice, or be taken
+ * for a different outcome than its status says.
+ */
+static void
+test_bad_answers(void **state)
+{
+	static const struct {
+		const char	*script;
+		enum sms_provider provider;
+		int		 timeout;
+		enum outcome	 outcome;
+		long		 http_status;
+		long		 retry_after;
+		const char	*error;		/* exact, or prefix if ... */
+		int		 prefix;	/* ... this is set */
+	} rows[] = {
+		/* 0: accepted, whatever the body: never sent again */
+		{ "201empty", SMS_PROVIDER_TWILIO, 10, OUTCOME_SENT, 201, -1,
+		  "", 0 },
+		{ "201text", SMS_PROVIDER_TWILIO, 10, OUTCOME_SENT, 201, -1,
+		  "", 0 },
+		{ "201big", SMS_PROVIDER_TWILIO, 10, OUTCOME_SENT, 201, -1,
+		  "", 0 },
+		{ "204", SMS_PROVIDER_TWILIO, 10, OUTCOME_SENT, 204, -1,
+		  "", 0 },
+		{ "202empty", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_SENT, 202, -1,
+		  "", 0 },
+		{ "200text", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_SENT, 200, -1,
+		  "", 0 },
+		{ "201big", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_SENT, 201, -1,
+		  "", 0 },
+		/* 7: refused: the status decides, the body adds nothing */
+		{ "400empty", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 400, -1,
+		  "HTTP 400", 0 },
+		{ "400text", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 400, -1,
+		  "HTTP 400", 0 },
+		{ "400big", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 400, -1,
+		  "HTTP 400", 0 },
+		{ "400text", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_FAILED, 400, -1,
+		  "HTTP 400", 0 },
+		{ "400big", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_FAILED, 400, -1,
+		  "HTTP 400", 0 },
+		/* 12: temporary: retried */
+		{ "500empty", SMS_PROVIDER_TWILIO, 10, OUTCOME_RETRY, 500, -1,
+		  "HTTP 500", 0 },
+		{ "503text", SMS_PROVIDER_TWILIO, 10, OUTCOME_RETRY, 503, -1,
+		  "HTTP 503", 0 },
+		{ "500big", SMS_PROVIDER_TWILIO, 10, OUTCOME_RETRY, 500, -1,
+		  "HTTP 500", 0 },
+		{ "429empty", SMS_PROVIDER_TWILIO, 10, OUTCOME_RETRY, 429, 2,
+		  "HTTP 429", 0 },
+		{ "503text", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_RETRY, 503, -1,
+		  "HTTP 503", 0 },
+		/* 17: headers, then a body that never ends: timed out */
+		{ "201stall", SMS_PROVIDER_TWILIO, 1, OUTCOME_RETRY, 0, -1,
+		  "the gateway did not answer in time: ", 1 },
+		{ "201trickle", SMS_PROVIDER_TWILIO, 1, OUTCOME_RETRY, 0, -1,
+		  "the gateway did not answer in time: ", 1 },
+		{ "500stall", SMS_PROVIDER_TWILIO, 1, OUTCOME_RETRY, 0, -1,
+		  "the gateway did not answer in time: ", 1 },
+		{ "202trickle", SMS_PROVIDER_WEBHOOK, 1, OUTCOME_RETRY, 0, -1,
+		  "the gateway did not answer in time: ", 1 },
+		/* 21: redirects elsewhere (Location: https://example.com/) */
+		{ "301", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 301, -1,
+		  "HTTP 301: redirect not followed (check sms.url)", 0 },
+		{ "303", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 303, -1,
+		  "HTTP 303: redirect not followed (check sms.url)", 0 },
+		{ "307", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 307, -1,
+		  "HTTP 307: redirect not followed (check sms.url)", 0 },
+		{ "308", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 308, -1,
+		  "HTTP 308: redirect not followed (check sms.url)", 0 },
+		{ "302empty", SMS_PROVIDER_TWILIO, 10, OUTCOME_FAILED, 302, -1,
+		  "HTTP 302: redirect not followed (check sms.url)", 0 },
+		{ "307", SMS_PROVIDER_WEBHOOK, 10, OUTCOME_FAILED, 307, -1,
+		  "HTTP 307: redirect not followed (check sms.url)", 0 },
+	};
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		env_start(e, rows[i].script, rows[i].provider, 2,
+		    rows[i].timeout);
+		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+		    &e->run) != 0 || e->run.ndone != 1)
+			fail_msg("row %zu (%s): send", i, rows[i].script);
+		if (res->outcome != rows[i].outcome)
+			fail_msg("row %zu (%s): outcome %d, want %d (%s)", i,
+			    rows[i].script, (int)res->outcome,
+			    (int)rows[i].outcome, res->error);
+		if (res->http_status != rows[i].http_status)
+			fail_msg("row %zu (%s): status %ld", i, rows[i].script,
+			    res->http_status);
+		if (res->retry_after != rows[i].retry_after)
+			fail_msg("row %zu (%s): retry_after %ld", i,
+			    rows[i].script, res->retry_after);
+		if (rows[i].prefix ? strncmp(res->error, rows[i].error,
+		    strlen(rows[i].error)) != 0 :
+		    strcmp(res->error, rows[i].error) != 0)
+			fail_msg("row %zu (%s): error \"%s\"", i,
+			    rows[i].script, res->error);
+		/* Nothing read from a truncated or non-JSON body. */
+		if (res->provider_id[0] != '\0' || res->code[0] != '\0')
+			fail_msg("row %zu (%s): id \"%s\", code \"%s\"", i,
+			    rows[i].script, res->provider_id, res->code);
+		/* It got there: an attempt, whatever came back. */
+		if (res->unreached)
+			fail_msg("row %zu (%s): counted as unreached", i,
+			    rows[i].script);
+		if (strpbrk(res->error, "\r\n\t") != NULL)
+			fail_msg("row %zu: error is not one line", i);
+		if (strstr(res->error, TO + 1) != NULL)
+			fail_msg("row %zu: error names the patient", i);
+		/* Exactly one request: no redirect followed, no resend. */
+		if (fixture_requests(&e->f, &reqs, &n) != 0 || n != 1)
+			fail_msg("row %zu (%s): %zu requests", i,
+			    rows[i].script, n);
+		fixture_requests_free(reqs, n);
+		env_stop(e);
+	}
+}
+
+/*
+ * A stalled answer times out on its own handle; the other transfers of
+ * the batch are answered normally and the handle is usable afterwards.
+ */
+static void
+test_stall_among_others(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 i, n;
+
+	env_start(e, "201,201stall,201big,201", SMS_PROVIDER_TWILIO, 2, 2);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 4, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(e->run.seen[i], 1);
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 4);
+	/* The stalled one is whichever message the gateway saw second. */
+	for (i = 0; i < n; i++) {
+		size_t	k;
+
+		for (k = 0; k < 4; k++)
+			if (strcmp(reqs[i].idempotency_key, e->keys[k]) == 0)
+				break;
+		assert_true(k < 4);
+		if (strcmp(reqs[i].status, "201stall") == 0) {
+			assert_int_equal(e->run.res[k].outcome, OUTCOME_RETRY);
+			assert_int_equal(strncmp(e->run.res[k].error,
+			    "the gateway did not answer in time", 34), 0);
+		} else
+			assert_int_equal(e->run.res[k].outcome, OUTCOME_SENT);
+	}
+	fixture_requests_free(reqs, n);
+	/* The same gateway, after the stall, still sends. */
+	memset(&e->run, 0, sizeof(e->run));
+	e->run.pipefd = -1;
+	assert_int_equal(gateway_send(e->gw, e->msgs + 4, 1, -1, NULL,
+	    on_done, &e->run), 0);
+	assert_int_equal(e->run.res[0].outcome, OUTCOME_SENT);
+}
+
 int
 main(void)
 {
@@ -464,6 +633,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_event_stop, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_build_failure, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_answers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stall_among_others, setup,
 		    teardown),
 	};
 
