@@ -53,6 +53,7 @@ TESTS += test_store
 TESTS += test_gateway
 TESTS += test_daemon
 TESTS += test_cli
+TESTS += test_rows
 TESTS += test_crash
 
 test_schedule_OBJS = schedule util
@@ -66,6 +67,7 @@ test_store_OBJS = store config schedule template phone util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
 test_daemon_OBJS = util tests/fixture/fixture
 test_cli_OBJS = util
+test_rows_OBJS = util tests/fixture/fixture
 test_crash_OBJS = util tests/fixture/fixture
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)

@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compose.h"
@@ -118,11 +120,187 @@ test_rows(void **state)
 	}
 }
 
+/* Valid UTF-8 without control characters. */
+static bool
+clean_utf8(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	int			 n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 3;
+		else
+			return false;
+		if (*p == 0xc2 && p[1] < 0xa0)
+			return false;
+		for (i = 1; i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* A new string of n copies of unit. */
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t	 u = strlen(unit), i;
+	char	*s = malloc(u * n + 1);
+
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + i * u, unit, u);
+	s[u * n] = '\0';
+	return s;
+}
+
+/*
+ * Bad values in the booking software's columns (tests/BAD_INPUTS.md):
+ * each gives a clean message or a reason, never a crash, and a reason
+ * never repeats the name or the number.
+ */
+static void
+test_bad_values(void **state)
+{
+	enum { LONG_NONE, LONG_NAME, LONG_EMOJI, LONG_PHONE, LONG_KIND };
+	static const struct {
+		const char	*name;
+		const char	*phone;
+		const char	*kind;
+		const char	*performed_at;
+		const char	*milestone;
+		int		 longer;	/* which one is 100 kB */
+		enum compose_result want;
+		const char	*want_text;	/* body or reason substring */
+	} rows[] = {
+		/* 0: names: the first word, cleaned */
+		{ "Kai\nNewline", "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    "Hi Kai, microneedling" },
+		{ "\r\n\tLina\r\nBcc: x", "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    "Hi Lina, microneedling" },
+		{ "\aIvo\x1b\x7f\xc2\x85x", "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    "Hi Ivo, microneedling" },
+		{ "\xe2\x80\xaeOlga\xe2\x80\x8b", "+15550100123",
+		    "microneedling", "2026-11-24T14:00:00Z", "24h", LONG_NONE,
+		    COMPOSE_SEND, "Hi Olga, microneedling" },
+		{ "Ren\xe9" "e \xff\xfe", "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    "Hi Rene, microneedling" },
+		{ "D'Arcy \"DJ\"", "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    "Hi D'Arcy, microneedling" },
+		{ NULL, "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    ", microneedling on Tuesday 24 November" },
+		{ " \t\n", "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    ", microneedling on Tuesday 24 November" },
+		{ NULL, "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NAME, COMPOSE_SEND,
+		    "Hi aaaaaaaa" },
+		{ NULL, "+15550100123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_EMOJI, COMPOSE_SEND,
+		    "Hi \xf0\x9f\x98\x80" },
+		/* 10: kinds: named as written */
+		{ "Bo", "+15550100123", "laser_resurfacing",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_SEND,
+		    "Hi Bo, laser resurfacing on" },
+		{ "Bo", "+15550100123", NULL, "2026-11-24T14:00:00Z", "24h",
+		    LONG_NONE, COMPOSE_SEND, "on Tuesday 24 November at Test" },
+		{ "Bo", "+15550100123", NULL, "2026-11-24T14:00:00Z", "24h",
+		    LONG_KIND, COMPOSE_SEND, "Hi Bo, laserlaser" },
+		/* 13: no usable time, number or milestone */
+		{ "Bo", "+15550100123", "microneedling", NULL, "24h",
+		    LONG_NONE, COMPOSE_FAIL, "treatment 3: performed_at is "
+		    "not an RFC 3339 time" },
+		{ "Bo", "+15550100123", "microneedling", "yesterday", "24h",
+		    LONG_NONE, COMPOSE_FAIL, "performed_at is not" },
+		{ "Bo", "\t \t", "microneedling", "2026-11-24T14:00:00Z", "24h",
+		    LONG_NONE, COMPOSE_FAIL, "has no phone number" },
+		{ "Bo", NULL, "microneedling", "2026-11-24T14:00:00Z", "24h",
+		    LONG_PHONE, COMPOSE_FAIL, "E.164 allows at most 15" },
+		{ "Bo", "(555) 010-0123", "microneedling",
+		    "2026-11-24T14:00:00Z", "24h", LONG_NONE, COMPOSE_FAIL,
+		    "no country code" },
+	};
+	struct reminder	 r;
+	struct composed	 c;
+	const char	*text;
+	char		*big;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.id = 1;
+		r.treatment_id = 3;
+		r.patient_id = 7;
+		r.milestone = (char *)(uintptr_t)rows[i].milestone;
+		r.treatment_found = true;
+		r.status = "completed";
+		r.performed_at = (char *)(uintptr_t)rows[i].performed_at;
+		r.kind = (char *)(uintptr_t)rows[i].kind;
+		r.patient_found = true;
+		r.full_name = (char *)(uintptr_t)rows[i].name;
+		r.phone = (char *)(uintptr_t)rows[i].phone;
+		r.sms_opt_in = true;
+		big = NULL;
+		switch (rows[i].longer) {
+		case LONG_NAME:
+			r.full_name = big = repeat("a", 100 * 1024);
+			break;
+		case LONG_EMOJI:
+			r.full_name = big = repeat("\xf0\x9f\x98\x80", 25600);
+			break;
+		case LONG_PHONE:
+			r.phone = big = repeat("5", 10 * 1024);
+			big[0] = '+';
+			break;
+		case LONG_KIND:
+			r.kind = big = repeat("laser", 20 * 1024);
+			break;
+		}
+		if (compose_sms(&cfg, &r, &c) != rows[i].want)
+			fail_msg("row %zu: want %d (%s)", i, (int)rows[i].want,
+			    c.body != NULL ? c.body : c.reason);
+		text = rows[i].want == COMPOSE_SEND ? c.body : c.reason;
+		if (strstr(text, rows[i].want_text) == NULL)
+			fail_msg("row %zu: \"%s\" lacks \"%s\"", i, text,
+			    rows[i].want_text);
+		if (!clean_utf8(text) || strlen(text) > 400)
+			fail_msg("row %zu: not clean or too long: %.400s", i,
+			    text);
+		/* reasons are logged: never a number or a name */
+		if (rows[i].want != COMPOSE_SEND &&
+		    (strstr(c.reason, "555") != NULL ||
+		    strstr(c.reason, "Bo") != NULL))
+			fail_msg("row %zu: reason leaks: %s", i, c.reason);
+		compose_clear(&c);
+		free(big);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_bad_values),
 	};
 
 	return cmocka_run_group_tests_name("compose", tests, NULL, NULL);

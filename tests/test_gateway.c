@@ -462,8 +462,8 @@ test_bad_answers(void **state)
 		enum outcome	 outcome;
 		long		 http_status;
 		long		 retry_after;
-		const char	*error;		/* exact, or prefix if ... */
-		int		 prefix;	/* ... this is set */
+		const char	*error;		/* exact, or a prefix ... */
+		int		 prefix;	/* ... if this is set */
 	} rows[] = {
 		/* 0: accepted, whatever the body: never sent again */
 		{ "201empty", SMS_PROVIDER_TWILIO, 10, OUTCOME_SENT, 201, -1,
