@@ -116,8 +116,8 @@ int	store_recover(struct store *st, time_t now);
 
 /*
  * Claims up to max reminders due at now: each is marked sending (with a
- * lease_until for people to read), and its attempt counted, before it is
- * sent.
+ * lease_until for people to read) before it is sent; r->attempts is the
+ * number the attempt about to be made will have.
  * Reminders past their validity window are marked expired instead.
  * Returns 0 with a new array in *out (free with store_reminders_free()),
  * or -1 (logged) with nothing claimed.
@@ -130,22 +130,22 @@ void	store_reminders_free(struct reminder *r, size_t n);
  * Outcomes of a claimed reminder.  Each returns 0, or -1 (logged) if the
  * database could not take it now (locked, full): the caller keeps the
  * outcome and tries again.  A reminder no longer claimed is left alone.
- * A retry that was not `attempted` (the request never reached the
- * gateway) does not count towards max_attempts.
+ * An attempt is counted when its outcome is recorded: a sent reminder
+ * counts one, a retry or failure one if it was `attempted` (the request
+ * reached the gateway); a claim, a cancel or a release counts none.
  */
 int	store_mark_sent(struct store *st, int64_t id, time_t now,
 	    const char *provider_id);
 int	store_mark_retry(struct store *st, int64_t id, time_t now,
 	    time_t next_attempt, const char *error, bool attempted);
 int	store_mark_failed(struct store *st, int64_t id, time_t now,
-	    const char *error);
+	    const char *error, bool attempted);
 int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
 	    const char *reason);
 
 /*
  * Gives back a claimed reminder that was not sent after all (we are
- * stopping): pending again, its attempt not counted.  Returns 0, or -1
- * (logged).
+ * stopping): pending again, due at once.  Returns 0, or -1 (logged).
  */
 int	store_release(struct store *st, int64_t id, time_t now);
 

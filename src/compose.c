@@ -41,7 +41,8 @@ compose_sms(const struct config *cfg, const struct reminder *r,
 		    "treatment %s", r->status);
 		return COMPOSE_CANCEL;
 	}
-	if ((m = config_milestone(cfg, r->milestone)) == NULL) {
+	if (r->milestone == NULL ||
+	    (m = config_milestone(cfg, r->milestone)) == NULL) {
 		(void)snprintf(out->reason, sizeof(out->reason),
 		    "milestone \"%.40s\" is no longer configured",
 		    r->milestone ? r->milestone : "");
@@ -77,10 +78,15 @@ compose_sms(const struct config *cfg, const struct reminder *r,
 		    (long long)r->treatment_id);
 		return COMPOSE_FAIL;
 	}
+	/* A message must read well even when a field is empty. */
 	template_first_name(r->full_name ? r->full_name : "", first,
 	    sizeof(first));
+	if (first[0] == '\0')
+		(void)snprintf(first, sizeof(first), "there");
 	template_treatment_name(r->kind ? r->kind : "", treatment,
 	    sizeof(treatment));
+	if (treatment[0] == '\0')
+		(void)snprintf(treatment, sizeof(treatment), "treatment");
 	schedule_date_format(at, offset, date, sizeof(date));
 	vars.first_name = first;
 	vars.clinic_name = cfg->clinic_name;

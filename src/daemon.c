@@ -85,7 +85,7 @@ struct record {
 	int64_t		 id;
 	time_t		 now;
 	time_t		 next;
-	bool		 attempted;	/* REC_RETRY: the gateway saw it */
+	bool		 attempted;	/* the request reached the gateway */
 	char		 text[384];	/* provider id, error or reason */
 };
 
@@ -282,7 +282,8 @@ write_outcome(struct store *st, const struct record *o)
 		return store_mark_retry(st, o->id, o->now, o->next, o->text,
 		    o->attempted);
 	case REC_FAILED:
-		return store_mark_failed(st, o->id, o->now, o->text);
+		return store_mark_failed(st, o->id, o->now, o->text,
+		    o->attempted);
 	case REC_CANCELLED:
 		return store_mark_cancelled(st, o->id, o->now, o->text);
 	case REC_RELEASE:
@@ -404,6 +405,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	case OUTCOME_RETRY:
 		if (attempts >= d->cfg->delivery.max_attempts) {
 			o.kind = REC_FAILED;
+			o.attempted = !res->unreached;
 			(void)snprintf(o.text, sizeof(o.text), "gave up after "
 			    "%d attempts: %s", attempts, res->error);
 			log_warnx("event=failed reminder=%lld milestone=%s "
@@ -428,6 +430,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		break;
 	case OUTCOME_FAILED:
 		o.kind = REC_FAILED;
+		o.attempted = !res->unreached;
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_warnx("event=failed reminder=%lld milestone=%s status=%ld "
 		    "code=%s attempt=%d", (long long)r->id, r->milestone,

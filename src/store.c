@@ -210,10 +210,13 @@ static const char *const queries[Q__COUNT] = {
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
 	    "WHERE r.state = 'pending' AND r.next_attempt_at <= ?1 "
 	    "ORDER BY r.next_attempt_at LIMIT ?2",
+	/*
+	 * An attempt is counted when its outcome is recorded, not here: a
+	 * claim that a crash cut short sent nothing it could count.
+	 */
 	[Q_CLAIM_ONE] =
 	    "UPDATE reminders SET state = 'sending', lease_until = ?2, "
-	    "attempts = attempts + 1, updated_at = ?3 "
-	    "WHERE id = ?1 AND state = 'pending'",
+	    "updated_at = ?3 WHERE id = ?1 AND state = 'pending'",
 	/*
 	 * Due reminders past their window, expired in one statement so that
 	 * a batch is never used up by them.  The last error is kept.
@@ -227,26 +230,29 @@ static const char *const queries[Q__COUNT] = {
 	    "coalesce('; last error: ' || last_error, '') "
 	    "WHERE state = 'pending' AND next_attempt_at <= ?1 "
 	    "AND expires_at <= ?1 RETURNING id, due_at, expires_at",
+	/* Outcomes, bound by name in mark(). */
 	[Q_SENT] =
-	    "UPDATE reminders SET state = 'sent', sent_at = ?2, updated_at = ?2, "
-	    "lease_until = NULL, provider_id = ?3, last_error = NULL "
-	    "WHERE id = ?1 AND state = 'sending'",
+	    "UPDATE reminders SET state = 'sent', sent_at = :now, "
+	    "updated_at = :now, attempts = attempts + 1, lease_until = NULL, "
+	    "provider_id = :text, last_error = NULL "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_RETRY] =
-	    "UPDATE reminders SET state = 'pending', next_attempt_at = ?4, "
-	    "attempts = attempts - ?5, lease_until = NULL, last_error = ?3, "
-	    "updated_at = ?2 WHERE id = ?1 AND state = 'sending'",
+	    "UPDATE reminders SET state = 'pending', next_attempt_at = :at, "
+	    "attempts = attempts + :attempted, lease_until = NULL, "
+	    "last_error = :text, updated_at = :now "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_FAILED] =
 	    "UPDATE reminders SET state = 'failed', lease_until = NULL, "
-	    "last_error = ?3, updated_at = ?2 "
-	    "WHERE id = ?1 AND state = 'sending'",
+	    "attempts = attempts + :attempted, last_error = :text, "
+	    "updated_at = :now WHERE id = :id AND state = 'sending'",
 	[Q_CANCELLED] =
 	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
-	    "cancelled_by = 'daemon', last_error = ?3, updated_at = ?2 "
-	    "WHERE id = ?1 AND state = 'sending'",
+	    "cancelled_by = 'daemon', last_error = :text, updated_at = :now "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_RELEASE] =
 	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
-	    "attempts = attempts - 1, next_attempt_at = ?2, updated_at = ?2 "
-	    "WHERE id = ?1 AND state = 'sending'",
+	    "next_attempt_at = :now, updated_at = :now "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_NEXT_PENDING] =
 	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending'",
 	[Q_DATA_VERSION] =
@@ -311,7 +317,8 @@ static int	plan_check(struct store *, const struct config *);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	bind_text_or_null(sqlite3_stmt *, int, const char *);
 static int	mark(struct store *, int, int64_t, time_t, const char *,
-		    time_t, int, const char *);
+		    time_t, bool, const char *);
+static int	bind_named(sqlite3_stmt *, const char *, int64_t);
 static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
 		    const char *);
 static int	cancel_treatment(struct store *, int64_t, const char *,
@@ -956,24 +963,33 @@ out:
 	return ret;
 }
 
+/* Binds an integer to a named parameter, if the statement has it. */
+static int
+bind_named(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	int	i = sqlite3_bind_parameter_index(s, name);
+
+	return i == 0 ? SQLITE_OK : sqlite3_bind_int64(s, i, v);
+}
+
 /*
- * Records an outcome for a reminder this process claimed: binds id, now,
- * then text, `at` and `flag` where the statement has them.  A reminder
- * that is no longer claimed (someone else recovered it) is left alone:
- * there is nothing to retry, so that is not an error.
+ * Records an outcome for a reminder this process claimed, binding
+ * :id, :now, :text, :at and :attempted where the statement has them.  A
+ * reminder that is no longer claimed (someone else recovered it) is left
+ * alone: there is nothing to retry, so that is not an error.
  */
 static int
 mark(struct store *st, int q, int64_t id, time_t now, const char *text,
-    time_t at, int flag, const char *what)
+    time_t at, bool attempted, const char *what)
 {
 	sqlite3_stmt	*s = st->q[q];
-	int		 nparams = sqlite3_bind_parameter_count(s);
+	int		 ti = sqlite3_bind_parameter_index(s, ":text");
 
-	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
-	    (nparams >= 3 && bind_text_or_null(s, 3, text) != SQLITE_OK) ||
-	    (nparams >= 4 && sqlite3_bind_int64(s, 4, at) != SQLITE_OK) ||
-	    (nparams >= 5 && sqlite3_bind_int(s, 5, flag) != SQLITE_OK)) {
+	if (bind_named(s, ":id", id) != SQLITE_OK ||
+	    bind_named(s, ":now", now) != SQLITE_OK ||
+	    bind_named(s, ":at", at) != SQLITE_OK ||
+	    bind_named(s, ":attempted", attempted ? 1 : 0) != SQLITE_OK ||
+	    (ti != 0 && bind_text_or_null(s, ti, text) != SQLITE_OK)) {
 		(void)sqlite3_reset(s);
 		return -1;
 	}
@@ -989,35 +1005,35 @@ int
 store_mark_sent(struct store *st, int64_t id, time_t now,
     const char *provider_id)
 {
-	return mark(st, Q_SENT, id, now, provider_id, 0, 0, "sent");
+	return mark(st, Q_SENT, id, now, provider_id, 0, true, "sent");
 }
 
 int
 store_mark_failed(struct store *st, int64_t id, time_t now,
-    const char *error)
+    const char *error, bool attempted)
 {
-	return mark(st, Q_FAILED, id, now, error, 0, 0, "failed");
+	return mark(st, Q_FAILED, id, now, error, 0, attempted, "failed");
 }
 
 int
 store_mark_cancelled(struct store *st, int64_t id, time_t now,
     const char *reason)
 {
-	return mark(st, Q_CANCELLED, id, now, reason, 0, 0, "cancelled");
+	return mark(st, Q_CANCELLED, id, now, reason, 0, false, "cancelled");
 }
 
 int
 store_mark_retry(struct store *st, int64_t id, time_t now,
     time_t next_attempt, const char *error, bool attempted)
 {
-	return mark(st, Q_RETRY, id, now, error, next_attempt,
-	    attempted ? 0 : 1, "for retry");
+	return mark(st, Q_RETRY, id, now, error, next_attempt, attempted,
+	    "for retry");
 }
 
 int
 store_release(struct store *st, int64_t id, time_t now)
 {
-	return mark(st, Q_RELEASE, id, now, NULL, 0, 0, "released");
+	return mark(st, Q_RELEASE, id, now, NULL, 0, false, "released");
 }
 
 int
