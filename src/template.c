@@ -245,12 +245,17 @@ is_space(uint32_t cp)
 	    cp == 0x3000;
 }
 
-/* C0 and C1 controls, DEL, and zero-width or direction marks. */
+/*
+ * C0 and C1 controls, DEL, and zero-width or direction marks; but not the
+ * zero-width joiner, which holds emoji sequences such as a health worker
+ * together.
+ */
 static bool
 is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x200b && cp <= 0x200f && cp != 0x200d) ||
+	    (cp >= 0x202a && cp <= 0x202e) ||
 	    (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff;
 }
 
@@ -292,32 +297,40 @@ template_first_name(const char *full_name, char *buf, size_t len)
 void
 template_treatment_name(const char *kind, char *buf, size_t len)
 {
-	size_t	 i, n = 0, w;
-	bool	 gap = false;
+	const unsigned char	*s = (const unsigned char *)kind;
+	size_t			 n = 0;
+	uint32_t		 cp;
+	bool			 gap = false;
+	int			 w;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
 	if (kind == NULL)
 		return;
-	/* "chemical_peel" -> "chemical peel"; runs collapse, ends trimmed. */
-	for (i = 0; kind[i] != '\0'; i += w) {
-		w = 1;
-		if ((unsigned char)kind[i] >= 0xc0)
-			while (w < 4 &&
-			    ((unsigned char)kind[i + w] & 0xc0) == 0x80)
-				w++;
-		if (kind[i] == '_' || kind[i] == ' ') {
+	/*
+	 * "chemical_peel" -> "chemical peel"; runs of '_' and white space
+	 * collapse, the ends are trimmed, and what is not text (controls,
+	 * bytes that are not UTF-8) is dropped, as in first names.
+	 */
+	for (; *s != '\0'; s += w) {
+		if ((w = utf8_decode(s, &cp)) < 0) {
+			w = 1;
+			continue;
+		}
+		if (cp == '_' || is_space(cp)) {
 			gap = n > 0;
 			continue;
 		}
-		if (n + (gap ? 1 : 0) + w >= len)
+		if (is_control(cp))
+			continue;
+		if (n + (gap ? 1 : 0) + (size_t)w >= len)
 			break;
 		if (gap)
 			buf[n++] = ' ';
 		gap = false;
-		memcpy(buf + n, kind + i, w);
-		n += w;
+		memcpy(buf + n, s, (size_t)w);
+		n += (size_t)w;
 	}
 	buf[n] = '\0';
 }

@@ -73,13 +73,6 @@ enum big {
 #define F_DELETED	0x02	/* the patient is deleted afterwards */
 #define F_NO_PATIENT	0x04	/* the patient never existed */
 #define F_OPTED_OUT	0x08	/* sms_opt_in = 0 */
-/*
- * The kind goes into the SMS as written, control characters and bad
- * UTF-8 included (template_treatment_name() does not clean it, unlike
- * template_first_name()): only "sent once" is checked until it does.
- * See tests/BAD_INPUTS.md.
- */
-#define F_KIND_RAW	0x10
 
 /*
  * One patient with one treatment each; NULL is SQL NULL.  Row i is
@@ -178,14 +171,15 @@ static const struct row rows[] = {
 	{ "Yan Longkind", "+1 555 010 0128", NULL, NULL, NULL, T_AT, OK,
 	    B_KIND, 0, W_SENT, "After your laserlaser", "+15550100128" },
 	{ "Zak Newlinekind", "+1 555 010 0129", NULL, NULL, "peel\nnow", T_AT,
-	    OK, B_NONE, F_KIND_RAW, W_SENT, "Hi Zak, it's", "+15550100129" },
+	    OK, B_NONE, 0, W_SENT, "After your peel now:", "+15550100129" },
 	{ "Ada Latinkind", "+1 555 010 0130", NULL, NULL, "cr\xe8me_peel",
-	    T_AT, OK, B_NONE, F_KIND_RAW, W_SENT, "Hi Ada, it's",
+	    T_AT, OK, B_NONE, 0, W_SENT, "After your crme peel:",
 	    "+15550100130" },
-	/* 30: an emoji joined by ZWJ: the ZWJ is dropped (BAD_INPUTS.md) */
+	/* 30: an emoji joined by ZWJ: kept whole */
 	{ "Bob\xf0\x9f\x91\xa9\xe2\x80\x8d\xe2\x9a\x95\xef\xb8\x8f Zwj",
 	    "+1 555 010 0131", NULL, NULL, MN, T_AT, OK, B_NONE, 0, W_SENT,
-	    "Hi Bob", "+15550100131" },
+	    "Hi Bob\xf0\x9f\x91\xa9\xe2\x80\x8d\xe2\x9a\x95\xef\xb8\x8f,",
+	    "+15550100131" },
 
 	/* 31: phone numbers that cannot be used: failed, with the reason */
 	{ "Abe Nullphone", NULL, NULL, NULL, MN, T_AT, OK, B_NONE, 0,
@@ -805,8 +799,7 @@ check_rows(struct env *e)
 						fail_msg("row %zu: body lacks "
 						    "\"%s\": %s", i, w->text,
 						    body);
-					if (!(w->flags & F_KIND_RAW) &&
-					    !clean_utf8(body))
+					if (!clean_utf8(body))
 						fail_msg("row %zu: body has a "
 						    "control character or bad "
 						    "UTF-8: %s", i, body);
