@@ -534,6 +534,13 @@ store_open(const char *path, int flags)
 	if (created && chmod(path, 0660) == -1)
 		log_warn("%s: chmod 0660", path);
 	(void)sqlite3_extended_result_codes(st->db, 1);
+	/* SQLite quietly opens a file it cannot write read-only. */
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		log_err("%s: the database is read-only: aftercare must be "
+		    "able to write it (check the file's and the directory's "
+		    "owner and mode)", path);
+		goto fail;
+	}
 	if (sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS) != SQLITE_OK)
 		goto fail_db;
 	if (user_version(st, &version) == -1)
