@@ -7,10 +7,18 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -27,6 +35,9 @@
 		"Caf\xc3\xa9 cr\xc3\xa8me \xf0\x9f\x91\x8d & = + 100% \"ok\"\n" \
 		"Reply STOP to opt out."
 #define NMSG	16
+/* What gateway.c says of every TLS failure. */
+#define TLS_ERROR	"TLS/certificate problem with the gateway"
+#define TLS_START_MS	10000
 
 struct run {
 	size_t			 ndone;
@@ -44,6 +55,15 @@ struct env {
 	char			 keys[NMSG][32];
 	char			 url[128];
 	struct run		 run;
+	char			 tls_dir[PATH_MAX - 32];	/* "" if none */
+	pid_t			 tls_pid;	/* openssl s_server, or -1 */
+	char			 ca_file[PATH_MAX];
+};
+
+/* Files a test may leave in tls_dir; teardown removes them. */
+static const char *const tls_files[] = {
+	"cert.pem", "key.pem", "other.pem", "otherkey.pem", "notpem.pem",
+	"server.out"
 };
 
 static void
@@ -144,6 +164,7 @@ setup(void **state)
 
 	e = xcalloc(1, sizeof(*e));
 	e->f.pid = -1;
+	e->tls_pid = -1;
 	*state = e;
 	return 0;
 }
@@ -153,8 +174,26 @@ static int
 teardown(void **state)
 {
 	struct env	*e = *state;
+	char		 path[PATH_MAX];
+	size_t		 i;
+	int		 status;
 
 	env_stop(e);
+	if (e->tls_pid > 0) {
+		(void)kill(e->tls_pid, SIGTERM);
+		while (waitpid(e->tls_pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	if (e->tls_dir[0] != '\0') {
+		for (i = 0; i < sizeof(tls_files) / sizeof(tls_files[0]); i++) {
+			(void)snprintf(path, sizeof(path), "%s/%s", e->tls_dir,
+			    tls_files[i]);
+			(void)unlink(path);
+		}
+		if (rmdir(e->tls_dir) == -1)
+			(void)fprintf(stderr, "rmdir %s: %s\n", e->tls_dir,
+			    strerror(errno));
+	}
 	if (e->run.pipefd != -1)
 		(void)close(e->run.pipefd);
 	free(e);
@@ -325,6 +364,7 @@ test_nobody_listening(void **state)
 	assert_int_equal(res->retry_after, -1);
 	assert_int_equal(strncmp(res->error, "cannot connect to the gateway: ",
 	    31), 0);
+	assert_true(res->unreached);
 }
 
 static void
@@ -615,6 +655,330 @@ test_stall_among_others(void **state)
 	assert_int_equal(e->run.res[0].outcome, OUTCOME_SENT);
 }
 
+/* A new gateway for e->cfg as it is now: sms.ca_file is read at start. */
+static void
+env_regateway(struct env *e)
+{
+	gateway_free(e->gw);
+	memset(&e->run, 0, sizeof(e->run));
+	e->run.pipefd = -1;
+	assert_non_null(e->gw = gateway_new(&e->cfg));
+}
+
+/* e->tls_dir: a private directory for certificates, gone at teardown. */
+static void
+tls_dir_make(struct env *e)
+{
+	const char	*tmp;
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if ((size_t)snprintf(e->tls_dir, sizeof(e->tls_dir),
+	    "%s/aftercare-tls.XXXXXX", tmp) >= sizeof(e->tls_dir) ||
+	    mkdtemp(e->tls_dir) == NULL) {
+		e->tls_dir[0] = '\0';
+		fail_msg("mkdtemp in %s: %s", tmp, strerror(errno));
+	}
+}
+
+/* path = tls_dir/name; name must be one of tls_files. */
+static void
+tls_path(const struct env *e, const char *name, char *path, size_t len)
+{
+	if ((size_t)snprintf(path, len, "%s/%s", e->tls_dir, name) >= len)
+		fail_msg("path too long: %s/%s", e->tls_dir, name);
+}
+
+/*
+ * Starts the openssl command line tool with argv, standard output to
+ * the file out, the rest to /dev/null.  Returns its pid.
+ */
+static pid_t
+openssl_spawn(char *const argv[], const char *out)
+{
+	pid_t	 pid;
+	int	 fd;
+
+	if ((pid = fork()) == -1)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) == -1 ||
+		    dup2(fd, 0) == -1 || dup2(fd, 2) == -1 ||
+		    (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) ==
+		    -1 || dup2(fd, 1) == -1)
+			_exit(126);
+		(void)execvp("openssl", argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Runs openssl to completion: its exit status, 127 if not installed. */
+static int
+openssl_run(char *const argv[])
+{
+	pid_t	 pid;
+	int	 status;
+
+	pid = openssl_spawn(argv, "/dev/null");
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			fail_msg("waitpid: %s", strerror(errno));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * Two self-signed certificates for 127.0.0.1, made offline with the
+ * openssl tool: cert.pem (with key.pem) and other.pem, which vouches for
+ * a different key.  Returns 0, or -1 if openssl is missing or failed.
+ */
+static int
+tls_certs(struct env *e)
+{
+	static const char *const names[][2] = {
+		{ "cert.pem", "key.pem" }, { "other.pem", "otherkey.pem" }
+	};
+	char	 cert[PATH_MAX], key[PATH_MAX];
+	char	*argv[] = { "openssl", "req", "-x509", "-newkey", "ec",
+		    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+		    "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+		    "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2",
+		    NULL };
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < 2; i++) {
+		tls_path(e, names[i][0], cert, sizeof(cert));
+		tls_path(e, names[i][1], key, sizeof(key));
+		if ((rc = openssl_run(argv)) != 0) {
+			print_message("openssl req: exit %d%s\n", rc,
+			    rc == 127 ? " (not installed)" : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Starts "openssl s_server" with cert.pem on an ephemeral 127.0.0.1
+ * port and waits for it to listen: the port, or -1 if it did not.
+ */
+static int
+tls_server_start(struct env *e)
+{
+	static const char	 accept[] = "ACCEPT 127.0.0.1:";
+	struct timespec		 nap = { 0, 10 * 1000000L };
+	struct buf		 b;
+	char			 cert[PATH_MAX], key[PATH_MAX], out[PATH_MAX];
+	char			 chunk[256], *p, *end;
+	char			*argv[] = { "openssl", "s_server", "-accept",
+				    "127.0.0.1:0", "-cert", cert, "-key", key,
+				    "-www", NULL };
+	ssize_t			 r;
+	long			 port = -1;
+	int			 waited, fd, status;
+
+	tls_path(e, "cert.pem", cert, sizeof(cert));
+	tls_path(e, "key.pem", key, sizeof(key));
+	tls_path(e, "server.out", out, sizeof(out));
+	e->tls_pid = openssl_spawn(argv, out);
+	/* It prints "ACCEPT 127.0.0.1:PORT" once it listens. */
+	for (waited = 0; waited < TLS_START_MS && port == -1; waited += 10) {
+		if (waitpid(e->tls_pid, &status, WNOHANG) == e->tls_pid) {
+			e->tls_pid = -1;
+			break;
+		}
+		(void)nanosleep(&nap, NULL);
+		if ((fd = open(out, O_RDONLY)) == -1)
+			continue;
+		buf_init(&b);
+		while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+			buf_append(&b, chunk, (size_t)r);
+		buf_append(&b, "", 0);
+		(void)close(fd);
+		if ((p = strstr(b.data, accept)) != NULL) {
+			p += sizeof(accept) - 1;
+			errno = 0;
+			port = strtol(p, &end, 10);
+			if (end == p || *end != '\n' || errno != 0 ||
+			    port <= 0 || port > 65535)
+				port = -1;
+		}
+		buf_clear(&b);
+	}
+	if (port == -1)
+		print_message("openssl s_server did not start listening\n");
+	return (int)port;
+}
+
+/* Sends message 0: a TLS failure before anything reached the gateway. */
+static void
+check_tls_failure(struct env *e, const char *what)
+{
+	const struct send_result *res = &e->run.res[0];
+
+	if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+	    &e->run) != 0 || e->run.ndone != 1)
+		fail_msg("%s: send", what);
+	if (res->outcome != OUTCOME_RETRY)
+		fail_msg("%s: outcome %d (%s)", what, (int)res->outcome,
+		    res->error);
+	if (res->http_status != 0 || res->retry_after != -1)
+		fail_msg("%s: status %ld, retry_after %ld", what,
+		    res->http_status, res->retry_after);
+	if (strncmp(res->error, TLS_ERROR, strlen(TLS_ERROR)) != 0)
+		fail_msg("%s: error \"%s\"", what, res->error);
+	/* The handshake failed, so the request was never sent. */
+	if (!res->unreached)
+		fail_msg("%s: counted as reached", what);
+	if (strpbrk(res->error, "\r\n\t") != NULL)
+		fail_msg("%s: error is not one line", what);
+}
+
+/*
+ * https:// to the plain HTTP fixture: it answers the ClientHello with a
+ * plain 400, so the handshake fails at once.  A TLS problem, retried,
+ * never sent, whatever sms.ca_file says.
+ */
+static void
+test_tls_plain_port(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 n;
+	int			 fd;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 1, 10);
+	tls_dir_make(e);
+	(void)snprintf(e->url, sizeof(e->url), "https://127.0.0.1:%d",
+	    e->f.port);
+	check_tls_failure(e, "system CA store");
+
+	tls_path(e, "notpem.pem", e->ca_file, sizeof(e->ca_file));
+	assert_int_not_equal(fd = open(e->ca_file,
+	    O_WRONLY | O_CREAT | O_TRUNC, 0600), -1);
+	assert_int_equal(write(fd, "not a certificate\n", 18), 18);
+	assert_int_equal(close(fd), 0);
+	e->cfg.sms.ca_file = e->ca_file;
+	env_regateway(e);
+	check_tls_failure(e, "ca_file not PEM");
+
+	if (tls_certs(e) == 0) {
+		tls_path(e, "other.pem", e->ca_file, sizeof(e->ca_file));
+		env_regateway(e);
+		check_tls_failure(e, "ca_file of another certificate");
+	} else
+		print_message("no openssl tool: ca_file certificate case "
+		    "skipped\n");
+
+	/* Nothing got through to the gateway's request log ... */
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 0);
+	fixture_requests_free(reqs, n);
+	/* ... yet it was there all along: plain HTTP gets through. */
+	e->cfg.sms.ca_file = NULL;
+	(void)snprintf(e->url, sizeof(e->url), "%s", e->f.url);
+	env_regateway(e);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.res[0].outcome, OUTCOME_SENT);
+}
+
+/*
+ * A real TLS server (openssl s_server) with a self-signed certificate.
+ * With a ca_file that does not vouch for it, or the system store,
+ * verification fails: it is on.  With its own certificate as ca_file
+ * the request gets past TLS (s_server then never answers a POST), so
+ * the failure was the check and nothing else.
+ */
+static void
+test_tls_verify(void **state)
+{
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+	int			 port;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 1, 1);
+	tls_dir_make(e);
+	if (tls_certs(e) == -1 || (port = tls_server_start(e)) == -1) {
+		print_message("no openssl tool: TLS verification not tested\n");
+		skip();
+	}
+	(void)snprintf(e->url, sizeof(e->url), "https://127.0.0.1:%d", port);
+
+	tls_path(e, "other.pem", e->ca_file, sizeof(e->ca_file));
+	e->cfg.sms.ca_file = e->ca_file;
+	env_regateway(e);
+	check_tls_failure(e, "ca_file of another certificate");
+	/* libcurl's words for a failed verification. */
+	if (strstr(res->error, "SSL certificate problem") == NULL)
+		fail_msg("not a verification failure: \"%s\"", res->error);
+
+	e->cfg.sms.ca_file = NULL;
+	env_regateway(e);
+	check_tls_failure(e, "system CA store");
+
+	tls_path(e, "cert.pem", e->ca_file, sizeof(e->ca_file));
+	e->cfg.sms.ca_file = e->ca_file;
+	env_regateway(e);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 1);
+	if (strncmp(res->error, TLS_ERROR, strlen(TLS_ERROR)) == 0 ||
+	    res->unreached)
+		fail_msg("its own certificate: \"%s\"%s", res->error,
+		    res->unreached ? ", unreached" : "");
+}
+
+/*
+ * Retry-After as an HTTP date (RFC 9110 10.2.3) becomes the seconds
+ * from now: the fixture dates its answer 120 s ahead, to the second, so
+ * the delay is at most 120 (121 if the clock ticks over between the two
+ * readings); 100 leaves room for a slow machine.  A past date means
+ * now (0); neither a number nor a date is ignored (-1).
+ */
+static void
+test_retry_after_date(void **state)
+{
+	static const struct {
+		const char	*script;
+		long		 http_status;
+		long		 lo, hi;	/* retry_after */
+	} rows[] = {
+		{ "429date", 429, 100, 121 },
+		{ "503date", 503, 100, 121 },
+		{ "429olddate", 429, 0, 0 },
+		{ "503olddate", 503, 0, 0 },
+		{ "429baddate", 429, -1, -1 },
+	};
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		env_start(e, rows[i].script, SMS_PROVIDER_TWILIO, 1, 10);
+		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+		    &e->run) != 0 || e->run.ndone != 1)
+			fail_msg("row %zu (%s): send", i, rows[i].script);
+		if (res->outcome != OUTCOME_RETRY ||
+		    res->http_status != rows[i].http_status)
+			fail_msg("row %zu (%s): outcome %d, status %ld", i,
+			    rows[i].script, (int)res->outcome,
+			    res->http_status);
+		if (res->retry_after < rows[i].lo ||
+		    res->retry_after > rows[i].hi)
+			fail_msg("row %zu (%s): retry_after %ld", i,
+			    rows[i].script, res->retry_after);
+		if (fixture_requests(&e->f, &reqs, &n) != 0 || n != 1 ||
+		    strcmp(reqs[0].status, rows[i].script) != 0)
+			fail_msg("row %zu (%s): %zu requests", i,
+			    rows[i].script, n);
+		fixture_requests_free(reqs, n);
+		env_stop(e);
+	}
+}
+
 int
 main(void)
 {
@@ -637,6 +1001,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_answers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stall_among_others, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tls_plain_port, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tls_verify, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_retry_after_date, setup,
 		    teardown),
 	};
 
