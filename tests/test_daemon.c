@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +45,8 @@ struct env {
 	char		 err[128];
 	char		 all[128];	/* every program's stderr, appended */
 	bool		 webhook;	/* the webhook provider, not Twilio */
+	const char	*dbname;	/* relative to dir, or NULL */
+	char		 mnt[128];	/* a tmpfs mounted by the test, or "" */
 	const char	*delivery;	/* the delivery group, or NULL */
 	struct fixture	 gw;
 	bool		 gw_running;
@@ -108,10 +111,10 @@ write_config(struct env *e, const char *url, const char *extra)
 	else
 		snprintf(sms, sizeof(sms), TWILIO_SMS, url);
 	snprintf(text, sizeof(text),
-	    "database = \"aftercare.db\";\n"
+	    "database = \"%s\";\n"
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
-	    "%s%s%s", sms, e->delivery ? e->delivery : DELIVERY,
-	    extra ? extra : "");
+	    "%s%s%s", e->dbname ? e->dbname : "aftercare.db", sms,
+	    e->delivery ? e->delivery : DELIVERY, extra ? extra : "");
 	write_file(e->conf, text);
 }
 
@@ -284,6 +287,8 @@ teardown(void **state)
 
 	if (e->gw_running)
 		fixture_stop(&e->gw);
+	if (e->mnt[0] != '\0')
+		assert_int_equal(umount(e->mnt), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
 	assert_int_equal(system(cmd), 0);
 	free(e);
@@ -885,6 +890,66 @@ test_stop_while_locked(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * The disk fills up between the gateway accepting a message and our
+ * recording it: nothing is marked sent that was not, the outcome is held,
+ * and written once there is room again; the message is sent once.  Needs
+ * root for the small tmpfs; skipped without it.
+ */
+static void
+test_disk_full(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	sqlite3			*db;
+	char			 filler[192], block[4096];
+	size_t			 n;
+	pid_t			 pid;
+	int			 fd;
+
+	snprintf(e->mnt, sizeof(e->mnt), "%s/full", e->dir);
+	assert_int_equal(mkdir(e->mnt, 0700), 0);
+	if (mount("tmpfs", e->mnt, "tmpfs", 0, "size=2m") == -1) {
+		e->mnt[0] = '\0';
+		skip();
+	}
+	e->dbname = "full/aftercare.db";
+	snprintf(e->db, sizeof(e->db), "%s/full/aftercare.db", e->dir);
+	write_config(e, e->gw.url, NULL);
+	ctl(e, "init", NULL, NULL, NULL, NULL, NULL, NULL);
+	ctl(e, "patient", "add", "--name", "Maria Example", "--phone",
+	    "+1 555 010 0101", NULL);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	book_treatment_25h_ago(e, 1);
+	wait_requests(e, pid, 1);
+	/* the write-ahead log is emptied, so that the next write must grow */
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(filler, sizeof(filler), "%s/filler", e->mnt);
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	memset(block, 'x', sizeof(block));
+	while (write(fd, block, sizeof(block)) > 0)
+		continue;
+	assert_int_equal(close(fd), 0);
+	fixture_release(&e->gw);
+	wait_log(e, pid, "event=unrecorded");
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 0);
+	assert_int_equal(unlink(filler), 0);
+	wait_log(e, pid, "event=recorded");
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent' AND treatment_id = 1 AND milestone = '24h'"), 1);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1032,6 +1097,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_database, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_one_sender, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, setup_held,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
