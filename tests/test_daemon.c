@@ -950,6 +950,35 @@ test_disk_full(void **state)
 	    "state = 'sent' AND treatment_id = 1 AND milestone = '24h'"), 1);
 }
 
+/*
+ * A database on a file system mounted read-only: one clear error and
+ * exit 1 (root writes any file, so the test remounts instead of chmod).
+ */
+static void
+test_read_only_database(void **state)
+{
+	struct env	*e = *state;
+	char		*err;
+
+	snprintf(e->mnt, sizeof(e->mnt), "%s/ro", e->dir);
+	assert_int_equal(mkdir(e->mnt, 0700), 0);
+	if (mount("tmpfs", e->mnt, "tmpfs", 0, "size=2m") == -1) {
+		e->mnt[0] = '\0';
+		skip();
+	}
+	e->dbname = "ro/aftercare.db";
+	snprintf(e->db, sizeof(e->db), "%s/ro/aftercare.db", e->dir);
+	write_config(e, e->gw.url, NULL);
+	ctl(e, "init", NULL, NULL, NULL, NULL, NULL, NULL);
+	assert_int_equal(mount("tmpfs", e->mnt, "tmpfs",
+	    MS_REMOUNT | MS_RDONLY, "size=2m"), 0);
+	assert_int_equal(once(e, T_1D), 1);
+	err = read_file(e->err);
+	if (strstr(err, "read-only") == NULL || strstr(err, e->db) == NULL)
+		fail_msg("want one clear error, got: %s", err);
+	free(err);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1099,6 +1128,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_one_sender, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup_held,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_database, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
