@@ -979,6 +979,55 @@ test_read_only_database(void **state)
 	free(err);
 }
 
+static int
+setup_stop(void **state)
+{
+	return setup_with(state, "400stop,201");
+}
+
+/*
+ * Twilio's 21610 (the recipient replied STOP) is final and explained,
+ * and the number gets nothing again, whatever reminder it is for.
+ */
+static void
+test_stop_reply_opts_out(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	const char		*argv[] = { AFTERCARECTL, "-c", e->conf,
+				    "reminders", "--state", "failed", NULL };
+	char			*out;
+	size_t			 n;
+
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(run(e, argv), 0);
+	out = read_file(e->out);
+	if (strstr(out, "21610") == NULL || strstr(out, "replied STOP") == NULL)
+		fail_msg("the failure is not explained: %s", out);
+	free(out);
+	/* a second treatment of the same patient, and another patient */
+	db_exec(e, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '" T_AT "'); INSERT INTO patients (full_name, phone) VALUES "
+	    "('Other Patient', '+15550100109'); INSERT INTO treatments "
+	    "(patient_id, performed_at) VALUES (2, '" T_AT "')");
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 2);
+	{
+		char *to = fixture_form_get(r[1].body, "To");
+
+		assert_string_equal(to, "+15550100109");
+		free(to);
+	}
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND treatment_id = 2 AND last_error LIKE "
+	    "'%replied STOP%'"), 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM sms_optouts WHERE "
+	    "phone = '+15550100101' AND reminder_id = 1"), 1);
+	assert_log_clean(e);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1131,6 +1180,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_read_only_database, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_stop_reply_opts_out,
+		    setup_stop, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};
