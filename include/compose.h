@@ -2,6 +2,7 @@
 #ifndef AFTERCARE_COMPOSE_H
 #define AFTERCARE_COMPOSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "phone.h"
@@ -19,6 +20,7 @@ struct composed {
 	char	 to[PHONE_E164_MAX];
 	char	*body;		/* owned; free with compose_clear() */
 	char	 reason[256];	/* never holds a number, name or body */
+	bool	 optout;	/* COMPOSE_CANCEL because the patient opted out */
 };
 
 /*

@@ -11,7 +11,7 @@ struct config;
 struct store;
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -132,7 +132,9 @@ void	store_reminders_free(struct reminder *r, size_t n);
  * outcome and tries again.  A reminder no longer claimed is left alone.
  * An attempt is counted when its outcome is recorded: a sent reminder
  * counts one, a retry or failure one if it was `attempted` (the request
- * reached the gateway); a claim, a cancel or a release counts none.
+ * reached the gateway); a claim, a cancel or a release counts none.  A
+ * reminder cancelled because the patient opted out (`optout`) is restored
+ * if they opt in again.
  */
 int	store_mark_sent(struct store *st, int64_t id, time_t now,
 	    const char *provider_id);
@@ -141,7 +143,7 @@ int	store_mark_retry(struct store *st, int64_t id, time_t now,
 int	store_mark_failed(struct store *st, int64_t id, time_t now,
 	    const char *error, bool attempted);
 int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
-	    const char *reason);
+	    const char *reason, bool optout);
 
 /*
  * Gives back a claimed reminder that was not sent after all (we are
@@ -193,6 +195,13 @@ int	store_treatment_add(struct store *st, int64_t patient_id,
 	    char *err, size_t errlen);
 int	store_treatment_cancel(struct store *st, int64_t id, char *err,
 	    size_t errlen);
+/*
+ * Records a patient's consent on a channel ("sms" or "email"); their
+ * unsent reminders on it are cancelled or restored by the next
+ * store_sync(), as when the booking software changes the column.
+ */
+int	store_patient_consent(struct store *st, int64_t id,
+	    const char *channel, bool opt_in, char *err, size_t errlen);
 
 /*
  * Calls fn for each reminder in state (NULL for all), ordered by due time.

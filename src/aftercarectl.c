@@ -21,6 +21,8 @@ static const struct {
 	{ "treatment", cli_treatment },
 	{ "reminders", cli_reminders },
 	{ "status", cli_status },
+	{ "optout", cli_optout },
+	{ "optin", cli_optin },
 };
 
 int

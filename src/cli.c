@@ -40,6 +40,7 @@ static bool	email_valid(const char *);
 static bool	zone_valid(const char *);
 static bool	kind_valid(const char *);
 static void	print_reminder(void *, const struct reminder_row *);
+static int	consent(const struct config *, int, char **, bool);
 
 void
 cli_usage(FILE *f)
@@ -51,6 +52,8 @@ cli_usage(FILE *f)
 	    "  patient add --name N --phone P [--email E] [--tz ZONE]\n"
 	    "  treatment add --patient ID --at TIME [--kind K]\n"
 	    "  treatment cancel ID\n"
+	    "  optout --patient ID [--channel sms|email]\n"
+	    "  optin --patient ID [--channel sms|email]\n"
 	    "  reminders [--state S]        list reminders (S: pending, "
 	    "sending, sent,\n"
 	    "                               failed, cancelled, expired)\n"
@@ -351,6 +354,60 @@ cli_treatment(const struct config *cfg, int argc, char **argv)
 		return treatment_cancel(cfg, argc - 2, argv + 2);
 	return usage_error("treatment", "unknown subcommand \"%.40s\"",
 	    argv[1]);
+}
+
+/*
+ * optout and optin: the patient's consent on a channel (SMS when not
+ * given); unsent reminders on it are cancelled or restored at once.
+ */
+static int
+consent(const struct config *cfg, int argc, char **argv, bool opt_in)
+{
+	const char	*cmd = opt_in ? "optin" : "optout";
+	struct cli_opt	 o[] = {
+		{ "patient", true, NULL }, { "channel", false, NULL },
+	};
+	struct store	*st;
+	const char	*channel;
+	char		 err[256];
+	int64_t		 id;
+	int		 ret;
+
+	if ((ret = parse_opts(cmd, argc - 1, argv + 1, o, 2, NULL)) != CLI_OK)
+		return ret;
+	if ((ret = parse_id(cmd, "--patient", o[0].value, &id)) != CLI_OK)
+		return ret;
+	channel = o[1].value ? o[1].value : "sms";
+	if (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0)
+		return usage_error(cmd, "--channel \"%.20s\": use sms or email",
+		    channel);
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	ret = CLI_FAILED;
+	if (store_patient_consent(st, id, channel, opt_in, err,
+	    sizeof(err)) == -1)
+		(void)fprintf(stderr, "aftercarectl %s: %s\n", cmd, err);
+	else if (sync_reminders(cfg, st) == 0) {
+		(void)printf("patient %lld opted %s %s %s; unsent reminders "
+		    "%s\n", (long long)id, opt_in ? "in" : "out",
+		    opt_in ? "to" : "of", channel,
+		    opt_in ? "restored" : "cancelled");
+		ret = CLI_OK;
+	}
+	store_close(st);
+	return ret;
+}
+
+int
+cli_optout(const struct config *cfg, int argc, char **argv)
+{
+	return consent(cfg, argc, argv, false);
+}
+
+int
+cli_optin(const struct config *cfg, int argc, char **argv)
+{
+	return consent(cfg, argc, argv, true);
 }
 
 static void

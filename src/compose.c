@@ -57,6 +57,7 @@ compose_sms(const struct config *cfg, const struct reminder *r,
 	if (!r->sms_opt_in) {
 		(void)snprintf(out->reason, sizeof(out->reason),
 		    "patient %lld has opted out of SMS", (long long)r->patient_id);
+		out->optout = true;
 		return COMPOSE_CANCEL;
 	}
 	if (r->phone == NULL || r->phone[strspn(r->phone, " \t")] == '\0') {

@@ -80,6 +80,7 @@ struct record {
 		REC_RETRY,		/* pending again at `next` */
 		REC_FAILED,
 		REC_CANCELLED,
+		REC_OPTED_OUT,		/* cancelled: the patient opted out */
 		REC_RELEASE		/* never started: pending, not counted */
 	}		 kind;
 	int64_t		 id;
@@ -285,7 +286,9 @@ write_outcome(struct store *st, const struct record *o)
 		return store_mark_failed(st, o->id, o->now, o->text,
 		    o->attempted);
 	case REC_CANCELLED:
-		return store_mark_cancelled(st, o->id, o->now, o->text);
+	case REC_OPTED_OUT:
+		return store_mark_cancelled(st, o->id, o->now, o->text,
+		    o->kind == REC_OPTED_OUT);
 	case REC_RELEASE:
 		return store_release(st, o->id, o->now);
 	}
@@ -486,7 +489,8 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 			log_info("event=cancelled reminder=%lld milestone=%s "
 			    "reason=\"%s\"", (long long)r->id, r->milestone,
 			    c.reason);
-			outcome_text(&o, REC_CANCELLED, r->id, now, c.reason);
+			outcome_text(&o, c.optout ? REC_OPTED_OUT :
+			    REC_CANCELLED, r->id, now, c.reason);
 			record_outcome(d, &o);
 			break;
 		case COMPOSE_SEND:

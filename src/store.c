@@ -98,6 +98,17 @@ static const char schema_v2[] =
 "  reminder_id INTEGER,"		/* the reminder that learned it */
 "  recorded_at INTEGER NOT NULL);";
 
+/*
+ * Version 3: a patient's consent changing (by the booking software or
+ * aftercarectl) queues their treatments, whose unsent reminders on that
+ * channel are then cancelled or restored.
+ */
+static const char schema_v3[] =
+"CREATE TRIGGER IF NOT EXISTS patients_queue_consent"
+"  AFTER UPDATE OF sms_opt_in, email_opt_in ON patients BEGIN"
+"  INSERT INTO treatment_changes (treatment_id)"
+"    SELECT id FROM treatments WHERE patient_id = NEW.id; END;";
+
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
@@ -117,6 +128,7 @@ enum {
 	Q_RETRY,
 	Q_FAILED,
 	Q_CANCELLED,
+	Q_CANCELLED_OPTOUT,
 	Q_RELEASE,
 	Q_NEXT_PENDING,
 	Q_DATA_VERSION,
@@ -132,6 +144,10 @@ enum {
 	Q_COUNT_PROBLEMS,
 	Q_OPTOUT_ADD,
 	Q_OPTOUT_HAS,
+	Q_CONSENT_CANCEL,
+	Q_CONSENT_RESTORE,
+	Q_CONSENT_SMS,
+	Q_CONSENT_EMAIL,
 	Q__COUNT
 };
 
@@ -145,8 +161,9 @@ enum {
 static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
-	    "t.status FROM treatment_changes c "
+	    "t.status, coalesce(p.sms_opt_in, 1) FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
+	    "LEFT JOIN patients p ON p.id = t.patient_id "
 	    "ORDER BY c.seq LIMIT ?1",
 	[Q_SYNC_DONE] =
 	    "DELETE FROM treatment_changes WHERE seq <= ?1",
@@ -249,6 +266,11 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
 	    "cancelled_by = 'daemon', last_error = :text, updated_at = :now "
 	    "WHERE id = :id AND state = 'sending'",
+	/* Restored if the patient opts in again. */
+	[Q_CANCELLED_OPTOUT] =
+	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
+	    "cancelled_by = 'optout', last_error = :text, updated_at = :now "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_RELEASE] =
 	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
 	    "next_attempt_at = :now, updated_at = :now "
@@ -286,6 +308,19 @@ static const char *const queries[Q__COUNT] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING",
 	[Q_OPTOUT_HAS] =
 	    "SELECT count(*) FROM sms_optouts WHERE phone = ?1",
+	[Q_CONSENT_CANCEL] =
+	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'optout', "
+	    "last_error = 'the patient opted out of ' || ?2, updated_at = ?3 "
+	    "WHERE treatment_id = ?1 AND channel = ?2 AND state = 'pending'",
+	[Q_CONSENT_RESTORE] =
+	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "
+	    "last_error = NULL, updated_at = ?3 "
+	    "WHERE treatment_id = ?1 AND channel = ?2 AND state = 'cancelled' "
+	    "AND cancelled_by = 'optout'",
+	[Q_CONSENT_SMS] =
+	    "UPDATE patients SET sms_opt_in = ?2 WHERE id = ?1",
+	[Q_CONSENT_EMAIL] =
+	    "UPDATE patients SET email_opt_in = ?2 WHERE id = ?1",
 };
 
 struct store {
@@ -310,7 +345,7 @@ static int	migrate(struct store *, int);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *);
 static int	sync_treatment(struct store *, const struct config *, time_t,
-		    int64_t, const char *, const char *);
+		    int64_t, const char *, const char *, bool);
 static int	note_problem(struct store *, int64_t, const char *,
 		    const char *, time_t);
 static int	plan_check(struct store *, const struct config *);
@@ -447,6 +482,8 @@ migrate(struct store *st, int from)
 	 * Treatments written before our triggers existed are looked at once.
 	 */
 	if (from < 2 && exec(st, schema_v2, "add opt-outs") == -1)
+		goto fail;
+	if (from < 3 && exec(st, schema_v3, "add consent trigger") == -1)
 		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
@@ -682,7 +719,7 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
 	int64_t		 seq = 0, tid;
 	char		*performed, *status;
-	bool		 found;
+	bool		 found, sms_in;
 	int		 rc, ret = -1;
 
 	*n = 0;
@@ -701,8 +738,10 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 		found = sqlite3_column_int(s, 2) != 0;
 		performed = column_dup(s, 3);
 		status = column_dup(s, 4);
+		sms_in = sqlite3_column_int(s, 5) != 0;
 		rc = sync_treatment(st, cfg, now, tid,
-		    found ? (performed ? performed : "") : NULL, status);
+		    found ? (performed ? performed : "") : NULL, status,
+		    sms_in);
 		free(performed);
 		free(status);
 		if (rc == -1)
@@ -751,7 +790,7 @@ cancel_treatment(struct store *st, int64_t tid, const char *why, time_t now)
  */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
-    int64_t tid, const char *performed, const char *status)
+    int64_t tid, const char *performed, const char *status, bool sms_in)
 {
 	sqlite3_stmt	*s;
 	char		 err[160], problem[256];
@@ -803,6 +842,13 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		if (step_done(st, s, "create reminder") == -1)
 			return -1;
 	}
+	/* Consent last: it wins over everything above. */
+	s = st->q[sms_in ? Q_CONSENT_RESTORE : Q_CONSENT_CANCEL];
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, "sms", -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+	    step_done(st, s, "apply consent") == -1)
+		return -1;
 	return 0;
 }
 
@@ -1024,9 +1070,10 @@ store_mark_failed(struct store *st, int64_t id, time_t now,
 
 int
 store_mark_cancelled(struct store *st, int64_t id, time_t now,
-    const char *reason)
+    const char *reason, bool optout)
 {
-	return mark(st, Q_CANCELLED, id, now, reason, 0, false, "cancelled");
+	return mark(st, optout ? Q_CANCELLED_OPTOUT : Q_CANCELLED, id, now,
+	    reason, 0, false, "cancelled");
 }
 
 int
@@ -1222,6 +1269,43 @@ store_treatment_cancel(struct store *st, int64_t id, char *err, size_t errlen)
 	}
 	if (sqlite3_changes(st->db) == 0) {
 		(void)snprintf(err, errlen, "no treatment with id %lld",
+		    (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_patient_consent(struct store *st, int64_t id, const char *channel,
+    bool opt_in, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (strcmp(channel, "sms") == 0)
+		s = st->q[Q_CONSENT_SMS];
+	else if (strcmp(channel, "email") == 0)
+		s = st->q[Q_CONSENT_EMAIL];
+	else {
+		(void)snprintf(err, errlen, "unknown channel \"%.20s\"",
+		    channel);
+		return -1;
+	}
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, opt_in ? 1 : 0) != SQLITE_OK) {
+		(void)snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		(void)snprintf(err, errlen, "%s: record consent: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		(void)snprintf(err, errlen, "no patient with id %lld",
 		    (long long)id);
 		return -1;
 	}

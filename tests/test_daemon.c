@@ -1028,6 +1028,63 @@ test_stop_reply_opts_out(void **state)
 	assert_log_clean(e);
 }
 
+/* Waits up to 30 s for a query on the database to give want. */
+static void
+wait_db(struct env *e, pid_t pid, const char *q, int64_t want)
+{
+	int	i;
+
+	for (i = 0; i < 300; i++) {
+		if (db_int(e, q) == want)
+			return;
+		(void)poll(NULL, 0, 100);
+	}
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
+	fail_msg("after 30 s, \"%s\" is %lld, want %lld", q,
+	    (long long)db_int(e, q), (long long)want);
+}
+
+/*
+ * The booking software changes rows while the daemon runs: a moved
+ * treatment moves its unsent reminders, a cancelled one and an opted-out
+ * patient lose theirs, an opt-in brings them back; nothing already sent
+ * changes.
+ */
+static void
+test_booking_changes_while_running(void **state)
+{
+	struct env	*e = *state;
+	pid_t		 pid;
+
+	/* treatment 1 (2026-11-24) may be due now: it was sent, or not */
+	db_exec(e, "INSERT INTO patients (full_name, phone) VALUES "
+	    "('Second Patient', '+15550100107'); INSERT INTO treatments "
+	    "(patient_id, performed_at) VALUES (2, '2099-01-01T10:00:00Z'), "
+	    "(2, '2099-02-01T10:00:00Z')");
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	wait_db(e, pid, "SELECT count(*) FROM reminders WHERE treatment_id "
+	    "IN (2, 3) AND state = 'pending'", 6);
+	db_exec(e, "UPDATE treatments SET performed_at = "
+	    "'2099-01-03T10:00:00Z' WHERE id = 2");
+	wait_db(e, pid, "SELECT due_at FROM reminders WHERE treatment_id = 2 "
+	    "AND milestone = '24h'", 4071204000LL);
+	db_exec(e, "UPDATE treatments SET status = 'cancelled' WHERE id = 3");
+	wait_db(e, pid, "SELECT count(*) FROM reminders WHERE treatment_id = 3 "
+	    "AND state = 'cancelled'", 3);
+	db_exec(e, "UPDATE patients SET sms_opt_in = 0 WHERE id = 2");
+	wait_db(e, pid, "SELECT count(*) FROM reminders WHERE treatment_id = 2 "
+	    "AND state = 'cancelled' AND cancelled_by = 'optout'", 3);
+	db_exec(e, "UPDATE patients SET sms_opt_in = 1 WHERE id = 2");
+	wait_db(e, pid, "SELECT count(*) FROM reminders WHERE treatment_id = 2 "
+	    "AND state = 'pending'", 3);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 3 AND state = 'cancelled'"), 3);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1182,6 +1239,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stop_reply_opts_out,
 		    setup_stop, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_booking_changes_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};

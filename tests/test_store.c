@@ -448,6 +448,46 @@ test_expired_stays_expired(void **state)
 	cfg.milestones = three;
 }
 
+/* Consent changed by the booking software or by staff: both apply. */
+static void
+test_consent(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	char		 err[256];
+	size_t		 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(store_mark_sent(f->st, r[0].id, T0 + DAY, "SM1"), 0);
+	store_reminders_free(r, n);
+	/* the booking software records an opt-out */
+	sql(f, "UPDATE patients SET sms_opt_in = 0");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND cancelled_by = 'optout'"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 1);
+	/* and a moved treatment does not bring them back */
+	sql(f, "UPDATE treatments SET performed_at = '2026-11-25T14:00:00Z'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 0);
+	/* staff record the opt-in */
+	assert_int_equal(store_patient_consent(f->st, 1, "sms", true, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 2);
+	assert_int_equal(sql_int(f, "SELECT sms_opt_in FROM patients"), 1);
+	assert_int_equal(store_patient_consent(f->st, 9, "sms", false, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "no patient with id 9"));
+	assert_int_equal(store_patient_consent(f->st, 1, "fax", false, err,
+	    sizeof(err)), -1);
+}
+
 static void
 test_plan_change(void **state)
 {
@@ -593,6 +633,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expired_stays_expired,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_consent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_change, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_treatments_before_init,
