@@ -5,6 +5,9 @@ BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 BUILD ?= build
 
 ifeq ($(origin CC),default)
@@ -28,6 +31,7 @@ SRCS += src/log.c
 SRCS += src/util.c
 SRCS += src/json.c
 SRCS += src/schedule.c
+SRCS += src/tz.c
 SRCS += src/template.c
 SRCS += src/phone.c
 SRCS += src/compose.c
@@ -43,6 +47,7 @@ OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
 # Each test links only the objects it needs.
 TESTS += test_schedule
+TESTS += test_tz
 TESTS += test_template
 TESTS += test_phone
 TESTS += test_json
@@ -56,14 +61,15 @@ TESTS += test_cli
 TESTS += test_rows
 TESTS += test_crash
 
-test_schedule_OBJS = schedule util
+test_schedule_OBJS = schedule tz util
+test_tz_OBJS = tz schedule util
 test_template_OBJS = template util
 test_phone_OBJS = phone
 test_json_OBJS = json util
-test_config_OBJS = config schedule template util log
-test_compose_OBJS = compose config schedule template phone util log
+test_config_OBJS = config schedule tz template util log
+test_compose_OBJS = compose config schedule tz template phone util log
 test_gw_OBJS = gw_twilio gw_webhook gateway json util log
-test_store_OBJS = store config schedule template phone util log
+test_store_OBJS = store config schedule tz template phone util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
 test_daemon_OBJS = util tests/fixture/fixture
 test_cli_OBJS = util
@@ -72,9 +78,15 @@ test_crash_OBJS = util tests/fixture/fixture
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
-DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config
+# mdoc(7) pages, linted by `make check` (lint-man).
+MANS += man/aftercarectl.1
+MANS += man/aftercare.conf.5
+MANS += man/aftercared.8
 
-.PHONY: all deps check demo install uninstall clean
+DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
+	mandoc tzdata
+
+.PHONY: all deps check lint-man check-install demo install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
@@ -108,27 +120,73 @@ deps:
 	@sh tests/deps.sh $(DEPS_APT)
 
 check: deps
+	@$(MAKE) --no-print-directory lint-man
 	$(MAKE) all $(TEST_BINS) $(BUILD)/test-gateway
 	@sh tests/run.sh $(BUILD) $(TESTS)
+	@$(MAKE) --no-print-directory check-install
+
+# Installs into a scratch DESTDIR and checks the tree, then runs
+# systemd-analyze security (exposure 2.0 at most) and verify on the unit
+# where systemd-analyze is installed.
+check-install: all
+	@sh tests/test_install.sh $(BUILD)
+
+# Any mandoc warning (or worse) fails; skipped where mandoc is missing.
+lint-man:
+	@if command -v mandoc >/dev/null 2>&1; then \
+		mandoc -T lint -W warning $(MANS) || \
+		    { echo "lint-man: mandoc found problems" >&2; exit 1; }; \
+		echo "lint-man: $(words $(MANS)) man pages clean"; \
+	else \
+		echo "lint-man: mandoc not installed; skipped"; \
+	fi
 
 demo: deps
 	$(MAKE) all $(BUILD)/test-gateway
 	@sh tests/demo.sh $(BUILD)
 
+# The unit and the tmpfiles.d snippet name /usr/local/sbin and /etc in the
+# tree; they get SBINDIR and SYSCONFDIR.  An existing aftercare.conf is
+# kept.  Installed on the live system (no DESTDIR) as root, the user and
+# the file modes are set up at once, as a package's postinst would.
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/aftercare $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(SYSCONFDIR)/aftercare $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/aftercared $(DESTDIR)$(SBINDIR)/aftercared
 	install -m 0755 $(BUILD)/aftercarectl $(DESTDIR)$(BINDIR)/aftercarectl
-	sed 's|/usr/local/sbin/aftercared|$(SBINDIR)/aftercared|' \
+	sed -e 's|/usr/local/sbin/aftercared|$(SBINDIR)/aftercared|' \
+	    -e 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
 		systemd/aftercared.service >$(DESTDIR)$(UNITDIR)/aftercared.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/aftercared.service
+	install -m 0644 systemd/aftercare.sysusers $(DESTDIR)$(SYSUSERSDIR)/aftercare.conf
+	sed 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
+		systemd/aftercare.tmpfiles >$(DESTDIR)$(TMPFILESDIR)/aftercare.conf
+	chmod 0644 $(DESTDIR)$(TMPFILESDIR)/aftercare.conf
+	install -m 0644 man/aftercarectl.1 $(DESTDIR)$(MANDIR)/man1/aftercarectl.1
+	install -m 0644 man/aftercare.conf.5 $(DESTDIR)$(MANDIR)/man5/aftercare.conf.5
+	install -m 0644 man/aftercared.8 $(DESTDIR)$(MANDIR)/man8/aftercared.8
 	test -e $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf || \
 		install -m 0640 etc/aftercare.conf $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && \
+	    command -v systemd-sysusers >/dev/null 2>&1; then \
+		echo "systemd-sysusers, systemd-tmpfiles --create"; \
+		systemd-sysusers $(SYSUSERSDIR)/aftercare.conf && \
+		systemd-tmpfiles --create $(TMPFILESDIR)/aftercare.conf; \
+		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	fi
 
+# Leaves the config (and the token, the database, the aftercare user).
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/aftercared $(DESTDIR)$(BINDIR)/aftercarectl \
-		$(DESTDIR)$(UNITDIR)/aftercared.service
+		$(DESTDIR)$(UNITDIR)/aftercared.service \
+		$(DESTDIR)$(SYSUSERSDIR)/aftercare.conf \
+		$(DESTDIR)$(TMPFILESDIR)/aftercare.conf \
+		$(DESTDIR)$(MANDIR)/man1/aftercarectl.1 \
+		$(DESTDIR)$(MANDIR)/man5/aftercare.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/aftercared.8
 
 clean:
 	rm -rf $(BUILD)
@@ -146,7 +204,8 @@ FUZZ_TARGETS += template
 FUZZ_TARGETS += phone
 FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
-FUZZ_SRCS = log util json schedule template phone config gateway gw_twilio gw_webhook
+FUZZ_TARGETS += tz
+FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

@@ -2,9 +2,12 @@
 #ifndef AFTERCARE_SCHEDULE_H
 #define AFTERCARE_SCHEDULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+struct tz;
 
 /* Upper bound on any duration we accept: 10 years. */
 #define SCHEDULE_DURATION_MAX	((int64_t)10 * 366 * 86400)
@@ -46,6 +49,47 @@ void	schedule_date_format(time_t t, int offset_min, char *buf, size_t len);
 
 /* The instant a milestone is due: the treatment plus the offset. */
 time_t	schedule_due_at(time_t performed, int64_t after);
+
+/*
+ * Whether a duration that schedule_duration_parse() accepts is written in
+ * days and weeks only ("7d", "2w", "-3d", "1w2d"), the calendar units that
+ * schedule_due_in_zone() keeps on the wall clock.
+ */
+bool	schedule_duration_calendar(const char *s);
+
+/*
+ * The instant a milestone is due for a patient living in zone z (NULL is
+ * UTC).  An offset written in days or weeks (calendar true, as
+ * schedule_duration_calendar() tells) that is a whole, non-zero number of
+ * days keeps the treatment's wall-clock time in z: a treatment at 10:00
+ * gives a "7d" reminder at 10:00 a week later, also across a DST change.
+ * Should that wall-clock time not exist or happen twice on the day, it is
+ * resolved as tz_local_to_utc() does (02:30 on a spring-forward night
+ * becomes 03:30; on a fall-back night the first 01:30 is taken).  Any
+ * other offset ("24h", "90m", "1d12h") is real elapsed time, as
+ * schedule_due_at(): "24h" and "1d" differ across a DST change.
+ */
+time_t	schedule_due_in_zone(time_t performed, int64_t after, bool calendar,
+	    const struct tz *z);
+
+/*
+ * Quiet hours: from start_min to end_min, in minutes after local midnight
+ * in zone z (NULL is UTC), e.g. 1200 and 540 for 20:00-09:00.  They may
+ * wrap midnight; start_min == end_min means none; values are taken modulo
+ * 1440.  A reminder due inside them (start included, end excluded, on the
+ * wall clock at due) is deferred to their end: the next local end_min
+ * after due.  If that wall-clock time is skipped by a DST change it moves
+ * forward by the gap (09:00 skipped becomes 10:00); if it happens twice,
+ * the first occurrence after due is taken.  Returns due otherwise.
+ */
+time_t	schedule_quiet_defer(time_t due, int start_min, int end_min,
+	    const struct tz *z);
+
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
+int64_t	schedule_days_from_civil(int64_t y, int m, int d);
+
+/* The proleptic Gregorian date of day z since 1970-01-01. */
+void	schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 
 /*
  * Delay before retry number `attempts` (1 for the first retry):

@@ -77,6 +77,10 @@ struct treatment_problem {
 struct store_status {
 	int64_t	 pending, sending, sent, failed, cancelled, expired;
 	time_t	 next_due;		/* 0 if nothing pending */
+	time_t	 oldest_pending;	/* earliest due time still pending, or 0 */
+	time_t	 last_sent;		/* the last successful send, or 0 */
+	int64_t	 failed_24h;		/* reminders failed in the last day */
+	time_t	 heartbeat;		/* the daemon's last sign of life, or 0 */
 	int64_t	 queued_changes;	/* treatment changes not yet looked at */
 	int64_t	 nproblems;
 	struct treatment_problem problems[10];	/* the first ones */
@@ -210,8 +214,21 @@ int	store_patient_consent(struct store *st, int64_t id,
 int	store_reminders_list(struct store *st, const char *state,
 	    void (*fn)(void *arg, const struct reminder_row *row), void *arg);
 
-/* Fills *s.  Returns 0, or -1 (logged). */
-int	store_status(struct store *st, struct store_status *s);
+/* Fills *s as of now.  Returns 0, or -1 (logged). */
+int	store_status(struct store *st, time_t now, struct store_status *s);
+
+/*
+ * Calls fn for every reminder of the patient's treatments, by due time.
+ * Returns 0, or -1 (logged).
+ */
+int	store_patient_history(struct store *st, int64_t patient_id,
+	    void (*fn)(void *arg, const struct reminder_row *row), void *arg);
+
+/*
+ * Records that the daemon is alive at now, for `aftercarectl status`.
+ * Returns 0, or -1 (logged).
+ */
+int	store_heartbeat(struct store *st, time_t now);
 
 /* True if state names a reminder state. */
 bool	store_state_valid(const char *state);

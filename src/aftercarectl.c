@@ -21,6 +21,7 @@ static const struct {
 	{ "treatment", cli_treatment },
 	{ "reminders", cli_reminders },
 	{ "status", cli_status },
+	{ "history", cli_history },
 	{ "optout", cli_optout },
 	{ "optin", cli_optin },
 };

@@ -13,6 +13,8 @@
 
 #include "cli.h"
 #include "config.h"
+#include "daemon.h"
+#include "json.h"
 #include "log.h"
 #include "phone.h"
 #include "schedule.h"
@@ -40,6 +42,13 @@ static bool	email_valid(const char *);
 static bool	zone_valid(const char *);
 static bool	kind_valid(const char *);
 static void	print_reminder(void *, const struct reminder_row *);
+static void	json_time(struct buf *, time_t);
+static int	list_reminders(const struct config *, bool, const char *,
+		    int64_t);
+static bool	take_json(int *, char **);
+static void	print_time(const char *, time_t, const char *);
+static void	status_json(const struct config *, const struct store_status *,
+		    bool);
 static int	consent(const struct config *, int, char **, bool);
 
 void
@@ -54,10 +63,11 @@ cli_usage(FILE *f)
 	    "  treatment cancel ID\n"
 	    "  optout --patient ID [--channel sms|email]\n"
 	    "  optin --patient ID [--channel sms|email]\n"
-	    "  reminders [--state S]        list reminders (S: pending, "
-	    "sending, sent,\n"
-	    "                               failed, cancelled, expired)\n"
-	    "  status                       counts, next due, problems\n"
+	    "  reminders [--state S] [--json]  list reminders (S: pending, "
+	    "sending,\n"
+	    "                               sent, failed, cancelled, expired)\n"
+	    "  history --patient ID [--json]   every reminder of a patient\n"
+	    "  status [--json]              counts, next due, daemon, problems\n"
 	    "Options:\n"
 	    "  -c FILE   configuration file (default %s)\n"
 	    "  --help, --version\n", CONFIG_DEFAULT_PATH);
@@ -410,23 +420,130 @@ cli_optin(const struct config *cfg, int argc, char **argv)
 	return consent(cfg, argc, argv, true);
 }
 
+/* How a list of reminders is printed: a table, or one JSON array. */
+struct listing {
+	bool	json;
+	size_t	rows;
+};
+
+/* An instant as JSON: an RFC 3339 string, or null for 0. */
+static void
+json_time(struct buf *b, time_t t)
+{
+	char	when[32];
+
+	if (t == 0) {
+		buf_puts(b, "null");
+		return;
+	}
+	schedule_rfc3339_format(t, when, sizeof(when));
+	json_append_string(b, when);
+}
+
 static void
 print_reminder(void *arg, const struct reminder_row *row)
 {
-	char	due[32];
+	struct listing	*l = arg;
+	struct buf	 b;
+	char		 due[32], sent[32];
 
-	(void)arg;
-	schedule_rfc3339_format(row->due_at, due, sizeof(due));
-	(void)printf("%-6lld %-7lld %-9s %-7s %-20s %-9s %8d  %s\n",
-	    (long long)row->id, (long long)row->patient_id, row->milestone,
-	    row->channel, due, row->state, row->attempts, row->last_error);
+	if (!l->json) {
+		schedule_rfc3339_format(row->due_at, due, sizeof(due));
+		if (row->sent_at != 0)
+			schedule_rfc3339_format(row->sent_at, sent,
+			    sizeof(sent));
+		else
+			(void)snprintf(sent, sizeof(sent), "-");
+		(void)printf("%-6lld %-7lld %-9s %-7s %-20s %-20s %-9s %8d  "
+		    "%-34s  %s\n", (long long)row->id,
+		    (long long)row->patient_id, row->milestone, row->channel,
+		    due, sent, row->state, row->attempts,
+		    row->provider_id[0] ? row->provider_id : "-",
+		    row->last_error);
+		l->rows++;
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "%s\n  {\"id\": %lld, \"treatment\": %lld, "
+	    "\"patient\": %lld, \"milestone\": ", l->rows ? "," : "",
+	    (long long)row->id, (long long)row->treatment_id,
+	    (long long)row->patient_id);
+	json_append_string(&b, row->milestone);
+	buf_puts(&b, ", \"channel\": ");
+	json_append_string(&b, row->channel);
+	buf_puts(&b, ", \"state\": ");
+	json_append_string(&b, row->state);
+	buf_puts(&b, ", \"due\": ");
+	json_time(&b, row->due_at);
+	buf_puts(&b, ", \"next_attempt\": ");
+	json_time(&b, strcmp(row->state, "pending") == 0 ?
+	    row->next_attempt_at : 0);
+	buf_puts(&b, ", \"sent\": ");
+	json_time(&b, row->sent_at);
+	buf_printf(&b, ", \"attempts\": %d, \"provider_id\": ", row->attempts);
+	if (row->provider_id[0])
+		json_append_string(&b, row->provider_id);
+	else
+		buf_puts(&b, "null");
+	buf_puts(&b, ", \"last_error\": ");
+	if (row->last_error[0])
+		json_append_string(&b, row->last_error);
+	else
+		buf_puts(&b, "null");
+	buf_puts(&b, "}");
+	(void)fputs(b.data, stdout);
+	buf_clear(&b);
+	l->rows++;
+}
+
+/* Lists reminders from one of the store's listings, as a table or JSON. */
+static int
+list_reminders(const struct config *cfg, bool json, const char *state,
+    int64_t patient)
+{
+	struct listing	 l = { json, 0 };
+	struct store	*st;
+	int		 rc;
+
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	if (json)
+		(void)fputs("[", stdout);
+	else
+		(void)printf("%-6s %-7s %-9s %-7s %-20s %-20s %-9s %8s  %-34s  "
+		    "%s\n", "ID", "PATIENT", "MILESTONE", "CHANNEL", "DUE",
+		    "SENT", "STATE", "ATTEMPTS", "GATEWAY ID", "LAST ERROR");
+	if (patient > 0)
+		rc = store_patient_history(st, patient, print_reminder, &l);
+	else
+		rc = store_reminders_list(st, state, print_reminder, &l);
+	if (json)
+		(void)fputs(l.rows ? "\n]\n" : "]\n", stdout);
+	store_close(st);
+	return rc == 0 ? CLI_OK : CLI_FAILED;
+}
+
+/* "--json" given as an option with no value. */
+static bool
+take_json(int *argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < *argc; i++)
+		if (strcmp(argv[i], "--json") == 0) {
+			memmove(&argv[i], &argv[i + 1],
+			    (size_t)(*argc - i) * sizeof(*argv));
+			(*argc)--;
+			return true;
+		}
+	return false;
 }
 
 int
 cli_reminders(const struct config *cfg, int argc, char **argv)
 {
 	struct cli_opt	 o[] = { { "state", false, NULL } };
-	struct store	*st;
+	bool		 json = take_json(&argc, argv);
 	int		 ret;
 
 	if ((ret = parse_opts("reminders", argc - 1, argv + 1, o, 1, NULL)) !=
@@ -435,15 +552,76 @@ cli_reminders(const struct config *cfg, int argc, char **argv)
 	if (o[0].value != NULL && !store_state_valid(o[0].value))
 		return usage_error("reminders", "--state \"%.40s\": use pending, "
 		    "sending, sent, failed, cancelled or expired", o[0].value);
-	if ((st = open_store(cfg)) == NULL)
-		return CLI_FAILED;
-	(void)printf("%-6s %-7s %-9s %-7s %-20s %-9s %8s  %s\n", "ID",
-	    "PATIENT", "MILESTONE", "CHANNEL", "DUE", "STATE", "ATTEMPTS",
-	    "LAST ERROR");
-	ret = store_reminders_list(st, o[0].value, print_reminder, NULL) == 0 ?
-	    CLI_OK : CLI_FAILED;
-	store_close(st);
-	return ret;
+	return list_reminders(cfg, json, o[0].value, 0);
+}
+
+int
+cli_history(const struct config *cfg, int argc, char **argv)
+{
+	struct cli_opt	 o[] = { { "patient", true, NULL } };
+	bool		 json = take_json(&argc, argv);
+	int64_t		 id;
+	int		 ret;
+
+	if ((ret = parse_opts("history", argc - 1, argv + 1, o, 1, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if ((ret = parse_id("history", "--patient", o[0].value, &id)) !=
+	    CLI_OK)
+		return ret;
+	return list_reminders(cfg, json, NULL, id);
+}
+
+static void
+print_time(const char *label, time_t t, const char *none)
+{
+	char	when[32];
+
+	if (t == 0) {
+		(void)printf("%-15s %s\n", label, none);
+		return;
+	}
+	schedule_rfc3339_format(t, when, sizeof(when));
+	(void)printf("%-15s %s\n", label, when);
+}
+
+static void
+status_json(const struct config *cfg, const struct store_status *s,
+    bool running)
+{
+	struct buf	b;
+	int64_t		i;
+
+	buf_init(&b);
+	buf_puts(&b, "{\"database\": ");
+	json_append_string(&b, cfg->database);
+	buf_printf(&b, ", \"running\": %s, \"heartbeat\": ",
+	    running ? "true" : "false");
+	json_time(&b, s->heartbeat);
+	buf_printf(&b, ", \"reminders\": {\"pending\": %lld, \"sending\": "
+	    "%lld, \"sent\": %lld, \"failed\": %lld, \"cancelled\": %lld, "
+	    "\"expired\": %lld}, \"next_due\": ", (long long)s->pending,
+	    (long long)s->sending, (long long)s->sent, (long long)s->failed,
+	    (long long)s->cancelled, (long long)s->expired);
+	json_time(&b, s->next_due);
+	buf_puts(&b, ", \"oldest_pending\": ");
+	json_time(&b, s->oldest_pending);
+	buf_puts(&b, ", \"last_sent\": ");
+	json_time(&b, s->last_sent);
+	buf_printf(&b, ", \"failed_24h\": %lld, \"queued_changes\": %lld, "
+	    "\"problems\": %lld, \"first_problems\": [",
+	    (long long)s->failed_24h, (long long)s->queued_changes,
+	    (long long)s->nproblems);
+	for (i = 0; i < s->nproblems && i < (int64_t)(sizeof(s->problems) /
+	    sizeof(s->problems[0])); i++) {
+		buf_printf(&b, "%s{\"treatment\": %lld, \"problem\": ",
+		    i ? ", " : "", (long long)s->problems[i].treatment_id);
+		json_append_string(&b, s->problems[i].problem);
+		buf_puts(&b, "}");
+	}
+	buf_puts(&b, "]}\n");
+	(void)fputs(b.data, stdout);
+	buf_clear(&b);
 }
 
 int
@@ -451,7 +629,8 @@ cli_status(const struct config *cfg, int argc, char **argv)
 {
 	struct store_status	 s;
 	struct store		*st;
-	char			 when[32];
+	bool			 json = take_json(&argc, argv), running;
+	time_t			 now = time(NULL);
 	int64_t			 i;
 	int			 ret;
 
@@ -460,25 +639,32 @@ cli_status(const struct config *cfg, int argc, char **argv)
 		return ret;
 	if ((st = open_store(cfg)) == NULL)
 		return CLI_FAILED;
-	if (store_status(st, &s) == -1) {
+	if (store_status(st, now, &s) == -1) {
 		store_close(st);
 		return CLI_FAILED;
 	}
 	store_close(st);
-	(void)printf("database:  %s\n", cfg->database);
-	(void)printf("reminders: %lld pending, %lld sending, %lld sent, "
-	    "%lld failed, %lld cancelled, %lld expired\n",
+	running = daemon_lock_held(cfg->database);
+	if (json) {
+		status_json(cfg, &s, running);
+		return CLI_OK;
+	}
+	(void)printf("%-15s %s\n", "database:", cfg->database);
+	(void)printf("%-15s %s\n", "daemon:", running ? "running" :
+	    "not running");
+	print_time("heartbeat:", s.heartbeat, "never");
+	(void)printf("%-15s %lld pending, %lld sending, %lld sent, "
+	    "%lld failed, %lld cancelled, %lld expired\n", "reminders:",
 	    (long long)s.pending, (long long)s.sending, (long long)s.sent,
 	    (long long)s.failed, (long long)s.cancelled, (long long)s.expired);
-	if (s.next_due != 0) {
-		schedule_rfc3339_format(s.next_due, when, sizeof(when));
-		(void)printf("next due:  %s\n", when);
-	} else
-		(void)printf("next due:  nothing pending\n");
+	print_time("next due:", s.next_due, "nothing pending");
+	print_time("oldest pending:", s.oldest_pending, "-");
+	print_time("last sent:", s.last_sent, "never");
+	(void)printf("%-15s %lld\n", "failed (24 h):", (long long)s.failed_24h);
 	if (s.queued_changes > 0)
-		(void)printf("waiting:   %lld treatment changes not yet turned "
-		    "into reminders\n", (long long)s.queued_changes);
-	(void)printf("problems:  %lld treatments get no reminders\n",
+		(void)printf("%-15s %lld treatment changes not yet turned "
+		    "into reminders\n", "waiting:", (long long)s.queued_changes);
+	(void)printf("%-15s %lld treatments get no reminders\n", "problems:",
 	    (long long)s.nproblems);
 	for (i = 0; i < s.nproblems && i < (int64_t)(sizeof(s.problems) /
 	    sizeof(s.problems[0])); i++)

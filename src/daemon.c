@@ -31,6 +31,9 @@
  */
 #define IDLE_CHECK_SECS	5
 
+/* How often the daemon records that it is alive, for aftercarectl status. */
+#define HEARTBEAT_SECS	60
+
 /* Reminders claimed per batch, per unit of concurrency. */
 #define CLAIM_PER_SLOT	8
 
@@ -62,6 +65,7 @@ struct daemon {
 	 */
 	time_t		 paused_until;
 	int		 gw_failures;
+	time_t		 last_beat;	/* heartbeat last written */
 
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
@@ -99,9 +103,11 @@ static int	pass(struct daemon *, time_t);
 static int	send_batch(struct daemon *, time_t, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
+static void	beat(struct daemon *);
 static int	sleep_until_work(struct daemon *, int64_t *);
 static int	finish(struct daemon *);
 static int	instance_lock(const char *);
+static bool	lock_path(const char *, char *, size_t);
 static int	run_once(struct daemon *);
 static void	outcome_text(struct record *, int, int64_t, time_t,
 		    const char *);
@@ -602,6 +608,21 @@ pass(struct daemon *d, time_t now)
 	return 0;
 }
 
+/*
+ * Records that we are alive, at most every HEARTBEAT_SECS; a database
+ * that refuses it now gets it next time.
+ */
+static void
+beat(struct daemon *d)
+{
+	time_t	now = time(NULL);
+
+	if (now - d->last_beat < HEARTBEAT_SECS)
+		return;
+	if (store_heartbeat(d->st, now) == 0)
+		d->last_beat = now;
+}
+
 /* Waits up to ms for a signal, and reads it. */
 static int
 wait_signal(struct daemon *d, int64_t ms)
@@ -673,6 +694,29 @@ finish(struct daemon *d)
 	return -1;
 }
 
+/* The lock file beside the database; false if the name is too long. */
+static bool
+lock_path(const char *database, char *path, size_t len)
+{
+	return (size_t)snprintf(path, len, "%s.lock", database) < len;
+}
+
+bool
+daemon_lock_held(const char *database)
+{
+	char	path[PATH_MAX];
+	bool	held = false;
+	int	fd;
+
+	if (!lock_path(database, path, sizeof(path)) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1)
+		held = errno == EWOULDBLOCK;
+	(void)close(fd);
+	return held;
+}
+
 /*
  * Only one aftercared may send from a database: it then knows that any
  * reminder still claimed at start-up was claimed by a run that died, and
@@ -685,8 +729,7 @@ instance_lock(const char *database)
 	char	path[PATH_MAX];
 	int	fd;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s.lock", database) >=
-	    sizeof(path)) {
+	if (!lock_path(database, path, sizeof(path))) {
 		log_err("%s: path too long", database);
 		return -1;
 	}
@@ -786,6 +829,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		}
 		if (d.stopping)
 			break;
+		beat(&d);
 		if ((changed = sleep_until_work(&d, &version)) == -1) {
 			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
 				goto out;

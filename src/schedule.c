@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "schedule.h"
+#include "tz.h"
 
 /* Years 0001 to 9999 in seconds do not fit a 32-bit time_t. */
 _Static_assert(sizeof(time_t) >= 8, "schedule.c needs a 64-bit time_t");
@@ -29,6 +30,7 @@ static void	split_time(time_t t, int64_t offset_secs, int64_t *days,
 		    int64_t *sod);
 static void	quote(const char *s, char *q, size_t qlen);
 static int	field(const char **pp, int n, char sep);
+static int64_t	floor_div(int64_t a, int64_t b);
 
 static const char *const weekdays[] = {
 	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
@@ -509,4 +511,93 @@ schedule_backoff(int attempts, int64_t base, int64_t cap, uint32_t rnd)
 	spread = (span >> 32) * rnd + (((span & 0xffffffffu) * rnd) >> 32);
 	v = half + spread;
 	return v < 1 ? 1 : (int64_t)v;
+}
+
+bool
+schedule_duration_calendar(const char *s)
+{
+	int64_t	secs;
+
+	if (s == NULL || schedule_duration_parse(s, &secs, NULL, 0) != 0)
+		return false;
+	/* Parsed, so every unit follows digits: look at the letters only. */
+	for (; *s != '\0'; s++)
+		if (*s >= 'a' && *s <= 'z' && *s != 'd' && *s != 'w')
+			return false;
+	return true;
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a % b < 0) != (b < 0));
+}
+
+/*
+ * Beyond this distance from 1970 (about 292 million years) wall clocks
+ * are not worth their overflow checks: plain elapsed time is used.
+ */
+#define WALL_MAX	((int64_t)1 << 53)
+
+time_t
+schedule_due_in_zone(time_t performed, int64_t after, bool calendar,
+    const struct tz *z)
+{
+	int64_t	p = (int64_t)performed, local;
+
+	if (!calendar || after == 0 || after % SECS_PER_DAY != 0 ||
+	    p < -WALL_MAX || p > WALL_MAX || after < -WALL_MAX ||
+	    after > WALL_MAX)
+		return schedule_due_at(performed, after);
+	/* Same wall-clock time, after days on the local calendar. */
+	local = p + tz_offset(z, performed) + after;
+	return tz_local_to_utc(z, local, NULL);
+}
+
+time_t
+schedule_quiet_defer(time_t due, int start_min, int end_min,
+    const struct tz *z)
+{
+	int64_t	d = (int64_t)due, off, local, day, sod, start, end, target;
+	time_t	t;
+
+	start = (int64_t)((start_min % 1440 + 1440) % 1440) * 60;
+	end = (int64_t)((end_min % 1440 + 1440) % 1440) * 60;
+	if (start == end || d < -WALL_MAX || d > WALL_MAX)
+		return due;
+	off = tz_offset(z, due);
+	local = d + off;
+	day = floor_div(local, SECS_PER_DAY);
+	sod = local - day * SECS_PER_DAY;
+	if (start < end ? sod < start || sod >= end : sod < start &&
+	    sod >= end)
+		return due;
+	/* Quiet: the end is today if it is still ahead, else tomorrow. */
+	target = (sod < end ? day : day + 1) * SECS_PER_DAY + end;
+	t = tz_local_to_utc(z, target, NULL);
+	/*
+	 * The first occurrence of an end repeated at fall-back can lie
+	 * before due (due at 01:10 on the second pass, end 01:30): take the
+	 * occurrence on the clock that due is read on.
+	 */
+	if ((int64_t)t <= d)
+		t = (time_t)(target - off);
+	return (int64_t)t > d ? t : due;
+}
+
+int64_t
+schedule_days_from_civil(int64_t y, int m, int d)
+{
+	return days_from_civil(y, m, d);
+}
+
+void
+schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	struct civil	c;
+
+	civil_from_days(z, &c);
+	*y = c.year;
+	*m = c.month;
+	*d = c.day;
 }

@@ -138,6 +138,12 @@ enum {
 	Q_TREATMENT_CANCEL,
 	Q_LIST_ALL,
 	Q_LIST_STATE,
+	Q_LIST_PATIENT,
+	Q_OLDEST_PENDING,
+	Q_LAST_SENT,
+	Q_FAILED_SINCE,
+	Q_HEARTBEAT_GET,
+	Q_HEARTBEAT_SET,
 	Q_COUNT_STATES,
 	Q_COUNT_CHANGES,
 	Q_PROBLEMS,
@@ -294,6 +300,22 @@ static const char *const queries[Q__COUNT] = {
 	[Q_LIST_STATE] =
 	    "SELECT " REMINDER_ROW_COLUMNS "WHERE r.state = ?1 "
 	    "ORDER BY r.due_at, r.id",
+	[Q_LIST_PATIENT] =
+	    "SELECT " REMINDER_ROW_COLUMNS "WHERE t.patient_id = ?1 "
+	    "ORDER BY r.due_at, r.id",
+	[Q_OLDEST_PENDING] =
+	    "SELECT min(due_at) FROM reminders WHERE state = 'pending'",
+	[Q_LAST_SENT] =
+	    "SELECT max(sent_at) FROM reminders WHERE state = 'sent'",
+	[Q_FAILED_SINCE] =
+	    "SELECT count(*) FROM reminders WHERE state = 'failed' AND "
+	    "updated_at >= ?1",
+	[Q_HEARTBEAT_GET] =
+	    "SELECT CAST(value AS INTEGER) FROM aftercare_state "
+	    "WHERE key = 'heartbeat'",
+	[Q_HEARTBEAT_SET] =
+	    "INSERT INTO aftercare_state (key, value) VALUES ('heartbeat', ?1) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[Q_COUNT_STATES] =
 	    "SELECT state, count(*) FROM reminders GROUP BY state",
 	[Q_COUNT_CHANGES] =
@@ -360,6 +382,8 @@ static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
 static int	expire_due(struct store *, time_t);
+static int	list_rows(struct store *, sqlite3_stmt *,
+		    void (*)(void *, const struct reminder_row *), void *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -1153,6 +1177,18 @@ store_next_wakeup(struct store *st, time_t *next)
 }
 
 int
+store_heartbeat(struct store *st, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_HEARTBEAT_SET];
+
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK) {
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	return step_done(st, s, "heartbeat");
+}
+
+int
 store_busy_timeout(struct store *st, int ms)
 {
 	if (sqlite3_busy_timeout(st->db, ms) != SQLITE_OK) {
@@ -1327,17 +1363,41 @@ int
 store_reminders_list(struct store *st, const char *state,
     void (*fn)(void *, const struct reminder_row *), void *arg)
 {
-	sqlite3_stmt		*s;
+	sqlite3_stmt	*s;
+
+	if (state == NULL)
+		return list_rows(st, st->q[Q_LIST_ALL], fn, arg);
+	s = st->q[Q_LIST_STATE];
+	if (sqlite3_bind_text(s, 1, state, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		log_err("store: %s: list reminders: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return list_rows(st, s, fn, arg);
+}
+
+int
+store_patient_history(struct store *st, int64_t patient_id,
+    void (*fn)(void *, const struct reminder_row *), void *arg)
+{
+	sqlite3_stmt	*s = st->q[Q_LIST_PATIENT];
+
+	if (sqlite3_bind_int64(s, 1, patient_id) != SQLITE_OK) {
+		log_err("store: %s: history: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return list_rows(st, s, fn, arg);
+}
+
+/* Calls fn for each row of a bound REMINDER_ROW_COLUMNS query. */
+static int
+list_rows(struct store *st, sqlite3_stmt *s,
+    void (*fn)(void *, const struct reminder_row *), void *arg)
+{
 	struct reminder_row	 row;
 	int			 rc;
 
-	if (state != NULL) {
-		s = st->q[Q_LIST_STATE];
-		if (sqlite3_bind_text(s, 1, state, -1, SQLITE_TRANSIENT) !=
-		    SQLITE_OK)
-			goto fail;
-	} else
-		s = st->q[Q_LIST_ALL];
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		row.id = sqlite3_column_int64(s, 0);
 		row.treatment_id = sqlite3_column_int64(s, 1);
@@ -1365,7 +1425,7 @@ fail:
 }
 
 int
-store_status(struct store *st, struct store_status *out)
+store_status(struct store *st, time_t now, struct store_status *out)
 {
 	sqlite3_stmt	*s = st->q[Q_COUNT_STATES];
 	struct treatment_problem *p;
@@ -1375,7 +1435,7 @@ store_status(struct store *st, struct store_status *out)
 			    &out->expired };
 	const size_t	 nstates = sizeof(states) / sizeof(states[0]);
 	const char	*state;
-	int64_t		 count, next;
+	int64_t		 count, next, oldest, last, beat;
 	size_t		 i;
 	int		 rc;
 
@@ -1399,6 +1459,16 @@ store_status(struct store *st, struct store_status *out)
 	    "count problems") == -1)
 		return -1;
 	out->next_due = (time_t)next;
+	s = st->q[Q_FAILED_SINCE];
+	if (sqlite3_bind_int64(s, 1, now - 86400) != SQLITE_OK ||
+	    scalar(st, s, &out->failed_24h, "count recent failures") == -1 ||
+	    scalar(st, st->q[Q_OLDEST_PENDING], &oldest, "oldest pending") ==
+	    -1 || scalar(st, st->q[Q_LAST_SENT], &last, "last sent") == -1 ||
+	    scalar(st, st->q[Q_HEARTBEAT_GET], &beat, "heartbeat") == -1)
+		return -1;
+	out->oldest_pending = (time_t)oldest;
+	out->last_sent = (time_t)last;
+	out->heartbeat = (time_t)beat;
 	s = st->q[Q_PROBLEMS];
 	if (sqlite3_bind_int(s, 1, (int)(sizeof(out->problems) /
 	    sizeof(out->problems[0]))) != SQLITE_OK)

@@ -1100,9 +1100,19 @@ test_one_sender(void **state)
 		struct env	second = *e;
 
 		snprintf(second.err, sizeof(second.err), "%s/stderr2", e->dir);
+		const char *argv[] = { AFTERCARECTL, "-c", e->conf, "status",
+		    "--json", NULL };
+
 		assert_int_equal(once(&second, T_1D), 1);
 		err = read_file(second.err);
 		assert_non_null(strstr(err, "another aftercared is sending"));
+		free(err);
+		/* the staff see it running, with a heartbeat */
+		assert_int_equal(run(e, argv), 0);
+		err = read_file(e->out);
+		if (strstr(err, "\"running\": true, \"heartbeat\": \"20") ==
+		    NULL)
+			fail_msg("status: %s", err);
 		free(err);
 	}
 	assert_int_equal(kill(pid, SIGTERM), 0);

@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include "testutil.h"
 
 #include "schedule.h"
+#include "tz.h"
 
 static void	test_duration_parse(void **);
 static void	test_duration_parse_bad(void **);
@@ -29,6 +31,27 @@ static void	test_date_format(void **);
 static void	test_due_at(void **);
 static void	test_backoff(void **);
 static void	test_backoff_bounds(void **);
+static void	test_duration_calendar(void **);
+static void	test_due_in_zone(void **);
+static void	test_quiet_defer(void **);
+static void	test_civil(void **);
+static const struct tz *zone_get(const char *);
+static int	zones_free(void **);
+
+/*
+ * Zones for the wall-clock tests, loaded once from the system's tzdata.
+ * Expected instants were worked out with GNU date (TZ="America/New_York"
+ * date -u -d 'TZ="America/New_York" 2026-03-08 09:00'), not with this code.
+ */
+static struct {
+	const char	*name;
+	struct tz	*z;
+} zones[] = {
+	{ "America/New_York", NULL },
+	{ "Europe/Berlin", NULL },
+	{ "Australia/Lord_Howe", NULL },
+	{ "Asia/Kolkata", NULL },
+};
 
 static void
 test_duration_parse(void **state)
@@ -663,6 +686,349 @@ test_backoff_bounds(void **state)
 	}
 }
 
+static const struct tz *
+zone_get(const char *name)
+{
+	char	err[256];
+	size_t	i;
+
+	if (strcmp(name, "UTC") == 0)
+		return tz_utc();
+	for (i = 0; i < NELEM(zones); i++) {
+		if (strcmp(zones[i].name, name) != 0)
+			continue;
+		if (zones[i].z == NULL)
+			zones[i].z = tz_load(name, err, sizeof(err));
+		if (zones[i].z == NULL)
+			fail_msg("%s (is tzdata installed?)", err);
+		return zones[i].z;
+	}
+	fail_msg("zone %s not in the list", name);
+	return NULL;
+}
+
+static int
+zones_free(void **state)
+{
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(zones); i++) {
+		tz_free(zones[i].z);
+		zones[i].z = NULL;
+	}
+	return 0;
+}
+
+static void
+test_duration_calendar(void **state)
+{
+	static const struct {
+		const char	*in;
+		bool		 want;
+	} cases[] = {
+		{ "7d", true },
+		{ "14d", true },
+		{ "2w", true },
+		{ "-3d", true },
+		{ "1w2d", true },
+		{ "0d", true },
+		{ "24h", false },
+		{ "1d12h", false },
+		{ "90m", false },
+		{ "86400s", false },
+		{ "1d0s", false },
+		{ "7", false },
+		{ "", false },
+		{ "7D", false },
+		{ "3y", false },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++)
+		if (schedule_duration_calendar(cases[i].in) != cases[i].want)
+			ROW_FAIL(i, "\"%s\": want %d", cases[i].in,
+			    cases[i].want);
+	assert_false(schedule_duration_calendar(NULL));
+}
+
+static void
+test_due_in_zone(void **state)
+{
+	static const struct {
+		const char	*zone;
+		const char	*performed;
+		const char	*after;
+		const char	*want;
+	} cases[] = {
+		/* New York springs forward on 2026-03-08. */
+		{ "America/New_York", "2026-03-01T10:00:00-05:00", "7d",
+		    "2026-03-08T14:00:00Z" },		/* 10:00 EDT */
+		{ "America/New_York", "2026-03-01T10:00:00-05:00", "1w",
+		    "2026-03-08T14:00:00Z" },
+		{ "America/New_York", "2026-03-01T10:00:00-05:00", "168h",
+		    "2026-03-08T15:00:00Z" },		/* 11:00 EDT */
+		{ "America/New_York", "2026-03-07T10:00:00-05:00", "1d",
+		    "2026-03-08T14:00:00Z" },
+		{ "America/New_York", "2026-03-07T10:00:00-05:00", "24h",
+		    "2026-03-08T15:00:00Z" },
+		{ "America/New_York", "2026-03-07T10:00:00-05:00", "1d12h",
+		    "2026-03-09T03:00:00Z" },		/* elapsed */
+		{ "America/New_York", "2026-03-01T02:30:00-05:00", "7d",
+		    "2026-03-08T07:30:00Z" },		/* gap: 03:30 EDT */
+		{ "America/New_York", "2026-03-10T10:00:00-04:00", "-3d",
+		    "2026-03-07T15:00:00Z" },		/* 10:00 EST */
+		{ "America/New_York", "2026-03-02T10:00:00-05:00", "1w",
+		    "2026-03-09T14:00:00Z" },
+		/* A treatment at 23:30: "1d" stays on the 8th, "24h" does not. */
+		{ "America/New_York", "2026-03-07T23:30:00-05:00", "1d",
+		    "2026-03-09T03:30:00Z" },		/* 23:30 EDT, 8th */
+		{ "America/New_York", "2026-03-07T23:30:00-05:00", "24h",
+		    "2026-03-09T04:30:00Z" },		/* 00:30 EDT, 9th */
+		{ "America/New_York", "2026-03-08T01:00:00-05:00", "90m",
+		    "2026-03-08T07:30:00Z" },
+		/* ...and falls back on 2026-11-01. */
+		{ "America/New_York", "2026-10-31T10:00:00-04:00", "1d",
+		    "2026-11-01T15:00:00Z" },		/* 10:00 EST */
+		{ "America/New_York", "2026-10-31T10:00:00-04:00", "24h",
+		    "2026-11-01T14:00:00Z" },		/* 09:00 EST */
+		{ "America/New_York", "2026-10-25T01:30:00-04:00", "7d",
+		    "2026-11-01T05:30:00Z" },		/* fold: first, EDT */
+		{ "America/New_York", "2026-11-01T01:30:00-05:00", "1w",
+		    "2026-11-08T06:30:00Z" },		/* the second 01:30 */
+		{ "America/New_York", "2026-11-01T10:00:00-05:00", "2w",
+		    "2026-11-15T15:00:00Z" },
+		{ "America/New_York", "2026-10-31T23:30:00-04:00", "1d",
+		    "2026-11-02T04:30:00Z" },		/* 23:30 EST */
+		{ "America/New_York", "2026-10-31T23:30:00-04:00", "24h",
+		    "2026-11-02T03:30:00Z" },		/* 22:30 EST */
+		/* Berlin: 2026-03-29 and 2026-10-25. */
+		{ "Europe/Berlin", "2026-03-28T10:00:00+01:00", "1d",
+		    "2026-03-29T08:00:00Z" },
+		{ "Europe/Berlin", "2026-03-28T10:00:00+01:00", "24h",
+		    "2026-03-29T09:00:00Z" },
+		{ "Europe/Berlin", "2026-03-22T02:30:00+01:00", "7d",
+		    "2026-03-29T01:30:00Z" },		/* gap: 03:30 CEST */
+		{ "Europe/Berlin", "2026-10-18T10:00:00+02:00", "7d",
+		    "2026-10-25T09:00:00Z" },
+		{ "Europe/Berlin", "2026-10-18T10:00:00+02:00", "168h",
+		    "2026-10-25T08:00:00Z" },
+		{ "Europe/Berlin", "2026-10-11T10:00:00+02:00", "14d",
+		    "2026-10-25T09:00:00Z" },
+		{ "Europe/Berlin", "2026-10-18T02:30:00+02:00", "1w",
+		    "2026-10-25T00:30:00Z" },		/* fold: CEST */
+		/* Lord Howe: half-hour changes on 2026-04-05 and 2026-10-04. */
+		{ "Australia/Lord_Howe", "2026-03-29T10:00:00+11:00", "7d",
+		    "2026-04-04T23:30:00Z" },		/* 10:00 +10:30 */
+		{ "Australia/Lord_Howe", "2026-03-29T10:00:00+11:00", "168h",
+		    "2026-04-04T23:00:00Z" },		/* 09:30 +10:30 */
+		{ "Australia/Lord_Howe", "2026-03-29T01:45:00+11:00", "7d",
+		    "2026-04-04T14:45:00Z" },		/* fold: +11 */
+		{ "Australia/Lord_Howe", "2026-09-27T02:15:00+10:30", "7d",
+		    "2026-10-03T15:45:00Z" },		/* gap: 02:45 +11 */
+		{ "Australia/Lord_Howe", "2026-10-03T10:00:00+10:30", "1d",
+		    "2026-10-03T23:00:00Z" },
+		{ "Australia/Lord_Howe", "2026-10-03T10:00:00+10:30", "24h",
+		    "2026-10-03T23:30:00Z" },
+		/* Kolkata has no DST: both agree. */
+		{ "Asia/Kolkata", "2026-11-24T23:30:00+05:30", "7d",
+		    "2026-12-01T18:00:00Z" },
+		{ "Asia/Kolkata", "2026-11-24T23:30:00+05:30", "24h",
+		    "2026-11-25T18:00:00Z" },
+		{ "Asia/Kolkata", "2026-11-24T23:30:00+05:30", "1d",
+		    "2026-11-25T18:00:00Z" },
+		/* Zero, UTC, and a written offset other than the zone's. */
+		{ "America/New_York", "2026-03-08T10:00:00-04:00", "0s",
+		    "2026-03-08T14:00:00Z" },
+		{ "America/New_York", "2026-03-08T10:00:00-04:00", "0d",
+		    "2026-03-08T14:00:00Z" },
+		{ "UTC", "2026-03-07T10:00:00-05:00", "1d",
+		    "2026-03-08T15:00:00Z" },
+		{ "America/New_York", "2026-03-07T15:00:00Z", "1d",
+		    "2026-03-08T14:00:00Z" },
+	};
+	char		 buf[32], err[128];
+	time_t		 performed;
+	int64_t		 after;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		if (schedule_rfc3339_parse(cases[i].performed, &performed,
+		    NULL, err, sizeof(err)) != 0 ||
+		    schedule_duration_parse(cases[i].after, &after, err,
+		    sizeof(err)) != 0)
+			ROW_FAIL(i, "%s", err);
+		schedule_rfc3339_format(schedule_due_in_zone(performed, after,
+		    schedule_duration_calendar(cases[i].after),
+		    zone_get(cases[i].zone)), buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want) != 0)
+			ROW_FAIL(i, "%s %s + %s: got %s, want %s",
+			    cases[i].zone, cases[i].performed, cases[i].after,
+			    buf, cases[i].want);
+	}
+	/* Not calendar, or NULL zone: elapsed; the ends saturate. */
+	assert_true(schedule_due_in_zone(1772982000, 86400, false,
+	    zone_get("America/New_York")) == 1772982000 + 86400);
+	assert_true(schedule_due_in_zone(1772982000, 86400, true, NULL) ==
+	    1772982000 + 86400);
+	assert_true(schedule_due_in_zone((time_t)(INT64_MAX - 5), 86400, true,
+	    zone_get("America/New_York")) == (time_t)INT64_MAX);
+	assert_true(schedule_due_in_zone((time_t)(INT64_MIN + 5), -86400,
+	    true, zone_get("America/New_York")) == (time_t)INT64_MIN);
+}
+
+static void
+test_quiet_defer(void **state)
+{
+	static const struct {
+		const char	*zone;
+		const char	*due;
+		int		 start, end;
+		const char	*want;	/* NULL: not deferred */
+	} cases[] = {
+		/* New York, 20:00-09:00, across 2026-03-08. */
+		{ "America/New_York", "2026-03-07T21:00:00-05:00", 1200, 540,
+		    "2026-03-08T13:00:00Z" },		/* 09:00 EDT */
+		{ "America/New_York", "2026-03-08T01:30:00-05:00", 1200, 540,
+		    "2026-03-08T13:00:00Z" },
+		{ "America/New_York", "2026-03-08T08:59:59-04:00", 1200, 540,
+		    "2026-03-08T13:00:00Z" },
+		{ "America/New_York", "2026-03-08T09:00:00-04:00", 1200, 540,
+		    NULL },
+		{ "America/New_York", "2026-03-08T19:59:59-04:00", 1200, 540,
+		    NULL },
+		{ "America/New_York", "2026-03-08T20:00:00-04:00", 1200, 540,
+		    "2026-03-09T13:00:00Z" },
+		{ "America/New_York", "2026-03-07T19:59:59-05:00", 1200, 540,
+		    NULL },
+		/* ...and 2026-11-01. */
+		{ "America/New_York", "2026-10-31T22:00:00-04:00", 1200, 540,
+		    "2026-11-01T14:00:00Z" },		/* 09:00 EST */
+		{ "America/New_York", "2026-11-01T01:30:00-04:00", 1200, 540,
+		    "2026-11-01T14:00:00Z" },
+		{ "America/New_York", "2026-11-01T01:30:00-05:00", 1200, 540,
+		    "2026-11-01T14:00:00Z" },
+		/* An end that does not exist: 02:30 on 03-08 is 03:30 EDT. */
+		{ "America/New_York", "2026-03-07T23:00:00-05:00", 1320, 150,
+		    "2026-03-08T07:30:00Z" },
+		/* An end that happens twice: the next one after due. */
+		{ "America/New_York", "2026-11-01T01:10:00-04:00", 1320, 90,
+		    "2026-11-01T05:30:00Z" },		/* 01:30 EDT */
+		{ "America/New_York", "2026-11-01T01:10:00-05:00", 1320, 90,
+		    "2026-11-01T06:30:00Z" },		/* 01:30 EST */
+		{ "America/New_York", "2026-11-01T01:40:00-04:00", 1320, 90,
+		    NULL },
+		/* Berlin. */
+		{ "Europe/Berlin", "2026-03-28T23:00:00+01:00", 1200, 540,
+		    "2026-03-29T07:00:00Z" },
+		{ "Europe/Berlin", "2026-03-29T08:30:00+02:00", 1200, 540,
+		    "2026-03-29T07:00:00Z" },
+		{ "Europe/Berlin", "2026-10-24T21:00:00+02:00", 1200, 540,
+		    "2026-10-25T08:00:00Z" },
+		{ "Europe/Berlin", "2026-10-25T02:30:00+01:00", 1200, 540,
+		    "2026-10-25T08:00:00Z" },
+		/* Lord Howe. */
+		{ "Australia/Lord_Howe", "2026-04-04T21:00:00+11:00", 1200, 540,
+		    "2026-04-04T22:30:00Z" },		/* 09:00 +10:30 */
+		{ "Australia/Lord_Howe", "2026-10-03T20:00:00+10:30", 1200, 540,
+		    "2026-10-03T22:00:00Z" },		/* 09:00 +11 */
+		{ "Australia/Lord_Howe", "2026-10-04T00:30:00+10:30", 1380, 135,
+		    "2026-10-03T15:45:00Z" },		/* 02:15 is 02:45 */
+		/* Kolkata. */
+		{ "Asia/Kolkata", "2026-11-24T06:00:00+05:30", 1200, 540,
+		    "2026-11-24T03:30:00Z" },
+		{ "Asia/Kolkata", "2026-11-24T20:00:00+05:30", 1200, 540,
+		    "2026-11-25T03:30:00Z" },
+		{ "Asia/Kolkata", "2026-11-24T23:30:00+05:30", 1200, 540,
+		    "2026-11-25T03:30:00Z" },
+		{ "Asia/Kolkata", "2026-11-24T12:00:00+05:30", 1200, 540,
+		    NULL },
+		/* Not wrapping midnight: 12:00-14:00. */
+		{ "UTC", "2026-11-24T11:59:59Z", 720, 840, NULL },
+		{ "UTC", "2026-11-24T12:00:00Z", 720, 840,
+		    "2026-11-24T14:00:00Z" },
+		{ "UTC", "2026-11-24T13:59:59Z", 720, 840,
+		    "2026-11-24T14:00:00Z" },
+		{ "UTC", "2026-11-24T14:00:00Z", 720, 840, NULL },
+		{ "UTC", "2026-11-24T23:00:00Z", 720, 840, NULL },
+		/* 00:00-06:00. */
+		{ "UTC", "2026-11-24T00:00:00Z", 0, 360, "2026-11-24T06:00:00Z" },
+		{ "UTC", "2026-11-24T23:59:59Z", 0, 360, NULL },
+		/* 22:00-00:00: the end is the next midnight. */
+		{ "UTC", "2026-12-31T23:00:00Z", 1320, 0, "2027-01-01T00:00:00Z" },
+		{ "UTC", "2026-12-31T21:59:59Z", 1320, 0, NULL },
+		/* start == end: no quiet hours. */
+		{ "UTC", "2026-11-24T03:00:00Z", 540, 540, NULL },
+		{ "America/New_York", "2026-03-08T02:00:00-05:00", 0, 0, NULL },
+		/* Out of range minutes are taken modulo a day. */
+		{ "UTC", "2026-11-24T21:00:00Z", 1200 + 1440, 540 - 1440,
+		    "2026-11-25T09:00:00Z" },
+	};
+	char		 buf[32], want[32], err[128];
+	time_t		 due;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		if (schedule_rfc3339_parse(cases[i].due, &due, NULL, err,
+		    sizeof(err)) != 0)
+			ROW_FAIL(i, "%s", err);
+		schedule_rfc3339_format(schedule_quiet_defer(due,
+		    cases[i].start, cases[i].end, zone_get(cases[i].zone)),
+		    buf, sizeof(buf));
+		if (cases[i].want != NULL)
+			(void)snprintf(want, sizeof(want), "%s", cases[i].want);
+		else
+			schedule_rfc3339_format(due, want, sizeof(want));
+		if (strcmp(buf, want) != 0)
+			ROW_FAIL(i, "%s due %s, quiet %d-%d: got %s, want %s",
+			    cases[i].zone, cases[i].due, cases[i].start,
+			    cases[i].end, buf, want);
+	}
+	/* NULL is UTC; the ends of time_t are left alone. */
+	assert_true(schedule_quiet_defer(1795528800 + 9 * 3600, 1200, 540,
+	    NULL) == 1795528800 + 19 * 3600);
+	assert_true(schedule_quiet_defer((time_t)INT64_MAX, 1200, 540,
+	    NULL) == (time_t)INT64_MAX);
+	assert_true(schedule_quiet_defer((time_t)INT64_MIN, 1200, 540,
+	    NULL) == (time_t)INT64_MIN);
+}
+
+/* The calendar helpers tz.c uses, against dates date(1) agrees with. */
+static void
+test_civil(void **state)
+{
+	static const struct {
+		int64_t	 y;
+		int	 m, d;
+		int64_t	 days;
+	} cases[] = {
+		{ 1970, 1, 1, 0 },
+		{ 1969, 12, 31, -1 },
+		{ 2026, 3, 8, 20520 },
+		{ 2000, 2, 29, 11016 },
+		{ 2100, 3, 1, 47541 },
+		{ 1, 1, 1, -719162 },
+		{ 9999, 12, 31, 2932896 },
+	};
+	int64_t	 y;
+	size_t	 i;
+	int	 m, d;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		if (schedule_days_from_civil(cases[i].y, cases[i].m,
+		    cases[i].d) != cases[i].days)
+			ROW_FAIL(i, "days_from_civil");
+		schedule_civil_from_days(cases[i].days, &y, &m, &d);
+		if (y != cases[i].y || m != cases[i].m || d != cases[i].d)
+			ROW_FAIL(i, "civil_from_days: %lld-%d-%d", (long long)y,
+			    m, d);
+	}
+}
+
 int
 main(void)
 {
@@ -680,7 +1046,11 @@ main(void)
 		cmocka_unit_test(test_due_at),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_backoff_bounds),
+		cmocka_unit_test(test_duration_calendar),
+		cmocka_unit_test(test_due_in_zone),
+		cmocka_unit_test(test_quiet_defer),
+		cmocka_unit_test(test_civil),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, zones_free);
 }
