@@ -224,6 +224,9 @@ int	store_status(struct store *st, time_t now, struct store_status *s);
 int	store_patient_history(struct store *st, int64_t patient_id,
 	    void (*fn)(void *arg, const struct reminder_row *row), void *arg);
 
+/* Sets *n to the reminders failed since then.  Returns 0, or -1 (logged). */
+int	store_failed_since(struct store *st, time_t since, int64_t *n);
+
 /*
  * Records that the daemon is alive at now, for `aftercarectl status`.
  * Returns 0, or -1 (logged).

@@ -7,8 +7,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -67,6 +69,11 @@ struct daemon {
 	int		 gw_failures;
 	time_t		 last_beat;	/* heartbeat last written */
 
+	/* systemd: the watchdog interval (0: none) and the last STATUS= */
+	int64_t		 watchdog_ms;
+	struct timespec	 last_ping;
+	char		 status[256];
+
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
 	size_t		 nunrecorded;
@@ -96,6 +103,9 @@ struct record {
 
 static time_t	daemon_now(const struct daemon *);
 static void	notify(const char *);
+static void	watchdog_init(struct daemon *);
+static void	watchdog_ping(struct daemon *);
+static void	report_status(struct daemon *);
 static int	signals_open(void);
 static bool	signals_read(void *);
 static void	reload(struct daemon *);
@@ -156,6 +166,85 @@ notify(const char *state)
 	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
 		log_warn("daemon: notify systemd");
 	(void)close(fd);
+}
+
+/*
+ * With WatchdogSec= set, systemd passes $WATCHDOG_USEC (and $WATCHDOG_PID,
+ * which must be ours) and expects WATCHDOG=1 more often than that; we
+ * ping at half the interval.
+ */
+static void
+watchdog_init(struct daemon *d)
+{
+	const char	*usec, *pid;
+	char		 err[64];
+	int64_t		 v, p;
+
+	d->watchdog_ms = 0;
+	if ((usec = getenv("WATCHDOG_USEC")) == NULL)
+		return;
+	if ((pid = getenv("WATCHDOG_PID")) != NULL &&
+	    (util_int64_parse(pid, 1, INT64_MAX, &p, err, sizeof(err)) == -1 ||
+	    p != (int64_t)getpid()))
+		return;
+	if (util_int64_parse(usec, 1, INT64_MAX, &v, err, sizeof(err)) == -1) {
+		log_warnx("daemon: WATCHDOG_USEC: %s", err);
+		return;
+	}
+	d->watchdog_ms = v / 2000 > 0 ? v / 2000 : 1;
+}
+
+static void
+watchdog_ping(struct daemon *d)
+{
+	struct timespec	now;
+	int64_t		ms;
+
+	if (d->watchdog_ms == 0 ||
+	    clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return;
+	ms = (int64_t)(now.tv_sec - d->last_ping.tv_sec) * 1000 +
+	    (now.tv_nsec - d->last_ping.tv_nsec) / 1000000;
+	if (d->last_ping.tv_sec != 0 && ms < d->watchdog_ms)
+		return;
+	notify("WATCHDOG=1");
+	d->last_ping = now;
+}
+
+/*
+ * Tells systemd, in one line, what we are doing:
+ * "next reminder due 2026-11-25 09:00 UTC; 0 failed in 24 h"; sent only
+ * when it changes.
+ */
+static void
+report_status(struct daemon *d)
+{
+	char		 line[sizeof(d->status)], next[64], until[32];
+	time_t		 t;
+	int64_t		 failed;
+
+	if (store_next_wakeup(d->st, &t) == -1 ||
+	    store_failed_since(d->st, time(NULL) - 86400, &failed) == -1)
+		return;
+	if (t == 0)
+		(void)snprintf(next, sizeof(next), "nothing pending");
+	else {
+		schedule_rfc3339_format(t, until, sizeof(until));
+		(void)snprintf(next, sizeof(next), "next reminder due %.10s "
+		    "%.5s UTC", until, until + 11);
+	}
+	if (d->paused_until > time(NULL)) {
+		schedule_rfc3339_format(d->paused_until, until, sizeof(until));
+		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
+		    "24 h; gateway paused until %.5s UTC", next,
+		    (long long)failed, until + 11);
+	} else
+		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
+		    "24 h", next, (long long)failed);
+	if (strcmp(line, d->status) == 0)
+		return;
+	memcpy(d->status, line, sizeof(line));
+	notify(line);
 }
 
 /*
@@ -392,6 +481,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	int			 attempts;
 
 	d->reported[idx] = true;
+	watchdog_ping(d);
 	if (res->outcome == OUTCOME_RETRY)
 		pause_gateway(d, res);
 	else
@@ -659,6 +749,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	now = time(NULL);
 	if (next != 0 && next - now < IDLE_CHECK_SECS)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
+	if (d->watchdog_ms != 0 && d->watchdog_ms < wait_ms)
+		wait_ms = d->watchdog_ms;
 	if (wait_signal(d, wait_ms) == -1 ||
 	    store_data_version(d->st, &v) == -1)
 		return -1;
@@ -802,6 +894,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	}
 	log_info("event=started database=%s", cfg->database);
+	watchdog_init(&d);
 	notify("READY=1");
 	if (store_data_version(d.st, &version) == -1)
 		goto out;
@@ -830,6 +923,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		if (d.stopping)
 			break;
 		beat(&d);
+		watchdog_ping(&d);
+		report_status(&d);
 		if ((changed = sleep_until_work(&d, &version)) == -1) {
 			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
 				goto out;

@@ -1177,6 +1177,18 @@ store_next_wakeup(struct store *st, time_t *next)
 }
 
 int
+store_failed_since(struct store *st, time_t since, int64_t *n)
+{
+	sqlite3_stmt	*s = st->q[Q_FAILED_SINCE];
+
+	if (sqlite3_bind_int64(s, 1, since) != SQLITE_OK) {
+		(void)sqlite3_reset(s);
+		return -1;
+	}
+	return scalar(st, s, n, "count recent failures");
+}
+
+int
 store_heartbeat(struct store *st, time_t now)
 {
 	sqlite3_stmt	*s = st->q[Q_HEARTBEAT_SET];
@@ -1459,9 +1471,7 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	    "count problems") == -1)
 		return -1;
 	out->next_due = (time_t)next;
-	s = st->q[Q_FAILED_SINCE];
-	if (sqlite3_bind_int64(s, 1, now - 86400) != SQLITE_OK ||
-	    scalar(st, s, &out->failed_24h, "count recent failures") == -1 ||
+	if (store_failed_since(st, now - 86400, &out->failed_24h) == -1 ||
 	    scalar(st, st->q[Q_OLDEST_PENDING], &oldest, "oldest pending") ==
 	    -1 || scalar(st, st->q[Q_LAST_SENT], &last, "last sent") == -1 ||
 	    scalar(st, st->q[Q_HEARTBEAT_GET], &beat, "heartbeat") == -1)

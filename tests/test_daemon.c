@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1085,6 +1087,73 @@ test_booking_changes_while_running(void **state)
 	    "treatment_id = 3 AND state = 'cancelled'"), 3);
 }
 
+/*
+ * Reads datagrams from the notify socket until one starts with want,
+ * failing after 30 s; returns it in buf.
+ */
+static void
+expect_notify(int fd, pid_t pid, const char *want, char *buf, size_t len)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+	ssize_t		n;
+	int		i;
+
+	for (i = 0; i < 300; i++) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		if ((n = recv(fd, buf, len - 1, 0)) <= 0)
+			continue;
+		buf[n] = '\0';
+		if (strncmp(buf, want, strlen(want)) == 0)
+			return;
+	}
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
+	fail_msg("no \"%s\" from aftercared on NOTIFY_SOCKET", want);
+}
+
+/* The sd_notify protocol, as systemd would see it with Type=notify. */
+static void
+test_systemd_notify(void **state)
+{
+	struct env		*e = *state;
+	struct sockaddr_un	 sun;
+	char			 buf[512];
+	pid_t			 pid;
+	int			 fd;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/notify", e->dir);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(setenv("NOTIFY_SOCKET", sun.sun_path, 1), 0);
+	assert_int_equal(setenv("WATCHDOG_USEC", "400000", 1), 0);
+	pid = start_daemon(e);
+	assert_int_equal(unsetenv("NOTIFY_SOCKET"), 0);
+	assert_int_equal(unsetenv("WATCHDOG_USEC"), 0);
+	expect_notify(fd, pid, "READY=1", buf, sizeof(buf));
+	expect_notify(fd, pid, "STATUS=", buf, sizeof(buf));
+	if (strstr(buf, "nothing pending; 0 failed in 24 h") == NULL)
+		fail_msg("unexpected %s", buf);
+	expect_notify(fd, pid, "WATCHDOG=1", buf, sizeof(buf));
+	expect_notify(fd, pid, "WATCHDOG=1", buf, sizeof(buf));
+	/* a treatment due next year: the status says when */
+	db_exec(e, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2099-01-01T10:00:00Z')");
+	expect_notify(fd, pid, "STATUS=next reminder due 2099-01-02 10:00 UTC",
+	    buf, sizeof(buf));
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	expect_notify(fd, pid, "RELOADING=1", buf, sizeof(buf));
+	expect_notify(fd, pid, "READY=1", buf, sizeof(buf));
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	expect_notify(fd, pid, "STOPPING=1", buf, sizeof(buf));
+	assert_int_equal(wait_exit(pid), 0);
+	(void)close(fd);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1251,6 +1320,8 @@ main(void)
 		    setup_stop, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_booking_changes_while_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_systemd_notify, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};
