@@ -332,7 +332,8 @@ static const char *const queries[Q__COUNT] = {
 	    "SELECT count(*) FROM sms_optouts WHERE phone = ?1",
 	[Q_CONSENT_CANCEL] =
 	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'optout', "
-	    "last_error = 'the patient opted out of ' || ?2, updated_at = ?3 "
+	    "last_error = 'the patient opted out of ' || "
+	    "iif(?2 = 'sms', 'SMS', ?2), updated_at = ?3 "
 	    "WHERE treatment_id = ?1 AND channel = ?2 AND state = 'pending'",
 	[Q_CONSENT_RESTORE] =
 	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "

@@ -863,7 +863,7 @@ check_rows(struct env *e)
 	{
 		char	want[80];
 
-		snprintf(want, sizeof(want), "problems:  %zu treatments get "
+		snprintf(want, sizeof(want), "problems:       %zu treatments get "
 		    "no reminders", nproblems);
 		if (strstr(out, want) == NULL)
 			fail_msg("status lacks \"%s\":\n%s", want, out);
@@ -1039,7 +1039,7 @@ test_nulls_in_loose_schema(void **state)
 	    "treatment_id = 7 AND milestone = '24h' AND state = 'cancelled' "
 	    "AND last_error LIKE '%%opted out%%'"), 1);
 	text = ctl(e, "status");
-	assert_non_null(strstr(text, "problems:  2 treatments"));
+	assert_non_null(strstr(text, "problems:       2 treatments"));
 	free(text);
 	assert_log_clean(e);
 }
