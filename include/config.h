@@ -30,6 +30,7 @@ struct milestone {
 struct config {
 	char	*path;		/* the file this came from */
 	char	*database;	/* absolute, or relative to the config file */
+	char	*metrics_file;	/* Prometheus text file, or NULL */
 	char	*clinic_name;
 	char	*clinic_phone;
 	int	 log_priority;	/* LOG_PRI_* */

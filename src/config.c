@@ -77,7 +77,8 @@ static const struct {
 };
 
 static const char *const top_keys[] = {
-	"database", "log_level", "clinic", "milestones", "templates", "sms",
+	"database", "log_level", "metrics_file", "clinic", "milestones",
+	"templates", "sms",
 	"delivery", NULL
 };
 static const char *const clinic_keys[] = { "name", "phone", NULL };
@@ -119,6 +120,7 @@ static void	ld_warn(const struct loader *, const config_setting_t *,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 static char	*path_dir(const char *);
 static char	*path_resolve(const struct loader *, const char *);
+static char	*credential_path(const struct loader *, const char *);
 static bool	 has_control(const char *);
 static int	 check_keys(struct loader *, const config_setting_t *,
 		    const char *const *, const char *);
@@ -392,6 +394,12 @@ load_top(struct loader *ld, const config_setting_t *root, struct config *cfg)
 	    GS_NONEMPTY | GS_LINE, NULL, &v) == -1)
 		return -1;
 	cfg->database = path_resolve(ld, v);
+
+	v = NULL;
+	if (get_string(ld, root, "", "metrics_file", "metrics_file",
+	    GS_NONEMPTY | GS_LINE, NULL, &v) == -1)
+		return -1;
+	cfg->metrics_file = v ? path_resolve(ld, v) : NULL;
 
 	cfg->log_priority = LOG_PRI_INFO;
 	v = NULL;
@@ -827,10 +835,33 @@ load_token(struct loader *ld, const config_setting_t *g, struct config *cfg)
 	}
 	if (ld->flags & CONFIG_NO_SECRETS)
 		return 0;
-	path = path_resolve(ld, file);
+	path = credential_path(ld, file);
 	ret = token_read(ld, fs, path, &cfg->sms.auth_token);
 	free(path);
 	return ret;
+}
+
+/*
+ * Where a secret file is: a bare name ("twilio.token") is looked up first
+ * among systemd's credentials ($CREDENTIALS_DIRECTORY, from LoadCredential=
+ * in the unit), then beside the configuration; a path is taken as it is
+ * (relative to the configuration's directory).  Caller frees.
+ */
+static char *
+credential_path(const struct loader *ld, const char *file)
+{
+	const char	*dir;
+	struct stat	 sb;
+	char		*path;
+
+	if (strchr(file, '/') == NULL &&
+	    (dir = getenv("CREDENTIALS_DIRECTORY")) != NULL && *dir == '/') {
+		path = xasprintf("%s/%s", dir, file);
+		if (stat(path, &sb) == 0)
+			return path;
+		free(path);
+	}
+	return path_resolve(ld, file);
 }
 
 static int
@@ -1103,6 +1134,7 @@ config_free(struct config *cfg)
 	free(cfg->sms.ca_file);
 	free(cfg->path);
 	free(cfg->database);
+	free(cfg->metrics_file);
 	free(cfg->clinic_name);
 	free(cfg->clinic_phone);
 	free(cfg);

@@ -42,6 +42,22 @@
 /* The database's busy timeout while transfers are in flight. */
 #define SEND_BUSY_TIMEOUT_MS	100
 
+/* Why a send did not succeed, as counted in the metrics. */
+enum fail_reason {
+	FAIL_UNREACHABLE,	/* no connection, name or TLS session */
+	FAIL_TRANSPORT,		/* reached, then timed out or broke off */
+	FAIL_RATE_LIMITED,	/* 429 */
+	FAIL_SERVER_ERROR,	/* 5xx (and 408) */
+	FAIL_REJECTED,		/* any other answer */
+	FAIL_RECIPIENT,		/* no usable number: never sent */
+	FAIL__COUNT
+};
+
+static const char *const fail_names[FAIL__COUNT] = {
+	"unreachable", "transport", "rate_limited", "server_error",
+	"rejected", "invalid_recipient"
+};
+
 struct daemon {
 	const struct daemon_opts *opts;
 	struct config	*cfg;
@@ -73,6 +89,12 @@ struct daemon {
 	int64_t		 watchdog_ms;
 	struct timespec	 last_ping;
 	char		 status[256];
+
+	/* For the Prometheus text file: counts since start. */
+	uint64_t	 sends;
+	uint64_t	 failures[FAIL__COUNT];
+	time_t		 last_success;
+	double		 pass_seconds;
 
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
@@ -106,10 +128,13 @@ static void	notify(const char *);
 static void	watchdog_init(struct daemon *);
 static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
+static void	count_result(struct daemon *, const struct send_result *);
+static void	metrics_write(struct daemon *);
 static int	signals_open(void);
 static bool	signals_read(void *);
 static void	reload(struct daemon *);
 static int	pass(struct daemon *, time_t);
+static int	pass_run(struct daemon *, time_t);
 static int	send_batch(struct daemon *, time_t, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
@@ -428,6 +453,113 @@ flush_unrecorded(struct daemon *d)
 	return d->nunrecorded == 0 ? 0 : -1;
 }
 
+/* Counts a gateway answer for the metrics. */
+static void
+count_result(struct daemon *d, const struct send_result *res)
+{
+	enum fail_reason	why;
+
+	if (res->outcome == OUTCOME_SENT) {
+		d->sends++;
+		d->last_success = time(NULL);
+		return;
+	}
+	if (res->unreached)
+		why = FAIL_UNREACHABLE;
+	else if (res->http_status == 0)
+		why = FAIL_TRANSPORT;
+	else if (res->http_status == 429)
+		why = FAIL_RATE_LIMITED;
+	else if (res->http_status >= 500 || res->http_status == 408)
+		why = FAIL_SERVER_ERROR;
+	else
+		why = FAIL_REJECTED;
+	d->failures[why]++;
+}
+
+/*
+ * Writes the metrics for node_exporter's textfile collector: to a
+ * temporary file beside it, then renamed over it, so the collector never
+ * reads half a file.
+ */
+static void
+metrics_write(struct daemon *d)
+{
+	static const char *const states[] = {
+		"pending", "sending", "sent", "failed", "cancelled", "expired"
+	};
+	struct store_status	 s;
+	const char		*provider;
+	struct buf		 b;
+	char			*tmp;
+	int64_t			 counts[6];
+	size_t			 i;
+	FILE			*f;
+
+	if (d->cfg->metrics_file == NULL ||
+	    store_status(d->st, time(NULL), &s) == -1)
+		return;
+	counts[0] = s.pending;
+	counts[1] = s.sending;
+	counts[2] = s.sent;
+	counts[3] = s.failed;
+	counts[4] = s.cancelled;
+	counts[5] = s.expired;
+	provider = d->cfg->sms.provider == SMS_PROVIDER_TWILIO ? "twilio" :
+	    "webhook";
+	buf_init(&b);
+	buf_puts(&b, "# HELP aftercare_reminders Reminders by state.\n"
+	    "# TYPE aftercare_reminders gauge\n");
+	for (i = 0; i < 6; i++)
+		buf_printf(&b, "aftercare_reminders{state=\"%s\"} %lld\n",
+		    states[i], (long long)counts[i]);
+	buf_printf(&b, "# HELP aftercare_sends_total Messages the gateway "
+	    "accepted since aftercared started.\n"
+	    "# TYPE aftercare_sends_total counter\n"
+	    "aftercare_sends_total{provider=\"%s\"} %llu\n", provider,
+	    (unsigned long long)d->sends);
+	buf_puts(&b, "# HELP aftercare_send_failures_total Sends that did "
+	    "not succeed since aftercared started, by reason.\n"
+	    "# TYPE aftercare_send_failures_total counter\n");
+	for (i = 0; i < FAIL__COUNT; i++)
+		buf_printf(&b, "aftercare_send_failures_total{provider=\"%s\","
+		    "reason=\"%s\"} %llu\n", provider, fail_names[i],
+		    (unsigned long long)d->failures[i]);
+	buf_printf(&b, "# HELP aftercare_last_success_timestamp_seconds When "
+	    "the gateway last accepted a message.\n"
+	    "# TYPE aftercare_last_success_timestamp_seconds gauge\n"
+	    "aftercare_last_success_timestamp_seconds %lld\n"
+	    "# HELP aftercare_pass_duration_seconds How long the last pass "
+	    "took.\n"
+	    "# TYPE aftercare_pass_duration_seconds gauge\n"
+	    "aftercare_pass_duration_seconds %.6f\n",
+	    (long long)(d->last_success ? d->last_success : s.last_sent),
+	    d->pass_seconds);
+	tmp = xasprintf("%s.tmp", d->cfg->metrics_file);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warn("metrics: %s", tmp);
+		goto out;
+	}
+	if (fwrite(b.data, 1, b.len, f) != b.len) {
+		log_warn("metrics: %s", tmp);
+		(void)fclose(f);
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) == EOF) {
+		log_warn("metrics: %s", tmp);
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, d->cfg->metrics_file) == -1) {
+		log_warn("metrics: %s", d->cfg->metrics_file);
+		(void)unlink(tmp);
+	}
+out:
+	free(tmp);
+	buf_clear(&b);
+}
+
 /*
  * The gateway asked us to wait or could not be reached: stop sending as a
  * whole until the gateway's Retry-After, or a backoff that grows with the
@@ -482,6 +614,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 
 	d->reported[idx] = true;
 	watchdog_ping(d);
+	count_result(d, res);
 	if (res->outcome == OUTCOME_RETRY)
 		pause_gateway(d, res);
 	else
@@ -574,6 +707,7 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 		r = &d->batch[i];
 		switch (compose_sms(cfg, r, &c)) {
 		case COMPOSE_FAIL:
+			d->failures[FAIL_RECIPIENT]++;
 			/* The reason names ids only, never the row's values. */
 			log_warnx("event=failed reminder=%lld milestone=%s "
 			    "reason=\"%s\"", (long long)r->id, r->milestone,
@@ -665,18 +799,32 @@ out:
 }
 
 /*
- * One pass: record what is still held, turn changes into reminders, and
- * send what is due until nothing is.  Returns -1 if the
+ * One pass (then the metrics): record what is still held, turn changes
+ * into reminders, and send what is due until nothing is.  Returns -1 if the
  * database let us do nothing useful; the caller waits and tries again.
  */
 static int
 pass(struct daemon *d, time_t now)
 {
-	size_t	changed, claimed;
+	int	ret;
 
+	ret = pass_run(d, now);
+	metrics_write(d);
+	return ret;
+}
+
+static int
+pass_run(struct daemon *d, time_t now)
+{
+	struct timespec	start, end;
+	size_t		changed, claimed;
+	int		ret = -1;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
+		memset(&start, 0, sizeof(start));
 	/* While an outcome is held, claim nothing: write it first. */
 	if (flush_unrecorded(d) == -1)
-		return -1;
+		goto out;
 	/* A failed sync only delays new reminders; due ones still go. */
 	if (store_sync(d->st, d->cfg, now, &changed) == -1)
 		log_warnx("daemon: could not look at treatment changes; "
@@ -689,13 +837,18 @@ pass(struct daemon *d, time_t now)
 		if (d->stopping || now < d->paused_until)
 			break;
 		if (send_batch(d, now, &claimed) == -1)
-			return -1;
+			goto out;
 		if (claimed == 0 || d->nunrecorded > 0)
 			break;
 		if (!d->opts->fixed_now)
 			now = time(NULL);
 	}
-	return 0;
+	ret = 0;
+out:
+	if (clock_gettime(CLOCK_MONOTONIC, &end) == 0 && start.tv_sec != 0)
+		d->pass_seconds = (double)(end.tv_sec - start.tv_sec) +
+		    (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+	return ret;
 }
 
 /*

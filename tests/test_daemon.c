@@ -1154,6 +1154,60 @@ test_systemd_notify(void **state)
 	(void)close(fd);
 }
 
+/* The Prometheus text file, written after each pass. */
+static void
+test_metrics_file(void **state)
+{
+	struct env	*e = *state;
+	char		 path[192], *m;
+
+	write_config(e, e->gw.url, "metrics_file = \"aftercare.prom\";\n");
+	db_exec(e, "INSERT INTO patients (full_name, phone) VALUES "
+	    "('No Country', '555 0102'); INSERT INTO treatments (patient_id, "
+	    "performed_at) VALUES (2, '" T_AT "')");
+	assert_int_equal(once(e, T_1D), 0);
+	snprintf(path, sizeof(path), "%s/aftercare.prom", e->dir);
+	m = read_file(path);
+	if (strstr(m, "aftercare_reminders{state=\"sent\"} 1\n") == NULL ||
+	    strstr(m, "aftercare_reminders{state=\"failed\"} 1\n") == NULL ||
+	    strstr(m, "aftercare_reminders{state=\"pending\"} 4\n") == NULL ||
+	    strstr(m, "aftercare_sends_total{provider=\"twilio\"} 1\n") ==
+	    NULL || strstr(m, "aftercare_send_failures_total{provider="
+	    "\"twilio\",reason=\"invalid_recipient\"} 1\n") == NULL ||
+	    strstr(m, "# TYPE aftercare_last_success_timestamp_seconds "
+	    "gauge\naftercare_last_success_timestamp_seconds 17") == NULL ||
+	    strstr(m, "aftercare_pass_duration_seconds 0.") == NULL)
+		fail_msg("metrics:\n%s", m);
+	free(m);
+	snprintf(path, sizeof(path), "%s/aftercare.prom.tmp", e->dir);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+/* The token from systemd's LoadCredential= ($CREDENTIALS_DIRECTORY). */
+static void
+test_credentials_directory(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	char			 dir[160], path[192];
+	size_t			 n;
+
+	snprintf(dir, sizeof(dir), "%s/credentials", e->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/token", dir);
+	write_file(path, "credential-token\n");
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", dir, 1), 0);
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(unsetenv("CREDENTIALS_DIRECTORY"), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	/* base64 of "AC00000000000000000000000000000001:credential-token" */
+	assert_string_equal(r[0].authorization, "Basic QUMwMDAwMDAwMDAwMDAw"
+	    "MDAwMDAwMDAwMDAwMDAwMDAwMTpjcmVkZW50aWFsLXRva2Vu");
+	fixture_requests_free(r, n);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1322,6 +1376,10 @@ main(void)
 		    test_booking_changes_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_systemd_notify, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_credentials_directory,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
 	};
