@@ -30,6 +30,7 @@ struct send_result {
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	bool		unreached;	/* never got to the gateway: no attempt */
 	bool		opted_out;	/* the recipient unsubscribed (STOP) */
+	long		ms;		/* how long the exchange took */
 	char		provider_id[128]; /* e.g. Twilio's "sid", or "" */
 	char		code[32];	/* provider's error code ("21211") or "" */
 	/*

@@ -129,6 +129,7 @@ static void	watchdog_init(struct daemon *);
 static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, const struct send_result *);
+static const char *provider_name(const struct config *);
 static void	metrics_write(struct daemon *);
 static int	signals_open(void);
 static bool	signals_read(void *);
@@ -453,6 +454,12 @@ flush_unrecorded(struct daemon *d)
 	return d->nunrecorded == 0 ? 0 : -1;
 }
 
+static const char *
+provider_name(const struct config *cfg)
+{
+	return cfg->sms.provider == SMS_PROVIDER_TWILIO ? "twilio" : "webhook";
+}
+
 /* Counts a gateway answer for the metrics. */
 static void
 count_result(struct daemon *d, const struct send_result *res)
@@ -505,8 +512,7 @@ metrics_write(struct daemon *d)
 	counts[3] = s.failed;
 	counts[4] = s.cancelled;
 	counts[5] = s.expired;
-	provider = d->cfg->sms.provider == SMS_PROVIDER_TWILIO ? "twilio" :
-	    "webhook";
+	provider = provider_name(d->cfg);
 	buf_init(&b);
 	buf_puts(&b, "# HELP aftercare_reminders Reminders by state.\n"
 	    "# TYPE aftercare_reminders gauge\n");
@@ -630,9 +636,10 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	case OUTCOME_SENT:
 		o.kind = REC_SENT;
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
-		log_info("event=sent reminder=%lld milestone=%s status=%ld "
-		    "attempt=%d", (long long)r->id, r->milestone,
-		    res->http_status, attempts);
+		log_info("event=sent reminder=%lld milestone=%s provider=%s "
+		    "status=%ld ms=%ld attempt=%d", (long long)r->id,
+		    r->milestone, provider_name(d->cfg), res->http_status,
+		    res->ms, attempts);
 		break;
 	case OUTCOME_RETRY:
 		if (attempts >= d->cfg->delivery.max_attempts) {
@@ -641,9 +648,10 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			(void)snprintf(o.text, sizeof(o.text), "gave up after "
 			    "%d attempts: %s", attempts, res->error);
 			log_warnx("event=failed reminder=%lld milestone=%s "
-			    "status=%ld code=%s attempts=%d "
+			    "provider=%s status=%ld code=%s attempts=%d "
 			    "reason=max_attempts", (long long)r->id,
-			    r->milestone, res->http_status, code, attempts);
+			    r->milestone, provider_name(d->cfg),
+			    res->http_status, code, attempts);
 			break;
 		}
 		delay = schedule_backoff(attempts > 0 ? attempts : 1,
@@ -655,18 +663,20 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		o.next = o.now + delay;
 		o.attempted = !res->unreached;
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
-		log_notice("event=retry reminder=%lld milestone=%s status=%ld "
-		    "code=%s attempt=%d reached=%s in=%llds", (long long)r->id,
-		    r->milestone, res->http_status, code, attempts,
+		log_notice("event=retry reminder=%lld milestone=%s provider=%s "
+		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
+		    (long long)r->id, r->milestone, provider_name(d->cfg),
+		    res->http_status, code, res->ms, attempts,
 		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
 	case OUTCOME_FAILED:
 		o.kind = REC_FAILED;
 		o.attempted = !res->unreached;
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
-		log_warnx("event=failed reminder=%lld milestone=%s status=%ld "
-		    "code=%s attempt=%d", (long long)r->id, r->milestone,
-		    res->http_status, code, attempts);
+		log_warnx("event=failed reminder=%lld milestone=%s provider=%s "
+		    "status=%ld code=%s ms=%ld attempt=%d", (long long)r->id,
+		    r->milestone, provider_name(d->cfg), res->http_status, code,
+		    res->ms, attempts);
 		break;
 	}
 	record_outcome(d, &o);
@@ -689,7 +699,9 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	int			 rc;
 	int			 ret = -1;
 
-	max = (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
+	/* After trouble at the gateway, one request probes it first. */
+	max = d->gw_failures > 0 ? 1 :
+	    (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
 	/* For people reading the table: when this batch should be done. */
 	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
 	    cfg->delivery.timeout;

@@ -575,6 +575,7 @@ gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
 	result_init(res);
 	if (curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &us) != CURLE_OK)
 		us = 0;
+	res->ms = (long)(us / 1000);
 	if (rc != CURLE_OK) {
 		gateway_curl_error(x, rc, res);
 		return;
