@@ -383,6 +383,8 @@ static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
 static int	expire_due(struct store *, time_t);
+static int	update_one(struct store *, sqlite3_stmt *, const char *,
+		    const char *, int64_t, char *, size_t);
 static int	list_rows(struct store *, sqlite3_stmt *,
 		    void (*)(void *, const struct reminder_row *), void *);
 
@@ -1303,21 +1305,34 @@ int
 store_treatment_cancel(struct store *st, int64_t id, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s = st->q[Q_TREATMENT_CANCEL];
-	int		 rc;
 
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK) {
 		(void)snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
 		return -1;
 	}
+	return update_one(st, s, "cancel treatment", "treatment", id, err,
+	    errlen);
+}
+
+/*
+ * Steps a bound UPDATE of one row by id; an id that matches no row is
+ * "no <noun> with id N".  Returns 0, or -1 with a reason in err.
+ */
+static int
+update_one(struct store *st, sqlite3_stmt *s, const char *what,
+    const char *noun, int64_t id, char *err, size_t errlen)
+{
+	int	rc;
+
 	rc = sqlite3_step(s);
 	(void)sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		(void)snprintf(err, errlen, "%s: cancel treatment: %s",
-		    st->path, sqlite3_errmsg(st->db));
+		(void)snprintf(err, errlen, "%s: %s: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
 		return -1;
 	}
 	if (sqlite3_changes(st->db) == 0) {
-		(void)snprintf(err, errlen, "no treatment with id %lld",
+		(void)snprintf(err, errlen, "no %s with id %lld", noun,
 		    (long long)id);
 		return -1;
 	}
@@ -1329,7 +1344,6 @@ store_patient_consent(struct store *st, int64_t id, const char *channel,
     bool opt_in, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if (strcmp(channel, "sms") == 0)
 		s = st->q[Q_CONSENT_SMS];
@@ -1346,19 +1360,7 @@ store_patient_consent(struct store *st, int64_t id, const char *channel,
 		(void)sqlite3_reset(s);
 		return -1;
 	}
-	rc = sqlite3_step(s);
-	(void)sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		(void)snprintf(err, errlen, "%s: record consent: %s", st->path,
-		    sqlite3_errmsg(st->db));
-		return -1;
-	}
-	if (sqlite3_changes(st->db) == 0) {
-		(void)snprintf(err, errlen, "no patient with id %lld",
-		    (long long)id);
-		return -1;
-	}
-	return 0;
+	return update_one(st, s, "record consent", "patient", id, err, errlen);
 }
 
 bool
