@@ -71,10 +71,10 @@ test_compose_OBJS = compose config schedule tz template phone util log
 test_gw_OBJS = gw_twilio gw_webhook gateway json util log
 test_store_OBJS = store config schedule tz template phone util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
-test_daemon_OBJS = util tests/fixture/fixture
-test_cli_OBJS = util
-test_rows_OBJS = util tests/fixture/fixture
-test_crash_OBJS = util tests/fixture/fixture
+test_daemon_OBJS = util tests/fixture/fixture tests/fixture/testenv
+test_cli_OBJS = util tests/fixture/testenv
+test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
+test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 

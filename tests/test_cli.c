@@ -7,12 +7,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "fixture/testenv.h"
 
 #define AFTERCARED	BUILD_DIR "/aftercared"
 #define AFTERCARECTL	BUILD_DIR "/aftercarectl"
@@ -28,16 +28,14 @@ struct result {
 	char	err[4096];
 };
 
+/* Copies the file at path into buf[len], cut short if need be. */
 static void
 slurp(const char *path, char *buf, size_t len)
 {
-	FILE	*f = fopen(path, "r");
-	size_t	 n;
+	char	*text = testenv_read_file(path);
 
-	assert_non_null(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	snprintf(buf, len, "%s", text);
+	free(text);
 }
 
 /* Runs argv (NULL-terminated); "@CONF" and "@NODB" stand for config paths. */
@@ -46,8 +44,7 @@ run(const char *const *args, struct result *res)
 {
 	const char	*argv[MAXARGS + 1];
 	char		 out[160], err[160];
-	pid_t		 pid;
-	int		 status, fd, i;
+	int		 i;
 
 	for (i = 0; args[i] != NULL && i < MAXARGS; i++) {
 		if (strcmp(args[i], "@CONF") == 0)
@@ -60,33 +57,9 @@ run(const char *const *args, struct result *res)
 	argv[i] = NULL;
 	snprintf(out, sizeof(out), "%s/out", dir);
 	snprintf(err, sizeof(err), "%s/err", dir);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 1) == -1)
-			_exit(127);
-		fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	res->status = WEXITSTATUS(status);
+	res->status = testenv_run(argv, out, err);
 	slurp(out, res->out, sizeof(res->out));
 	slurp(err, res->err, sizeof(res->err));
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
 }
 
 static int
@@ -110,10 +83,10 @@ setup(void **state)
 	snprintf(conf, sizeof(conf), "%s/aftercare.conf", dir);
 	snprintf(nodb_conf, sizeof(nodb_conf), "%s/nodb.conf", dir);
 	snprintf(text, sizeof(text), "database = \"aftercare.db\";\n%s", body);
-	write_file(conf, text);
+	testenv_write_file(conf, text);
 	snprintf(text, sizeof(text), "database = \"missing/none.db\";\n%s",
 	    body);
-	write_file(nodb_conf, text);
+	testenv_write_file(nodb_conf, text);
 	run(init, &res);
 	assert_int_equal(res.status, 0);
 	run(patient, &res);

@@ -56,6 +56,7 @@
 #include <sqlite3.h>
 
 #include "fixture/fixture.h"
+#include "fixture/testenv.h"
 #include "util.h"
 
 #define AFTERCARED	BUILD_DIR "/aftercared"
@@ -107,8 +108,6 @@ struct env {
 	off_t		 logoff;	/* the gateway log read so far */
 };
 
-static void	 write_file(const char *, const char *);
-static char	*slurp(const char *);
 static long	 env_long(const char *, long, long, long);
 static uint64_t	 rng_next(uint64_t *);
 static void	 format_time(time_t, char *, size_t);
@@ -128,39 +127,6 @@ static size_t	 key_count(const struct key *, size_t, const char *);
 static int	 setup(void **);
 static int	 teardown(void **);
 static void	 test_kill_loses_nothing(void **);
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* The whole file; caller frees. */
-static char *
-slurp(const char *path)
-{
-	struct buf	 b;
-	char		 chunk[8192];
-	ssize_t		 n;
-	int		 fd;
-
-	buf_init(&b);
-	buf_append(&b, "", 0);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	assert_true(fd != -1);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		assert_true(n > 0);
-		buf_append(&b, chunk, (size_t)n);
-	}
-	(void)close(fd);
-	return buf_take(&b);
-}
 
 /* The integer in environment variable name, or def if unset. */
 static long
@@ -205,22 +171,7 @@ format_time(time_t t, char *out, size_t outlen)
 static pid_t
 spawn(struct env *e, const char *const argv[])
 {
-	pid_t	pid;
-	int	fd;
-
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		if (fd == -1 || dup2(fd, 1) == -1)
-			_exit(127);
-		fd = open(e->err, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	return pid;
+	return testenv_spawn(argv, NULL, e->err, true);
 }
 
 /*
@@ -236,7 +187,7 @@ run_killed(struct env *e, time_t t, long wait_us, uint64_t seed)
 	    "--now", now, NULL };
 	struct timespec	 pause;
 	pid_t		 pid;
-	int		 status, rc;
+	int		 status;
 
 	format_time(t, now, sizeof(now));
 	pid = spawn(e, argv);
@@ -247,9 +198,7 @@ run_killed(struct env *e, time_t t, long wait_us, uint64_t seed)
 		continue;
 	/* A run that already exited is a zombie: this still works. */
 	assert_int_equal(kill(pid, SIGKILL), 0);
-	while ((rc = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
-		continue;
-	assert_int_equal(rc, pid);
+	status = testenv_wait(pid);
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		return 1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -267,13 +216,11 @@ run_done(struct env *e, time_t t, uint64_t seed)
 	const char	*argv[] = { AFTERCARED, "-c", e->conf, "--once",
 	    "--now", now, NULL };
 	pid_t		 pid;
-	int		 status, rc;
+	int		 status;
 
 	format_time(t, now, sizeof(now));
 	pid = spawn(e, argv);
-	while ((rc = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
-		continue;
-	assert_int_equal(rc, pid);
+	status = testenv_wait(pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("aftercared --once --now %s ended with status 0x%x; "
 		    "seed %llu", now, status, (unsigned long long)seed);
@@ -296,11 +243,9 @@ static void
 ctl_init(struct env *e)
 {
 	const char *argv[] = { AFTERCARECTL, "-c", e->conf, "init", NULL };
-	pid_t	pid;
 	int	status;
 
-	pid = spawn(e, argv);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	status = testenv_wait(spawn(e, argv));
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -508,16 +453,7 @@ sending_keys(const struct env *e, struct key **out)
 static int64_t
 db_count(const struct env *e, const char *q)
 {
-	sqlite3		*db = db_open(e);
-	sqlite3_stmt	*s;
-	int64_t		 v;
-
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return v;
+	return testenv_db_int(e->db, q);
 }
 
 static int
@@ -562,7 +498,7 @@ setup(void **state)
 	(void)snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
 	(void)snprintf(tok, sizeof(tok), "%s/token", e->dir);
 	assert_int_equal(fixture_start(&e->gw, RESPONSES), 0);
-	write_file(tok, "crash-test-token\n");
+	testenv_write_file(tok, "crash-test-token\n");
 	assert_int_equal(chmod(tok, 0600), 0);
 	/* timeout = 1: a dead run's claims run out 69 s after its now. */
 	(void)snprintf(text, sizeof(text),
@@ -576,7 +512,7 @@ setup(void **state)
 	    "  from = \"+15550100\";\n"
 	    "};\n"
 	    "delivery = { concurrency = 2; timeout = 1; };\n", e->gw.url);
-	write_file(e->conf, text);
+	testenv_write_file(e->conf, text);
 	ctl_init(e);
 	*state = e;
 	return 0;
@@ -789,7 +725,7 @@ test_kill_loses_nothing(void **state)
 	    busy, k, clean, (long long)sent_before, sync_kills);
 
 	/* Sanitizer reports and patient data in any program's stderr. */
-	log = slurp(e->err);
+	log = testenv_read_file(e->err);
 	if (strstr(log, "AddressSanitizer") != NULL ||
 	    strstr(log, "runtime error") != NULL ||
 	    strstr(log, "LeakSanitizer") != NULL)

@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "fixture/fixture.h"
+#include "fixture/testenv.h"
 
 #define AFTERCARED	BUILD_DIR "/aftercared"
 #define AFTERCARECTL	BUILD_DIR "/aftercarectl"
@@ -54,34 +55,6 @@ struct env {
 	bool		 gw_running;
 };
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *
-read_file(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 #define TWILIO_SMS							\
 	"sms = {\n"							\
 	"  provider = \"twilio\";\n"					\
@@ -106,7 +79,7 @@ write_config(struct env *e, const char *url, const char *extra)
 	char	text[2048], sms[512], tok[160];
 
 	snprintf(tok, sizeof(tok), "%s/token", e->dir);
-	write_file(tok, "test-token\n");
+	testenv_write_file(tok, "test-token\n");
 	assert_int_equal(chmod(tok, 0600), 0);
 	if (e->webhook)
 		snprintf(sms, sizeof(sms), WEBHOOK_SMS, url);
@@ -117,47 +90,18 @@ write_config(struct env *e, const char *url, const char *extra)
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
 	    "%s%s%s", e->dbname ? e->dbname : "aftercare.db", sms,
 	    e->delivery ? e->delivery : DELIVERY, extra ? extra : "");
-	write_file(e->conf, text);
-}
-
-static char	*read_file(const char *);
-
-/* Appends what the last program wrote on stderr to e->all. */
-static void
-keep_stderr(struct env *e)
-{
-	char	*text = read_file(e->err);
-	FILE	*f = fopen(e->all, "a");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-	free(text);
+	testenv_write_file(e->conf, text);
 }
 
 /* Runs a program to completion; returns its exit status. */
 static int
 run(struct env *e, const char *const argv[])
 {
-	pid_t	pid;
-	int	status, fd;
+	int	status;
 
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(e->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 1) == -1)
-			_exit(127);
-		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	keep_stderr(e);
-	return WEXITSTATUS(status);
+	status = testenv_run(argv, e->out, e->err);
+	testenv_append_file(e->err, e->all);
+	return status;
 }
 
 static int
@@ -177,27 +121,18 @@ ctl(struct env *e, const char *a1, const char *a2, const char *a3,
 	    a5, a6, a7, NULL };
 
 	if (run(e, argv) != 0) {
-		char *msg = read_file(e->err);
+		char *msg = testenv_read_file(e->err);
 
 		fail_msg("aftercarectl %s %s failed: %s", a1, a2 ? a2 : "",
 		    msg);
 	}
 }
 
+/* The integer the query q returns. */
 static int64_t
 db_int(struct env *e, const char *q)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	int64_t		 v = -1;
-
-	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return testenv_db_int(e->db, q);
 }
 
 static void
@@ -230,8 +165,8 @@ assert_log_clean(struct env *e)
 {
 	char	*log;
 
-	keep_stderr(e);
-	log = read_file(e->all);
+	testenv_append_file(e->err, e->all);
+	log = testenv_read_file(e->all);
 	if (strstr(log, "5550100") != NULL || strstr(log, "555 010") != NULL ||
 	    strstr(log, "Maria") != NULL || strstr(log, "cleanser") != NULL ||
 	    strstr(log, "test-token") != NULL)
@@ -273,6 +208,35 @@ static int
 setup_500_then_201(void **state)
 {
 	return setup_with(state, "500,201");
+}
+
+static int
+setup_503(void **state)
+{
+	return setup_with(state, "503");
+}
+
+/*
+ * A gateway that keeps failing: after max_attempts (3) attempts that
+ * reached it, the reminder fails with its last reason.
+ */
+static void
+test_max_attempts(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	const char *passes[] = { "2026-11-25T14:00:05Z", "2026-11-25T16:00:00Z",
+	    "2026-11-25T18:00:00Z", "2026-11-25T20:00:00Z" };
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(passes) / sizeof(passes[0]); i++)
+		assert_int_equal(once(e, passes[i]), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 3);
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = '24h' AND state = 'failed' AND attempts = 3 AND "
+	    "last_error LIKE 'gave up after 3 attempts: HTTP 503%'"), 1);
 }
 
 static int
@@ -474,7 +438,7 @@ test_bad_phone_does_not_stop_others(void **state)
 		char *out;
 
 		assert_int_equal(run(e, argv), 0);
-		out = read_file(e->out);
+		out = testenv_read_file(e->out);
 		assert_non_null(strstr(out, "treatment 4: performed_at"));
 		assert_non_null(strstr(out, "2 failed"));
 		free(out);
@@ -493,7 +457,7 @@ test_dry_run_changes_nothing(void **state)
 	size_t			 n;
 
 	assert_int_equal(run(e, argv), 0);
-	out = read_file(e->out);
+	out = testenv_read_file(e->out);
 	assert_non_null(strstr(out, "would send"));
 	assert_non_null(strstr(out, "milestone 24h"));
 	assert_non_null(strstr(out, "later 2026-12-01T14:00:00Z"));
@@ -516,7 +480,7 @@ test_check_config(void **state)
 	assert_int_equal(run(e, argv), 0);
 	write_config(e, e->gw.url, "delivery2 = 3;\n");
 	assert_int_equal(run(e, argv), 2);
-	err = read_file(e->err);
+	err = testenv_read_file(e->err);
 	if (strstr(err, "aftercare.conf:11:") == NULL ||
 	    strstr(err, "delivery2") == NULL)
 		fail_msg("unexpected error: %s", err);
@@ -568,7 +532,7 @@ wait_log(struct env *e, pid_t pid, const char *needle)
 	int	 i;
 
 	for (i = 0; i < 300; i++) {
-		log = read_file(e->err);
+		log = testenv_read_file(e->err);
 		if (strstr(log, needle) != NULL) {
 			free(log);
 			return;
@@ -817,7 +781,7 @@ test_catch_up(void **state)
 	    "last_error LIKE 'not sent in time: due 2026-11-25T14:00:00Z, too "
 	    "late after 2026-11-28T14:00:00Z'"), 1);
 	assert_int_equal(run(e, argv), 0);
-	out = read_file(e->out);
+	out = testenv_read_file(e->out);
 	assert_non_null(strstr(out, "expired"));
 	assert_non_null(strstr(out, "not sent in time"));
 	free(out);
@@ -865,7 +829,7 @@ test_writer_holds_lock(void **state)
 	assert_int_equal(wait_exit(pid), 0);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sent' AND treatment_id = 2 AND milestone = '24h'"), 1);
-	log = read_file(e->err);
+	log = testenv_read_file(e->err);
 	assert_null(strstr(log, "<3>"));
 	free(log);
 }
@@ -975,7 +939,7 @@ test_read_only_database(void **state)
 	assert_int_equal(mount("tmpfs", e->mnt, "tmpfs",
 	    MS_REMOUNT | MS_RDONLY, "size=2m"), 0);
 	assert_int_equal(once(e, T_1D), 1);
-	err = read_file(e->err);
+	err = testenv_read_file(e->err);
 	if (strstr(err, "read-only") == NULL || strstr(err, e->db) == NULL)
 		fail_msg("want one clear error, got: %s", err);
 	free(err);
@@ -1003,7 +967,7 @@ test_stop_reply_opts_out(void **state)
 
 	assert_int_equal(once(e, T_1D), 0);
 	assert_int_equal(run(e, argv), 0);
-	out = read_file(e->out);
+	out = testenv_read_file(e->out);
 	if (strstr(out, "21610") == NULL || strstr(out, "replied STOP") == NULL)
 		fail_msg("the failure is not explained: %s", out);
 	free(out);
@@ -1167,7 +1131,7 @@ test_metrics_file(void **state)
 	    "performed_at) VALUES (2, '" T_AT "')");
 	assert_int_equal(once(e, T_1D), 0);
 	snprintf(path, sizeof(path), "%s/aftercare.prom", e->dir);
-	m = read_file(path);
+	m = testenv_read_file(path);
 	if (strstr(m, "aftercare_reminders{state=\"sent\"} 1\n") == NULL ||
 	    strstr(m, "aftercare_reminders{state=\"failed\"} 1\n") == NULL ||
 	    strstr(m, "aftercare_reminders{state=\"pending\"} 4\n") == NULL ||
@@ -1195,7 +1159,7 @@ test_credentials_directory(void **state)
 	snprintf(dir, sizeof(dir), "%s/credentials", e->dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(path, sizeof(path), "%s/token", dir);
-	write_file(path, "credential-token\n");
+	testenv_write_file(path, "credential-token\n");
 	assert_int_equal(chmod(path, 0400), 0);
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", dir, 1), 0);
 	assert_int_equal(once(e, T_1D), 0);
@@ -1227,12 +1191,12 @@ test_one_sender(void **state)
 		    "--json", NULL };
 
 		assert_int_equal(once(&second, T_1D), 1);
-		err = read_file(second.err);
+		err = testenv_read_file(second.err);
 		assert_non_null(strstr(err, "another aftercared is sending"));
 		free(err);
 		/* the staff see it running, with a heartbeat */
 		assert_int_equal(run(e, argv), 0);
-		err = read_file(e->out);
+		err = testenv_read_file(e->out);
 		if (strstr(err, "\"running\": true, \"heartbeat\": \"20") ==
 		    NULL)
 			fail_msg("status: %s", err);
@@ -1260,13 +1224,13 @@ test_damaged_database(void **state)
 	for (i = 0; i < 8192; i++)
 		assert_true(fputc("garbage!"[i % 8], f) != EOF);
 	assert_int_equal(fclose(f), 0);
-	before = read_file(e->db);
+	before = testenv_read_file(e->db);
 	assert_int_equal(run(e, argv), 1);
-	err = read_file(e->err);
+	err = testenv_read_file(e->err);
 	assert_non_null(strstr(err, e->db));
 	assert_non_null(strstr(err, "not a database"));
 	free(err);
-	after = read_file(e->db);
+	after = testenv_read_file(e->db);
 	assert_memory_equal(before, after, 8192);
 	free(before);
 	free(after);
@@ -1336,6 +1300,8 @@ main(void)
 		    setup_500_then_201, teardown),
 		cmocka_unit_test_setup_teardown(test_400_fails_with_reason,
 		    setup_400, teardown),
+		cmocka_unit_test_setup_teardown(test_max_attempts, setup_503,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable_loses_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "fixture/fixture.h"
+#include "fixture/testenv.h"
 
 #define AFTERCARED	BUILD_DIR "/aftercared"
 #define AFTERCARECTL	BUILD_DIR "/aftercarectl"
@@ -274,34 +275,6 @@ static const char *const secrets[] = {
 	"test-token",
 };
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *
-read_file(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 #define TWILIO_SMS							\
 	"sms = {\n"							\
 	"  provider = \"twilio\";\n"					\
@@ -326,7 +299,7 @@ write_config(struct env *e, int timeout)
 	char	text[2048], sms[512], delivery[256], tok[160];
 
 	snprintf(tok, sizeof(tok), "%s/token", e->dir);
-	write_file(tok, "test-token\n");
+	testenv_write_file(tok, "test-token\n");
 	assert_int_equal(chmod(tok, 0600), 0);
 	if (e->webhook)
 		snprintf(sms, sizeof(sms), WEBHOOK_SMS, e->gw.url);
@@ -337,47 +310,18 @@ write_config(struct env *e, int timeout)
 	    "database = \"aftercare.db\";\n"
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
 	    "%s%s", sms, delivery);
-	write_file(e->conf, text);
-}
-
-/* Appends what the last program wrote on stderr to e->all. */
-static void
-keep_stderr(struct env *e)
-{
-	char	*text = read_file(e->err);
-	FILE	*f = fopen(e->all, "a");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-	free(text);
+	testenv_write_file(e->conf, text);
 }
 
 /* Runs a program to completion; returns its exit status, or fails. */
 static int
 run(struct env *e, const char *const argv[])
 {
-	pid_t	pid;
-	int	status, fd;
+	int	status;
 
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open(e->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 1) == -1)
-			_exit(127);
-		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
-			_exit(127);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	keep_stderr(e);
-	if (!WIFEXITED(status))
-		fail_msg("%s %s: killed by signal %d", argv[0], argv[3],
-		    WIFSIGNALED(status) ? WTERMSIG(status) : -1);
-	return WEXITSTATUS(status);
+	status = testenv_run(argv, e->out, e->err);
+	testenv_append_file(e->err, e->all);
+	return status;
 }
 
 static int
@@ -396,33 +340,24 @@ ctl(struct env *e, const char *cmd)
 	const char *argv[] = { AFTERCARECTL, "-c", e->conf, cmd, NULL };
 
 	if (run(e, argv) != 0) {
-		char *msg = read_file(e->err);
+		char *msg = testenv_read_file(e->err);
 
 		fail_msg("aftercarectl %s failed: %s", cmd, msg);
 	}
-	return read_file(e->out);
+	return testenv_read_file(e->out);
 }
 
+/* The integer the query printf(fmt, ...) returns. */
 static int64_t
 db_int(struct env *e, const char *fmt, ...)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	char		 q[512];
-	va_list		 ap;
-	int64_t		 v = -1;
+	char	q[512];
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(q, sizeof(q), fmt, ap);
 	va_end(ap);
-	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
-	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", q, sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return testenv_db_int(e->db, q);
 }
 
 /* A text column of the first row of q; caller frees; NULL if none. */
@@ -617,7 +552,7 @@ assert_log_clean(struct env *e)
 	char	*log;
 	size_t	 i;
 
-	log = read_file(e->all);
+	log = testenv_read_file(e->all);
 	if (getenv("TEST_DEBUG") != NULL)
 		(void)fputs(log, stderr);
 	for (i = 0; i < NELEM(secrets); i++)
@@ -643,7 +578,7 @@ setup_env(void **state, bool webhook, bool loose)
 	snprintf(e->out, sizeof(e->out), "%s/stdout", e->dir);
 	snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
 	snprintf(e->all, sizeof(e->all), "%s/all-stderr", e->dir);
-	write_file(e->all, "");
+	testenv_write_file(e->all, "");
 	assert_int_equal(fixture_start(&e->gw, "201"), 0);
 	e->gw_running = true;
 	write_config(e, 5);
@@ -884,7 +819,7 @@ check_rows(struct env *e)
 	assert_non_null(strstr(out, "has no phone number"));
 	free(out);
 	/* each bad treatment was logged once, by id */
-	out = read_file(e->all);
+	out = testenv_read_file(e->all);
 	assert_non_null(strstr(out, "event=failed reminder="));
 	for (i = 0; i < NELEM(rows); i++) {
 		char		 want[64];
