@@ -25,12 +25,19 @@ struct milestone {
 	int64_t	 valid_for;	/* seconds after due it may still be sent */
 	char	*template;	/* template name */
 	char	*sms;		/* that template's SMS text (checked) */
+	bool	 calendar;	/* after is in days: keeps the local clock time */
 };
+
+struct tz;
 
 struct config {
 	char	*path;		/* the file this came from */
 	char	*database;	/* absolute, or relative to the config file */
 	char	*metrics_file;	/* Prometheus text file, or NULL */
+	char	*timezone;	/* the clinic's zone, for patients without one */
+	struct tz *zone;	/* that zone loaded; NULL for UTC */
+	int	 quiet_start;	/* quiet hours, minutes after local midnight; */
+	int	 quiet_end;	/* start == end: none */
 	char	*clinic_name;
 	char	*clinic_phone;
 	int	 log_priority;	/* LOG_PRI_* */

@@ -19,10 +19,9 @@
 #include "phone.h"
 #include "schedule.h"
 #include "store.h"
+#include "tz.h"
 #include "util.h"
 
-/* Where tzdata keeps the zones that --tz may name. */
-#define ZONEINFO_DIR	"/usr/share/zoneinfo"
 
 /* A command's --name value options, in the order they are declared. */
 struct cli_opt {
@@ -182,18 +181,13 @@ email_valid(const char *s)
 static bool
 zone_valid(const char *s)
 {
-	struct stat	 sb;
-	const char	*p;
-	char		 path[256];
+	struct tz	*z;
+	char		 err[160];
 
-	if (*s == '\0' || *s == '/' || strstr(s, "..") != NULL ||
-	    strlen(s) > 64)
+	if ((z = tz_load(s, err, sizeof(err))) == NULL)
 		return false;
-	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
-			return false;
-	(void)snprintf(path, sizeof(path), "%s/%s", ZONEINFO_DIR, s);
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	tz_free(z);
+	return true;
 }
 
 static bool

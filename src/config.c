@@ -19,6 +19,7 @@
 #include "log.h"
 #include "schedule.h"
 #include "template.h"
+#include "tz.h"
 #include "util.h"
 
 #define DEFAULT_DATABASE	"/var/lib/aftercare/aftercare.db"
@@ -69,19 +70,26 @@ static const struct {
 static const struct {
 	const char	*name;
 	int64_t		 after;
+	bool		 calendar;	/* written in days ("7d") */
 	const char	*template;
 } default_milestones[] = {
-	{ "24h", 86400, "day1" },
-	{ "1w", 7 * 86400, "week1" },
-	{ "2w", 14 * 86400, "week2" },
+	{ "24h", 86400, false, "day1" },
+	{ "1w", 7 * 86400, true, "week1" },
+	{ "2w", 14 * 86400, true, "week2" },
 };
 
+/* Quiet hours by default: 20:00 to 09:00 where the patient lives. */
+#define DEFAULT_QUIET_START	(20 * 60)
+#define DEFAULT_QUIET_END	(9 * 60)
+
 static const char *const top_keys[] = {
-	"database", "log_level", "metrics_file", "clinic", "milestones",
+	"database", "log_level", "metrics_file", "timezone", "quiet_hours",
+	"clinic", "milestones",
 	"templates", "sms",
 	"delivery", NULL
 };
 static const char *const clinic_keys[] = { "name", "phone", NULL };
+static const char *const quiet_keys[] = { "start", "end", NULL };
 static const char *const milestone_keys[] = {
 	"name", "after", "template", "valid_for", NULL
 };
@@ -121,6 +129,9 @@ static void	ld_warn(const struct loader *, const config_setting_t *,
 static char	*path_dir(const char *);
 static char	*path_resolve(const struct loader *, const char *);
 static char	*credential_path(const struct loader *, const char *);
+static int	clock_parse(const char *);
+static int	load_local_time(struct loader *, const config_setting_t *,
+		    struct config *);
 static bool	 has_control(const char *);
 static int	 check_keys(struct loader *, const config_setting_t *,
 		    const char *const *, const char *);
@@ -444,6 +455,70 @@ load_clinic(struct loader *ld, const config_setting_t *root,
 	return 0;
 }
 
+/* "HH:MM" -> minutes after midnight; -1 if malformed. */
+static int
+clock_parse(const char *v)
+{
+	int	h, m;
+
+	if (strlen(v) != 5 || v[2] != ':' || v[0] < '0' || v[0] > '2' ||
+	    v[1] < '0' || v[1] > '9' || v[3] < '0' || v[3] > '5' ||
+	    v[4] < '0' || v[4] > '9')
+		return -1;
+	h = (v[0] - '0') * 10 + (v[1] - '0');
+	m = (v[3] - '0') * 10 + (v[4] - '0');
+	return h > 23 ? -1 : h * 60 + m;
+}
+
+/*
+ * timezone (the clinic's, for patients without one) and quiet_hours, wall
+ * clock in the patient's zone.
+ */
+static int
+load_local_time(struct loader *ld, const config_setting_t *root,
+    struct config *cfg)
+{
+	const config_setting_t	*g, *s;
+	const char		*v = "UTC";
+	char			 err[160];
+	int			 min;
+	size_t			 i;
+	static const char *const ends[] = { "start", "end" };
+
+	if (get_string(ld, root, "", "timezone", "timezone",
+	    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
+		return -1;
+	cfg->timezone = xstrdup(v);
+	if (strcmp(v, "UTC") == 0)
+		cfg->zone = NULL;	/* tz_utc(): needs no tzdata */
+	else if ((cfg->zone = tz_load(v, err, sizeof(err))) == NULL)
+		return ld_error(ld, s, "timezone: %s", err);
+
+	cfg->quiet_start = DEFAULT_QUIET_START;
+	cfg->quiet_end = DEFAULT_QUIET_END;
+	if (get_group(ld, root, "quiet_hours",
+	    "{ start = \"20:00\"; end = \"09:00\"; }", &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (check_keys(ld, g, quiet_keys, "quiet_hours") == -1)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		v = NULL;
+		if (get_string(ld, g, "quiet_hours", ends[i], ends[i],
+		    GS_REQUIRED, &s, &v) == -1)
+			return -1;
+		if ((min = clock_parse(v)) == -1)
+			return ld_error(ld, s, "quiet_hours %s \"%.20s\" is "
+			    "not a time of day such as \"20:00\"", ends[i], v);
+		if (i == 0)
+			cfg->quiet_start = min;
+		else
+			cfg->quiet_end = min;
+	}
+	return 0;
+}
+
 /* Adds a template, or replaces the one of the same name. */
 static void
 tmpl_set(struct loader *ld, const char *name, const char *sms,
@@ -580,6 +655,7 @@ load_milestones(struct loader *ld, const config_setting_t *root,
 			m = &cfg->milestones[cfg->nmilestones++];
 			m->name = xstrdup(default_milestones[i].name);
 			m->after = default_milestones[i].after;
+			m->calendar = default_milestones[i].calendar;
 			m->valid_for = 0;
 			m->template = xstrdup(default_milestones[i].template);
 			tp = tmpl_find(ld, m->template);
@@ -640,6 +716,8 @@ load_milestones(struct loader *ld, const config_setting_t *root,
 		m->name = xstrdup(name);
 		if (get_duration(ld, e, "after", &as, &m->after) == -1)
 			goto out;
+		m->calendar = schedule_duration_calendar(
+		    config_setting_get_string(as));
 		if (get_duration(ld, e, "valid_for", &vs, &m->valid_for) == -1)
 			goto out;
 		if (vs == NULL)
@@ -1090,6 +1168,7 @@ config_load(const char *path, int flags, char *err, size_t errlen)
 	root = config_root_setting(&lc);
 	if (check_keys(&ld, root, top_keys, NULL) == -1 ||
 	    load_top(&ld, root, cfg) == -1 ||
+	    load_local_time(&ld, root, cfg) == -1 ||
 	    load_clinic(&ld, root, cfg) == -1 ||
 	    load_templates(&ld, root) == -1 ||
 	    load_milestones(&ld, root, cfg) == -1 ||
@@ -1135,6 +1214,8 @@ config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->metrics_file);
+	free(cfg->timezone);
+	tz_free(cfg->zone);
 	free(cfg->clinic_name);
 	free(cfg->clinic_phone);
 	free(cfg);
@@ -1159,9 +1240,12 @@ config_plan_fingerprint(const struct config *cfg)
 
 	buf_init(&b);
 	for (i = 0; i < cfg->nmilestones; i++)
-		buf_printf(&b, "%s%s:%lld:%lld", i > 0 ? ";" : "",
+		buf_printf(&b, "%s%s:%lld%s:%lld", i > 0 ? ";" : "",
 		    cfg->milestones[i].name,
 		    (long long)cfg->milestones[i].after,
+		    cfg->milestones[i].calendar ? "d" : "",
 		    (long long)cfg->milestones[i].valid_for);
+	buf_printf(&b, "|%s|%d-%d", cfg->timezone, cfg->quiet_start,
+	    cfg->quiet_end);
 	return buf_take(&b);
 }

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "schedule.h"
 #include "store.h"
+#include "tz.h"
 #include "util.h"
 
 
@@ -167,7 +168,8 @@ enum {
 static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
-	    "t.status, coalesce(p.sms_opt_in, 1) FROM treatment_changes c "
+	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone "
+	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
 	    "ORDER BY c.seq LIMIT ?1",
@@ -346,9 +348,19 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE patients SET email_opt_in = ?2 WHERE id = ?1",
 };
 
+/* Patients' time zones, loaded once each; unknown ones are remembered. */
+struct zone {
+	char		*name;
+	struct tz	*tz;		/* NULL: unknown, the clinic's is used */
+};
+
+#define ZONES_MAX	256
+
 struct store {
 	sqlite3		*db;
 	char		*path;
+	struct zone	*zones;
+	size_t		 nzones;
 	bool		 preview;	/* inside store_preview_begin() */
 	sqlite3_stmt	*q[Q__COUNT];
 };
@@ -368,7 +380,10 @@ static int	migrate(struct store *, int);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *);
 static int	sync_treatment(struct store *, const struct config *, time_t,
-		    int64_t, const char *, const char *, bool);
+		    int64_t, const char *, const char *, bool,
+		    const struct tz *);
+static const struct tz *patient_zone(struct store *, const struct config *,
+		    const char *, int64_t);
 static int	note_problem(struct store *, int64_t, const char *,
 		    const char *, time_t);
 static int	plan_check(struct store *, const struct config *);
@@ -660,6 +675,11 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < Q__COUNT; i++)
 		(void)sqlite3_finalize(st->q[i]);
+	for (i = 0; i < (int)st->nzones; i++) {
+		free(st->zones[i].name);
+		tz_free(st->zones[i].tz);
+	}
+	free(st->zones);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: %s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -746,6 +766,7 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
 	int64_t		 seq = 0, tid;
 	char		*performed, *status;
+	const struct tz	*zone;
 	bool		 found, sms_in;
 	int		 rc, ret = -1;
 
@@ -766,9 +787,11 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 		performed = column_dup(s, 3);
 		status = column_dup(s, 4);
 		sms_in = sqlite3_column_int(s, 5) != 0;
+		zone = patient_zone(st, cfg, (const char *)
+		    sqlite3_column_text(s, 6), tid);
 		rc = sync_treatment(st, cfg, now, tid,
 		    found ? (performed ? performed : "") : NULL, status,
-		    sms_in);
+		    sms_in, zone);
 		free(performed);
 		free(status);
 		if (rc == -1)
@@ -812,12 +835,44 @@ cancel_treatment(struct store *st, int64_t tid, const char *why, time_t now)
 }
 
 /*
+ * The zone a patient's reminders are timed in: patients.timezone, or the
+ * clinic's (cfg->zone) when it is empty or unknown; an unknown name is
+ * reported once (it is the booking software's data: named by treatment,
+ * not quoted).
+ */
+static const struct tz *
+patient_zone(struct store *st, const struct config *cfg, const char *name,
+    int64_t tid)
+{
+	struct zone	*z;
+	char		 err[160];
+	size_t		 i;
+
+	if (name == NULL || *name == '\0')
+		return cfg->zone;
+	for (i = 0; i < st->nzones; i++)
+		if (strcmp(st->zones[i].name, name) == 0)
+			return st->zones[i].tz ? st->zones[i].tz : cfg->zone;
+	if (st->nzones == ZONES_MAX)
+		return cfg->zone;
+	st->zones = xrealloc(st->zones, (st->nzones + 1) * sizeof(*st->zones));
+	z = &st->zones[st->nzones++];
+	z->name = xstrdup(name);
+	if ((z->tz = tz_load(name, err, sizeof(err))) == NULL && !st->preview)
+		log_warnx("event=unknown_zone treatment=%lld: the patient's "
+		    "time zone is not known; using the clinic's (%s)",
+		    (long long)tid, cfg->timezone);
+	return z->tz ? z->tz : cfg->zone;
+}
+
+/*
  * Brings one treatment's reminders in line with its row; performed is
  * NULL if the treatment was deleted.
  */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
-    int64_t tid, const char *performed, const char *status, bool sms_in)
+    int64_t tid, const char *performed, const char *status, bool sms_in,
+    const struct tz *zone)
 {
 	sqlite3_stmt	*s;
 	char		 err[160], problem[256];
@@ -857,7 +912,10 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		return -1;
 	s = st->q[Q_UPSERT];
 	for (i = 0; i < cfg->nmilestones; i++) {
-		due = schedule_due_at(at, cfg->milestones[i].after);
+		/* Due by the patient's clock, never in their quiet hours. */
+		due = schedule_quiet_defer(schedule_due_in_zone(at,
+		    cfg->milestones[i].after, cfg->milestones[i].calendar, zone),
+		    cfg->quiet_start, cfg->quiet_end, zone);
 		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, cfg->milestones[i].name, -1,
 		    SQLITE_STATIC) != SQLITE_OK ||

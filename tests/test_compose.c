@@ -19,7 +19,7 @@
 static struct milestone ms[] = {
 	{ "24h", 86400, 3 * 86400, "day1",
 	    "Hi {first_name}, {treatment} on {treatment_date} at "
-	    "{clinic_name}. Call {clinic_phone}." },
+	    "{clinic_name}. Call {clinic_phone}.", false },
 };
 
 static struct config cfg = {

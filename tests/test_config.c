@@ -203,6 +203,19 @@ static const struct {
 	    "info, debug" },
 	{ "database = \"\";\n" CLINIC TWILIO, 0,
 	    ":1: database must not be empty" },
+	{ CLINIC TWILIO "timezone = \"Mars/Olympus_Mons\";\n", 0,
+	    ":3: timezone: unknown time zone" },
+	{ CLINIC TWILIO "timezone = 5;\n", 0, ":3: timezone must be" },
+	{ CLINIC TWILIO "quiet_hours = { start = \"25:00\"; end = \"09:00\"; "
+	    "};\n", 0, ":3: quiet_hours start \"25:00\" is not a time of day" },
+	{ CLINIC TWILIO "quiet_hours = { start = \"20:00\"; };\n", 0,
+	    ":3: quiet_hours: missing \"end\"" },
+	{ CLINIC TWILIO "quiet_hours = { start = \"20:00\"; end = \"9\"; };\n",
+	    0, ":3: quiet_hours end \"9\" is not a time of day" },
+	{ CLINIC TWILIO "quiet_hours = { start = \"20:00\"; end = \"09:00\"; "
+	    "from = \"x\"; };\n", 0, ":3: unknown key \"from\" in quiet_hours" },
+	{ CLINIC TWILIO "timezone = \"America/New_York\";\nquiet_hours = { "
+	    "start = \"21:30\"; end = \"08:00\"; };\n", 0, NULL },
 	{ "clinic = { name = \"\"; phone = \"1\"; };\n" TWILIO, 0,
 	    ":1: clinic name must not be empty" },
 	{ "clinic = { name = \"a\\nb\"; phone = \"1\"; };\n" TWILIO, 0,
@@ -494,7 +507,7 @@ test_defaults(void **state)
 	assert_null(config_milestone(cfg, "3w"));
 	fp = config_plan_fingerprint(cfg);
 	assert_string_equal(fp,
-	    "24h:86400:259200;1w:604800:259200;2w:1209600:259200");
+	    "24h:86400:259200;1w:604800d:259200;2w:1209600d:259200|UTC|1200-540");
 	free(fp);
 
 	assert_int_equal(cfg->sms.provider, SMS_PROVIDER_TWILIO);
@@ -535,8 +548,8 @@ test_milestone_windows(void **state)
 		fail_msg("%s", err);
 	assert_int_equal(cfg->nmilestones, 4);
 	fp = config_plan_fingerprint(cfg);
-	assert_string_equal(fp, "pre:-172800:259200;d1:86400:43200;"
-	    "d2:129600:432000;w:604800:259200");
+	assert_string_equal(fp, "pre:-172800d:259200;d1:86400d:43200;"
+	    "d2:129600:432000;w:604800d:259200|UTC|1200-540");
 	free(fp);
 	assert_string_equal(config_milestone(cfg, "pre")->sms,
 	    "See you, {first_name}");
@@ -553,8 +566,8 @@ test_milestone_windows(void **state)
 	if (cfg == NULL)
 		fail_msg("%s", err);
 	fp = config_plan_fingerprint(cfg);
-	assert_string_equal(fp,
-	    "24h:86400:172800;1w:604800:259200;2w:1209600:259200");
+	assert_string_equal(fp, "24h:86400:172800;1w:604800d:259200;"
+	    "2w:1209600d:259200|UTC|1200-540");
 	free(fp);
 	config_free(cfg);
 }

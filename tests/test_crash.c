@@ -504,6 +504,7 @@ setup(void **state)
 	(void)snprintf(text, sizeof(text),
 	    "database = \"aftercare.db\";\n"
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
+	    "quiet_hours = { start = \"00:00\"; end = \"00:00\"; };\n"
 	    "sms = {\n"
 	    "  provider = \"twilio\";\n"
 	    "  url = \"%s\";\n"

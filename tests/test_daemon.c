@@ -49,6 +49,7 @@ struct env {
 	char		 all[128];	/* every program's stderr, appended */
 	bool		 webhook;	/* the webhook provider, not Twilio */
 	const char	*dbname;	/* relative to dir, or NULL */
+	const char	*local;		/* timezone and quiet_hours, or NULL */
 	char		 mnt[128];	/* a tmpfs mounted by the test, or "" */
 	const char	*delivery;	/* the delivery group, or NULL */
 	struct fixture	 gw;
@@ -85,10 +86,16 @@ write_config(struct env *e, const char *url, const char *extra)
 		snprintf(sms, sizeof(sms), WEBHOOK_SMS, url);
 	else
 		snprintf(sms, sizeof(sms), TWILIO_SMS, url);
+	/*
+	 * Quiet hours are off unless a test sets them: most tests run on the
+	 * real clock, at any hour.  One line, so line numbers stay put.
+	 */
 	snprintf(text, sizeof(text),
 	    "database = \"%s\";\n"
-	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
-	    "%s%s%s", e->dbname ? e->dbname : "aftercare.db", sms,
+	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; }; "
+	    "%s\n%s%s%s", e->dbname ? e->dbname : "aftercare.db",
+	    e->local ? e->local : "quiet_hours = { start = \"00:00\"; "
+	    "end = \"00:00\"; };", sms,
 	    e->delivery ? e->delivery : DELIVERY, extra ? extra : "");
 	testenv_write_file(e->conf, text);
 }
@@ -1172,6 +1179,38 @@ test_credentials_directory(void **state)
 	fixture_requests_free(r, n);
 }
 
+/*
+ * Quiet hours where the patient lives: treated at 23:30 in Kolkata, the
+ * 24h reminder waits for 09:00 there.
+ */
+static void
+test_quiet_hours(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	size_t			 n;
+
+	e->local = "timezone = \"Europe/Berlin\"; quiet_hours = { "
+	    "start = \"20:00\"; end = \"09:00\"; };";
+	write_config(e, e->gw.url, NULL);
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	db_exec(e, "INSERT INTO patients (full_name, phone, timezone) VALUES "
+	    "('Night Owl', '+15550100108', 'Asia/Kolkata'); INSERT INTO "
+	    "treatments (patient_id, performed_at) VALUES "
+	    "(2, '2026-11-24T23:30:00+05:30')");
+	/* 24 hours later it is 23:30 in Kolkata: nothing goes */
+	assert_int_equal(once(e, "2026-11-25T18:00:00Z"), 0);
+	assert_int_equal(once(e, "2026-11-26T03:29:00Z"), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 0);
+	fixture_requests_free(r, n);
+	/* 09:00 in Kolkata is 03:30 UTC */
+	assert_int_equal(once(e, "2026-11-26T03:30:00Z"), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 1);
+	fixture_requests_free(r, n);
+}
+
 /* Only one aftercared sends from a database at a time. */
 static void
 test_one_sender(void **state)
@@ -1341,6 +1380,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_booking_changes_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_systemd_notify, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_hours, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_file, setup,
 		    teardown),

@@ -309,6 +309,7 @@ write_config(struct env *e, int timeout)
 	snprintf(text, sizeof(text),
 	    "database = \"aftercare.db\";\n"
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
+	    "quiet_hours = { start = \"00:00\"; end = \"00:00\"; };\n"
 	    "%s%s", sms, delivery);
 	testenv_write_file(e->conf, text);
 }

@@ -31,22 +31,23 @@ struct fx {
 };
 
 static struct milestone three[] = {
-	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}." },
-	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one." },
-	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two." },
+	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}.", false },
+	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one.", false },
+	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two.", false },
 };
 
 static struct milestone four[] = {
-	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}." },
-	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one." },
-	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two." },
-	{ "1m", 30 * DAY, 3 * DAY, "week2", "Month one." },
+	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}.", false },
+	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one.", false },
+	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two.", false },
+	{ "1m", 30 * DAY, 3 * DAY, "week2", "Month one.", false },
 };
 
 static struct config cfg = {
 	.database = NULL,
 	.clinic_name = "Test Clinic",
 	.clinic_phone = "+1 555 0100",
+	.timezone = "UTC",
 	.milestones = three,
 	.nmilestones = 3,
 };
@@ -424,9 +425,9 @@ test_expired_stays_expired(void **state)
 	struct reminder	*r;
 	size_t		 n;
 	static struct milestone wider[] = {
-		{ "24h", DAY, 5 * DAY, "day1", "Day one, {first_name}." },
-		{ "1w", 7 * DAY, 5 * DAY, "week1", "Week one." },
-		{ "2w", 14 * DAY, 5 * DAY, "week2", "Week two." },
+		{ "24h", DAY, 5 * DAY, "day1", "Day one, {first_name}.", false },
+		{ "1w", 7 * DAY, 5 * DAY, "week1", "Week one.", false },
+		{ "2w", 14 * DAY, 5 * DAY, "week2", "Week two.", false },
 	};
 
 	add_treatment(f, "2026-11-24T14:00:00Z");
@@ -486,6 +487,59 @@ test_consent(void **state)
 	assert_non_null(strstr(err, "no patient with id 9"));
 	assert_int_equal(store_patient_consent(f->st, 1, "fax", false, err,
 	    sizeof(err)), -1);
+}
+
+/*
+ * Due times by the patient's clock: "7d" keeps the wall-clock time across
+ * a DST change, "24h" is elapsed time, quiet hours defer, and an unknown
+ * zone falls back to the clinic's.
+ */
+static void
+test_zones(void **state)
+{
+	struct fx	*f = *state;
+	static struct milestone local[] = {
+		{ "24h", DAY, 3 * DAY, "day1", "Day one.", false },
+		{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one.", true },
+	};
+	char		 err[160];
+
+	cfg.milestones = local;
+	cfg.nmilestones = 2;
+	/* New York, the week of the spring-forward change (2026-03-08) */
+	sql(f, "INSERT INTO patients (full_name, phone, timezone) VALUES "
+	    "('A', '+15550100121', 'America/New_York')");
+	sql(f, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-03-01T10:00:00-05:00')");
+	/* Kolkata, at 23:30: the 24h reminder falls in quiet hours */
+	sql(f, "INSERT INTO patients (full_name, phone, timezone) VALUES "
+	    "('B', '+15550100122', 'Asia/Kolkata')");
+	sql(f, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(2, '2026-11-24T23:30:00+05:30')");
+	/* a zone nobody knows: the clinic's (UTC here) */
+	sql(f, "INSERT INTO patients (full_name, phone, timezone) VALUES "
+	    "('C', '+15550100123', 'Mars/Olympus_Mons')");
+	sql(f, "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(3, '2026-11-24T23:30:00Z')");
+	cfg.quiet_start = 20 * 60;
+	cfg.quiet_end = 9 * 60;
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	cfg.quiet_start = cfg.quiet_end = 0;
+	cfg.milestones = three;
+	cfg.nmilestones = 3;
+	/* 10:00 EST + 24 h = 10:00 EST; + 7 days = 10:00 EDT (14:00Z) */
+	assert_int_equal(sql_int(f, "SELECT due_at FROM reminders WHERE "
+	    "treatment_id = 1 AND milestone = '24h'"), 1772463600);
+	assert_int_equal(sql_int(f, "SELECT due_at FROM reminders WHERE "
+	    "treatment_id = 1 AND milestone = '1w'"), 1772978400);
+	/* 23:30 IST the next day is quiet: 09:00 IST on the 26th */
+	assert_int_equal(sql_int(f, "SELECT due_at FROM reminders WHERE "
+	    "treatment_id = 2 AND milestone = '24h'"), 1795663800);
+	/* UTC: 23:30 the next day is quiet: 09:00 UTC on the 26th */
+	assert_int_equal(sql_int(f, "SELECT due_at - strftime('%s', "
+	    "'2026-11-26 09:00:00') FROM reminders WHERE treatment_id = 3 AND "
+	    "milestone = '24h'"), 0);
+	(void)err;
 }
 
 static void
@@ -634,6 +688,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expired_stays_expired,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_consent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zones, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_change, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_treatments_before_init,
