@@ -22,11 +22,25 @@ while [ ! -s "$dir/port" ]; do
 done
 port=$(cat "$dir/port")
 
+# Time zones where it is about noon, and about 03:00, right now: the demo
+# shows a reminder held back by quiet hours (20:00-09:00 where the patient
+# lives) whatever the time of day it runs.
+zone_at() {	# zone_at HOUR: an Etc/GMT zone whose local time is about HOUR
+	off=$(( ($1 - $(date -u +%-H) + 36) % 24 - 12 ))
+	if [ "$off" -gt 0 ]; then echo "Etc/GMT-$off"
+	elif [ "$off" -lt 0 ]; then echo "Etc/GMT+$(( -off ))"
+	else echo "Etc/GMT"; fi
+}
+day=$(zone_at 12)
+night=$(zone_at 3)
+
 printf 'demo-token\n' >"$dir/twilio.token"
 chmod 600 "$dir/twilio.token"
 cat >"$dir/aftercare.conf" <<CONF
 database = "aftercare.db";
 clinic = { name = "Riverside Skin Clinic"; phone = "+1 555 0100"; };
+timezone = "$day";
+quiet_hours = { start = "20:00"; end = "09:00"; };
 sms = {
   provider = "twilio";
   url = "http://127.0.0.1:$port";
@@ -42,7 +56,7 @@ ctl() { "$build/aftercarectl" -c "$dir/aftercare.conf" "$@"; }
 echo "== aftercarectl init"
 ctl init
 echo
-echo "== three fictional patients, treated 1, 7 and 14 days ago"
+echo "== fictional patients, treated 1, 7 and 14 days ago, where it is day now ($day)"
 p=$(ctl patient add --name "Maria Example" --phone "+1 555 010 0101")
 t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 1 hour ago')")
 echo "patient $p (Maria), treatment $t, 1 day ago"
@@ -52,6 +66,10 @@ echo "patient $p (Jordan), treatment $t, 7 days ago"
 p=$(ctl patient add --name "Zoë Placeholder" --phone "+15550100103")
 t=$(ctl treatment add --patient "$p" --at "$(ago '14 days ago 1 hour ago')")
 echo "patient $p (Zoë), treatment $t, 14 days ago"
+p=$(ctl patient add --name "Nia Nightowl" --phone "+15550100105" --tz "$night")
+t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 1 hour ago')")
+echo "patient $p (Nia), treatment $t, 1 day ago, lives in $night where it is" \
+    "$(TZ=$night date +%H:%M) now: her reminder waits for 09:00 there"
 p=$(ctl patient add --name "Sam Cancelled" --phone "+15550100104")
 t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 2 hours ago')")
 ctl treatment cancel "$t" >/dev/null
