@@ -21,6 +21,7 @@ int	cli_patient(const struct config *cfg, int argc, char **argv);
 int	cli_treatment(const struct config *cfg, int argc, char **argv);
 int	cli_reminders(const struct config *cfg, int argc, char **argv);
 int	cli_status(const struct config *cfg, int argc, char **argv);
+int	cli_preview(const struct config *cfg, int argc, char **argv);
 int	cli_history(const struct config *cfg, int argc, char **argv);
 int	cli_optout(const struct config *cfg, int argc, char **argv);
 int	cli_optin(const struct config *cfg, int argc, char **argv);

@@ -50,6 +50,10 @@ struct reminder {
 	char	*email;
 	char	*timezone;
 	bool	 sms_opt_in;
+
+	char	*state;			/* "sending" when claimed */
+	time_t	 sent_at;		/* 0 if not sent */
+	char	*last_error;		/* NULL if none */
 };
 
 /* A row of `aftercarectl reminders`; borrowed for the callback's duration. */
@@ -129,6 +133,15 @@ int	store_recover(struct store *st, time_t now);
 int	store_claim_due(struct store *st, time_t now, time_t lease_until,
 	    size_t max, struct reminder **out, size_t *n);
 void	store_reminders_free(struct reminder *r, size_t n);
+
+/*
+ * Every reminder of a treatment, in any state, by due time, with what the
+ * booking software says of the treatment and patient (for a preview).
+ * Returns 0 with a new array (free with store_reminders_free()), or -1
+ * (logged).
+ */
+int	store_treatment_reminders(struct store *st, int64_t treatment_id,
+	    struct reminder **out, size_t *n);
 
 /*
  * Outcomes of a claimed reminder.  Each returns 0, or -1 (logged) if the

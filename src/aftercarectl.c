@@ -22,6 +22,7 @@ static const struct {
 	{ "reminders", cli_reminders },
 	{ "status", cli_status },
 	{ "history", cli_history },
+	{ "preview", cli_preview },
 	{ "optout", cli_optout },
 	{ "optin", cli_optin },
 };

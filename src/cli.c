@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "compose.h"
 #include "config.h"
 #include "daemon.h"
 #include "json.h"
@@ -19,6 +20,7 @@
 #include "phone.h"
 #include "schedule.h"
 #include "store.h"
+#include "template.h"
 #include "tz.h"
 #include "util.h"
 
@@ -45,6 +47,7 @@ static void	json_time(struct buf *, time_t);
 static int	list_reminders(const struct config *, bool, const char *,
 		    int64_t);
 static bool	take_json(int *, char **);
+static void	local_format(time_t, const struct tz *, char *, size_t);
 static void	print_time(const char *, time_t, const char *);
 static void	status_json(const struct config *, const struct store_status *,
 		    bool);
@@ -66,6 +69,8 @@ cli_usage(FILE *f)
 	    "sending,\n"
 	    "                               sent, failed, cancelled, expired)\n"
 	    "  history --patient ID [--json]   every reminder of a patient\n"
+	    "  preview --treatment ID       when each reminder goes out, and "
+	    "its text\n"
 	    "  status [--json]              counts, next due, daemon, problems\n"
 	    "Options:\n"
 	    "  -c FILE   configuration file (default %s)\n"
@@ -515,6 +520,99 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 		(void)fputs(l.rows ? "\n]\n" : "]\n", stdout);
 	store_close(st);
 	return rc == 0 ? CLI_OK : CLI_FAILED;
+}
+
+/* "2026-12-01 10:00 -05:00" for t in zone z (NULL: UTC). */
+static void
+local_format(time_t t, const struct tz *z, char *buf, size_t len)
+{
+	char	utc[32];
+	int	off = z ? tz_offset(z, t) : 0, a = off < 0 ? -off : off;
+
+	schedule_rfc3339_format(t + off, utc, sizeof(utc));
+	utc[10] = ' ';
+	(void)snprintf(buf, len, "%.16s %c%02d:%02d", utc, off < 0 ? '-' : '+',
+	    a / 3600, a % 3600 / 60);
+}
+
+/*
+ * preview --treatment ID: every reminder of the treatment, when it goes out
+ * (the patient's local time and UTC) and its exact text, or what became
+ * of it.
+ */
+int
+cli_preview(const struct config *cfg, int argc, char **argv)
+{
+	struct cli_opt	 o[] = { { "treatment", true, NULL } };
+	struct reminder	*v;
+	struct composed	 c;
+	struct sms_info	 info;
+	struct store	*st;
+	struct tz	*pz = NULL;
+	const struct tz	*z;
+	char		 err[160], when[48], utc[32];
+	int64_t		 id;
+	size_t		 n, i;
+	int		 ret;
+
+	if ((ret = parse_opts("preview", argc - 1, argv + 1, o, 1, NULL)) !=
+	    CLI_OK)
+		return ret;
+	if ((ret = parse_id("preview", "--treatment", o[0].value, &id)) !=
+	    CLI_OK)
+		return ret;
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	/* The treatment's newest row decides what the reminders say. */
+	if (sync_reminders(cfg, st) == -1 ||
+	    store_treatment_reminders(st, id, &v, &n) == -1) {
+		store_close(st);
+		return CLI_FAILED;
+	}
+	store_close(st);
+	if (n == 0) {
+		(void)fprintf(stderr, "aftercarectl preview: treatment %lld has "
+		    "no reminders (see aftercarectl status)\n", (long long)id);
+		return CLI_FAILED;
+	}
+	if (v[0].timezone != NULL && *v[0].timezone != '\0')
+		pz = tz_load(v[0].timezone, err, sizeof(err));
+	z = pz ? pz : cfg->zone;
+	(void)printf("treatment %lld, patient %lld, time zone %s\n",
+	    (long long)id, (long long)v[0].patient_id,
+	    pz ? v[0].timezone : cfg->timezone);
+	for (i = 0; i < n; i++) {
+		local_format(v[i].due_at, z, when, sizeof(when));
+		schedule_rfc3339_format(v[i].due_at, utc, sizeof(utc));
+		(void)printf("\n%s %s: %s\n  due %s (%s)\n", v[i].milestone,
+		    v[i].channel, v[i].state, when, utc);
+		if (strcmp(v[i].state, "sent") == 0) {
+			local_format(v[i].sent_at, z, when, sizeof(when));
+			(void)printf("  went out %s\n", when);
+		} else if (strcmp(v[i].state, "pending") != 0 &&
+		    strcmp(v[i].state, "sending") != 0) {
+			(void)printf("  %s\n", v[i].last_error ?
+			    v[i].last_error : "");
+			continue;
+		}
+		switch (compose_sms(cfg, &v[i], &c)) {
+		case COMPOSE_SEND:
+			template_sms_info(c.body, &info);
+			(void)printf("  text (%s, %zu segment%s):\n  %s\n",
+			    info.encoding == SMS_GSM7 ? "GSM-7" : "UCS-2",
+			    info.segments, info.segments == 1 ? "" : "s",
+			    c.body);
+			break;
+		case COMPOSE_FAIL:
+		case COMPOSE_CANCEL:
+			(void)printf("  would not be sent: %s\n", c.reason);
+			break;
+		}
+		compose_clear(&c);
+	}
+	tz_free(pz);
+	store_reminders_free(v, n);
+	return CLI_OK;
 }
 
 /* "--json" given as an option with no value. */

@@ -123,6 +123,7 @@ enum {
 	Q_PROBLEM_CLEAR,
 	Q_RECOVER,
 	Q_CLAIM_SELECT,
+	Q_TREATMENT_REMINDERS,
 	Q_CLAIM_ONE,
 	Q_EXPIRE,
 	Q_SENT,
@@ -157,6 +158,18 @@ enum {
 	Q_CONSENT_EMAIL,
 	Q__COUNT
 };
+
+/* A reminder with its treatment and patient, as reminder_read() reads it. */
+#define REMINDER_FULL_COLUMNS						\
+	"r.id, r.treatment_id, r.milestone, r.channel, r.due_at, "	\
+	"r.expires_at, r.attempts, r.idempotency_key, "			\
+	"t.id IS NOT NULL, t.patient_id, t.kind, t.performed_at, t.status, "\
+	"p.id IS NOT NULL, p.full_name, p.phone, p.email, p.timezone, "	\
+	"coalesce(p.sms_opt_in, 0), r.state, coalesce(r.sent_at, 0), "	\
+	"r.last_error "							\
+	"FROM reminders r "						\
+	"LEFT JOIN treatments t ON t.id = r.treatment_id "		\
+	"LEFT JOIN patients p ON p.id = t.patient_id "
 
 #define REMINDER_ROW_COLUMNS						\
 	"r.id, r.treatment_id, coalesce(t.patient_id, -1), r.milestone, "\
@@ -225,16 +238,12 @@ static const char *const queries[Q__COUNT] = {
 	    "next_attempt_at = ?1, updated_at = ?1 "
 	    "WHERE state = 'sending'",
 	[Q_CLAIM_SELECT] =
-	    "SELECT r.id, r.treatment_id, r.milestone, r.channel, r.due_at, "
-	    "r.expires_at, r.attempts, r.idempotency_key, "
-	    "t.id IS NOT NULL, t.patient_id, t.kind, t.performed_at, t.status, "
-	    "p.id IS NOT NULL, p.full_name, p.phone, p.email, p.timezone, "
-	    "coalesce(p.sms_opt_in, 0) "
-	    "FROM reminders r "
-	    "LEFT JOIN treatments t ON t.id = r.treatment_id "
-	    "LEFT JOIN patients p ON p.id = t.patient_id "
+	    "SELECT " REMINDER_FULL_COLUMNS
 	    "WHERE r.state = 'pending' AND r.next_attempt_at <= ?1 "
 	    "ORDER BY r.next_attempt_at LIMIT ?2",
+	[Q_TREATMENT_REMINDERS] =
+	    "SELECT " REMINDER_FULL_COLUMNS
+	    "WHERE r.treatment_id = ?1 ORDER BY r.due_at, r.id",
 	/*
 	 * An attempt is counted when its outcome is recorded, not here: a
 	 * claim that a crash cut short sent nothing it could count.
@@ -398,6 +407,7 @@ static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
 static int	expire_due(struct store *, time_t);
+static void	reminder_read(sqlite3_stmt *, struct reminder *);
 static int	update_one(struct store *, sqlite3_stmt *, const char *,
 		    const char *, int64_t, char *, size_t);
 static int	list_rows(struct store *, sqlite3_stmt *,
@@ -988,6 +998,8 @@ reminder_clear(struct reminder *r)
 	free(r->phone);
 	free(r->email);
 	free(r->timezone);
+	free(r->state);
+	free(r->last_error);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1001,6 +1013,66 @@ store_reminders_free(struct reminder *r, size_t n)
 	for (i = 0; i < n; i++)
 		reminder_clear(&r[i]);
 	free(r);
+}
+
+/* Fills r from a row of REMINDER_FULL_COLUMNS. */
+static void
+reminder_read(sqlite3_stmt *s, struct reminder *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->treatment_id = sqlite3_column_int64(s, 1);
+	r->milestone = column_dup(s, 2);
+	r->channel = column_dup(s, 3);
+	r->due_at = sqlite3_column_int64(s, 4);
+	r->expires_at = sqlite3_column_int64(s, 5);
+	r->attempts = sqlite3_column_int(s, 6) + 1;
+	r->idempotency_key = column_dup(s, 7);
+	r->treatment_found = sqlite3_column_int(s, 8) != 0;
+	r->patient_id = sqlite3_column_int64(s, 9);
+	r->kind = column_dup(s, 10);
+	r->performed_at = column_dup(s, 11);
+	r->status = column_dup(s, 12);
+	r->patient_found = sqlite3_column_int(s, 13) != 0;
+	r->full_name = column_dup(s, 14);
+	r->phone = column_dup(s, 15);
+	r->email = column_dup(s, 16);
+	r->timezone = column_dup(s, 17);
+	r->sms_opt_in = sqlite3_column_int(s, 18) != 0;
+	r->state = column_dup(s, 19);
+	r->sent_at = sqlite3_column_int64(s, 20);
+	r->last_error = column_dup(s, 21);
+}
+
+int
+store_treatment_reminders(struct store *st, int64_t treatment_id,
+    struct reminder **out, size_t *n)
+{
+	sqlite3_stmt	*s = st->q[Q_TREATMENT_REMINDERS];
+	struct reminder	*v = NULL;
+	size_t		 nv = 0;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_bind_int64(s, 1, treatment_id) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xrealloc(v, (nv + 1) * sizeof(*v));
+		memset(&v[nv], 0, sizeof(v[nv]));
+		reminder_read(s, &v[nv++]);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	*out = v;
+	*n = nv;
+	return 0;
+fail:
+	log_err("store: %s: reminders of treatment %lld: %s", st->path,
+	    (long long)treatment_id, sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	store_reminders_free(v, nv);
+	return -1;
 }
 
 /* Expires due reminders past their window, logging each. */
@@ -1032,7 +1104,7 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
     size_t max, struct reminder **out, size_t *n)
 {
 	sqlite3_stmt	*s = st->q[Q_CLAIM_SELECT], *u;
-	struct reminder	*v = NULL, *r;
+	struct reminder	*v = NULL;
 	size_t		 nv = 0, i;
 	int		 rc, ret = -1;
 
@@ -1048,28 +1120,8 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK)
 		goto out;
 	v = xcalloc(max, sizeof(*v));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r = &v[nv++];
-		r->id = sqlite3_column_int64(s, 0);
-		r->treatment_id = sqlite3_column_int64(s, 1);
-		r->milestone = column_dup(s, 2);
-		r->channel = column_dup(s, 3);
-		r->due_at = sqlite3_column_int64(s, 4);
-		r->expires_at = sqlite3_column_int64(s, 5);
-		r->attempts = sqlite3_column_int(s, 6) + 1;
-		r->idempotency_key = column_dup(s, 7);
-		r->treatment_found = sqlite3_column_int(s, 8) != 0;
-		r->patient_id = sqlite3_column_int64(s, 9);
-		r->kind = column_dup(s, 10);
-		r->performed_at = column_dup(s, 11);
-		r->status = column_dup(s, 12);
-		r->patient_found = sqlite3_column_int(s, 13) != 0;
-		r->full_name = column_dup(s, 14);
-		r->phone = column_dup(s, 15);
-		r->email = column_dup(s, 16);
-		r->timezone = column_dup(s, 17);
-		r->sms_opt_in = sqlite3_column_int(s, 18) != 0;
-	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		reminder_read(s, &v[nv++]);
 	if (rc != SQLITE_DONE)
 		goto out;
 	(void)sqlite3_reset(s);

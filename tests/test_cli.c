@@ -267,8 +267,21 @@ test_command_lines(void **state)
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "status" }, 0,
 		    "3 pending", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "preview" }, 2, NULL,
+		    "missing --treatment" },
+		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "x" },
+		    2, NULL, "--treatment: " },
+		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "9" },
+		    1, NULL, "treatment 9 has no reminders" },
+		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "1" },
+		    0, "1w sms: pending\n  due 2026-12-01 14:00 +00:00 "
+		    "(2026-12-01T14:00:00Z)\n  text (GSM-7, 2 segments):\n  Hi "
+		    "Test, one week since your microneedling.", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "cancel", "1" },
 		    0, "treatment 1 cancelled", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "1" },
+		    0, "2w sms: cancelled\n  due 2026-12-08 14:00 +00:00 "
+		    "(2026-12-08T14:00:00Z)\n  treatment cancelled\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "status" }, 0,
 		    "3 cancelled", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "status" }, 0,
