@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "phone.h"
 
@@ -27,10 +28,11 @@ struct composed {
  * Works out the SMS for a claimed reminder from its row and the config:
  * the patient and treatment must still exist, the treatment not be
  * cancelled, the patient opted in with a usable phone number, and the
- * milestone still configured.  Fills out and returns what to do.
+ * milestone still configured; a milestone before the treatment (negative
+ * after) only while the treatment is still scheduled and after now.  Fills out and returns what to do.
  */
 enum compose_result compose_sms(const struct config *cfg,
-		    const struct reminder *r, struct composed *out);
+		    const struct reminder *r, time_t now, struct composed *out);
 void		 compose_clear(struct composed *c);
 
 #endif

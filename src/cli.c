@@ -595,7 +595,7 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 			    v[i].last_error : "");
 			continue;
 		}
-		switch (compose_sms(cfg, &v[i], &c)) {
+		switch (compose_sms(cfg, &v[i], time(NULL), &c)) {
 		case COMPOSE_SEND:
 			template_sms_info(c.body, &info);
 			(void)printf("  text (%s, %zu segment%s):\n  %s\n",

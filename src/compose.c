@@ -20,7 +20,7 @@ compose_clear(struct composed *c)
 }
 
 enum compose_result
-compose_sms(const struct config *cfg, const struct reminder *r,
+compose_sms(const struct config *cfg, const struct reminder *r, time_t now,
     struct composed *out)
 {
 	const struct milestone	*m;
@@ -78,6 +78,14 @@ compose_sms(const struct config *cfg, const struct reminder *r,
 		    "treatment %lld: performed_at is not an RFC 3339 time",
 		    (long long)r->treatment_id);
 		return COMPOSE_FAIL;
+	}
+	/* Before the treatment: only while it is still ahead and booked. */
+	if (m->after < 0 && (r->status == NULL ||
+	    strcmp(r->status, "scheduled") != 0 || now >= at)) {
+		(void)snprintf(out->reason, sizeof(out->reason),
+		    "a reminder for before the treatment, which is no longer "
+		    "ahead");
+		return COMPOSE_CANCEL;
 	}
 	/* A message must read well even when a field is empty. */
 	template_first_name(r->full_name ? r->full_name : "", first,

@@ -717,7 +717,7 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	d->reported = xcalloc(n, sizeof(*d->reported));
 	for (i = 0; i < n; i++) {
 		r = &d->batch[i];
-		switch (compose_sms(cfg, r, &c)) {
+		switch (compose_sms(cfg, r, now, &c)) {
 		case COMPOSE_FAIL:
 			d->failures[FAIL_RECIPIENT]++;
 			/* The reason names ids only, never the row's values. */
@@ -1159,7 +1159,7 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 			    (long long)r->id, (long long)r->patient_id,
 			    (long long)r->treatment_id, r->milestone,
 			    r->channel);
-			switch (compose_sms(cfg, r, &c)) {
+			switch (compose_sms(cfg, r, now, &c)) {
 			case COMPOSE_SEND:
 				(void)fprintf(out, "would send:\n    %s\n",
 				    c.body);

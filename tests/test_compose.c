@@ -16,6 +16,9 @@
 #include "config.h"
 #include "store.h"
 
+/* 2026-11-25T14:00:00Z: after every treatment in the tables */
+#define NOW	((time_t)1795615200)
+
 static struct milestone ms[] = {
 	{ "24h", 86400, 3 * 86400, "day1",
 	    "Hi {first_name}, {treatment} on {treatment_date} at "
@@ -101,9 +104,9 @@ test_rows(void **state)
 		r.full_name = (char *)(uintptr_t)rows[i].name;
 		r.phone = (char *)(uintptr_t)rows[i].phone;
 		r.sms_opt_in = rows[i].opt_in;
-		if (compose_sms(&cfg, &r, &c) != rows[i].want)
+		if (compose_sms(&cfg, &r, NOW, &c) != rows[i].want)
 			fail_msg("row %zu: result %d, want %d (%s)", i,
-			    (int)compose_sms(&cfg, &r, &c), (int)rows[i].want,
+			    (int)compose_sms(&cfg, &r, NOW, &c), (int)rows[i].want,
 			    c.reason);
 		text = rows[i].want == COMPOSE_SEND ? c.body : c.reason;
 		if (strstr(text, rows[i].want_text) == NULL)
@@ -278,7 +281,7 @@ test_bad_values(void **state)
 			r.kind = big = repeat("laser", 20 * 1024);
 			break;
 		}
-		if (compose_sms(&cfg, &r, &c) != rows[i].want)
+		if (compose_sms(&cfg, &r, NOW, &c) != rows[i].want)
 			fail_msg("row %zu: want %d (%s)", i, (int)rows[i].want,
 			    c.body != NULL ? c.body : c.reason);
 		text = rows[i].want == COMPOSE_SEND ? c.body : c.reason;
@@ -298,11 +301,58 @@ test_bad_values(void **state)
 	}
 }
 
+/* A reminder before the treatment: only while it is ahead and booked. */
+static void
+test_before_treatment(void **state)
+{
+	static struct milestone pre[] = {
+		{ "pre", -3 * 86400, 86400, "pre", "See you soon, "
+		    "{first_name}.", true },
+	};
+	static const struct {
+		const char		*status;
+		time_t			 now;
+		enum compose_result	 want;
+	} rows[] = {
+		{ "scheduled", NOW - 86400, COMPOSE_SEND },
+		{ "completed", NOW - 86400, COMPOSE_CANCEL },
+		{ "scheduled", NOW + 86400, COMPOSE_CANCEL },
+		{ "scheduled", NOW, COMPOSE_CANCEL },
+	};
+	struct config	 c2 = cfg;
+	struct reminder	 r;
+	struct composed	 c;
+	size_t		 i;
+
+	(void)state;
+	c2.milestones = pre;
+	c2.nmilestones = 1;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.treatment_id = 3;
+		r.patient_id = 7;
+		r.milestone = "pre";
+		r.treatment_found = true;
+		r.status = (char *)(uintptr_t)rows[i].status;
+		r.performed_at = "2026-11-25T14:00:00Z";	/* NOW */
+		r.kind = "microneedling";
+		r.patient_found = true;
+		r.full_name = "Bo";
+		r.phone = "+15550100123";
+		r.sms_opt_in = true;
+		if (compose_sms(&c2, &r, rows[i].now, &c) != rows[i].want)
+			fail_msg("row %zu: want %d (%s)", i, (int)rows[i].want,
+			    c.reason);
+		compose_clear(&c);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_before_treatment),
 		cmocka_unit_test(test_bad_values),
 	};
 
