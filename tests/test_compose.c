@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,38 +123,6 @@ test_rows(void **state)
 			fail_msg("row %zu: reason leaks the number", i);
 		compose_clear(&c);
 	}
-}
-
-/* Valid UTF-8 without control characters. */
-static bool
-clean_utf8(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	int			 n, i;
-
-	while (*p != '\0') {
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
-			return false;
-		if (*p == 0xc2 && p[1] < 0xa0)
-			return false;
-		for (i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-		p += n + 1;
-	}
-	return true;
 }
 
 /* A new string of n copies of unit. */
@@ -288,7 +258,7 @@ test_bad_values(void **state)
 		if (strstr(text, rows[i].want_text) == NULL)
 			fail_msg("row %zu: \"%s\" lacks \"%s\"", i, text,
 			    rows[i].want_text);
-		if (!clean_utf8(text) || strlen(text) > 400)
+		if (!testutil_clean_utf8(text) || strlen(text) > 400)
 			fail_msg("row %zu: not clean or too long: %.400s", i,
 			    text);
 		/* reasons are logged: never a number or a name */

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -510,39 +512,6 @@ booking_insert(sqlite3 *db, const struct row *r, int64_t id)
 	free(big);
 }
 
-/* Valid UTF-8, with no control character (a template has none). */
-static bool
-clean_utf8(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	int			 n, i;
-
-	while (*p != '\0') {
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
-			return false;
-		/* C1 controls U+0080..U+009F are C2 80..C2 9F */
-		if (*p == 0xc2 && p[1] < 0xa0)
-			return false;
-		for (i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-		p += n + 1;
-	}
-	return true;
-}
-
 /*
  * Neither a patient's number, name, address nor message may appear in
  * anything any program wrote on stderr during the test.
@@ -735,7 +704,7 @@ check_rows(struct env *e)
 						fail_msg("row %zu: body lacks "
 						    "\"%s\": %s", i, w->text,
 						    body);
-					if (!clean_utf8(body))
+					if (!testutil_clean_utf8(body))
 						fail_msg("row %zu: body has a "
 						    "control character or bad "
 						    "UTF-8: %s", i, body);
@@ -940,7 +909,7 @@ test_nulls_in_loose_schema(void **state)
 	assert_int_equal(n, 2);
 	for (i = 0; i < n; i++) {
 		body = req_body(e, &r[i]);
-		assert_true(clean_utf8(body));
+		assert_true(testutil_clean_utf8(body));
 		free(body);
 	}
 	fixture_requests_free(r, n);
