@@ -40,6 +40,8 @@ SRCS += src/store.c
 SRCS += src/gateway.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
+SRCS += src/gw_sendgrid.c
+SRCS += src/mail.c
 SRCS += src/daemon.c
 SRCS += src/cli.c
 
@@ -51,11 +53,13 @@ TESTS += test_tz
 TESTS += test_template
 TESTS += test_phone
 TESTS += test_json
+TESTS += test_mail
 TESTS += test_config
 TESTS += test_compose
 TESTS += test_gw
 TESTS += test_store
 TESTS += test_gateway
+TESTS += test_smtp
 TESTS += test_daemon
 TESTS += test_cli
 TESTS += test_rows
@@ -66,11 +70,13 @@ test_tz_OBJS = tz schedule util
 test_template_OBJS = template util
 test_phone_OBJS = phone
 test_json_OBJS = json util
+test_mail_OBJS = mail util
 test_config_OBJS = config schedule tz template util log
 test_compose_OBJS = compose config schedule tz template phone util log
-test_gw_OBJS = gw_twilio gw_webhook gateway json util log
+test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json util log
 test_store_OBJS = store config schedule tz template phone util log
-test_gateway_OBJS = gateway gw_twilio gw_webhook json util log tests/fixture/fixture
+test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json util log tests/fixture/fixture
+test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json util log tests/fixture/smtpd
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
@@ -84,7 +90,7 @@ MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata
+	mandoc tzdata python3-aiosmtpd
 
 .PHONY: all deps check lint-man check-install demo install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl

@@ -14,18 +14,75 @@
 /* Longest validity window a milestone gets by default. */
 #define CONFIG_VALID_FOR_MAX	((int64_t)3 * 86400)
 
+/* Default SMS segments a template may take before config_load() warns. */
+#define CONFIG_SEGMENT_LIMIT	2
+
 enum sms_provider {
 	SMS_PROVIDER_TWILIO,
 	SMS_PROVIDER_WEBHOOK
 };
 
+enum email_provider {
+	EMAIL_PROVIDER_NONE,		/* no email section: SMS only */
+	EMAIL_PROVIDER_SENDGRID,	/* SendGrid v3 mail send JSON API */
+	EMAIL_PROVIDER_SMTP		/* SMTP or SMTPS, through libcurl */
+};
+
+/* The ways a reminder travels; stored in reminders.channel by name. */
+enum channel {
+	CHANNEL_SMS,
+	CHANNEL_EMAIL,
+	CHANNEL__COUNT
+};
+#define CHANNEL_BIT(c)	(1u << (c))
+
+/*
+ * A template's texts in one language other than the clinic's default.
+ * A text is NULL where this language has none; the default language's
+ * text is used then (for a whole channel: SMS, or subject and bodies).
+ */
+struct texts {
+	char	*lang;		/* BCP 47 tag, lower case: "es", "pt-br" */
+	char	*sms;
+	char	*subject;	/* email subject; with email */
+	char	*email;		/* email plain-text body; with subject */
+	char	*html;		/* optional email HTML body */
+};
+
+/*
+ * One reminder of a plan.  The texts are copied from its template and
+ * checked; those in the clinic's default language are sms, subject,
+ * email and html (NULL where the template has none).
+ */
 struct milestone {
-	char	*name;		/* "24h", unique; stored with each reminder */
-	int64_t	 after;		/* seconds after the treatment */
+	char	*name;		/* "24h", unique in its plan; stored */
+	int64_t	 after;		/* seconds after the treatment (< 0: before) */
 	int64_t	 valid_for;	/* seconds after due it may still be sent */
 	char	*template;	/* template name */
-	char	*sms;		/* that template's SMS text (checked) */
+	char	*sms;		/* SMS text in the default language */
 	bool	 calendar;	/* after is in days: keeps the local clock time */
+	unsigned channels;	/* CHANNEL_BIT()s it is sent on; never 0 */
+	char	*subject;	/* email, default language */
+	char	*email;
+	char	*html;
+	struct texts *langs;	/* the template's other languages */
+	size_t	 nlangs;
+};
+
+/* The milestones of one kind of treatment (treatments.kind). */
+struct plan {
+	char		 *kind;
+	struct milestone *milestones;	/* sorted by `after` */
+	size_t		  nmilestones;
+};
+
+/* A milestone's texts for one channel, chosen for a patient's language. */
+struct milestone_texts {
+	const char	*lang;		/* the tag chosen; NULL: the default */
+	const char	*sms;
+	const char	*subject;
+	const char	*email;
+	const char	*html;		/* may be NULL */
 };
 
 struct tz;
@@ -40,10 +97,17 @@ struct config {
 	int	 quiet_end;	/* start == end: none */
 	char	*clinic_name;
 	char	*clinic_phone;
+	char	*language;	/* the clinic's default language (BCP 47) */
 	int	 log_priority;	/* LOG_PRI_* */
 
+	/*
+	 * The default plan, for treatments whose kind has no plan of its
+	 * own; empty (nmilestones 0) when unknown kinds get no reminders.
+	 */
 	struct milestone *milestones;	/* sorted by `after` */
 	size_t	 nmilestones;
+	struct plan	*plans;		/* per kind, sorted by kind */
+	size_t	 nplans;
 
 	struct {
 		enum sms_provider provider;
@@ -52,7 +116,25 @@ struct config {
 		char	*auth_token;	/* NULL with CONFIG_NO_SECRETS */
 		char	*from;		/* twilio: sender number or name */
 		char	*ca_file;	/* NULL: the system CA store */
+		int	 segment_limit;	/* warn above this many segments */
 	} sms;
+
+	struct {
+		enum email_provider provider;
+		/*
+		 * sendgrid: API base ("https://api.sendgrid.com");
+		 * smtp: "smtp://host[:port]" or "smtps://host[:port]".
+		 */
+		char	*url;
+		char	*api_key;	/* sendgrid; NULL with CONFIG_NO_SECRETS */
+		char	*username;	/* smtp AUTH, or NULL */
+		char	*password;	/* smtp AUTH; NULL with CONFIG_NO_SECRETS */
+		bool	 starttls;	/* smtp://: require STARTTLS */
+		char	*from;		/* sender address (addr-spec) */
+		char	*from_name;	/* display name; default clinic.name */
+		char	*unsubscribe;	/* List-Unsubscribe URI (mailto:, https:) */
+		char	*ca_file;	/* NULL: the system CA store */
+	} email;
 
 	struct {
 		int	 concurrency;	/* transfers in flight at once */
@@ -73,13 +155,36 @@ struct config	*config_load(const char *path, int flags, char *err,
 		    size_t errlen);
 void		 config_free(struct config *cfg);
 
-/* The milestone of that name, or NULL. */
+/*
+ * The plan for a kind of treatment: its own, or the default plan.  Sets
+ * *n to its milestones (0: none) and *own (may be NULL) to whether the
+ * kind has a plan of its own.  Never NULL when *n > 0.
+ */
+const struct milestone *config_plan(const struct config *cfg,
+		    const char *kind, size_t *n, bool *own);
+
+/* The milestone of that name in the kind's plan, or NULL. */
 const struct milestone *config_milestone(const struct config *cfg,
-		    const char *name);
+		    const char *kind, const char *name);
+
+/*
+ * The texts of m for channel ch and a patient's language (BCP 47 tag, or
+ * NULL/"" for the default): the language itself, else its primary subtag
+ * ("es" for "es-MX"), else the default language; compared without case.
+ * A language is chosen only if it has the channel's text.
+ */
+void		 config_texts(const struct milestone *m, enum channel ch,
+		    const char *lang, struct milestone_texts *out);
+
+/* "sms" or "email". */
+const char	*config_channel_name(enum channel ch);
+/* The channel named s.  Returns 0, or -1 if s names none. */
+int		 config_channel_parse(const char *s, enum channel *ch);
 
 /*
  * A fingerprint of everything that decides which reminders exist and when
- * (milestone names, offsets, windows); changes when the plan changes.
+ * (plans, milestone names, offsets, windows, channels, the default plan);
+ * changes when any of it changes.
  * Caller frees with free().
  */
 char		*config_plan_fingerprint(const struct config *cfg);

@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
-struct config;
+#include "config.h"
+
 struct gateway;
 
 enum outcome {
@@ -15,13 +17,20 @@ enum outcome {
 	OUTCOME_FAILED		/* any other answer: do not try again */
 };
 
-/* One SMS to send; every pointer is borrowed for the duration of the call. */
+/*
+ * One SMS or email to send; every pointer is borrowed for the duration
+ * of the call.
+ */
 struct message {
 	int64_t		 reminder_id;
 	const char	*milestone;
-	const char	*to;		/* E.164 */
-	const char	*body;		/* UTF-8 */
+	const char	*to;		/* SMS: E.164; email: an addr-spec */
+	const char	*to_name;	/* email: display name, or NULL */
+	const char	*subject;	/* email only */
+	const char	*body;		/* UTF-8: the SMS, or the email's text */
+	const char	*html;		/* email: HTML body, or NULL */
 	const char	*idempotency_key; /* stable for the reminder */
+	time_t		 date;		/* email: its Date header */
 };
 
 struct send_result {
@@ -56,11 +65,15 @@ typedef void	(*gateway_done_fn)(void *arg, size_t idx,
 typedef bool	(*gateway_event_fn)(void *arg);
 
 /*
- * Creates a gateway for cfg's SMS provider, with one libcurl multi handle
- * and reusable connections.  Returns NULL (logged) on failure.  cfg is
- * borrowed and must outlive the gateway.
+ * Creates a gateway for cfg's provider of channel ch, with one libcurl
+ * multi handle and reusable connections.  Returns NULL (logged) on
+ * failure, or if the channel has no provider.  cfg is borrowed and must
+ * outlive the gateway.
  */
-struct gateway	*gateway_new(const struct config *cfg);
+struct gateway	*gateway_new(const struct config *cfg, enum channel ch);
+
+/* The provider's name for logs: "twilio", "webhook", "sendgrid", "smtp". */
+const char	*gateway_provider(const struct gateway *gw);
 void		 gateway_free(struct gateway *gw);
 
 /*

@@ -38,6 +38,9 @@ int	gw_twilio_build(const struct config *cfg, const struct message *msg,
 	    struct gw_request *req, char *err, size_t errlen);
 int	gw_webhook_build(const struct config *cfg, const struct message *msg,
 	    struct gw_request *req, char *err, size_t errlen);
+/* Email through SendGrid's v3 mail send API (cfg->email). */
+int	gw_sendgrid_build(const struct config *cfg, const struct message *msg,
+	    struct gw_request *req, char *err, size_t errlen);
 
 /*
  * What reading an answer has in common for every provider: classifies
@@ -63,6 +66,12 @@ bool	gw_answer_read(long status, const char *body, size_t len,
 void	gw_twilio_parse(long status, const char *body, size_t len,
 	    struct send_result *res);
 void	gw_webhook_parse(long status, const char *body, size_t len,
+	    struct send_result *res);
+/*
+ * SendGrid answers 202 with an empty body; its message id comes in the
+ * X-Message-Id header, which gateway.c takes when provider_id is "".
+ */
+void	gw_sendgrid_parse(long status, const char *body, size_t len,
 	    struct send_result *res);
 
 #endif
