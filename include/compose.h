@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "config.h"
+#include "mail.h"
 #include "phone.h"
 
 struct config;
@@ -18,20 +20,29 @@ enum compose_result {
 };
 
 struct composed {
-	char	 to[PHONE_E164_MAX];
-	char	*body;		/* owned; free with compose_clear() */
-	char	 reason[256];	/* never holds a number, name or body */
-	bool	 optout;	/* COMPOSE_CANCEL because the patient opted out */
+	enum channel	 channel;
+	char		 to[MAIL_ADDRESS_MAX + 1]; /* E.164, or an address */
+	char		*to_name;	/* email: the patient's name, or NULL */
+	char		*subject;	/* email only */
+	char		*body;		/* the SMS, or the email's text */
+	char		*html;		/* email: HTML body, or NULL */
+	const char	*lang;		/* the texts' language; NULL: default */
+	char		 reason[256];	/* never holds a number, name or body */
+	bool		 optout;	/* COMPOSE_CANCEL: the patient opted out */
 };
 
 /*
- * Works out the SMS for a claimed reminder from its row and the config:
- * the patient and treatment must still exist, the treatment not be
- * cancelled, the patient opted in with a usable phone number, and the
- * milestone still configured; a milestone before the treatment (negative
- * after) only while the treatment is still scheduled and after now.  Fills out and returns what to do.
+ * Works out the message for a claimed reminder from its row and the
+ * config, on the reminder's channel: the patient and treatment must still
+ * exist, the treatment not be cancelled, the milestone still be in the
+ * treatment's plan on that channel, and the patient be opted in with a
+ * usable phone number (SMS) or address (email); a milestone before the
+ * treatment (negative after) only while the treatment is still scheduled
+ * and after now.  The texts are in the patient's language where the
+ * template has it.  Fills out (strings owned: compose_clear()) and
+ * returns what to do.
  */
-enum compose_result compose_sms(const struct config *cfg,
+enum compose_result compose_message(const struct config *cfg,
 		    const struct reminder *r, time_t now, struct composed *out);
 void		 compose_clear(struct composed *c);
 

@@ -11,7 +11,7 @@ struct config;
 struct store;
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -32,7 +32,7 @@ struct reminder {
 	int64_t	 id;
 	int64_t	 treatment_id;
 	char	*milestone;
-	char	*channel;		/* "sms" */
+	char	*channel;		/* "sms" or "email" */
 	time_t	 due_at;
 	time_t	 expires_at;
 	int	 attempts;		/* including the one just claimed */
@@ -50,6 +50,8 @@ struct reminder {
 	char	*email;
 	char	*timezone;
 	bool	 sms_opt_in;
+	bool	 email_opt_in;
+	char	*language;		/* BCP 47, or NULL */
 
 	char	*state;			/* "sending" when claimed */
 	time_t	 sent_at;		/* 0 if not sent */
@@ -123,7 +125,8 @@ int	store_sync(struct store *st, const struct config *cfg, time_t now,
 int	store_recover(struct store *st, time_t now);
 
 /*
- * Claims up to max reminders due at now: each is marked sending (with a
+ * Claims up to max reminders due at now on channel ("sms", "email"; NULL
+ * for any): each is marked sending (with a
  * lease_until for people to read) before it is sent; r->attempts is the
  * number the attempt about to be made will have.
  * Reminders past their validity window are marked expired instead.
@@ -131,7 +134,7 @@ int	store_recover(struct store *st, time_t now);
  * or -1 (logged) with nothing claimed.
  */
 int	store_claim_due(struct store *st, time_t now, time_t lease_until,
-	    size_t max, struct reminder **out, size_t *n);
+	    size_t max, const char *channel, struct reminder **out, size_t *n);
 void	store_reminders_free(struct reminder *r, size_t n);
 
 /*
@@ -179,10 +182,11 @@ int	store_optout_add(struct store *st, const char *phone,
 int	store_optout_has(struct store *st, const char *phone, bool *has);
 
 /*
- * The earliest instant at which there is work: a pending reminder's next
- * attempt.  *next is 0 if there is none.  Returns 0, or -1 (logged).
+ * The earliest instant at which there is work on channel (NULL: any): a
+ * pending reminder's next attempt.  *next is 0 if there is none.  Returns
+ * 0, or -1 (logged).
  */
-int	store_next_wakeup(struct store *st, time_t *next);
+int	store_next_wakeup(struct store *st, const char *channel, time_t *next);
 
 /*
  * How long a statement waits for another writer before it gives up.
@@ -206,7 +210,7 @@ int	store_preview_end(struct store *st);
 /* Staff operations.  Each returns 0, or -1 with a reason in err. */
 int	store_patient_add(struct store *st, const char *full_name,
 	    const char *phone, const char *email, const char *timezone,
-	    int64_t *id, char *err, size_t errlen);
+	    const char *language, int64_t *id, char *err, size_t errlen);
 int	store_treatment_add(struct store *st, int64_t patient_id,
 	    const char *performed_at, const char *kind, int64_t *id,
 	    char *err, size_t errlen);

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "json.h"
 #include "log.h"
+#include "mail.h"
 #include "phone.h"
 #include "schedule.h"
 #include "store.h"
@@ -39,7 +40,7 @@ static int	usage_error(const char *, const char *, ...)
 static int	parse_id(const char *, const char *, const char *, int64_t *);
 static struct store *open_store(const struct config *);
 static int	sync_reminders(const struct config *, struct store *);
-static bool	email_valid(const char *);
+static bool	language_valid(const char *);
 static bool	zone_valid(const char *);
 static bool	kind_valid(const char *);
 static void	print_reminder(void *, const struct reminder_row *);
@@ -52,6 +53,7 @@ static void	print_time(const char *, time_t, const char *);
 static void	status_json(const struct config *, const struct store_status *,
 		    bool);
 static int	consent(const struct config *, int, char **, bool);
+static void	preview_email(const struct composed *);
 
 void
 cli_usage(FILE *f)
@@ -166,20 +168,23 @@ sync_reminders(const struct config *cfg, struct store *st)
 	return store_sync(st, cfg, time(NULL), NULL);
 }
 
-/* A plausible address: one '@', something either side, a dot after it. */
+/* A BCP 47 language tag as patients.language holds it: "es", "pt-BR". */
 static bool
-email_valid(const char *s)
+language_valid(const char *s)
 {
-	const char	*at, *p;
+	size_t	n;
 
-	if (strlen(s) > 254 || (at = strchr(s, '@')) == NULL ||
-	    at == s || strchr(at + 1, '@') != NULL)
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	if (n < 2 || n > 3)
 		return false;
-	for (p = s; *p != '\0'; p++)
-		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+	for (s += n; *s == '-'; s += n) {
+		s++;
+		n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (n < 1 || n > 8)
 			return false;
-	p = strrchr(at + 1, '.');
-	return p != NULL && p > at + 1 && p[1] != '\0';
+	}
+	return *s == '\0';
 }
 
 /* An IANA zone name that tzdata knows, such as "America/New_York". */
@@ -232,28 +237,35 @@ static int
 patient_add(const struct config *cfg, int argc, char **argv)
 {
 	struct cli_opt	 o[] = {
-		{ "name", true, NULL }, { "phone", true, NULL },
+		{ "name", true, NULL }, { "phone", false, NULL },
 		{ "email", false, NULL }, { "tz", false, NULL },
+		{ "language", false, NULL },
 	};
 	struct store	*st;
 	char		 phone[PHONE_E164_MAX], err[256];
 	int64_t		 id;
 	int		 ret;
 
-	if ((ret = parse_opts("patient add", argc, argv, o, 4, NULL)) !=
+	if ((ret = parse_opts("patient add", argc, argv, o, 5, NULL)) !=
 	    CLI_OK)
 		return ret;
+	if (o[1].value == NULL && o[2].value == NULL)
+		return usage_error("patient add", "give --phone, --email or "
+		    "both: the patient must be reachable");
 	if (o[0].value[strspn(o[0].value, " \t")] == '\0')
 		return usage_error("patient add", "--name is empty");
 	if (strlen(o[0].value) > 200)
 		return usage_error("patient add", "--name is longer than 200 "
 		    "bytes");
-	if (phone_normalize(o[1].value, phone, sizeof(phone), err,
-	    sizeof(err)) == -1)
+	if (o[1].value != NULL && phone_normalize(o[1].value, phone,
+	    sizeof(phone), err, sizeof(err)) == -1)
 		return usage_error("patient add", "--phone: %s", err);
-	if (o[2].value != NULL && !email_valid(o[2].value))
+	if (o[2].value != NULL && !mail_address_valid(o[2].value))
 		return usage_error("patient add", "--email is not an email "
-		    "address");
+		    "address we can send to (name@example.com)");
+	if (o[4].value != NULL && !language_valid(o[4].value))
+		return usage_error("patient add", "--language \"%.20s\" is "
+		    "not a BCP 47 language tag (e.g. es, pt-BR)", o[4].value);
 	if (o[3].value != NULL && !zone_valid(o[3].value))
 		return usage_error("patient add", "--tz \"%.64s\" is not a "
 		    "time zone known to tzdata (e.g. America/New_York)",
@@ -261,8 +273,9 @@ patient_add(const struct config *cfg, int argc, char **argv)
 	if ((st = open_store(cfg)) == NULL)
 		return CLI_FAILED;
 	ret = CLI_FAILED;
-	if (store_patient_add(st, o[0].value, phone, o[2].value, o[3].value,
-	    &id, err, sizeof(err)) == -1)
+	if (store_patient_add(st, o[0].value, o[1].value != NULL ? phone :
+	    NULL, o[2].value, o[3].value, o[4].value, &id, err,
+	    sizeof(err)) == -1)
 		(void)fprintf(stderr, "aftercarectl patient add: %s\n", err);
 	else {
 		(void)printf("%lld\n", (long long)id);
@@ -535,6 +548,24 @@ local_format(time_t t, const struct tz *z, char *buf, size_t len)
 	    a / 3600, a % 3600 / 60);
 }
 
+/* An email as the patient will see it: subject, then the text, indented. */
+static void
+preview_email(const struct composed *c)
+{
+	const char	*p, *nl;
+
+	(void)printf("  email%s%s%s:\n  Subject: %s\n", c->lang != NULL ?
+	    " (" : "", c->lang != NULL ? c->lang : "", c->lang != NULL ?
+	    ")" : "", c->subject);
+	for (p = c->body; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		(void)printf("  | %.*s\n", (int)(nl - p), p);
+	}
+	if (c->html != NULL)
+		(void)printf("  (and an HTML version)\n");
+}
+
 /*
  * preview --treatment ID: every reminder of the treatment, when it goes out
  * (the patient's local time and UTC) and its exact text, or what became
@@ -595,10 +626,16 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 			    v[i].last_error : "");
 			continue;
 		}
-		switch (compose_sms(cfg, &v[i], time(NULL), &c)) {
+		switch (compose_message(cfg, &v[i], time(NULL), &c)) {
 		case COMPOSE_SEND:
+			if (c.channel == CHANNEL_EMAIL) {
+				preview_email(&c);
+				break;
+			}
 			template_sms_info(c.body, &info);
-			(void)printf("  text (%s, %zu segment%s):\n  %s\n",
+			(void)printf("  text (%s%s%s, %zu segment%s):\n  %s\n",
+			    c.lang != NULL ? c.lang : "", c.lang != NULL ?
+			    ", " : "",
 			    info.encoding == SMS_GSM7 ? "GSM-7" : "UCS-2",
 			    info.segments, info.segments == 1 ? "" : "s",
 			    c.body);

@@ -62,27 +62,28 @@ struct daemon {
 	const struct daemon_opts *opts;
 	struct config	*cfg;
 	struct store	*st;
-	struct gateway	*gw;
+	struct gateway	*gw[CHANNEL__COUNT];	/* NULL: no provider */
 	int		 sigfd;
 	bool		 stopping;
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
 
 	/* The batch being sent, for the completion callback. */
+	enum channel	 ch;
 	struct reminder	*batch;
 	struct message	*msgs;
 	size_t		*msg_reminder;	/* msgs[i] is batch[msg_reminder[i]] */
-	char		**bodies;
-	char		(*tos)[PHONE_E164_MAX];
+	struct composed	*composed;	/* what msgs[i] points into */
 	bool		*reported;	/* the gateway answered msgs[i] */
 
 	/*
-	 * While the gateway is in trouble (429, 5xx, unreachable), nothing
-	 * is sent before paused_until: one probe then, not one request per
-	 * reminder.  gw_failures counts troubles in a row, for the backoff.
+	 * While a channel's gateway is in trouble (429, 5xx, unreachable),
+	 * nothing is sent on it before paused_until: one probe then, not one
+	 * request per reminder.  gw_failures counts troubles in a row, for
+	 * the backoff.
 	 */
-	time_t		 paused_until;
-	int		 gw_failures;
+	time_t		 paused_until[CHANNEL__COUNT];
+	int		 gw_failures[CHANNEL__COUNT];
 	time_t		 last_beat;	/* heartbeat last written */
 
 	/* systemd: the watchdog interval (0: none) and the last STATUS= */
@@ -91,8 +92,8 @@ struct daemon {
 	char		 status[256];
 
 	/* For the Prometheus text file: counts since start. */
-	uint64_t	 sends;
-	uint64_t	 failures[FAIL__COUNT];
+	uint64_t	 sends[CHANNEL__COUNT];
+	uint64_t	 failures[CHANNEL__COUNT][FAIL__COUNT];
 	time_t		 last_success;
 	double		 pass_seconds;
 
@@ -129,14 +130,15 @@ static void	watchdog_init(struct daemon *);
 static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, const struct send_result *);
-static const char *provider_name(const struct config *);
+static int	next_work(struct daemon *, time_t *);
+static int	gateways_new(const struct config *, struct gateway **);
 static void	metrics_write(struct daemon *);
 static int	signals_open(void);
 static bool	signals_read(void *);
 static void	reload(struct daemon *);
 static int	pass(struct daemon *, time_t);
 static int	pass_run(struct daemon *, time_t);
-static int	send_batch(struct daemon *, time_t, size_t *);
+static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
 static void	beat(struct daemon *);
@@ -248,8 +250,9 @@ report_status(struct daemon *d)
 	char		 line[sizeof(d->status)], next[64], until[32];
 	time_t		 t;
 	int64_t		 failed;
+	enum channel	 ch;
 
-	if (store_next_wakeup(d->st, &t) == -1 ||
+	if (next_work(d, &t) == -1 ||
 	    store_failed_since(d->st, time(NULL) - 86400, &failed) == -1)
 		return;
 	if (t == 0)
@@ -259,11 +262,16 @@ report_status(struct daemon *d)
 		(void)snprintf(next, sizeof(next), "next reminder due %.10s "
 		    "%.5s UTC", until, until + 11);
 	}
-	if (d->paused_until > time(NULL)) {
-		schedule_rfc3339_format(d->paused_until, until, sizeof(until));
+	if (d->paused_until[CHANNEL_SMS] > time(NULL) ||
+	    d->paused_until[CHANNEL_EMAIL] > time(NULL)) {
+		ch = d->paused_until[CHANNEL_SMS] > time(NULL) ? CHANNEL_SMS :
+		    CHANNEL_EMAIL;
+		schedule_rfc3339_format(d->paused_until[ch], until,
+		    sizeof(until));
 		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
-		    "24 h; gateway paused until %.5s UTC", next,
-		    (long long)failed, until + 11);
+		    "24 h; %s gateway paused until %.5s UTC", next,
+		    (long long)failed, ch == CHANNEL_SMS ? "SMS" : "email",
+		    until + 11);
 	} else
 		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
 		    "24 h", next, (long long)failed);
@@ -342,8 +350,9 @@ reload(struct daemon *d)
 {
 	struct config	*cfg;
 	struct store	*st = NULL;
-	struct gateway	*gw;
+	struct gateway	*gw[CHANNEL__COUNT];
 	char		 err[512];
+	int		 ch;
 
 	d->reload = false;
 	notify("RELOADING=1");
@@ -361,15 +370,17 @@ reload(struct daemon *d)
 		config_free(cfg);
 		goto out;
 	}
-	if ((gw = gateway_new(cfg)) == NULL) {
+	if (gateways_new(cfg, gw) == -1) {
 		log_err("event=reload_failed: cannot set up the gateway; "
 		    "keeping the running configuration");
 		store_close(st);
 		config_free(cfg);
 		goto out;
 	}
-	gateway_free(d->gw);
-	d->gw = gw;
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		gateway_free(d->gw[ch]);
+		d->gw[ch] = gw[ch];
+	}
 	if (st != NULL) {
 		store_close(d->st);
 		d->st = st;
@@ -454,10 +465,51 @@ flush_unrecorded(struct daemon *d)
 	return d->nunrecorded == 0 ? 0 : -1;
 }
 
-static const char *
-provider_name(const struct config *cfg)
+/*
+ * A gateway for each channel with a provider (SMS always has one).
+ * Returns 0, or -1 (logged) with none made.
+ */
+static int
+gateways_new(const struct config *cfg, struct gateway **gw)
 {
-	return cfg->sms.provider == SMS_PROVIDER_TWILIO ? "twilio" : "webhook";
+	memset(gw, 0, CHANNEL__COUNT * sizeof(*gw));
+	if ((gw[CHANNEL_SMS] = gateway_new(cfg, CHANNEL_SMS)) == NULL)
+		return -1;
+	if (cfg->email.provider != EMAIL_PROVIDER_NONE &&
+	    (gw[CHANNEL_EMAIL] = gateway_new(cfg, CHANNEL_EMAIL)) == NULL) {
+		gateway_free(gw[CHANNEL_SMS]);
+		gw[CHANNEL_SMS] = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The earliest instant at which a channel has work it may do: its next
+ * due reminder, or the end of its gateway's pause.  0 if none.  Returns
+ * 0, or -1 (logged).
+ */
+static int
+next_work(struct daemon *d, time_t *when)
+{
+	time_t	next;
+	int	ch;
+
+	*when = 0;
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		if (d->gw[ch] == NULL)
+			continue;
+		if (store_next_wakeup(d->st, config_channel_name(ch), &next) ==
+		    -1)
+			return -1;
+		if (next == 0)
+			continue;
+		if (next < d->paused_until[ch])
+			next = d->paused_until[ch];
+		if (*when == 0 || next < *when)
+			*when = next;
+	}
+	return 0;
 }
 
 /* Counts a gateway answer for the metrics. */
@@ -467,7 +519,7 @@ count_result(struct daemon *d, const struct send_result *res)
 	enum fail_reason	why;
 
 	if (res->outcome == OUTCOME_SENT) {
-		d->sends++;
+		d->sends[d->ch]++;
 		d->last_success = time(NULL);
 		return;
 	}
@@ -481,7 +533,7 @@ count_result(struct daemon *d, const struct send_result *res)
 		why = FAIL_SERVER_ERROR;
 	else
 		why = FAIL_REJECTED;
-	d->failures[why]++;
+	d->failures[d->ch][why]++;
 }
 
 /*
@@ -501,6 +553,7 @@ metrics_write(struct daemon *d)
 	char			*tmp;
 	int64_t			 counts[6];
 	size_t			 i;
+	int			 ch;
 	FILE			*f;
 
 	if (d->cfg->metrics_file == NULL ||
@@ -512,25 +565,33 @@ metrics_write(struct daemon *d)
 	counts[3] = s.failed;
 	counts[4] = s.cancelled;
 	counts[5] = s.expired;
-	provider = provider_name(d->cfg);
 	buf_init(&b);
 	buf_puts(&b, "# HELP aftercare_reminders Reminders by state.\n"
 	    "# TYPE aftercare_reminders gauge\n");
 	for (i = 0; i < 6; i++)
 		buf_printf(&b, "aftercare_reminders{state=\"%s\"} %lld\n",
 		    states[i], (long long)counts[i]);
-	buf_printf(&b, "# HELP aftercare_sends_total Messages the gateway "
+	buf_puts(&b, "# HELP aftercare_sends_total Messages the gateway "
 	    "accepted since aftercared started.\n"
-	    "# TYPE aftercare_sends_total counter\n"
-	    "aftercare_sends_total{provider=\"%s\"} %llu\n", provider,
-	    (unsigned long long)d->sends);
+	    "# TYPE aftercare_sends_total counter\n");
+	for (ch = 0; ch < CHANNEL__COUNT; ch++)
+		if (d->gw[ch] != NULL)
+			buf_printf(&b, "aftercare_sends_total{provider=\"%s\"} "
+			    "%llu\n", gateway_provider(d->gw[ch]),
+			    (unsigned long long)d->sends[ch]);
 	buf_puts(&b, "# HELP aftercare_send_failures_total Sends that did "
 	    "not succeed since aftercared started, by reason.\n"
 	    "# TYPE aftercare_send_failures_total counter\n");
-	for (i = 0; i < FAIL__COUNT; i++)
-		buf_printf(&b, "aftercare_send_failures_total{provider=\"%s\","
-		    "reason=\"%s\"} %llu\n", provider, fail_names[i],
-		    (unsigned long long)d->failures[i]);
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		if (d->gw[ch] == NULL)
+			continue;
+		provider = gateway_provider(d->gw[ch]);
+		for (i = 0; i < FAIL__COUNT; i++)
+			buf_printf(&b, "aftercare_send_failures_total{provider="
+			    "\"%s\",reason=\"%s\"} %llu\n", provider,
+			    fail_names[i],
+			    (unsigned long long)d->failures[ch][i]);
+	}
 	buf_printf(&b, "# HELP aftercare_last_success_timestamp_seconds When "
 	    "the gateway last accepted a message.\n"
 	    "# TYPE aftercare_last_success_timestamp_seconds gauge\n"
@@ -577,20 +638,21 @@ pause_gateway(struct daemon *d, const struct send_result *res)
 	int64_t	delay;
 	time_t	until;
 
-	if (d->gw_failures < 64)
-		d->gw_failures++;
-	delay = schedule_backoff(d->gw_failures, d->cfg->delivery.backoff_base,
-	    d->cfg->delivery.backoff_max, arc4random());
+	if (d->gw_failures[d->ch] < 64)
+		d->gw_failures[d->ch]++;
+	delay = schedule_backoff(d->gw_failures[d->ch],
+	    d->cfg->delivery.backoff_base, d->cfg->delivery.backoff_max,
+	    arc4random());
 	if (res->retry_after > delay)
 		delay = res->retry_after;
 	until = daemon_now(d) + delay;
-	if (until > d->paused_until) {
-		d->paused_until = until;
-		log_notice("event=gateway_paused status=%ld in=%llds "
-		    "troubles=%d", res->http_status, (long long)delay,
-		    d->gw_failures);
+	if (until > d->paused_until[d->ch]) {
+		d->paused_until[d->ch] = until;
+		log_notice("event=gateway_paused provider=%s status=%ld "
+		    "in=%llds troubles=%d", gateway_provider(d->gw[d->ch]),
+		    res->http_status, (long long)delay, d->gw_failures[d->ch]);
 	}
-	gateway_pause(d->gw);
+	gateway_pause(d->gw[d->ch]);
 }
 
 /* The recipient replied STOP: no reminder goes to that number again. */
@@ -624,7 +686,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	if (res->outcome == OUTCOME_RETRY)
 		pause_gateway(d, res);
 	else
-		d->gw_failures = 0;
+		d->gw_failures[d->ch] = 0;
 	if (res->opted_out)
 		note_optout(d, d->msgs[idx].to, r->id);
 	memset(&o, 0, sizeof(o));
@@ -638,7 +700,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
 		log_info("event=sent reminder=%lld milestone=%s provider=%s "
 		    "status=%ld ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, provider_name(d->cfg), res->http_status,
+		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status,
 		    res->ms, attempts);
 		break;
 	case OUTCOME_RETRY:
@@ -650,7 +712,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			log_warnx("event=failed reminder=%lld milestone=%s "
 			    "provider=%s status=%ld code=%s attempts=%d "
 			    "reason=max_attempts", (long long)r->id,
-			    r->milestone, provider_name(d->cfg),
+			    r->milestone, gateway_provider(d->gw[d->ch]),
 			    res->http_status, code, attempts);
 			break;
 		}
@@ -665,7 +727,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_notice("event=retry reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
-		    (long long)r->id, r->milestone, provider_name(d->cfg),
+		    (long long)r->id, r->milestone, gateway_provider(d->gw[d->ch]),
 		    res->http_status, code, res->ms, attempts,
 		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
@@ -675,7 +737,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_warnx("event=failed reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, provider_name(d->cfg), res->http_status, code,
+		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status, code,
 		    res->ms, attempts);
 		break;
 	}
@@ -683,14 +745,15 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 }
 
 /*
- * Claims one batch of due reminders and sends it.  Sets *claimed to the
- * number of reminders taken from the queue (sent or not).
+ * Claims one batch of reminders due on channel ch and sends it.  Sets
+ * *claimed to the number of reminders taken from the queue (sent or not).
  */
 static int
-send_batch(struct daemon *d, time_t now, size_t *claimed)
+send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 {
 	const struct config	*cfg = d->cfg;
-	struct composed		 c;
+	struct composed		*c;
+	struct message		*m;
 	struct record		 o;
 	struct reminder		*r;
 	size_t			 n, nmsg = 0, i, max;
@@ -699,48 +762,56 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	int			 rc;
 	int			 ret = -1;
 
+	d->ch = ch;
 	/* After trouble at the gateway, one request probes it first. */
-	max = d->gw_failures > 0 ? 1 :
+	max = d->gw_failures[ch] > 0 ? 1 :
 	    (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
 	/* For people reading the table: when this batch should be done. */
 	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
 	    cfg->delivery.timeout;
-	if (store_claim_due(d->st, now, lease, max, &d->batch, &n) == -1)
+	if (store_claim_due(d->st, now, lease, max, config_channel_name(ch),
+	    &d->batch, &n) == -1)
 		return -1;
 	*claimed = n;
 	if (n == 0)
 		return 0;
 	d->msgs = xcalloc(n, sizeof(*d->msgs));
 	d->msg_reminder = xcalloc(n, sizeof(*d->msg_reminder));
-	d->bodies = xcalloc(n, sizeof(*d->bodies));
-	d->tos = xcalloc(n, sizeof(*d->tos));
+	d->composed = xcalloc(n, sizeof(*d->composed));
 	d->reported = xcalloc(n, sizeof(*d->reported));
 	for (i = 0; i < n; i++) {
 		r = &d->batch[i];
-		switch (compose_sms(cfg, r, now, &c)) {
+		c = &d->composed[nmsg];
+		switch (compose_message(cfg, r, now, c)) {
 		case COMPOSE_FAIL:
-			d->failures[FAIL_RECIPIENT]++;
+			d->failures[ch][FAIL_RECIPIENT]++;
 			/* The reason names ids only, never the row's values. */
 			log_warnx("event=failed reminder=%lld milestone=%s "
-			    "reason=\"%s\"", (long long)r->id, r->milestone,
-			    c.reason);
-			outcome_text(&o, REC_FAILED, r->id, now, c.reason);
+			    "channel=%s reason=\"%s\"", (long long)r->id,
+			    r->milestone, config_channel_name(ch), c->reason);
+			outcome_text(&o, REC_FAILED, r->id, now, c->reason);
 			record_outcome(d, &o);
-			break;
+			compose_clear(c);
+			continue;
 		case COMPOSE_CANCEL:
 			log_info("event=cancelled reminder=%lld milestone=%s "
-			    "reason=\"%s\"", (long long)r->id, r->milestone,
-			    c.reason);
-			outcome_text(&o, c.optout ? REC_OPTED_OUT :
-			    REC_CANCELLED, r->id, now, c.reason);
+			    "channel=%s reason=\"%s\"", (long long)r->id,
+			    r->milestone, config_channel_name(ch), c->reason);
+			outcome_text(&o, c->optout ? REC_OPTED_OUT :
+			    REC_CANCELLED, r->id, now, c->reason);
 			record_outcome(d, &o);
-			break;
+			compose_clear(c);
+			continue;
 		case COMPOSE_SEND:
-			if (store_optout_has(d->st, c.to, &optout) == -1) {
+			break;
+		}
+		if (ch == CHANNEL_SMS) {
+			if (store_optout_has(d->st, c->to, &optout) == -1) {
 				/* Not known: not now, and not an attempt. */
 				outcome_text(&o, REC_RELEASE, r->id, now, "");
 				record_outcome(d, &o);
-				break;
+				compose_clear(c);
+				continue;
 			}
 			if (optout) {
 				log_info("event=cancelled reminder=%lld "
@@ -751,21 +822,22 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 				    "the number unsubscribed (replied STOP to "
 				    "an earlier message)");
 				record_outcome(d, &o);
-				break;
+				compose_clear(c);
+				continue;
 			}
-			d->bodies[nmsg] = c.body;
-			c.body = NULL;
-			d->msgs[nmsg].reminder_id = r->id;
-			d->msgs[nmsg].milestone = r->milestone;
-			memcpy(d->tos[nmsg], c.to, sizeof(c.to));
-			d->msgs[nmsg].to = d->tos[nmsg];
-			d->msgs[nmsg].body = d->bodies[nmsg];
-			d->msgs[nmsg].idempotency_key = r->idempotency_key;
-			d->msg_reminder[nmsg] = i;
-			nmsg++;
-			break;
 		}
-		compose_clear(&c);
+		m = &d->msgs[nmsg];
+		m->reminder_id = r->id;
+		m->milestone = r->milestone;
+		m->to = c->to;
+		m->to_name = c->to_name;
+		m->subject = c->subject;
+		m->body = c->body;
+		m->html = c->html;
+		m->idempotency_key = r->idempotency_key;
+		m->date = daemon_now(d);
+		d->msg_reminder[nmsg] = i;
+		nmsg++;
 	}
 	/*
 	 * While transfers are in flight, a locked database must not hold
@@ -775,7 +847,7 @@ send_batch(struct daemon *d, time_t now, size_t *claimed)
 	if (nmsg > 0) {
 		if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
 			goto out;
-		rc = gateway_send(d->gw, d->msgs, nmsg, d->sigfd,
+		rc = gateway_send(d->gw[ch], d->msgs, nmsg, d->sigfd,
 		    signals_read, sent_one, d);
 		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
 		    rc == -1)
@@ -794,15 +866,13 @@ out:
 		record_outcome(d, &o);
 	}
 	for (i = 0; i < nmsg; i++)
-		free(d->bodies[i]);
-	free(d->bodies);
-	free(d->tos);
+		compose_clear(&d->composed[i]);
+	free(d->composed);
 	free(d->reported);
 	free(d->msgs);
 	free(d->msg_reminder);
 	store_reminders_free(d->batch, n);
-	d->bodies = NULL;
-	d->tos = NULL;
+	d->composed = NULL;
 	d->reported = NULL;
 	d->msgs = NULL;
 	d->msg_reminder = NULL;
@@ -830,7 +900,7 @@ pass_run(struct daemon *d, time_t now)
 {
 	struct timespec	start, end;
 	size_t		changed, claimed;
-	int		ret = -1;
+	int		ret = -1, ch;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
 		memset(&start, 0, sizeof(start));
@@ -843,17 +913,23 @@ pass_run(struct daemon *d, time_t now)
 		    "sending what is due");
 	else if (changed > 0)
 		log_debug("event=synced treatments=%zu", changed);
-	for (;;) {
-		/* A signal that came meanwhile stops us before we claim. */
-		(void)signals_read(d);
-		if (d->stopping || now < d->paused_until)
-			break;
-		if (send_batch(d, now, &claimed) == -1)
-			goto out;
-		if (claimed == 0 || d->nunrecorded > 0)
-			break;
-		if (!d->opts->fixed_now)
-			now = time(NULL);
+	/* Each channel in turn, each at the pace of its own gateway. */
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		if (d->gw[ch] == NULL)
+			continue;
+		for (;;) {
+			/* A signal that came meanwhile stops us first. */
+			(void)signals_read(d);
+			if (d->stopping || d->nunrecorded > 0 ||
+			    now < d->paused_until[ch])
+				break;
+			if (send_batch(d, now, ch, &claimed) == -1)
+				goto out;
+			if (claimed == 0)
+				break;
+			if (!d->opts->fixed_now)
+				now = time(NULL);
+		}
 	}
 	ret = 0;
 out:
@@ -907,10 +983,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	time_t	next, now;
 	int64_t	v, wait_ms = IDLE_CHECK_SECS * 1000;
 
-	if (store_next_wakeup(d->st, &next) == -1)
+	if (next_work(d, &next) == -1)
 		return -1;
-	if (next != 0 && next < d->paused_until)
-		next = d->paused_until;
 	now = time(NULL);
 	if (next != 0 && next - now < IDLE_CHECK_SECS)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
@@ -1028,7 +1102,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	struct daemon	 d;
 	int64_t		 version = 0;
 	time_t		 next;
-	int		 ret = 1, changed, lockfd = -1;
+	int		 ret = 1, changed, lockfd = -1, ch;
 	bool		 work;
 
 	memset(&d, 0, sizeof(d));
@@ -1050,7 +1124,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	if ((d.sigfd = signals_open()) == -1)
 		goto out;
-	if ((d.gw = gateway_new(cfg)) == NULL)
+	if (gateways_new(cfg, d.gw) == -1)
 		goto out;
 	if (opts->once) {
 		ret = run_once(&d) == 0 ? 0 : 1;
@@ -1071,8 +1145,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 			changed = 1;
 		}
 		work = changed != 0 || d.nunrecorded > 0 ||
-		    (store_next_wakeup(d.st, &next) == 0 && next != 0 &&
-		    next <= time(NULL) && d.paused_until <= time(NULL));
+		    (next_work(&d, &next) == 0 && next != 0 &&
+		    next <= time(NULL));
 		/*
 		 * A failed pass (a locked, full or broken database) leaves
 		 * everything where it was; wait, then try again.
@@ -1101,7 +1175,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	log_info("event=stopped");
 out:
 	free(d.unrecorded);
-	gateway_free(d.gw);
+	for (ch = 0; ch < CHANNEL__COUNT; ch++)
+		gateway_free(d.gw[ch]);
 	store_close(d.st);
 	if (d.sigfd != -1)
 		(void)close(d.sigfd);
@@ -1148,7 +1223,7 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 	(void)fprintf(out, "dry run at %s: nothing is sent or changed\n",
 	    when);
 	do {
-		if (store_claim_due(st, now, now, 256, &batch, &n) == -1)
+		if (store_claim_due(st, now, now, 256, NULL, &batch, &n) == -1)
 			goto out;
 		for (i = 0; i < n; i++) {
 			const struct reminder *r = &batch[i];
@@ -1159,10 +1234,14 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 			    (long long)r->id, (long long)r->patient_id,
 			    (long long)r->treatment_id, r->milestone,
 			    r->channel);
-			switch (compose_sms(cfg, r, now, &c)) {
+			switch (compose_message(cfg, r, now, &c)) {
 			case COMPOSE_SEND:
-				(void)fprintf(out, "would send:\n    %s\n",
-				    c.body);
+				if (c.channel == CHANNEL_EMAIL)
+					(void)fprintf(out, "would send: "
+					    "Subject: %s\n", c.subject);
+				(void)fprintf(out, "%s    %s\n",
+				    c.channel == CHANNEL_EMAIL ? "" :
+				    "would send:\n", c.body);
 				break;
 			case COMPOSE_FAIL:
 				(void)fprintf(out, "would fail: %s\n",

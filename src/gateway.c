@@ -17,6 +17,7 @@
 #include "gw.h"
 #include "json.h"
 #include "log.h"
+#include "mail.h"
 #include "util.h"
 
 #ifndef AFTERCARE_VERSION
@@ -40,11 +41,22 @@ struct xfer {
 	struct curl_slist	*headers;
 	struct buf		 resp;
 	long			 retry_after;
+	char			 header_id[128];	/* X-Message-Id */
+	/* SMTP: the envelope and the message being uploaded. */
+	struct curl_slist	*rcpt;
+	char			*mail_from;
+	struct buf		 mail;
+	size_t			 mail_off;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
 struct gateway {
 	const struct config	*cfg;
+	enum channel		 ch;
+	const char		*name;		/* the provider, for logs */
+	const char		*url_key;	/* "sms.url", for people */
+	const char		*ca_file;
+	bool			 smtp;		/* SMTP, not HTTP */
 	CURLM			*multi;
 	struct xfer		*xfers;
 	size_t			 nxfers;
@@ -73,6 +85,16 @@ static void	gateway_result(struct xfer *x, CURLcode rc,
 static void	gateway_curl_error(struct xfer *x, CURLcode rc,
 		    struct send_result *res);
 static void	result_init(struct send_result *res);
+static int	gateway_start_http(struct gateway *gw, struct xfer *x,
+		    const struct message *msg, char *err, size_t errlen);
+static int	gateway_start_smtp(struct gateway *gw, struct xfer *x,
+		    const struct message *msg, char *err, size_t errlen);
+static size_t	gateway_read_cb(char *data, size_t size, size_t nmemb,
+		    void *arg);
+static void	gateway_smtp_result(struct xfer *x, CURLcode rc,
+		    struct send_result *res);
+static void	header_value(const char *data, size_t n, size_t namelen,
+		    char *value, size_t len);
 
 void
 gw_request_init(struct gw_request *req)
@@ -170,8 +192,58 @@ result_init(struct send_result *res)
 	res->retry_after = -1;
 }
 
+/* Chooses the provider of channel ch.  Returns 0, or -1 if it has none. */
+static int
+gateway_provider_set(struct gateway *gw, const struct config *cfg,
+    enum channel ch)
+{
+	gw->ch = ch;
+	if (ch == CHANNEL_SMS) {
+		gw->url_key = "sms.url";
+		gw->ca_file = cfg->sms.ca_file;
+		switch (cfg->sms.provider) {
+		case SMS_PROVIDER_TWILIO:
+			gw->name = "twilio";
+			gw->build = gw_twilio_build;
+			gw->parse = gw_twilio_parse;
+			return 0;
+		case SMS_PROVIDER_WEBHOOK:
+			gw->name = "webhook";
+			gw->build = gw_webhook_build;
+			gw->parse = gw_webhook_parse;
+			return 0;
+		}
+		log_warnx("gateway: unknown SMS provider %d",
+		    (int)cfg->sms.provider);
+		return -1;
+	}
+	gw->url_key = "email.url";
+	gw->ca_file = cfg->email.ca_file;
+	switch (cfg->email.provider) {
+	case EMAIL_PROVIDER_SENDGRID:
+		gw->name = "sendgrid";
+		gw->build = gw_sendgrid_build;
+		gw->parse = gw_sendgrid_parse;
+		return 0;
+	case EMAIL_PROVIDER_SMTP:
+		gw->name = "smtp";
+		gw->smtp = true;
+		return 0;
+	case EMAIL_PROVIDER_NONE:
+		break;
+	}
+	log_warnx("gateway: no email provider is configured");
+	return -1;
+}
+
+const char *
+gateway_provider(const struct gateway *gw)
+{
+	return gw->name;
+}
+
 struct gateway *
-gateway_new(const struct config *cfg)
+gateway_new(const struct config *cfg, enum channel ch)
 {
 	struct gateway	*gw;
 	size_t		 i, n;
@@ -182,20 +254,8 @@ gateway_new(const struct config *cfg)
 	}
 	gw = xcalloc(1, sizeof(*gw));
 	gw->cfg = cfg;
-	switch (cfg->sms.provider) {
-	case SMS_PROVIDER_TWILIO:
-		gw->build = gw_twilio_build;
-		gw->parse = gw_twilio_parse;
-		break;
-	case SMS_PROVIDER_WEBHOOK:
-		gw->build = gw_webhook_build;
-		gw->parse = gw_webhook_parse;
-		break;
-	default:
-		log_warnx("gateway: unknown SMS provider %d",
-		    (int)cfg->sms.provider);
+	if (gateway_provider_set(gw, cfg, ch) == -1)
 		goto fail;
-	}
 	if ((gw->multi = curl_multi_init()) == NULL) {
 		log_warnx("gateway: cannot create a libcurl multi handle");
 		goto fail;
@@ -207,6 +267,7 @@ gateway_new(const struct config *cfg)
 		gw->xfers[i].gw = gw;
 		gw_request_init(&gw->xfers[i].req);
 		buf_init(&gw->xfers[i].resp);
+		buf_init(&gw->xfers[i].mail);
 	}
 	gw->nxfers = n;
 	for (i = 0; i < n; i++)
@@ -240,6 +301,7 @@ gateway_free(struct gateway *gw)
 		gateway_release(&gw->xfers[i]);
 		curl_easy_cleanup(gw->xfers[i].easy);
 		buf_clear(&gw->xfers[i].resp);
+		buf_clear(&gw->xfers[i].mail);
 	}
 	free(gw->xfers);
 	if (gw->multi != NULL)
@@ -268,8 +330,8 @@ gateway_easy_setup(struct gateway *gw, struct xfer *x)
 	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, connect) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, gw->smtp ?
+	    "smtp,smtps" : "http,https") != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
@@ -283,14 +345,33 @@ gateway_easy_setup(struct gateway *gw, struct xfer *x)
 	    curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, gateway_header_cb) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK) {
+	    curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK) {
 		log_warnx("gateway: cannot set libcurl options");
 		goto out;
 	}
-	if (cfg->sms.ca_file != NULL &&
-	    curl_easy_setopt(e, CURLOPT_CAINFO, cfg->sms.ca_file) != CURLE_OK) {
-		log_warnx("gateway: libcurl cannot use sms.ca_file");
+	if (gw->smtp) {
+		if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
+		    curl_easy_setopt(e, CURLOPT_READFUNCTION, gateway_read_cb)
+		    != CURLE_OK ||
+		    curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK ||
+		    (cfg->email.starttls && curl_easy_setopt(e,
+		    CURLOPT_USE_SSL, (long)CURLUSESSL_ALL) != CURLE_OK) ||
+		    (cfg->email.username != NULL && (curl_easy_setopt(e,
+		    CURLOPT_USERNAME, cfg->email.username) != CURLE_OK ||
+		    curl_easy_setopt(e, CURLOPT_PASSWORD,
+		    cfg->email.password != NULL ? cfg->email.password : "") !=
+		    CURLE_OK))) {
+			log_warnx("gateway: libcurl refused an SMTP option");
+			goto out;
+		}
+	} else if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK) {
+		log_warnx("gateway: cannot set libcurl options");
+		goto out;
+	}
+	if (gw->ca_file != NULL &&
+	    curl_easy_setopt(e, CURLOPT_CAINFO, gw->ca_file) != CURLE_OK) {
+		log_warnx("gateway: libcurl cannot use the ca_file of %s",
+		    gw->url_key);
 		goto out;
 	}
 	ret = 0;
@@ -314,34 +395,66 @@ gateway_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 static size_t
 gateway_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	static const char	 name[] = "retry-after:";
+	static const char	 retry[] = "retry-after:";
+	static const char	 msgid[] = "x-message-id:";
 	struct xfer		*x = arg;
-	size_t			 n = size * nmemb, len;
+	size_t			 n = size * nmemb;
 	char			 value[128];
-	const char		*p;
 
 	/* A new status line (after 100 Continue, say) starts afresh. */
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		x->retry_after = -1;
+		x->header_id[0] = '\0';
 		return n;
 	}
-	if (n < sizeof(name) - 1 ||
-	    strncasecmp(data, name, sizeof(name) - 1) != 0)
-		return n;
-	p = data + sizeof(name) - 1;
-	len = n - (sizeof(name) - 1);
-	while (len > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		len--;
+	if (n >= sizeof(retry) - 1 &&
+	    strncasecmp(data, retry, sizeof(retry) - 1) == 0) {
+		header_value(data, n, sizeof(retry) - 1, value, sizeof(value));
+		if (value[0] != '\0')
+			x->retry_after = gateway_retry_after(value);
+	} else if (n >= sizeof(msgid) - 1 &&
+	    strncasecmp(data, msgid, sizeof(msgid) - 1) == 0) {
+		header_value(data, n, sizeof(msgid) - 1, x->header_id,
+		    sizeof(x->header_id));
+		gw_text_clean(x->header_id);
 	}
-	while (len > 0 && isspace((unsigned char)p[len - 1]))
-		len--;
-	if (len == 0 || len >= sizeof(value))
-		return n;
-	memcpy(value, p, len);
-	value[len] = '\0';
-	x->retry_after = gateway_retry_after(value);
 	return n;
+}
+
+/* The value of a header line of n bytes whose name takes namelen; "" if too long. */
+static void
+header_value(const char *data, size_t n, size_t namelen, char *value,
+    size_t len)
+{
+	const char	*p = data + namelen;
+	size_t		 vlen = n - namelen;
+
+	value[0] = '\0';
+	while (vlen > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		vlen--;
+	}
+	while (vlen > 0 && isspace((unsigned char)p[vlen - 1]))
+		vlen--;
+	if (vlen == 0 || vlen >= len)
+		return;
+	memcpy(value, p, vlen);
+	value[vlen] = '\0';
+}
+
+/* Hands libcurl the next part of the message being uploaded (SMTP). */
+static size_t
+gateway_read_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer	*x = arg;
+	size_t		 room = size * nmemb, left;
+
+	left = x->mail.len - x->mail_off;
+	if (left > room)
+		left = room;
+	memcpy(data, x->mail.data + x->mail_off, left);
+	x->mail_off += left;
+	return left;
 }
 
 /* Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3). */
@@ -402,14 +515,13 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
     size_t idx, struct send_result *res)
 {
 	char		 err[200];
-	char		*auth;
 	CURLMcode	 mc;
-	CURL		*e = x->easy;
 
 	result_init(res);
 	x->msg = msg;
 	x->idx = idx;
 	x->retry_after = -1;
+	x->header_id[0] = '\0';
 	x->errbuf[0] = '\0';
 	x->resp.len = 0;
 	buf_append(&x->resp, "", 0);
@@ -422,11 +534,39 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 		(void)snprintf(err, sizeof(err), "no usable idempotency key");
 		goto fail;
 	}
-	if (gw->build(gw->cfg, msg, &x->req, err, sizeof(err)) == -1)
+	if ((gw->smtp ? gateway_start_smtp(gw, x, msg, err, sizeof(err)) :
+	    gateway_start_http(gw, x, msg, err, sizeof(err))) == -1)
 		goto fail;
+	if ((mc = curl_multi_add_handle(gw->multi, x->easy)) != CURLM_OK) {
+		(void)snprintf(err, sizeof(err), "libcurl: %s",
+		    curl_multi_strerror(mc));
+		res->outcome = OUTCOME_RETRY;
+		goto fail;
+	}
+	x->busy = true;
+	return 0;
+fail:
+	log_warnx("gateway: reminder %lld: cannot start the request",
+	    (long long)msg->reminder_id);
+	(void)snprintf(res->error, sizeof(res->error),
+	    "cannot build the request: %s", err);
+	gateway_release(x);
+	return -1;
+}
+
+/* Sets x up for msg's HTTP request.  Returns 0, or -1 with err. */
+static int
+gateway_start_http(struct gateway *gw, struct xfer *x,
+    const struct message *msg, char *err, size_t errlen)
+{
+	char	*auth;
+	CURL	*e = x->easy;
+
+	if (gw->build(gw->cfg, msg, &x->req, err, errlen) == -1)
+		return -1;
 	if (x->req.bearer != NULL && strpbrk(x->req.bearer, "\r\n") != NULL) {
-		(void)snprintf(err, sizeof(err), "the auth token has a newline");
-		goto fail;
+		(void)snprintf(err, errlen, "the auth token has a newline");
+		return -1;
 	}
 
 	gateway_header(x, "Content-Type", x->req.content_type);
@@ -449,25 +589,71 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 	    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) !=
 	    CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_USERPWD, x->req.userpwd) != CURLE_OK) {
-		(void)snprintf(err, sizeof(err), "libcurl refused an option "
-		    "(check sms.url)");
-		goto fail;
+		(void)snprintf(err, errlen, "libcurl refused an option "
+		    "(check %s)", gw->url_key);
+		return -1;
 	}
-	if ((mc = curl_multi_add_handle(gw->multi, e)) != CURLM_OK) {
-		(void)snprintf(err, sizeof(err), "libcurl: %s",
-		    curl_multi_strerror(mc));
-		res->outcome = OUTCOME_RETRY;
-		goto fail;
-	}
-	x->busy = true;
 	return 0;
-fail:
-	log_warnx("gateway: reminder %lld: cannot start the request",
-	    (long long)msg->reminder_id);
-	(void)snprintf(res->error, sizeof(res->error),
-	    "cannot build the request: %s", err);
-	gateway_release(x);
-	return -1;
+}
+
+/*
+ * Sets x up to send msg by SMTP: the message is built here (mail.c) and
+ * uploaded; its Message-ID is the reminder's idempotency key, so that a
+ * message sent twice after a crash is the same message.
+ */
+static int
+gateway_start_smtp(struct gateway *gw, struct xfer *x,
+    const struct message *msg, char *err, size_t errlen)
+{
+	const struct config	*cfg = gw->cfg;
+	struct mail		 m;
+	struct curl_slist	*l;
+	char			*rcpt;
+	CURL			*e = x->easy;
+
+	if (cfg->email.url == NULL || cfg->email.from == NULL) {
+		(void)snprintf(err, errlen, "smtp: email.url and email.from "
+		    "are required");
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from = cfg->email.from;
+	m.from_name = cfg->email.from_name;
+	m.to = msg->to;
+	m.to_name = msg->to_name;
+	m.subject = msg->subject;
+	m.text = msg->body;
+	m.html = msg->html;
+	m.id = msg->idempotency_key;
+	m.unsubscribe = cfg->email.unsubscribe;
+	m.date = msg->date;
+	x->mail.len = 0;
+	x->mail_off = 0;
+	if (msg->to == NULL || !mail_address_valid(msg->to)) {
+		(void)snprintf(err, errlen, "smtp: reminder %lld: the "
+		    "recipient is not a usable email address",
+		    (long long)msg->reminder_id);
+		return -1;
+	}
+	if (mail_build(&m, &x->mail, err, errlen) == -1)
+		return -1;
+	x->mail_from = xasprintf("<%s>", cfg->email.from);
+	rcpt = xasprintf("<%s>", msg->to);
+	l = curl_slist_append(NULL, rcpt);
+	free(rcpt);
+	if (l == NULL)
+		fatalx("gateway: out of memory");
+	x->rcpt = l;
+	if (curl_easy_setopt(e, CURLOPT_URL, cfg->email.url) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail_from) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)x->mail.len) != CURLE_OK) {
+		(void)snprintf(err, errlen, "libcurl refused an option "
+		    "(check email.url)");
+		return -1;
+	}
+	return 0;
 }
 
 /* Frees what one request held; the handle itself is kept for reuse. */
@@ -476,6 +662,12 @@ gateway_release(struct xfer *x)
 {
 	curl_slist_free_all(x->headers);
 	x->headers = NULL;
+	curl_slist_free_all(x->rcpt);
+	x->rcpt = NULL;
+	free(x->mail_from);
+	x->mail_from = NULL;
+	x->mail.len = 0;
+	x->mail_off = 0;
 	gw_request_clear(&x->req);
 	x->busy = false;
 	x->msg = NULL;
@@ -483,6 +675,8 @@ gateway_release(struct xfer *x)
 	(void)curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, NULL);
 	(void)curl_easy_setopt(x->easy, CURLOPT_USERPWD, NULL);
 	(void)curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, NULL);
+	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, NULL);
+	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_RCPT, NULL);
 }
 
 static void
@@ -540,13 +734,16 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	case CURLE_USE_SSL_FAILED:
 		/* Retrying cannot help until someone fixes it, so say so. */
 		tls = true;
-		what = "TLS/certificate problem with the gateway (an operator "
-		    "must fix sms.url or sms.ca_file)";
+		what = x->gw->ch == CHANNEL_SMS ? "TLS/certificate problem "
+		    "with the gateway (an operator must fix sms.url or "
+		    "sms.ca_file)" : "TLS/certificate problem with the gateway "
+		    "(an operator must fix email.url or email.ca_file)";
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 		res->outcome = OUTCOME_FAILED;
-		what = "bad gateway URL (check sms.url)";
+		what = x->gw->ch == CHANNEL_SMS ? "bad gateway URL (check "
+		    "sms.url)" : "bad gateway URL (check email.url)";
 		break;
 	default:
 		what = "the transfer failed";
@@ -557,12 +754,63 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	gw_text_clean(res->error);
 	if (tls)
 		log_warnx("gateway: reminder %lld: TLS/certificate problem "
-		    "(%s): check sms.url and sms.ca_file",
-		    (long long)x->msg->reminder_id, curl_easy_strerror(rc));
+		    "(%s): check %s and its ca_file",
+		    (long long)x->msg->reminder_id, curl_easy_strerror(rc),
+		    x->gw->url_key);
 	else
 		log_info("gateway: reminder %lld: %s (%s)",
 		    (long long)x->msg->reminder_id, what,
 		    curl_easy_strerror(rc));
+}
+
+/*
+ * An SMTP exchange: the server's last reply code decides, as RFC 5321
+ * says: 2xx accepted, 4xx try again later, 5xx never (a bad address,
+ * say).  Trouble on the wire is as for HTTP.  A server that never
+ * answered at all was not reached.
+ */
+static void
+gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
+{
+	long	code = 0;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code) !=
+	    CURLE_OK)
+		code = 0;
+	res->http_status = code;
+	if (rc == CURLE_OK) {
+		res->outcome = OUTCOME_SENT;
+		/* Our Message-ID: what the recipient's mail client shows. */
+		(void)snprintf(res->provider_id, sizeof(res->provider_id),
+		    "%s", x->msg->idempotency_key);
+		log_debug("gateway: reminder %lld: SMTP %ld in %ld ms",
+		    (long long)x->msg->reminder_id, code, res->ms);
+		return;
+	}
+	if (rc == CURLE_LOGIN_DENIED) {
+		res->outcome = OUTCOME_RETRY;
+		(void)snprintf(res->error, sizeof(res->error), "the mail "
+		    "server refused our login (SMTP %ld): check email.username "
+		    "and the password", code);
+		log_warnx("gateway: reminder %lld: the mail server refused "
+		    "our login: check email.username and the password",
+		    (long long)x->msg->reminder_id);
+		return;
+	}
+	if (code >= 400 && code <= 599) {
+		/* The server's words may quote the address: keep the code. */
+		res->outcome = code >= 500 ? OUTCOME_FAILED : OUTCOME_RETRY;
+		(void)snprintf(res->error, sizeof(res->error), "the mail "
+		    "server refused the message: SMTP %ld (%s)", code,
+		    code >= 500 ? "permanent: check the address" :
+		    "temporary: tried again later");
+		(void)snprintf(res->code, sizeof(res->code), "%ld", code);
+		log_info("gateway: reminder %lld: SMTP %ld",
+		    (long long)x->msg->reminder_id, code);
+		return;
+	}
+	gateway_curl_error(x, rc, res);
+	res->unreached = code == 0;
 }
 
 /* Turns a completed transfer into a result. */
@@ -576,6 +824,10 @@ gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
 	if (curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &us) != CURLE_OK)
 		us = 0;
 	res->ms = (long)(us / 1000);
+	if (x->gw->smtp) {
+		gateway_smtp_result(x, rc, res);
+		return;
+	}
 	if (rc != CURLE_OK) {
 		gateway_curl_error(x, rc, res);
 		return;
@@ -591,6 +843,13 @@ gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
 	res->http_status = status;
 	x->gw->parse(status, x->resp.data, x->resp.len, res);
 	res->retry_after = x->retry_after;
+	if (status >= 300 && status <= 399)
+		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: "
+		    "redirect not followed (check %s)", status,
+		    x->gw->url_key);
+	if (res->outcome == OUTCOME_SENT && res->provider_id[0] == '\0')
+		(void)snprintf(res->provider_id, sizeof(res->provider_id),
+		    "%s", x->header_id);
 	if (res->code[0] != '\0')
 		log_debug("gateway: reminder %lld: HTTP %ld, code %s in %lld ms",
 		    (long long)x->msg->reminder_id, status, res->code,

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "json.h"
 #include "log.h"
 #include "schedule.h"
 #include "store.h"
@@ -110,6 +111,18 @@ static const char schema_v3[] =
 "  INSERT INTO treatment_changes (treatment_id)"
 "    SELECT id FROM treatments WHERE patient_id = NEW.id; END;";
 
+/*
+ * Version 4: patients.language (BCP 47) picks the texts; a patient's
+ * phone, email or time zone changing queues their treatments, whose
+ * reminders then follow (a new address, another channel, another clock).
+ * The column is added only where the booking software has not.
+ */
+static const char schema_v4[] =
+"CREATE TRIGGER IF NOT EXISTS patients_queue_contact"
+"  AFTER UPDATE OF phone, email, timezone ON patients BEGIN"
+"  INSERT INTO treatment_changes (treatment_id)"
+"    SELECT id FROM treatments WHERE patient_id = NEW.id; END;";
+
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
@@ -119,6 +132,7 @@ enum {
 	Q_CANCEL_TREATMENT,
 	Q_RESTORE_TREATMENT,
 	Q_UPSERT,
+	Q_CANCEL_UNPLANNED,
 	Q_PROBLEM_SET,
 	Q_PROBLEM_CLEAR,
 	Q_RECOVER,
@@ -166,7 +180,7 @@ enum {
 	"t.id IS NOT NULL, t.patient_id, t.kind, t.performed_at, t.status, "\
 	"p.id IS NOT NULL, p.full_name, p.phone, p.email, p.timezone, "	\
 	"coalesce(p.sms_opt_in, 0), r.state, coalesce(r.sent_at, 0), "	\
-	"r.last_error "							\
+	"r.last_error, coalesce(p.email_opt_in, 0), p.language "	\
 	"FROM reminders r "						\
 	"LEFT JOIN treatments t ON t.id = r.treatment_id "		\
 	"LEFT JOIN patients p ON p.id = t.patient_id "
@@ -181,7 +195,10 @@ enum {
 static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
-	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone "
+	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone, t.kind, "
+	    "coalesce(p.email_opt_in, 1), "
+	    "length(trim(coalesce(p.phone, ''))) > 0, "
+	    "length(trim(coalesce(p.email, ''))) > 0 "
 	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
@@ -214,9 +231,9 @@ static const char *const queries[Q__COUNT] = {
 	[Q_UPSERT] =
 	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
 	    "expires_at, next_attempt_at, created_at, updated_at) "
-	    "VALUES (?1, ?2, 'sms', ?3, ?4, ?3, ?5, ?5) "
+	    "VALUES (?1, ?2, ?6, ?3, ?4, ?3, ?5, ?5) "
 	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
-	    "state = 'pending', "
+	    "state = 'pending', cancelled_by = NULL, "
 	    "attempts = iif(due_at = excluded.due_at, attempts, 0), "
 	    "last_error = iif(due_at = excluded.due_at, last_error, NULL), "
 	    "next_attempt_at = iif(due_at = excluded.due_at, next_attempt_at, "
@@ -225,7 +242,18 @@ static const char *const queries[Q__COUNT] = {
 	    "updated_at = excluded.updated_at "
 	    "WHERE (state = 'pending' AND (due_at != excluded.due_at OR "
 	    "expires_at != excluded.expires_at)) OR (state = 'expired' AND "
-	    "due_at != excluded.due_at AND excluded.expires_at > ?5)",
+	    "due_at != excluded.due_at AND excluded.expires_at > ?5) OR "
+	    "(state = 'cancelled' AND cancelled_by = 'plan')",
+	/*
+	 * Unsent reminders the treatment's plan no longer has (its kind,
+	 * the plan or the patient's addresses changed): ?2 is a JSON array
+	 * of "milestone/channel" keys still wanted.
+	 */
+	[Q_CANCEL_UNPLANNED] =
+	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'plan', "
+	    "last_error = ?3, updated_at = ?4 "
+	    "WHERE treatment_id = ?1 AND state = 'pending' AND "
+	    "milestone || '/' || channel NOT IN (SELECT value FROM json_each(?2))",
 	[Q_PROBLEM_SET] =
 	    "INSERT INTO treatment_problems (treatment_id, problem, noted_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (treatment_id) DO UPDATE SET "
@@ -240,6 +268,7 @@ static const char *const queries[Q__COUNT] = {
 	[Q_CLAIM_SELECT] =
 	    "SELECT " REMINDER_FULL_COLUMNS
 	    "WHERE r.state = 'pending' AND r.next_attempt_at <= ?1 "
+	    "AND (?3 IS NULL OR r.channel = ?3) "
 	    "ORDER BY r.next_attempt_at LIMIT ?2",
 	[Q_TREATMENT_REMINDERS] =
 	    "SELECT " REMINDER_FULL_COLUMNS
@@ -293,12 +322,13 @@ static const char *const queries[Q__COUNT] = {
 	    "next_attempt_at = :now, updated_at = :now "
 	    "WHERE id = :id AND state = 'sending'",
 	[Q_NEXT_PENDING] =
-	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending'",
+	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending' "
+	    "AND (?1 IS NULL OR channel = ?1)",
 	[Q_DATA_VERSION] =
 	    "PRAGMA data_version",
 	[Q_PATIENT_ADD] =
-	    "INSERT INTO patients (full_name, phone, email, timezone) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT INTO patients (full_name, phone, email, timezone, language) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_PATIENT_EXISTS] =
 	    "SELECT 1 FROM patients WHERE id = ?1",
 	[Q_TREATMENT_ADD] =
@@ -365,11 +395,15 @@ struct zone {
 
 #define ZONES_MAX	256
 
+#define KINDS_MAX	64
+
 struct store {
 	sqlite3		*db;
 	char		*path;
 	struct zone	*zones;
 	size_t		 nzones;
+	char		**kinds;	/* kinds without a plan, warned of */
+	size_t		 nkinds;
 	bool		 preview;	/* inside store_preview_begin() */
 	sqlite3_stmt	*q[Q__COUNT];
 };
@@ -386,11 +420,24 @@ static int	step_done(struct store *, sqlite3_stmt *, const char *);
 static int	user_version(struct store *, int *);
 static int	wal_on(struct store *);
 static int	migrate(struct store *, int);
+static int	language_column(struct store *);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *);
+/* What sync_treatment() needs to know of a treatment and its patient. */
+struct sync_row {
+	int64_t		 tid;
+	const char	*performed;	/* NULL: the treatment was deleted */
+	const char	*status;
+	const char	*kind;
+	bool		 opt_in[CHANNEL__COUNT];
+	bool		 address[CHANNEL__COUNT];	/* phone, email */
+	const struct tz	*zone;
+};
+
+static void	kind_check(struct store *, const struct config *, const char *,
+		    int64_t);
 static int	sync_treatment(struct store *, const struct config *, time_t,
-		    int64_t, const char *, const char *, bool,
-		    const struct tz *);
+		    const struct sync_row *);
 static const struct tz *patient_zone(struct store *, const struct config *,
 		    const char *, int64_t);
 static int	note_problem(struct store *, int64_t, const char *,
@@ -537,6 +584,9 @@ migrate(struct store *st, int from)
 		goto fail;
 	if (from < 3 && exec(st, schema_v3, "add consent trigger") == -1)
 		goto fail;
+	if (from < 4 && (language_column(st) == -1 ||
+	    exec(st, schema_v4, "add contact trigger") == -1))
+		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
 		goto fail;
@@ -550,6 +600,35 @@ migrate(struct store *st, int from)
 fail:
 	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/* Adds patients.language unless the booking software already has it. */
+static int
+language_column(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM "
+	    "pragma_table_info('patients') WHERE name = 'language'", -1, &s,
+	    NULL) != SQLITE_OK) {
+		log_err("store: %s: read the patients table: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		log_err("store: %s: read the patients table: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	rc = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc > 0)
+		return 0;
+	return exec(st, "ALTER TABLE patients ADD COLUMN language TEXT",
+	    "add patients.language");
 }
 
 /*
@@ -690,6 +769,9 @@ store_close(struct store *st)
 		tz_free(st->zones[i].tz);
 	}
 	free(st->zones);
+	for (i = 0; i < (int)st->nkinds; i++)
+		free(st->kinds[i]);
+	free(st->kinds);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: %s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -774,10 +856,9 @@ static int
 sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 {
 	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
-	int64_t		 seq = 0, tid;
-	char		*performed, *status;
-	const struct tz	*zone;
-	bool		 found, sms_in;
+	struct sync_row	 row;
+	int64_t		 seq = 0;
+	char		*performed, *status, *kind;
 	int		 rc, ret = -1;
 
 	*n = 0;
@@ -791,19 +872,26 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 	 * the queue only at the end, by sequence number.
 	 */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
 		seq = sqlite3_column_int64(s, 0);
-		tid = sqlite3_column_int64(s, 1);
-		found = sqlite3_column_int(s, 2) != 0;
+		row.tid = sqlite3_column_int64(s, 1);
 		performed = column_dup(s, 3);
 		status = column_dup(s, 4);
-		sms_in = sqlite3_column_int(s, 5) != 0;
-		zone = patient_zone(st, cfg, (const char *)
-		    sqlite3_column_text(s, 6), tid);
-		rc = sync_treatment(st, cfg, now, tid,
-		    found ? (performed ? performed : "") : NULL, status,
-		    sms_in, zone);
+		kind = column_dup(s, 7);
+		if (sqlite3_column_int(s, 2) != 0)
+			row.performed = performed ? performed : "";
+		row.status = status;
+		row.kind = kind;
+		row.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
+		row.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
+		row.address[CHANNEL_SMS] = sqlite3_column_int(s, 9) != 0;
+		row.address[CHANNEL_EMAIL] = sqlite3_column_int(s, 10) != 0;
+		row.zone = patient_zone(st, cfg, (const char *)
+		    sqlite3_column_text(s, 6), row.tid);
+		rc = sync_treatment(st, cfg, now, &row);
 		free(performed);
 		free(status);
+		free(kind);
 		if (rc == -1)
 			goto out;
 		(*n)++;
@@ -876,75 +964,173 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 }
 
 /*
- * Brings one treatment's reminders in line with its row; performed is
- * NULL if the treatment was deleted.
+ * A kind of treatment without a plan of its own (while plans exist) gets
+ * the default plan or none; said once per kind.  The kind is the booking
+ * software's word, so only a sane one is quoted.
  */
+static void
+kind_check(struct store *st, const struct config *cfg, const char *kind,
+    int64_t tid)
+{
+	size_t	i, n;
+	bool	own;
+
+	if (cfg->nplans == 0 || st->preview)
+		return;
+	(void)config_plan(cfg, kind, &n, &own);
+	if (own)
+		return;
+	if (kind == NULL)
+		kind = "";
+	for (i = 0; i < st->nkinds; i++)
+		if (strcmp(st->kinds[i], kind) == 0)
+			return;
+	if (st->nkinds == KINDS_MAX)
+		return;
+	st->kinds = xrealloc(st->kinds, (st->nkinds + 1) * sizeof(*st->kinds));
+	st->kinds[st->nkinds++] = xstrdup(kind);
+	if (strlen(kind) > 40 || kind[strspn(kind, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] != '\0')
+		kind = "(not printable)";
+	if (n > 0)
+		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "
+		    "for this kind of treatment; it gets the default plan",
+		    (long long)tid, kind);
+	else
+		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "
+		    "for this kind of treatment and default_plan is \"none\"; "
+		    "it gets no reminders", (long long)tid, kind);
+}
+
+/*
+ * The channels a milestone reaches this patient on: each of its channels
+ * the patient has an address for; with none, its first one, where the
+ * reminder fails with the reason for the staff to see.
+ */
+static unsigned
+reach(const struct milestone *m, const struct sync_row *row)
+{
+	unsigned	 want = 0;
+	int		 ch;
+
+	for (ch = 0; ch < CHANNEL__COUNT; ch++)
+		if ((m->channels & CHANNEL_BIT(ch)) && row->address[ch])
+			want |= CHANNEL_BIT(ch);
+	for (ch = 0; want == 0 && ch < CHANNEL__COUNT; ch++)
+		if (m->channels & CHANNEL_BIT(ch))
+			want = CHANNEL_BIT(ch);
+	return want;
+}
+
+/* Brings one treatment's reminders in line with its row. */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
-    int64_t tid, const char *performed, const char *status, bool sms_in,
-    const struct tz *zone)
+    const struct sync_row *row)
 {
-	sqlite3_stmt	*s;
-	char		 err[160], problem[256];
-	time_t		 at, due;
-	size_t		 i;
+	const struct milestone	*plan, *m;
+	sqlite3_stmt		*s;
+	struct buf		 keys;
+	char			 err[160], problem[256], key[160];
+	time_t			 at, due;
+	size_t			 i, n;
+	unsigned		 want;
+	int			 ch, ret = -1;
 
-	if (performed == NULL)
-		return cancel_treatment(st, tid, "treatment deleted", now);
-	if (status != NULL && (strcmp(status, "cancelled") == 0 ||
-	    strcmp(status, "no_show") == 0)) {
+	if (row->performed == NULL)
+		return cancel_treatment(st, row->tid, "treatment deleted", now);
+	if (row->status != NULL && (strcmp(row->status, "cancelled") == 0 ||
+	    strcmp(row->status, "no_show") == 0)) {
 		(void)snprintf(problem, sizeof(problem), "treatment %s",
-		    status);
-		return cancel_treatment(st, tid, problem, now);
+		    row->status);
+		return cancel_treatment(st, row->tid, problem, now);
 	}
-	if (status == NULL || (strcmp(status, "scheduled") != 0 &&
-	    strcmp(status, "completed") != 0)) {
+	if (row->status == NULL || (strcmp(row->status, "scheduled") != 0 &&
+	    strcmp(row->status, "completed") != 0)) {
 		(void)snprintf(problem, sizeof(problem), "unknown status \"%.40s\""
 		    " (expected scheduled, completed, cancelled or no_show)",
-		    status ? status : "");
-		return note_problem(st, tid, problem, "unknown status", now);
+		    row->status ? row->status : "");
+		return note_problem(st, row->tid, problem, "unknown status",
+		    now);
 	}
-	if (schedule_rfc3339_parse(performed, &at, NULL, err, sizeof(err))
-	    == -1) {
+	if (schedule_rfc3339_parse(row->performed, &at, NULL, err,
+	    sizeof(err)) == -1) {
 		(void)snprintf(problem, sizeof(problem),
 		    "performed_at is not an RFC 3339 time: %s", err);
-		return note_problem(st, tid, problem,
+		return note_problem(st, row->tid, problem,
 		    "performed_at is not an RFC 3339 time", now);
 	}
 	s = st->q[Q_PROBLEM_CLEAR];
-	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    step_done(st, s, "clear problem") == -1)
 		return -1;
 	s = st->q[Q_RESTORE_TREATMENT];
-	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
+	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
 	    step_done(st, s, "restore reminders") == -1)
 		return -1;
+	kind_check(st, cfg, row->kind, row->tid);
+	plan = config_plan(cfg, row->kind, &n, NULL);
+	buf_init(&keys);
+	buf_puts(&keys, "[");
 	s = st->q[Q_UPSERT];
-	for (i = 0; i < cfg->nmilestones; i++) {
+	for (i = 0; i < n; i++) {
+		m = &plan[i];
 		/* Due by the patient's clock, never in their quiet hours. */
-		due = schedule_quiet_defer(schedule_due_in_zone(at,
-		    cfg->milestones[i].after, cfg->milestones[i].calendar, zone),
-		    cfg->quiet_start, cfg->quiet_end, zone);
-		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
-		    sqlite3_bind_text(s, 2, cfg->milestones[i].name, -1,
-		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 3, due) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 4, due + cfg->milestones[i].valid_for)
-		    != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 5, now) != SQLITE_OK)
-			return -1;
-		if (step_done(st, s, "create reminder") == -1)
-			return -1;
+		due = schedule_quiet_defer(schedule_due_in_zone(at, m->after,
+		    m->calendar, row->zone), cfg->quiet_start, cfg->quiet_end,
+		    row->zone);
+		want = reach(m, row);
+		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+			if (!(want & CHANNEL_BIT(ch)))
+				continue;
+			(void)snprintf(key, sizeof(key), "%s/%s", m->name,
+			    config_channel_name(ch));
+			if (keys.len > 1)
+				buf_puts(&keys, ",");
+			json_append_string(&keys, key);
+			if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+			    sqlite3_bind_text(s, 2, m->name, -1,
+			    SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_bind_int64(s, 3, due) != SQLITE_OK ||
+			    sqlite3_bind_int64(s, 4, due + m->valid_for) !=
+			    SQLITE_OK ||
+			    sqlite3_bind_int64(s, 5, now) != SQLITE_OK ||
+			    sqlite3_bind_text(s, 6, config_channel_name(ch), -1,
+			    SQLITE_STATIC) != SQLITE_OK)
+				goto out;
+			if (step_done(st, s, "create reminder") == -1)
+				goto out;
+		}
 	}
+	buf_puts(&keys, "]");
+	s = st->q[Q_CANCEL_UNPLANNED];
+	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, keys.data, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, "no longer planned: the treatment's "
+	    "plan or the patient's contact details changed", -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, now) != SQLITE_OK ||
+	    step_done(st, s, "cancel unplanned reminders") == -1)
+		goto out;
 	/* Consent last: it wins over everything above. */
-	s = st->q[sms_in ? Q_CONSENT_RESTORE : Q_CONSENT_CANCEL];
-	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, "sms", -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
-	    step_done(st, s, "apply consent") == -1)
-		return -1;
-	return 0;
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		s = st->q[row->opt_in[ch] ? Q_CONSENT_RESTORE :
+		    Q_CONSENT_CANCEL];
+		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+		    step_done(st, s, "apply consent") == -1)
+			goto out;
+	}
+	ret = 0;
+out:
+	/* The statement may still point at keys: let it go first. */
+	(void)sqlite3_reset(st->q[Q_CANCEL_UNPLANNED]);
+	(void)sqlite3_clear_bindings(st->q[Q_CANCEL_UNPLANNED]);
+	buf_clear(&keys);
+	return ret;
 }
 
 /*
@@ -1000,6 +1186,7 @@ reminder_clear(struct reminder *r)
 	free(r->timezone);
 	free(r->state);
 	free(r->last_error);
+	free(r->language);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1041,6 +1228,8 @@ reminder_read(sqlite3_stmt *s, struct reminder *r)
 	r->state = column_dup(s, 19);
 	r->sent_at = sqlite3_column_int64(s, 20);
 	r->last_error = column_dup(s, 21);
+	r->email_opt_in = sqlite3_column_int(s, 22) != 0;
+	r->language = column_dup(s, 23);
 }
 
 int
@@ -1101,7 +1290,7 @@ expire_due(struct store *st, time_t now)
 
 int
 store_claim_due(struct store *st, time_t now, time_t lease_until,
-    size_t max, struct reminder **out, size_t *n)
+    size_t max, const char *channel, struct reminder **out, size_t *n)
 {
 	sqlite3_stmt	*s = st->q[Q_CLAIM_SELECT], *u;
 	struct reminder	*v = NULL;
@@ -1117,7 +1306,8 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 	if (expire_due(st, now) == -1)
 		goto out;
 	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK)
+	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK ||
+	    bind_text_or_null(s, 3, channel) != SQLITE_OK)
 		goto out;
 	v = xcalloc(max, sizeof(*v));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -1279,11 +1469,12 @@ scalar(struct store *st, sqlite3_stmt *s, int64_t *v, const char *what)
 }
 
 int
-store_next_wakeup(struct store *st, time_t *next)
+store_next_wakeup(struct store *st, const char *channel, time_t *next)
 {
 	int64_t	pending;
 
-	if (scalar(st, st->q[Q_NEXT_PENDING], &pending, "next due") == -1)
+	if (bind_text_or_null(st->q[Q_NEXT_PENDING], 1, channel) != SQLITE_OK ||
+	    scalar(st, st->q[Q_NEXT_PENDING], &pending, "next due") == -1)
 		return -1;
 	*next = (time_t)pending;
 	return 0;
@@ -1348,8 +1539,8 @@ store_preview_end(struct store *st)
 
 int
 store_patient_add(struct store *st, const char *full_name, const char *phone,
-    const char *email, const char *timezone, int64_t *id, char *err,
-    size_t errlen)
+    const char *email, const char *timezone, const char *language,
+    int64_t *id, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s = st->q[Q_PATIENT_ADD];
 	int		 rc;
@@ -1357,7 +1548,8 @@ store_patient_add(struct store *st, const char *full_name, const char *phone,
 	if (sqlite3_bind_text(s, 1, full_name, -1, SQLITE_TRANSIENT) !=
 	    SQLITE_OK || bind_text_or_null(s, 2, phone) != SQLITE_OK ||
 	    bind_text_or_null(s, 3, email) != SQLITE_OK ||
-	    bind_text_or_null(s, 4, timezone) != SQLITE_OK) {
+	    bind_text_or_null(s, 4, timezone) != SQLITE_OK ||
+	    bind_text_or_null(s, 5, language) != SQLITE_OK) {
 		(void)snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
 		(void)sqlite3_reset(s);
 		return -1;

@@ -35,7 +35,8 @@ day=$(zone_at 12)
 night=$(zone_at 3)
 
 printf 'demo-token\n' >"$dir/twilio.token"
-chmod 600 "$dir/twilio.token"
+printf 'demo-key\n' >"$dir/sendgrid.key"
+chmod 600 "$dir/twilio.token" "$dir/sendgrid.key"
 cat >"$dir/aftercare.conf" <<CONF
 database = "aftercare.db";
 clinic = { name = "Riverside Skin Clinic"; phone = "+1 555 0100"; };
@@ -47,6 +48,12 @@ sms = {
   account_sid = "AC00000000000000000000000000000000";
   auth_token_file = "twilio.token";
   from = "+15550100";
+};
+email = {
+  provider = "sendgrid";
+  url = "http://127.0.0.1:$port";
+  api_key_file = "sendgrid.key";
+  from = "care@riverside.example.com";
 };
 CONF
 
@@ -70,6 +77,9 @@ p=$(ctl patient add --name "Nia Nightowl" --phone "+15550100105" --tz "$night")
 t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 1 hour ago')")
 echo "patient $p (Nia), treatment $t, 1 day ago, lives in $night where it is" \
     "$(TZ=$night date +%H:%M) now: her reminder waits for 09:00 there"
+p=$(ctl patient add --name "Ana Example" --email "ana@example.com")
+t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 3 hours ago')")
+echo "patient $p (Ana), treatment $t, 1 day ago, no phone: gets an email"
 p=$(ctl patient add --name "Sam Cancelled" --phone "+15550100104")
 t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 2 hours ago')")
 ctl treatment cancel "$t" >/dev/null
@@ -78,7 +88,7 @@ echo
 echo "== aftercared --once (log on stderr)"
 "$build/aftercared" -c "$dir/aftercare.conf" --once
 echo
-echo "== what the gateway received"
+echo "== what the gateways received (SMS and email)"
 cat "$dir/messages.txt"
 echo
 echo "== aftercarectl reminders"

@@ -22,9 +22,10 @@
 #define NOW	((time_t)1795615200)
 
 static struct milestone ms[] = {
-	{ "24h", 86400, 3 * 86400, "day1",
-	    "Hi {first_name}, {treatment} on {treatment_date} at "
-	    "{clinic_name}. Call {clinic_phone}.", false },
+	{ .name = "24h", .after = 86400, .valid_for = 3 * 86400,
+	  .template = "day1", .sms = "Hi {first_name}, {treatment} on "
+	  "{treatment_date} at {clinic_name}. Call {clinic_phone}.",
+	  .channels = CHANNEL_BIT(CHANNEL_SMS) },
 };
 
 static struct config cfg = {
@@ -84,7 +85,7 @@ test_rows(void **state)
 		    "treatment no_show", NULL },
 		{ "3m", true, "completed", "2026-11-24T14:00:00Z", true,
 		    "Bo", "+15550100123", true, COMPOSE_CANCEL,
-		    "no longer configured", NULL },
+		    "no longer in the plan", NULL },
 	};
 	struct reminder	 r;
 	struct composed	 c;
@@ -98,6 +99,7 @@ test_rows(void **state)
 		r.treatment_id = 3;
 		r.patient_id = 7;
 		r.milestone = (char *)(uintptr_t)rows[i].milestone;
+		r.channel = "sms";
 		r.treatment_found = rows[i].treatment_found;
 		r.status = (char *)(uintptr_t)rows[i].status;
 		r.performed_at = (char *)(uintptr_t)rows[i].performed_at;
@@ -106,9 +108,9 @@ test_rows(void **state)
 		r.full_name = (char *)(uintptr_t)rows[i].name;
 		r.phone = (char *)(uintptr_t)rows[i].phone;
 		r.sms_opt_in = rows[i].opt_in;
-		if (compose_sms(&cfg, &r, NOW, &c) != rows[i].want)
+		if (compose_message(&cfg, &r, NOW, &c) != rows[i].want)
 			fail_msg("row %zu: result %d, want %d (%s)", i,
-			    (int)compose_sms(&cfg, &r, NOW, &c), (int)rows[i].want,
+			    (int)compose_message(&cfg, &r, NOW, &c), (int)rows[i].want,
 			    c.reason);
 		text = rows[i].want == COMPOSE_SEND ? c.body : c.reason;
 		if (strstr(text, rows[i].want_text) == NULL)
@@ -197,7 +199,7 @@ test_bad_values(void **state)
 		    LONG_NONE, COMPOSE_SEND, "Hi Bo, treatment on Tuesday 24 "
 		    "November at Test" },
 		{ "Bo", "+15550100123", "microneedling", "2026-11-24T14:00:00Z",
-		    NULL, LONG_NONE, COMPOSE_CANCEL, "is no longer configured" },
+		    NULL, LONG_NONE, COMPOSE_CANCEL, "is no longer in the plan" },
 		{ "Bo", "+15550100123", NULL, "2026-11-24T14:00:00Z", "24h",
 		    LONG_KIND, COMPOSE_SEND, "Hi Bo, laserlaser" },
 		/* 13: no usable time, number or milestone */
@@ -227,6 +229,7 @@ test_bad_values(void **state)
 		r.treatment_id = 3;
 		r.patient_id = 7;
 		r.milestone = (char *)(uintptr_t)rows[i].milestone;
+		r.channel = "sms";
 		r.treatment_found = true;
 		r.status = "completed";
 		r.performed_at = (char *)(uintptr_t)rows[i].performed_at;
@@ -251,7 +254,7 @@ test_bad_values(void **state)
 			r.kind = big = repeat("laser", 20 * 1024);
 			break;
 		}
-		if (compose_sms(&cfg, &r, NOW, &c) != rows[i].want)
+		if (compose_message(&cfg, &r, NOW, &c) != rows[i].want)
 			fail_msg("row %zu: want %d (%s)", i, (int)rows[i].want,
 			    c.body != NULL ? c.body : c.reason);
 		text = rows[i].want == COMPOSE_SEND ? c.body : c.reason;
@@ -276,8 +279,9 @@ static void
 test_before_treatment(void **state)
 {
 	static struct milestone pre[] = {
-		{ "pre", -3 * 86400, 86400, "pre", "See you soon, "
-		    "{first_name}.", true },
+		{ .name = "pre", .after = -3 * 86400, .valid_for = 86400,
+		  .template = "pre", .sms = "See you soon, {first_name}.",
+		  .calendar = true, .channels = CHANNEL_BIT(CHANNEL_SMS) },
 	};
 	static const struct {
 		const char		*status;
@@ -302,6 +306,7 @@ test_before_treatment(void **state)
 		r.treatment_id = 3;
 		r.patient_id = 7;
 		r.milestone = "pre";
+		r.channel = "sms";
 		r.treatment_found = true;
 		r.status = (char *)(uintptr_t)rows[i].status;
 		r.performed_at = "2026-11-25T14:00:00Z";	/* NOW */
@@ -310,9 +315,139 @@ test_before_treatment(void **state)
 		r.full_name = "Bo";
 		r.phone = "+15550100123";
 		r.sms_opt_in = true;
-		if (compose_sms(&c2, &r, rows[i].now, &c) != rows[i].want)
+		if (compose_message(&c2, &r, rows[i].now, &c) != rows[i].want)
 			fail_msg("row %zu: want %d (%s)", i, (int)rows[i].want,
 			    c.reason);
+		compose_clear(&c);
+	}
+}
+
+/*
+ * Email: the patient's consent and address, the texts in their language
+ * (falling back to the clinic's), names escaped in HTML and kept to one
+ * line in the subject.
+ */
+static void
+test_email(void **state)
+{
+	static struct texts langs[] = {
+		{ .lang = "es", .sms = "Hola {first_name}.",
+		  .subject = "Hola {first_name}",
+		  .email = "Hola {first_name}, {treatment}." },
+		{ .lang = "fr", .sms = "Bonjour {first_name}." },
+	};
+	static struct milestone both[] = {
+		{ .name = "24h", .after = 86400, .valid_for = 86400,
+		  .template = "day1", .sms = "Hi {first_name}.",
+		  .channels = CHANNEL_BIT(CHANNEL_SMS) |
+		  CHANNEL_BIT(CHANNEL_EMAIL),
+		  .subject = "Day one, {first_name}",
+		  .email = "Hello {first_name},\nday one of {treatment}.",
+		  .html = "<p>Hello {first_name}</p>",
+		  .langs = langs, .nlangs = 2 },
+		{ .name = "1w", .after = 7 * 86400, .valid_for = 86400,
+		  .template = "week1", .sms = "Week one.",
+		  .channels = CHANNEL_BIT(CHANNEL_SMS) },
+	};
+	static const struct {
+		const char	*milestone;
+		const char	*channel;
+		const char	*name;
+		const char	*email;
+		bool		 opt_in;
+		const char	*lang;
+		enum compose_result want;
+		const char	*want_subject;	/* or the reason */
+		const char	*want_body;
+		const char	*want_html;
+	} rows[] = {
+		{ "24h", "email", "Ana María", "ana@example.com", true, NULL,
+		    COMPOSE_SEND, "Day one, Ana", "Hello Ana,\nday one of "
+		    "microneedling.", "<p>Hello Ana</p>" },
+		{ "24h", "email", "Ana", " ana@example.com\t", true, "ES-mx",
+		    COMPOSE_SEND, "Hola Ana", "Hola Ana, microneedling.",
+		    NULL },
+		/* French has no email text: English, but SMS is French */
+		{ "24h", "email", "Ana", "ana@example.com", true, "fr",
+		    COMPOSE_SEND, "Day one, Ana", "Hello Ana", "Hello Ana" },
+		{ "24h", "sms", "Ana", NULL, true, "fr", COMPOSE_SEND, NULL,
+		    "Bonjour Ana.", NULL },
+		{ "24h", "email", "<b>Bo</b> & \"Co\"", "bo@example.com",
+		    true, NULL, COMPOSE_SEND, "Day one, <b>Bo</b>", NULL,
+		    "<p>Hello &lt;b&gt;Bo&lt;/b&gt;</p>" },
+		{ "24h", "email", "Bo", "bo@example.com", false, NULL,
+		    COMPOSE_CANCEL, "opted out of email", NULL, NULL },
+		{ "24h", "email", "Bo", NULL, true, NULL, COMPOSE_FAIL,
+		    "has no email address", NULL, NULL },
+		{ "24h", "email", "Bo", "   ", true, NULL, COMPOSE_FAIL,
+		    "has no email address", NULL, NULL },
+		{ "24h", "email", "Bo", "bo at example.com", true, NULL,
+		    COMPOSE_FAIL, "not one we can send to", NULL, NULL },
+		{ "24h", "email", "Bo", "bo@example.com\r\nBcc: x@example.com",
+		    true, NULL, COMPOSE_FAIL, "not one we can send to", NULL,
+		    NULL },
+		{ "1w", "email", "Bo", "bo@example.com", true, NULL,
+		    COMPOSE_CANCEL, "no longer sent by email", NULL, NULL },
+		{ "24h", "fax", "Bo", "bo@example.com", true, NULL,
+		    COMPOSE_CANCEL, "no longer sent by fax", NULL, NULL },
+	};
+	struct config	 c2 = cfg;
+	struct reminder	 r;
+	struct composed	 c;
+	enum compose_result got;
+	size_t		 i;
+
+	(void)state;
+	c2.milestones = both;
+	c2.nmilestones = 2;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.id = 1;
+		r.treatment_id = 3;
+		r.patient_id = 7;
+		r.milestone = (char *)(uintptr_t)rows[i].milestone;
+		r.channel = (char *)(uintptr_t)rows[i].channel;
+		r.treatment_found = true;
+		r.status = "completed";
+		r.performed_at = "2026-11-24T14:00:00Z";
+		r.kind = "microneedling";
+		r.patient_found = true;
+		r.full_name = (char *)(uintptr_t)rows[i].name;
+		r.phone = "+15550100123";
+		r.email = (char *)(uintptr_t)rows[i].email;
+		r.sms_opt_in = true;
+		r.email_opt_in = rows[i].opt_in;
+		r.language = (char *)(uintptr_t)rows[i].lang;
+		if ((got = compose_message(&c2, &r, NOW, &c)) != rows[i].want)
+			fail_msg("row %zu: result %d, want %d (%s)", i,
+			    (int)got, (int)rows[i].want, c.reason);
+		if (got != COMPOSE_SEND) {
+			if (strstr(c.reason, rows[i].want_subject) == NULL)
+				fail_msg("row %zu: reason \"%s\"", i,
+				    c.reason);
+			/* reasons are logged: never an address */
+			if (rows[i].email != NULL && strchr(rows[i].email, '@')
+			    && strstr(c.reason, "bo@") != NULL)
+				fail_msg("row %zu: reason leaks", i);
+			compose_clear(&c);
+			continue;
+		}
+		if (rows[i].want_subject != NULL &&
+		    strcmp(c.subject, rows[i].want_subject) != 0)
+			fail_msg("row %zu: subject \"%s\"", i, c.subject);
+		if (rows[i].want_body != NULL &&
+		    strstr(c.body, rows[i].want_body) == NULL)
+			fail_msg("row %zu: body \"%s\"", i, c.body);
+		if (rows[i].want_html != NULL && (c.html == NULL ||
+		    strstr(c.html, rows[i].want_html) == NULL))
+			fail_msg("row %zu: html \"%s\"", i,
+			    c.html ? c.html : "(none)");
+		if (strcmp(rows[i].channel, "email") == 0) {
+			assert_non_null(strstr(c.to, "@example.com"));
+			assert_null(strchr(c.to, ' '));
+			assert_int_equal(c.channel, CHANNEL_EMAIL);
+			assert_non_null(c.to_name);
+		}
 		compose_clear(&c);
 	}
 }
@@ -324,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_before_treatment),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_email),
 	};
 
 	return cmocka_run_group_tests_name("compose", tests, NULL, NULL);

@@ -223,6 +223,13 @@ setup_503(void **state)
 	return setup_with(state, "503");
 }
 
+/* The SMS of treatment 1 is cancelled first, so the email gets the 400. */
+static int
+setup_email_400(void **state)
+{
+	return setup_with(state, "400");
+}
+
 /*
  * A gateway that keeps failing: after max_attempts (3) attempts that
  * reached it, the reminder fails with its last reason.
@@ -1327,6 +1334,201 @@ test_reload_keeps_running(void **state)
 	assert_log_clean(e);
 }
 
+#define SENDGRID_EMAIL							\
+	"email = { provider = \"sendgrid\"; url = \"%s\"; "		\
+	"api_key_file = \"token\"; from = \"care@clinic.example.com\"; };\n"
+
+/* Day one's texts in English and Spanish, for SMS and email. */
+#define DAY1_TEXTS							\
+	"templates = { day1 = {\n"					\
+	"  sms = \"Day one, {first_name}: be gentle with your skin.\";\n"\
+	"  subject = \"Your first day after {treatment}\";\n"		\
+	"  email = \"Hello {first_name},\\nbe gentle with your skin "	\
+	"today.\\n{clinic_name}\";\n"					\
+	"  es = { sms = \"Hola {first_name}, hoy cuida tu piel.\";\n"	\
+	"    subject = \"Tu primer día tras el {treatment}\";\n"		\
+	"    email = \"Hola {first_name},\\nhoy cuida tu piel con "	\
+	"suavidad.\\n{clinic_name}\"; };\n"				\
+	"}; };\n"
+
+static const struct fixture_req *
+request_to(const struct fixture_req *r, size_t n, const char *path,
+    const char *needle)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].path, path) == 0 &&
+		    strstr(r[i].body, needle) != NULL)
+			return &r[i];
+	return NULL;
+}
+
+/*
+ * SMS where there is a phone, email where there is an address, both where
+ * there are both, each tracked on its own; texts in the patient's
+ * language; opting out of email leaves SMS alone.
+ */
+static void
+test_email_and_sms(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	const struct fixture_req *q;
+	char			 extra[2048];
+	size_t			 n;
+	char			*log;
+
+	snprintf(extra, sizeof(extra), SENDGRID_EMAIL DAY1_TEXTS, e->gw.url);
+	write_config(e, e->gw.url, extra);
+	/* written by the clinic's software, language and all */
+	db_exec(e, "INSERT INTO patients (full_name, email, language) VALUES "
+	    "('Lucía Ejemplo', 'lucia@example.com', 'es-MX'); "
+	    "INSERT INTO patients (full_name, phone, email) VALUES "
+	    "('Robin Both', '+15550100107', 'robin@example.com'); "
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(2, '" T_AT "'), (3, '" T_AT "')");
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 4);
+	/* Maria and Robin by SMS, in English */
+	assert_non_null(q = request_to(r, n, "/2010-04-01/Accounts/"
+	    "AC00000000000000000000000000000001/Messages.json",
+	    "To=%2B15550100101"));
+	assert_non_null(strstr(q->body, "Body=Day%20one%2C%20Maria"));
+	assert_non_null(request_to(r, n, "/2010-04-01/Accounts/"
+	    "AC00000000000000000000000000000001/Messages.json",
+	    "To=%2B15550100107"));
+	/* Lucía by email in Spanish (es-MX falls back to es) */
+	assert_non_null(q = request_to(r, n, "/v3/mail/send",
+	    "\"email\":\"lucia@example.com\""));
+	assert_string_equal(q->authorization, "Bearer test-token");
+	assert_non_null(strstr(q->content_type, "application/json"));
+	assert_non_null(strstr(q->body, "\"subject\":\"Tu primer día tras "
+	    "el microneedling\""));
+	assert_non_null(strstr(q->body, "Hola Lucía,\\nhoy cuida"));
+	assert_non_null(strstr(q->body,
+	    "\"email\":\"care@clinic.example.com\""));
+	/* Robin by email too, in English */
+	assert_non_null(q = request_to(r, n, "/v3/mail/send",
+	    "\"email\":\"robin@example.com\""));
+	assert_non_null(strstr(q->body, "\"subject\":\"Your first day after "
+	    "microneedling\""));
+	fixture_requests_free(r, n);
+	/* each on its own row; SendGrid's X-Message-Id kept */
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'email' AND state = 'sent' AND milestone = '24h' AND "
+	    "provider_id LIKE 'SM%'"), 2);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'sms' AND state = 'sent'"), 2);
+	/* no email row for Maria, who has no address; no SMS for Lucía */
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "(treatment_id = 1 AND channel = 'email') OR (treatment_id = 2 "
+	    "AND channel = 'sms')"), 0);
+
+	/* Robin opts out of email: a week later, SMS only */
+	ctl(e, "optout", "--patient", "3", "--channel", "email", NULL, NULL);
+	assert_int_equal(once(e, T_7D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 4 + 3);
+	assert_null(request_to(r + 4, 3, "/v3/mail/send", "robin@"));
+	assert_non_null(request_to(r + 4, 3, "/v3/mail/send", "lucia@"));
+	fixture_requests_free(r, n);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 3 AND channel = 'email' AND milestone != '24h' "
+	    "AND state = 'cancelled'"), 2);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 3 AND channel = 'sms' AND milestone = '1w' AND "
+	    "state = 'sent'"), 1);
+
+	/* Lucía gets a phone number: the 2-week reminder goes both ways */
+	db_exec(e, "UPDATE patients SET phone = '+15550100109' WHERE id = 2");
+	assert_int_equal(once(e, T_14D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 2 AND milestone = '2w' AND state = 'sent'"), 2);
+	assert_log_clean(e);
+	log = testenv_read_file(e->all);
+	if (strstr(log, "example.com") != NULL || strstr(log, "Luc") != NULL ||
+	    strstr(log, "Robin") != NULL)
+		fail_msg("the log leaks an address or a name:\n%s", log);
+	free(log);
+}
+
+/* SendGrid refusing an address fails that email only, with its reason. */
+static void
+test_email_refused(void **state)
+{
+	struct env	*e = *state;
+	char		 extra[1024];
+
+	snprintf(extra, sizeof(extra), SENDGRID_EMAIL, e->gw.url);
+	write_config(e, e->gw.url, extra);
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	ctl(e, "patient", "add", "--name", "Ana Example", "--email",
+	    "ana@example.com", NULL);
+	ctl(e, "treatment", "add", "--patient", "2", "--at", T_AT, NULL);
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'email' AND state = 'failed' AND last_error LIKE "
+	    "'HTTP 400: The to email does not contain a valid address.%'"),
+	    1);
+	assert_log_clean(e);
+}
+
+/*
+ * Each kind of treatment follows its own plan; a kind without one gets
+ * none (default_plan "none"), with one warning; a treatment whose kind
+ * changes swaps its unsent reminders.
+ */
+static void
+test_plans_per_kind(void **state)
+{
+	struct env	*e = *state;
+	char		*log;
+	const char	*p;
+	int		 warnings = 0;
+
+	write_config(e, e->gw.url,
+	    "plans = {\n"
+	    "  microneedling = ( { name = \"24h\"; after = \"24h\"; "
+	    "template = \"day1\"; } );\n"
+	    "  chemical_peel = ( { name = \"3d\"; after = \"3d\"; "
+	    "template = \"week1\"; }, { name = \"1w\"; after = \"7d\"; "
+	    "template = \"week2\"; } );\n"
+	    "};\n"
+	    "default_plan = \"none\";\n");
+	/* booked by the clinic's software: only aftercared looks at them */
+	db_exec(e, "INSERT INTO treatments (patient_id, performed_at, kind) "
+	    "VALUES (1, '" T_AT "', 'chemical_peel'), (1, '" T_AT "', "
+	    "'laser_resurfacing'), (1, '" T_AT "', 'laser_resurfacing')");
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT group_concat(treatment_id || ':' "
+	    "|| milestone, ' ') = '1:24h 2:3d 2:1w' FROM (SELECT * FROM "
+	    "reminders WHERE state != 'cancelled' ORDER BY treatment_id, "
+	    "due_at)"), 1);
+	/* what the old default plan made for treatment 1 is withdrawn */
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 1 AND milestone IN ('1w', '2w') AND state = "
+	    "'cancelled' AND cancelled_by = 'plan'"), 2);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 1 AND state = 'sent'"), 1);
+	log = testenv_read_file(e->all);
+	for (p = log; (p = strstr(p, "event=unknown_kind")) != NULL; p++)
+		warnings++;
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(log, "kind=laser_resurfacing"));
+	free(log);
+	/* the peel was really microneedling: its reminders follow */
+	db_exec(e, "UPDATE treatments SET kind = 'microneedling' WHERE id = 2");
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 2 AND state = 'cancelled' AND milestone IN "
+	    "('3d', '1w')"), 2);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 2 AND milestone = '24h' AND state = 'sent'"), 1);
+	assert_log_clean(e);
+}
+
 int
 main(void)
 {
@@ -1389,6 +1591,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_email_and_sms, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_email_refused,
+		    setup_email_400, teardown),
+		cmocka_unit_test_setup_teardown(test_plans_per_kind, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);

@@ -146,7 +146,7 @@ env_start(struct env *e, const char *script, enum sms_provider provider,
 	}
 	memset(&e->run, 0, sizeof(e->run));
 	e->run.pipefd = -1;
-	assert_non_null(e->gw = gateway_new(&e->cfg));
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_SMS));
 }
 
 static void
@@ -662,7 +662,7 @@ env_regateway(struct env *e)
 	gateway_free(e->gw);
 	memset(&e->run, 0, sizeof(e->run));
 	e->run.pipefd = -1;
-	assert_non_null(e->gw = gateway_new(&e->cfg));
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_SMS));
 }
 
 /* e->tls_dir: a private directory for certificates, gone at teardown. */

@@ -19,7 +19,18 @@
 #include "config.h"
 #include "store.h"
 
+#define SMS	CHANNEL_BIT(CHANNEL_SMS)
+#define EMAIL	CHANNEL_BIT(CHANNEL_EMAIL)
 #define DAY	86400
+
+/* A milestone with SMS text only (and channels). */
+#define MS(n, a, v, t, text, cal, ch)					\
+	{ .name = n, .after = a, .valid_for = v, .template = t,		\
+	  .sms = text, .calendar = cal, .channels = ch }
+/* One with email texts too. */
+#define ME(n, a, v, t, text, ch, subj, body)				\
+	{ .name = n, .after = a, .valid_for = v, .template = t,		\
+	  .sms = text, .channels = ch, .subject = subj, .email = body }
 /* 2026-11-24T14:00:00Z */
 #define T0	((time_t)1795528800)
 
@@ -31,16 +42,16 @@ struct fx {
 };
 
 static struct milestone three[] = {
-	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}.", false },
-	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one.", false },
-	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two.", false },
+	MS("24h", DAY, 3 * DAY, "day1", "Day one, {first_name}.", false, SMS),
+	MS("1w", 7 * DAY, 3 * DAY, "week1", "Week one.", false, SMS),
+	MS("2w", 14 * DAY, 3 * DAY, "week2", "Week two.", false, SMS),
 };
 
 static struct milestone four[] = {
-	{ "24h", DAY, 3 * DAY, "day1", "Day one, {first_name}.", false },
-	{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one.", false },
-	{ "2w", 14 * DAY, 3 * DAY, "week2", "Week two.", false },
-	{ "1m", 30 * DAY, 3 * DAY, "week2", "Month one.", false },
+	MS("24h", DAY, 3 * DAY, "day1", "Day one, {first_name}.", false, SMS),
+	MS("1w", 7 * DAY, 3 * DAY, "week1", "Week one.", false, SMS),
+	MS("2w", 14 * DAY, 3 * DAY, "week2", "Week two.", false, SMS),
+	MS("1m", 30 * DAY, 3 * DAY, "week2", "Month one.", false, SMS),
 };
 
 static struct config cfg = {
@@ -125,7 +136,7 @@ claim(struct fx *f, time_t now, struct reminder **r)
 {
 	size_t	n;
 
-	assert_int_equal(store_claim_due(f->st, now, now + 600, 100, r, &n), 0);
+	assert_int_equal(store_claim_due(f->st, now, now + 600, 100, NULL, r, &n), 0);
 	return n;
 }
 
@@ -356,7 +367,7 @@ test_retry_and_recover(void **state)
 
 	add_treatment(f, "2026-11-24T14:00:00Z");
 	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
-	assert_int_equal(store_next_wakeup(f->st, &next), 0);
+	assert_int_equal(store_next_wakeup(f->st, NULL, &next), 0);
 	assert_int_equal(next, T0 + DAY);
 
 	n = claim(f, now, &r);
@@ -364,7 +375,7 @@ test_retry_and_recover(void **state)
 	assert_int_equal(store_mark_retry(f->st, r[0].id, now, now + 60,
 	    "HTTP 500", true), 0);
 	store_reminders_free(r, n);
-	assert_int_equal(store_next_wakeup(f->st, &next), 0);
+	assert_int_equal(store_next_wakeup(f->st, NULL, &next), 0);
 	assert_int_equal(next, now + 60);
 	n = claim(f, now + 59, &r);
 	assert_int_equal(n, 0);
@@ -375,7 +386,7 @@ test_retry_and_recover(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].attempts, 2);
 	store_reminders_free(r, n);
-	assert_int_equal(store_next_wakeup(f->st, &next), 0);
+	assert_int_equal(store_next_wakeup(f->st, NULL, &next), 0);
 	assert_int_equal(next, now + 7 * DAY - DAY);	/* the 1w one */
 	assert_int_equal(store_recover(f->st, now + 660), 0);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
@@ -425,9 +436,9 @@ test_expired_stays_expired(void **state)
 	struct reminder	*r;
 	size_t		 n;
 	static struct milestone wider[] = {
-		{ "24h", DAY, 5 * DAY, "day1", "Day one, {first_name}.", false },
-		{ "1w", 7 * DAY, 5 * DAY, "week1", "Week one.", false },
-		{ "2w", 14 * DAY, 5 * DAY, "week2", "Week two.", false },
+		MS("24h", DAY, 5 * DAY, "day1", "Day one, {first_name}.", false, SMS),
+		MS("1w", 7 * DAY, 5 * DAY, "week1", "Week one.", false, SMS),
+		MS("2w", 14 * DAY, 5 * DAY, "week2", "Week two.", false, SMS),
 	};
 
 	add_treatment(f, "2026-11-24T14:00:00Z");
@@ -499,8 +510,8 @@ test_zones(void **state)
 {
 	struct fx	*f = *state;
 	static struct milestone local[] = {
-		{ "24h", DAY, 3 * DAY, "day1", "Day one.", false },
-		{ "1w", 7 * DAY, 3 * DAY, "week1", "Week one.", true },
+		MS("24h", DAY, 3 * DAY, "day1", "Day one.", false, SMS),
+		MS("1w", 7 * DAY, 3 * DAY, "week1", "Week one.", true, SMS),
 	};
 	char		 err[160];
 
@@ -584,6 +595,15 @@ test_treatments_before_init(void **state)
 	assert_non_null(st);
 	assert_int_equal(store_sync(st, &cfg, T0, NULL), 0);
 	store_close(st);
+	/* patients.language was added to the booking software's table */
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE patients SET language = "
+	    "'es'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* and opening it again (the column there now) changes nothing */
+	st = store_open(p, 0);
+	assert_non_null(st);
+	store_close(st);
 	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
 	{
 		sqlite3_stmt *s;
@@ -643,7 +663,7 @@ test_staff_operations(void **state)
 	int64_t			 pid, tid;
 
 	assert_int_equal(store_patient_add(f->st, "Zoë \"Z\" O'Neil",
-	    "+15550103", NULL, "Europe/Berlin", &pid, err, sizeof(err)), 0);
+	    "+15550103", NULL, "Europe/Berlin", NULL, &pid, err, sizeof(err)), 0);
 	assert_int_equal(store_treatment_add(f->st, pid,
 	    "2026-11-24T14:00:00Z", "microneedling", &tid, err, sizeof(err)),
 	    0);
@@ -664,6 +684,98 @@ test_staff_operations(void **state)
 	assert_int_equal(s.next_due, 0);
 	assert_true(store_state_valid("expired"));
 	assert_false(store_state_valid("done"));
+}
+
+/* "treatment:milestone/channel:state ..." of every reminder, for tables. */
+static char *
+reminder_summary(struct fx *f)
+{
+	sqlite3_stmt	*s;
+	char		*out = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(f->booking, "SELECT "
+	    "coalesce(group_concat(k, ' '), '') FROM (SELECT treatment_id || "
+	    "':' || milestone || '/' || channel || ':' || state AS k FROM "
+	    "reminders ORDER BY treatment_id, due_at, channel)", -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	out = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	assert_non_null(out);
+	return out;
+}
+
+/*
+ * A milestone reaches a patient on each of its channels they have an
+ * address for, or (with none) on its first, to fail where staff see it;
+ * addresses and kinds changing later are followed.
+ */
+static void
+test_channels(void **state)
+{
+	static struct milestone both[] = {
+		ME("24h", DAY, 3 * DAY, "day1", "Day one.", SMS | EMAIL,
+		    "Day one", "Day one, by email."),
+		ME("1w", 7 * DAY, 3 * DAY, "week1", "Week one.", EMAIL,
+		    "Week one", "Week one, by email."),
+	};
+	static struct milestone peel[] = {
+		MS("3d", 3 * DAY, 3 * DAY, "peel", "Peel.", false, SMS),
+	};
+	static struct plan plans[] = { { "chemical_peel", peel, 1 } };
+	struct fx	*f = *state;
+	char		*got;
+
+	cfg.milestones = both;
+	cfg.nmilestones = 2;
+	cfg.plans = plans;
+	cfg.nplans = 1;
+	sql(f, "INSERT INTO patients (full_name, phone, email) VALUES "
+	    "('Phone Only', '+15550101', NULL), "
+	    "('Email Only', NULL, 'e@example.com'), "
+	    "('Both', '+15550103', 'b@example.com'), "
+	    "('Neither', '  ', '');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-24T14:00:00Z'), (2, '2026-11-24T14:00:00Z'), "
+	    "(3, '2026-11-24T14:00:00Z'), (4, '2026-11-24T14:00:00Z');"
+	    "INSERT INTO treatments (patient_id, performed_at, kind) VALUES "
+	    "(3, '2026-11-24T14:00:00Z', 'chemical_peel')");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	got = reminder_summary(f);
+	assert_string_equal(got,
+	    "1:24h/sms:pending 1:1w/email:pending "
+	    "2:24h/email:pending 2:1w/email:pending "
+	    "3:24h/email:pending 3:24h/sms:pending 3:1w/email:pending "
+	    "4:24h/sms:pending 4:1w/email:pending "
+	    "5:3d/sms:pending");
+	free(got);
+	/* the phone-only patient gives an address; Both loses the phone */
+	sql(f, "UPDATE patients SET email = 'p@example.com' WHERE id = 1;"
+	    "UPDATE patients SET phone = NULL WHERE id = 3");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	got = reminder_summary(f);
+	assert_string_equal(got,
+	    "1:24h/email:pending 1:24h/sms:pending 1:1w/email:pending "
+	    "2:24h/email:pending 2:1w/email:pending "
+	    "3:24h/email:pending 3:24h/sms:cancelled 3:1w/email:pending "
+	    "4:24h/sms:pending 4:1w/email:pending "
+	    "5:3d/sms:pending");
+	free(got);
+	/* the phone comes back; the peel was microneedling after all */
+	sql(f, "UPDATE patients SET phone = '+15550103' WHERE id = 3;"
+	    "UPDATE treatments SET kind = 'microneedling' WHERE id = 5");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	got = reminder_summary(f);
+	assert_string_equal(got,
+	    "1:24h/email:pending 1:24h/sms:pending 1:1w/email:pending "
+	    "2:24h/email:pending 2:1w/email:pending "
+	    "3:24h/email:pending 3:24h/sms:pending 3:1w/email:pending "
+	    "4:24h/sms:pending 4:1w/email:pending "
+	    "5:24h/email:pending 5:24h/sms:pending 5:3d/sms:cancelled "
+	    "5:1w/email:pending");
+	free(got);
+	cfg.plans = NULL;
+	cfg.nplans = 0;
 }
 
 int
@@ -698,6 +810,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing_patient, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_staff_operations, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_channels, setup,
 		    teardown),
 	};
 
