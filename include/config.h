@@ -117,6 +117,7 @@ struct config {
 		char	*from;		/* twilio: sender number or name */
 		char	*ca_file;	/* NULL: the system CA store */
 		int	 segment_limit;	/* warn above this many segments */
+		int	 rate_limit;	/* messages per second; 0: none */
 	} sms;
 
 	struct {
@@ -134,6 +135,7 @@ struct config {
 		char	*from_name;	/* display name; default clinic.name */
 		char	*unsubscribe;	/* List-Unsubscribe URI (mailto:, https:) */
 		char	*ca_file;	/* NULL: the system CA store */
+		int	 rate_limit;	/* messages per second; 0: none */
 	} email;
 
 	struct {

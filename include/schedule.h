@@ -99,4 +99,16 @@ void	schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
  */
 int64_t	schedule_backoff(int attempts, int64_t base, int64_t cap, uint32_t rnd);
 
+/*
+ * Paces events to one per interval seconds (a token bucket of one token,
+ * as GCRA): whether one may happen at now, given *next, the earliest
+ * time the next one may (0 at first), which it then advances.  An event
+ * a little late keeps its place in the schedule, so the average rate
+ * holds; one after an idle spell starts a new schedule, so there is never
+ * a burst.  If not, sets *wait to the seconds until it may.  interval 0
+ * means no pacing.
+ */
+bool	schedule_pace(double *next, double interval, double now,
+	    double *wait);
+
 #endif

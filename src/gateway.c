@@ -18,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "mail.h"
+#include "schedule.h"
 #include "util.h"
 
 #ifndef AFTERCARE_VERSION
@@ -29,6 +30,8 @@
 /* Longest wait asked by Retry-After that we honour, in seconds. */
 #define GATEWAY_RETRY_MAX	86400
 #define GATEWAY_CONNECT_MAX	10
+/* The share of a provider's rate limit we use. */
+#define GATEWAY_RATE_MARGIN	0.99
 
 /* One reusable easy handle and the request it is carrying. */
 struct xfer {
@@ -66,6 +69,9 @@ struct gateway {
 	void			 (*parse)(long, const char *, size_t,
 				    struct send_result *);
 	bool			 paused;	/* start nothing more now */
+	/* The provider's rate limit: schedule_pace()'s interval and next. */
+	double			 interval;	/* seconds */
+	double			 tat;		/* CLOCK_MONOTONIC seconds */
 };
 
 static size_t	gateway_write_cb(char *data, size_t size, size_t nmemb,
@@ -85,6 +91,7 @@ static void	gateway_result(struct xfer *x, CURLcode rc,
 static void	gateway_curl_error(struct xfer *x, CURLcode rc,
 		    struct send_result *res);
 static void	result_init(struct send_result *res);
+static bool	gateway_pace(struct gateway *gw, long *wait_ms);
 static int	gateway_start_http(struct gateway *gw, struct xfer *x,
 		    const struct message *msg, char *err, size_t errlen);
 static int	gateway_start_smtp(struct gateway *gw, struct xfer *x,
@@ -247,6 +254,7 @@ gateway_new(const struct config *cfg, enum channel ch)
 {
 	struct gateway	*gw;
 	size_t		 i, n;
+	int		 rate;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_warnx("gateway: cannot initialise libcurl");
@@ -256,6 +264,14 @@ gateway_new(const struct config *cfg, enum channel ch)
 	gw->cfg = cfg;
 	if (gateway_provider_set(gw, cfg, ch) == -1)
 		goto fail;
+	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
+	/*
+	 * 1% under the limit, so that a send started a moment late (the
+	 * loop's wakeups jitter by a millisecond or so) never puts one more
+	 * than the limit into any second at the provider.
+	 */
+	if (rate > 0)
+		gw->interval = 1.0 / (rate * GATEWAY_RATE_MARGIN);
 	if ((gw->multi = curl_multi_init()) == NULL) {
 		log_warnx("gateway: cannot create a libcurl multi handle");
 		goto fail;
@@ -860,6 +876,27 @@ gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		    (long long)(us / 1000));
 }
 
+/*
+ * Whether a send may start now under the provider's rate limit; if not,
+ * sets *wait_ms to the time until it may.
+ */
+static bool
+gateway_pace(struct gateway *gw, long *wait_ms)
+{
+	struct timespec	ts;
+	double		wait;
+
+	if (gw->interval <= 0)
+		return true;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("gateway: clock_gettime");
+	if (schedule_pace(&gw->tat, gw->interval, (double)ts.tv_sec +
+	    (double)ts.tv_nsec / 1e9, &wait))
+		return true;
+	*wait_ms = (long)(wait * 1000.0) + 1;
+	return false;
+}
+
 int
 gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
     int extra_fd, gateway_event_fn on_event, gateway_done_fn done, void *arg)
@@ -872,18 +909,25 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 	CURLcode		 rc;
 	char			*priv;
 	size_t			 next = 0, active = 0, i, idx;
-	bool			 stop = false, completed;
+	bool			 stop = false, completed, throttled;
 	int			 still, left, ret = 0;
+	long			 wait_ms;
 
 	gw->paused = false;
 	for (;;) {
 		/* Fill free handles; one whose request failed stays free. */
 		i = 0;
+		wait_ms = 1000;
+		throttled = false;
 		while (!stop && !gw->paused && next < n) {
 			while (i < gw->nxfers && gw->xfers[i].busy)
 				i++;
 			if (i == gw->nxfers)
 				break;
+			if (!gateway_pace(gw, &wait_ms)) {
+				throttled = true;
+				break;
+			}
 			if (gateway_start(gw, &gw->xfers[i], &msgs[next], next,
 			    &res) == 0)
 				active++;
@@ -891,8 +935,10 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 				done(arg, next, &res);
 			next++;
 		}
-		if (active == 0)
+		if (active == 0 && !throttled)
 			break;
+		if (active == 0)
+			goto wait;
 
 		if ((mc = curl_multi_perform(gw->multi, &still)) != CURLM_OK) {
 			log_warnx("gateway: libcurl: %s",
@@ -920,12 +966,13 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 		}
 		if (completed)
 			continue;
-
+wait:
 		wfd.fd = extra_fd;
 		wfd.events = CURL_WAIT_POLLIN;
 		wfd.revents = 0;
 		mc = curl_multi_poll(gw->multi, &wfd,
-		    extra_fd >= 0 && on_event != NULL ? 1 : 0, 1000, NULL);
+		    extra_fd >= 0 && on_event != NULL ? 1 : 0,
+		    throttled && wait_ms < 1000 ? (int)wait_ms : 1000, NULL);
 		if (mc != CURLM_OK) {
 			log_warnx("gateway: libcurl: %s",
 			    curl_multi_strerror(mc));

@@ -601,3 +601,19 @@ schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*m = c.month;
 	*d = c.day;
 }
+
+bool
+schedule_pace(double *next, double interval, double now, double *wait)
+{
+	if (interval <= 0)
+		return true;
+	if (now < *next) {
+		*wait = *next - now;
+		return false;
+	}
+	if (now - *next < interval)
+		*next += interval;
+	else
+		*next = now + interval;
+	return true;
+}

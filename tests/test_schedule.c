@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -1029,6 +1031,71 @@ test_civil(void **state)
 	}
 }
 
+/* Pacing: a table of tries, then a long simulated run with late wakeups. */
+static void
+test_pace(void **state)
+{
+	static const struct {
+		double	 now;
+		bool	 want;
+		double	 want_next;	/* after the call */
+		double	 want_wait;	/* when refused */
+	} rows[] = {
+		{ 100.000, true, 100.500, 0 },	/* first: at once */
+		{ 100.100, false, 100.500, 0.400 },
+		{ 100.500, true, 101.000, 0 },	/* on time */
+		{ 101.200, true, 101.500, 0 },	/* late: keeps its place */
+		{ 101.300, false, 101.500, 0.200 },
+		{ 101.500, true, 102.000, 0 },
+		{ 105.000, true, 105.500, 0 },	/* after idling: anew */
+		{ 105.000, false, 105.500, 0.500 },
+	};
+	double	 next = 0, wait, t, times[4000];
+	size_t	 i, n = 0, lo;
+	unsigned int seed = 1;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		wait = -1;
+		if (schedule_pace(&next, 0.5, rows[i].now, &wait) !=
+		    rows[i].want)
+			fail_msg("row %zu: wrong answer", i);
+		if (fabs(next - rows[i].want_next) > 1e-9)
+			fail_msg("row %zu: next %.3f", i, next);
+		if (!rows[i].want && fabs(wait - rows[i].want_wait) > 1e-9)
+			fail_msg("row %zu: wait %.3f", i, wait);
+	}
+	/* no pacing */
+	next = 0;
+	assert_true(schedule_pace(&next, 0, 1.0, &wait));
+	assert_true(schedule_pace(&next, 0, 1.0, &wait));
+
+	/*
+	 * 50 a second less 1%, as the gateway uses it, tried by a loop that
+	 * wakes up to 2 ms late: never more than 50 in any second, and the
+	 * average within 2% of 50.
+	 */
+	next = 0;
+	t = 1000.0;
+	while (n < sizeof(times) / sizeof(times[0])) {
+		if (schedule_pace(&next, 1.0 / (50 * 0.99), t, &wait)) {
+			times[n++] = t;
+			continue;
+		}
+		t += wait + (double)(rand_r(&seed) % 2000) / 1e6;
+	}
+	for (i = 0, lo = 0; i < n; i++) {
+		while (times[i] - times[lo] >= 1.0)
+			lo++;
+		if (i - lo + 1 > 50)
+			fail_msg("%zu events in the second from %.4f",
+			    i - lo + 1, times[lo]);
+	}
+	t = (double)(n - 1) / (times[n - 1] - times[0]);
+	if (t < 49.0 || t > 50.0)
+		fail_msg("average %.3f a second", t);
+}
+
 int
 main(void)
 {
@@ -1050,6 +1117,7 @@ main(void)
 		cmocka_unit_test(test_due_in_zone),
 		cmocka_unit_test(test_quiet_defer),
 		cmocka_unit_test(test_civil),
+		cmocka_unit_test(test_pace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, zones_free);
