@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libconfig.h>
@@ -24,9 +25,16 @@
 
 #define DEFAULT_DATABASE	"/var/lib/aftercare/aftercare.db"
 #define DEFAULT_TWILIO_URL	"https://api.twilio.com"
+#define DEFAULT_SENDGRID_URL	"https://api.sendgrid.com"
+#define DEFAULT_LANGUAGE	"en"
 #define TOKEN_MAX		4096
 #define MILESTONE_NAME_MAX	32
-#define SEGMENTS_WARN		2
+#define KIND_MAX		64
+#define LANG_MAX		35	/* RFC 5646 4.4.1: 35 will do */
+#define ADDRESS_MAX		254
+#define SEGMENT_LIMIT_MAX	10
+/* Messages a second a provider's rate limit may allow. */
+#define RATE_LIMIT_MAX		10000
 
 /*
  * The segment warning renders each template with the longest values we
@@ -41,30 +49,94 @@
 #define GS_NONEMPTY	0x02	/* "" is an error */
 #define GS_LINE		0x04	/* no control characters */
 
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
 /*
- * The built-in SMS texts.  etc/aftercare.conf spells out the same texts;
- * tests/test_config.c checks that the two agree.  Pure GSM-7, and at most
- * two segments with a 20-character first name and a 25-character clinic.
+ * The built-in texts, in English.  etc/aftercare.conf spells out the same
+ * texts; tests/test_config.c checks that the two agree.  The SMS texts are
+ * pure GSM-7, and at most two segments with a 20-character first name and
+ * a 25-character clinic.
  */
 static const struct {
 	const char	*name;
 	const char	*sms;
+	const char	*subject;
+	const char	*email;
 } default_templates[] = {
 	{ "day1",
 	    "Hi {first_name}, it's {clinic_name}. After your {treatment}: wash "
 	    "gently with a mild cleanser, no makeup for the first 24 hours, "
 	    "and don't touch or pick the treated skin. Redness, swelling or "
-	    "oozing that won't settle? Call {clinic_phone}." },
+	    "oozing that won't settle? Call {clinic_phone}.",
+	    "Looking after your skin after your {treatment}",
+	    "Hi {first_name},\n"
+	    "\n"
+	    "Thank you for choosing {clinic_name} for your {treatment}. Your "
+	    "skin is at its most delicate for the first day or two, and a few "
+	    "simple habits help it heal well:\n"
+	    "\n"
+	    "- Wash gently with a mild, non-irritating cleanser.\n"
+	    "- Leave makeup off for the first 24 hours.\n"
+	    "- Keep your hands away from the treated skin and don't pick it.\n"
+	    "- Stay out of direct sun and put strong or active products aside "
+	    "for now.\n"
+	    "- A hydrating serum (hyaluronic acid works well) and a soothing "
+	    "moisturiser keep the skin calm.\n"
+	    "\n"
+	    "Redness, slight swelling and a feeling like mild sunburn are "
+	    "normal, and usually fade within a day or two. If redness or "
+	    "swelling gets worse instead of better, or the skin starts to "
+	    "ooze, please call us on {clinic_phone}.\n"
+	    "\n"
+	    "With best wishes,\n"
+	    "{clinic_name}\n" },
 	{ "week1",
 	    "Hi {first_name}, one week since your {treatment}. Use SPF 30 or "
 	    "higher every day and keep your skin moisturised. Light peeling "
 	    "or flaking is normal as new skin comes through: let it shed, "
-	    "don't pick. Questions? {clinic_name}, {clinic_phone}" },
+	    "don't pick. Questions? {clinic_name}, {clinic_phone}",
+	    "One week after your {treatment}",
+	    "Hi {first_name},\n"
+	    "\n"
+	    "It's been a week since your {treatment}, and fresh skin is "
+	    "coming through. A little peeling, flaking or dryness is normal "
+	    "now: let it come away by itself rather than picking or scrubbing "
+	    "at it.\n"
+	    "\n"
+	    "- Put on sunscreen of SPF 30 or higher every day: your skin is "
+	    "still more sensitive to the sun than usual.\n"
+	    "- Keep moisturising, morning and evening.\n"
+	    "- Wait one more week before you exfoliate.\n"
+	    "\n"
+	    "Your skin should already feel smoother and look brighter, and it "
+	    "keeps improving as new collagen builds over the coming weeks.\n"
+	    "\n"
+	    "Any questions? Call us on {clinic_phone}.\n"
+	    "\n"
+	    "{clinic_name}\n" },
 	{ "week2",
 	    "Hi {first_name}, two weeks after your {treatment} you can go "
 	    "back to gentle exfoliation. Keep up daily SPF 30+ and an "
 	    "antioxidant serum such as vitamin C to protect your results. "
-	    "{clinic_name}, {clinic_phone}" },
+	    "{clinic_name}, {clinic_phone}",
+	    "Two weeks on: protecting your {treatment} results",
+	    "Hi {first_name},\n"
+	    "\n"
+	    "Two weeks after your {treatment}, most of the healing is done, "
+	    "and you can go back to gentle exfoliation if you like.\n"
+	    "\n"
+	    "To keep your results looking their best:\n"
+	    "\n"
+	    "- Wear a broad-spectrum SPF 30 or higher every day.\n"
+	    "- Add an antioxidant serum, such as vitamin C, to your morning "
+	    "routine.\n"
+	    "- Keep your skin well moisturised.\n"
+	    "\n"
+	    "Collagen keeps renewing for weeks yet, so there is more "
+	    "improvement to come. If you have a question, or would like to "
+	    "plan your next session, call us on {clinic_phone}.\n"
+	    "\n"
+	    "{clinic_name}\n" },
 };
 
 static const struct {
@@ -84,30 +156,56 @@ static const struct {
 
 static const char *const top_keys[] = {
 	"database", "log_level", "metrics_file", "timezone", "quiet_hours",
-	"clinic", "milestones",
-	"templates", "sms",
+	"clinic", "language", "milestones", "plans", "default_plan",
+	"templates", "sms", "email",
 	"delivery", NULL
 };
 static const char *const clinic_keys[] = { "name", "phone", NULL };
 static const char *const quiet_keys[] = { "start", "end", NULL };
 static const char *const milestone_keys[] = {
-	"name", "after", "template", "valid_for", NULL
+	"name", "after", "template", "valid_for", "channels", NULL
 };
-static const char *const template_keys[] = { "sms", NULL };
+/* A template's texts, in the order of struct texts' members. */
+enum {
+	TX_SMS,
+	TX_SUBJECT,
+	TX_EMAIL,
+	TX_HTML,
+	TX__COUNT
+};
+static const char *const text_keys[] = {
+	"sms", "subject", "email", "html", NULL
+};
 static const char *const sms_keys[] = {
 	"provider", "url", "account_sid", "auth_token", "auth_token_file",
-	"from", "ca_file", NULL
+	"from", "ca_file", "segment_limit", "rate_limit", NULL
+};
+static const char *const email_keys[] = {
+	"provider", "url", "api_key", "api_key_file", "username", "password",
+	"password_file", "starttls", "from", "from_name", "unsubscribe",
+	"ca_file", "rate_limit", NULL
+};
+static const char *const sendgrid_keys[] = {
+	"api_key", "api_key_file", NULL
+};
+static const char *const smtp_keys[] = {
+	"username", "password", "password_file", "starttls", NULL
 };
 static const char *const delivery_keys[] = {
 	"concurrency", "timeout", "max_attempts", "backoff", "backoff_max",
 	NULL
 };
 
-/* A template while loading: built in, or from the file (where != NULL). */
+/*
+ * A template while loading: built in, or from the file (group != NULL).
+ * texts[0] holds the default language (lang NULL), the rest translations.
+ */
 struct tmpl {
-	char			*name;
-	char			*sms;
-	const config_setting_t	*where;
+	char			 *name;
+	struct texts		 *texts;
+	const config_setting_t	**where;	/* each one's sms or group */
+	size_t			  ntexts;
+	const config_setting_t	 *group;
 };
 
 struct loader {
@@ -133,6 +231,13 @@ static int	clock_parse(const char *);
 static int	load_local_time(struct loader *, const config_setting_t *,
 		    struct config *);
 static bool	 has_control(const char *);
+static bool	 is_alpha(char);
+static bool	 is_alnum(char);
+static bool	 name_ok(const char *, size_t);
+static bool	 lang_ok(const char *);
+static char	*lower_dup(const char *);
+static bool	 host_ok(const char *, size_t);
+static bool	 address_ok(const char *);
 static int	 check_keys(struct loader *, const config_setting_t *,
 		    const char *const *, const char *);
 static int	 get_group(struct loader *, const config_setting_t *,
@@ -148,25 +253,66 @@ static int	 load_top(struct loader *, const config_setting_t *,
 		    struct config *);
 static int	 load_clinic(struct loader *, const config_setting_t *,
 		    struct config *);
-static void	 tmpl_set(struct loader *, const char *, const char *,
-		    const config_setting_t *);
+static void	 texts_clear(struct texts *);
+static void	 texts_copy(struct texts *, const struct texts *);
+static bool	 texts_have(const struct texts *, enum channel);
+static void	 tmpl_clear(struct tmpl *);
+static struct tmpl *tmpl_new(struct loader *, const char *, size_t);
 static const struct tmpl *tmpl_find(const struct loader *, const char *);
-static int	 load_templates(struct loader *, const config_setting_t *);
-static bool	 milestone_name_ok(const char *);
+static int	 load_texts(struct loader *, const config_setting_t *,
+		    const char *, struct texts *, const config_setting_t **);
+static int	 load_language(struct loader *, const struct config *,
+		    const config_setting_t *, const char *, struct tmpl *);
+static int	 load_template(struct loader *, const struct config *,
+		    const config_setting_t *);
+static int	 load_templates(struct loader *, const config_setting_t *,
+		    const struct config *);
 static int	 milestone_cmp(const void *, const void *);
-static int	 load_milestones(struct loader *, const config_setting_t *,
+static void	 milestone_set_texts(struct milestone *,
+		    const struct tmpl *);
+static void	 milestone_clear(struct milestone *);
+static void	 milestone_copy(struct milestone *,
+		    const struct milestone *);
+static void	 milestones_free(struct milestone *, size_t);
+static bool	 channel_configured(const struct config *, enum channel);
+static int	 load_channels(struct loader *, const struct config *,
+		    struct milestone *, const config_setting_t *,
+		    const config_setting_t *, const char *);
+static void	 plan_windows(struct milestone *, size_t);
+static int	 load_plan(struct loader *, const config_setting_t *,
+		    const char *, const struct config *, struct milestone **,
+		    size_t *);
+static int	 load_builtin_plan(struct loader *, struct config *);
+static int	 plan_cmp(const void *, const void *);
+static const struct plan *plan_find(const struct config *, const char *);
+static int	 load_plans(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 load_default_plan(struct loader *, const config_setting_t *,
 		    struct config *);
 static int	 load_url(struct loader *, const config_setting_t *,
-		    struct config *);
+		    const char *, const char *, char **);
+static int	 load_smtp_url(struct loader *, const config_setting_t *,
+		    struct config *, bool *, bool *);
 static int	 token_read(struct loader *, const config_setting_t *,
+		    const char *, const char *, char **);
+static int	 load_secret(struct loader *, const config_setting_t *,
+		    const char *, const char *, const char *, bool, bool *,
+		    char **);
+static int	 load_ca_file(struct loader *, const config_setting_t *,
 		    const char *, char **);
-static int	 load_token(struct loader *, const config_setting_t *,
-		    struct config *);
 static int	 load_sms(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 load_email(struct loader *, const config_setting_t *,
 		    struct config *);
 static int	 load_delivery(struct loader *, const config_setting_t *,
 		    struct config *);
+static bool	 template_sent_by_sms(const struct config *, const char *);
 static void	 warn_lengths(const struct loader *, const struct config *);
+static void	 secret_free(char *);
+static const struct texts *texts_find(const struct milestone *,
+		    enum channel, const char *, size_t);
+static void	 fingerprint_plan(struct buf *, const struct milestone *,
+		    size_t);
 
 /* Formats where s is: "FILE:LINE", or "FILE" without a setting or line. */
 static void
@@ -393,12 +539,135 @@ get_duration(struct loader *ld, const config_setting_t *group,
 	return 0;
 }
 
-/* database and log_level. */
+static bool
+is_alpha(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool
+is_alnum(char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/*
+ * [A-Za-z0-9_-]{1,max}: milestone names and treatment kinds, which are
+ * stored with each reminder and shown.
+ */
+static bool
+name_ok(const char *name, size_t max)
+{
+	size_t	i;
+
+	for (i = 0; name[i] != '\0'; i++) {
+		if (i >= max)
+			return false;
+		if (!is_alnum(name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	}
+	return i > 0;
+}
+
+/* Looks like a BCP 47 tag: [A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*. */
+static bool
+lang_ok(const char *s)
+{
+	size_t	n;
+
+	if (strlen(s) > LANG_MAX)
+		return false;
+	for (n = 0; is_alpha(s[n]); n++)
+		;
+	if (n < 2 || n > 3)
+		return false;
+	s += n;
+	while (*s == '-') {
+		s++;
+		for (n = 0; is_alnum(s[n]); n++)
+			;
+		if (n < 1 || n > 8)
+			return false;
+		s += n;
+	}
+	return *s == '\0';
+}
+
+/* An ASCII lower-case copy; caller frees. */
+static char *
+lower_dup(const char *s)
+{
+	char	*p, *d;
+
+	d = xstrdup(s);
+	for (p = d; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+/* A host name of len bytes: dot-separated labels of A-Z a-z 0-9 and -. */
+static bool
+host_ok(const char *s, size_t len)
+{
+	size_t	i, label = 0;
+
+	if (len == 0 || len > 253)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!is_alnum(s[i]) && s[i] != '-')
+			return false;
+		if (s[i] == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0 && s[len - 1] != '-';
+}
+
+/*
+ * A plain addr-spec, "local@host.domain": a dot-atom local part and a
+ * host name of two labels or more, the last not all digits (as mail.c
+ * wants); no display name, white space, quotes, angle brackets or
+ * control characters.  Stricter than RFC 5322 on purpose.
+ */
+static bool
+address_ok(const char *s)
+{
+	static const char	 atext[] = "!#$%&'*+-/=?^_`{|}~";
+	const char		*at, *p, *tld;
+
+	if (strlen(s) > ADDRESS_MAX)
+		return false;
+	at = strchr(s, '@');
+	if (at == NULL || at == s || at - s > 64)
+		return false;
+	for (p = s; p < at; p++) {
+		if (*p == '.') {
+			if (p == s || p + 1 == at || p[1] == '.')
+				return false;
+		} else if (!is_alnum(*p) && strchr(atext, *p) == NULL)
+			return false;
+	}
+	if ((tld = strrchr(at + 1, '.')) == NULL ||
+	    strspn(tld + 1, "0123456789") == strlen(tld + 1))
+		return false;
+	return host_ok(at + 1, strlen(at + 1));
+}
+
+/* database, metrics_file, log_level and language. */
 static int
 load_top(struct loader *ld, const config_setting_t *root, struct config *cfg)
 {
-	const char	*v;
-	int		 pri;
+	const config_setting_t	*s;
+	const char		*v;
+	int			 pri;
 
 	v = DEFAULT_DATABASE;
 	if (get_string(ld, root, "", "database", "database",
@@ -426,8 +695,18 @@ load_top(struct loader *ld, const config_setting_t *root, struct config *cfg)
 			    "notice, info, debug", v);
 		cfg->log_priority = pri;
 	}
+
+	v = DEFAULT_LANGUAGE;
+	if (get_string(ld, root, "", "language", "language",
+	    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
+		return -1;
+	if (!lang_ok(v))
+		return ld_error(ld, s, "language \"%.40s\" is not a language "
+		    "tag such as \"en\" or \"pt-BR\"", v);
+	cfg->language = lower_dup(v);
 	return 0;
 }
+
 
 static int
 load_clinic(struct loader *ld, const config_setting_t *root,
@@ -519,10 +798,58 @@ load_local_time(struct loader *ld, const config_setting_t *root,
 	return 0;
 }
 
-/* Adds a template, or replaces the one of the same name. */
 static void
-tmpl_set(struct loader *ld, const char *name, const char *sms,
-    const config_setting_t *where)
+texts_clear(struct texts *t)
+{
+	free(t->lang);
+	free(t->sms);
+	free(t->subject);
+	free(t->email);
+	free(t->html);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+texts_copy(struct texts *dst, const struct texts *src)
+{
+	dst->lang = xstrdup(src->lang);
+	dst->sms = xstrdup(src->sms);
+	dst->subject = xstrdup(src->subject);
+	dst->email = xstrdup(src->email);
+	dst->html = xstrdup(src->html);
+}
+
+/* Whether t has channel ch's text: sms, or both subject and email. */
+static bool
+texts_have(const struct texts *t, enum channel ch)
+{
+	if (ch == CHANNEL_SMS)
+		return t->sms != NULL;
+	return t->subject != NULL && t->email != NULL;
+}
+
+static void
+tmpl_clear(struct tmpl *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->ntexts; i++)
+		texts_clear(&t->texts[i]);
+	free(t->texts);
+	free(t->where);
+	t->texts = NULL;
+	t->where = NULL;
+	t->ntexts = 0;
+	t->group = NULL;
+}
+
+/*
+ * A template of that name with room for n languages, the default one
+ * (texts[0]) counted: a new one, or emptied if it replaces one (a built-in
+ * template the file redefines).
+ */
+static struct tmpl *
+tmpl_new(struct loader *ld, const char *name, size_t n)
 {
 	struct tmpl	*t;
 	size_t		 i;
@@ -535,13 +862,16 @@ tmpl_set(struct loader *ld, const char *name, const char *sms,
 		    (ld->ntmpls + 1) * sizeof(*ld->tmpls));
 		ld->ntmpls++;
 		t = &ld->tmpls[i];
+		memset(t, 0, sizeof(*t));
 		t->name = xstrdup(name);
 	} else {
 		t = &ld->tmpls[i];
-		free(t->sms);
+		tmpl_clear(t);
 	}
-	t->sms = xstrdup(sms);
-	t->where = where;
+	t->texts = xcalloc(n, sizeof(*t->texts));
+	t->where = xcalloc(n, sizeof(*t->where));
+	t->ntexts = 1;
+	return t;
 }
 
 static const struct tmpl *
@@ -555,21 +885,177 @@ tmpl_find(const struct loader *ld, const char *name)
 	return NULL;
 }
 
+/*
+ * The texts of one language, members of g; label names g in messages
+ * ("templates.day1", "templates.day1.es").  Each is checked; w[TX_*] is
+ * set to where each one is (NULL: absent).
+ */
+static int
+load_texts(struct loader *ld, const config_setting_t *g, const char *label,
+    struct texts *t, const config_setting_t **w)
+{
+	const char	*v[TX__COUNT];
+	char		 key[160], msg[256];
+	size_t		 i;
+
+	for (i = 0; i < TX__COUNT; i++) {
+		v[i] = NULL;
+		(void)snprintf(key, sizeof(key), "%s.%s", label, text_keys[i]);
+		if (get_string(ld, g, label, text_keys[i], key,
+		    GS_NONEMPTY | (i == TX_SUBJECT ? GS_LINE : 0), &w[i],
+		    &v[i]) == -1)
+			return -1;
+		if (v[i] == NULL)
+			continue;
+		msg[0] = '\0';
+		if (template_check(v[i], msg, sizeof(msg)) == -1)
+			return ld_error(ld, w[i], "%s: %s", key, msg);
+	}
+	if (v[TX_SUBJECT] != NULL && v[TX_EMAIL] == NULL)
+		return ld_error(ld, w[TX_SUBJECT], "%s: subject needs email "
+		    "(the plain-text body)", label);
+	if (v[TX_EMAIL] != NULL && v[TX_SUBJECT] == NULL)
+		return ld_error(ld, w[TX_EMAIL], "%s: email needs a subject",
+		    label);
+	if (v[TX_HTML] != NULL && v[TX_EMAIL] == NULL)
+		return ld_error(ld, w[TX_HTML], "%s: html needs email (the "
+		    "plain-text body)", label);
+	if (v[TX_SMS] == NULL && v[TX_EMAIL] == NULL)
+		return ld_error(ld, g, "%s: missing \"sms\" (or \"subject\" "
+		    "and \"email\")", label);
+	t->sms = xstrdup(v[TX_SMS]);
+	t->subject = xstrdup(v[TX_SUBJECT]);
+	t->email = xstrdup(v[TX_EMAIL]);
+	t->html = xstrdup(v[TX_HTML]);
+	return 0;
+}
+
+/*
+ * One translation of template t: the group lg, whose name is a language
+ * tag.  It may only carry texts for channels the default language has.
+ */
+static int
+load_language(struct loader *ld, const struct config *cfg,
+    const config_setting_t *lg, const char *label, struct tmpl *t)
+{
+	const config_setting_t	*w[TX__COUNT];
+	struct texts		*lt;
+	const char		*name;
+	char			 llabel[160];
+	size_t			 i;
+
+	name = config_setting_name(lg);
+	if (!lang_ok(name))
+		return ld_error(ld, lg, "%s: \"%.40s\" is not a language tag "
+		    "such as \"es\" or \"pt-BR\"", label, name);
+	if (strcasecmp(name, cfg->language) == 0)
+		return ld_error(ld, lg, "%s: \"%s\" is the default language "
+		    "(language = \"%s\"): put its texts at the top of the "
+		    "template", label, name, cfg->language);
+	for (i = 1; i < t->ntexts; i++)
+		if (strcasecmp(t->texts[i].lang, name) == 0)
+			return ld_error(ld, lg, "%s: language \"%s\" is given "
+			    "twice (tags ignore case)", label, name);
+	(void)snprintf(llabel, sizeof(llabel), "%s.%s", label, name);
+	if (check_keys(ld, lg, text_keys, llabel) == -1)
+		return -1;
+
+	i = t->ntexts++;
+	lt = &t->texts[i];
+	lt->lang = lower_dup(name);
+	if (load_texts(ld, lg, llabel, lt, w) == -1)
+		return -1;
+	if (lt->sms != NULL && t->texts[0].sms == NULL)
+		return ld_error(ld, w[TX_SMS], "%s.sms: %s has no sms text in "
+		    "the default language", llabel, label);
+	if (lt->email != NULL && t->texts[0].email == NULL)
+		return ld_error(ld, w[TX_EMAIL], "%s.email: %s has no email "
+		    "text in the default language", llabel, label);
+	t->where[i] = w[TX_SMS] != NULL ? w[TX_SMS] : lg;
+	return 0;
+}
+
+/*
+ * One template from the file: the default language's texts as members,
+ * other languages as groups named by their tags.
+ */
+static int
+load_template(struct loader *ld, const struct config *cfg,
+    const config_setting_t *tg)
+{
+	const config_setting_t	*s, *w[TX__COUNT];
+	struct tmpl		*t;
+	const char		*name, *key;
+	char			 label[96];
+	size_t			 i, n = 1;
+	int			 len, k;
+
+	name = config_setting_name(tg);
+	if (config_setting_type(tg) != CONFIG_TYPE_GROUP)
+		return ld_error(ld, tg, "template \"%s\" must be a group "
+		    "{ sms = \"...\"; }", name);
+	(void)snprintf(label, sizeof(label), "templates.%s", name);
+
+	/* Texts and language groups; anything else is unknown. */
+	len = config_setting_length(tg);
+	for (k = 0; k < len; k++) {
+		s = config_setting_get_elem(tg, (unsigned)k);
+		if (s == NULL || (key = config_setting_name(s)) == NULL)
+			continue;
+		for (i = 0; text_keys[i] != NULL; i++)
+			if (strcmp(text_keys[i], key) == 0)
+				break;
+		if (text_keys[i] != NULL)
+			continue;
+		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+			return ld_error(ld, s, "unknown key \"%s\" in %s", key,
+			    label);
+		n++;
+	}
+
+	t = tmpl_new(ld, name, n);
+	t->group = tg;
+	if (load_texts(ld, tg, label, &t->texts[0], w) == -1)
+		return -1;
+	t->where[0] = w[TX_SMS] != NULL ? w[TX_SMS] : tg;
+	for (k = 0; k < len; k++) {
+		s = config_setting_get_elem(tg, (unsigned)k);
+		if (s == NULL || config_setting_type(s) != CONFIG_TYPE_GROUP)
+			continue;
+		if (load_language(ld, cfg, s, label, t) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* The built-in templates, then the file's, each checked. */
 static int
-load_templates(struct loader *ld, const config_setting_t *root)
+load_templates(struct loader *ld, const config_setting_t *root,
+    const struct config *cfg)
 {
-	const config_setting_t	*g, *t, *s;
-	const struct tmpl	*tp;
-	const char		*sms;
-	char			 label[96], smslabel[112], msg[256];
-	size_t			 i;
+	const config_setting_t	*g, *t;
+	struct tmpl		*tp;
+	const char		*text[3];
+	char			 msg[256];
+	size_t			 i, j;
 	int			 n, k;
 
-	for (i = 0; i < sizeof(default_templates) /
-	    sizeof(default_templates[0]); i++)
-		tmpl_set(ld, default_templates[i].name, default_templates[i].sms,
-		    NULL);
+	for (i = 0; i < NITEMS(default_templates); i++) {
+		text[0] = default_templates[i].sms;
+		text[1] = default_templates[i].subject;
+		text[2] = default_templates[i].email;
+		for (j = 0; j < NITEMS(text); j++) {
+			msg[0] = '\0';
+			if (template_check(text[j], msg, sizeof(msg)) == -1)
+				return ld_error(ld, NULL, "built-in template "
+				    "\"%s\": %s", default_templates[i].name,
+				    msg);
+		}
+		tp = tmpl_new(ld, default_templates[i].name, 1);
+		tp->texts[0].sms = xstrdup(text[0]);
+		tp->texts[0].subject = xstrdup(text[1]);
+		tp->texts[0].email = xstrdup(text[2]);
+	}
 
 	if (get_group(ld, root, "templates",
 	    "{ name = { sms = \"...\"; }; ... }", &g) == -1)
@@ -579,50 +1065,10 @@ load_templates(struct loader *ld, const config_setting_t *root)
 		t = config_setting_get_elem(g, (unsigned)k);
 		if (t == NULL)
 			continue;
-		if (config_setting_type(t) != CONFIG_TYPE_GROUP)
-			return ld_error(ld, t, "template \"%s\" must be a group "
-			    "{ sms = \"...\"; }", config_setting_name(t));
-		(void)snprintf(label, sizeof(label), "templates.%s",
-		    config_setting_name(t));
-		if (check_keys(ld, t, template_keys, label) == -1)
+		if (load_template(ld, cfg, t) == -1)
 			return -1;
-		(void)snprintf(smslabel, sizeof(smslabel), "%s.sms", label);
-		if (get_string(ld, t, label, "sms", smslabel,
-		    GS_REQUIRED | GS_NONEMPTY, &s, &sms) == -1)
-			return -1;
-		tmpl_set(ld, config_setting_name(t), sms, s);
-	}
-
-	for (i = 0; i < ld->ntmpls; i++) {
-		tp = &ld->tmpls[i];
-		msg[0] = '\0';
-		if (template_check(tp->sms, msg, sizeof(msg)) == -1) {
-			if (tp->where == NULL)
-				return ld_error(ld, NULL, "built-in template "
-				    "\"%s\": %s", tp->name, msg);
-			return ld_error(ld, tp->where, "template \"%s\": %s",
-			    tp->name, msg);
-		}
 	}
 	return 0;
-}
-
-/* [A-Za-z0-9_-]{1,32}: it is stored with each reminder and shown. */
-static bool
-milestone_name_ok(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; name[i] != '\0'; i++) {
-		if (i >= MILESTONE_NAME_MAX)
-			return false;
-		if (!((name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= '0' && name[i] <= '9') ||
-		    name[i] == '_' || name[i] == '-'))
-			return false;
-	}
-	return i > 0;
 }
 
 static int
@@ -635,56 +1081,215 @@ milestone_cmp(const void *a, const void *b)
 	return ma->after > mb->after;
 }
 
-static int
-load_milestones(struct loader *ld, const config_setting_t *root,
-    struct config *cfg)
+/* Gives m its template's name and copies of all its texts. */
+static void
+milestone_set_texts(struct milestone *m, const struct tmpl *tp)
 {
-	const config_setting_t	 *list, *e, *ts, *vs, *as, **where = NULL;
+	size_t	i;
+
+	m->template = xstrdup(tp->name);
+	m->sms = xstrdup(tp->texts[0].sms);
+	m->subject = xstrdup(tp->texts[0].subject);
+	m->email = xstrdup(tp->texts[0].email);
+	m->html = xstrdup(tp->texts[0].html);
+	m->nlangs = tp->ntexts - 1;
+	m->langs = NULL;
+	if (m->nlangs > 0)
+		m->langs = xcalloc(m->nlangs, sizeof(*m->langs));
+	for (i = 0; i < m->nlangs; i++)
+		texts_copy(&m->langs[i], &tp->texts[i + 1]);
+}
+
+static void
+milestone_clear(struct milestone *m)
+{
+	size_t	i;
+
+	free(m->name);
+	free(m->template);
+	free(m->sms);
+	free(m->subject);
+	free(m->email);
+	free(m->html);
+	for (i = 0; i < m->nlangs; i++)
+		texts_clear(&m->langs[i]);
+	free(m->langs);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+milestone_copy(struct milestone *dst, const struct milestone *src)
+{
+	size_t	i;
+
+	*dst = *src;
+	dst->name = xstrdup(src->name);
+	dst->template = xstrdup(src->template);
+	dst->sms = xstrdup(src->sms);
+	dst->subject = xstrdup(src->subject);
+	dst->email = xstrdup(src->email);
+	dst->html = xstrdup(src->html);
+	dst->langs = NULL;
+	if (src->nlangs > 0)
+		dst->langs = xcalloc(src->nlangs, sizeof(*dst->langs));
+	for (i = 0; i < src->nlangs; i++)
+		texts_copy(&dst->langs[i], &src->langs[i]);
+}
+
+static void
+milestones_free(struct milestone *ms, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		milestone_clear(&ms[i]);
+	free(ms);
+}
+
+/* SMS always has its provider (the sms section); email needs one. */
+static bool
+channel_configured(const struct config *cfg, enum channel ch)
+{
+	return ch == CHANNEL_SMS || cfg->email.provider != EMAIL_PROVIDER_NONE;
+}
+
+/*
+ * The channels m goes out on: those listed in cs, or (cs NULL) every one
+ * that has a provider and a text in m's template.  ctx names m in
+ * messages and where is m's place in the file (NULL: built in).
+ */
+static int
+load_channels(struct loader *ld, const struct config *cfg,
+    struct milestone *m, const config_setting_t *cs,
+    const config_setting_t *where, const char *ctx)
+{
+	const config_setting_t	*e;
+	struct texts		 def;
+	const char		*v;
+	enum channel		 ch;
+	int			 i, n;
+
+	memset(&def, 0, sizeof(def));
+	def.sms = m->sms;
+	def.subject = m->subject;
+	def.email = m->email;
+	m->channels = 0;
+
+	if (cs == NULL) {
+		for (i = 0; i < CHANNEL__COUNT; i++)
+			if (channel_configured(cfg, (enum channel)i) &&
+			    texts_have(&def, (enum channel)i))
+				m->channels |= CHANNEL_BIT(i);
+		if (m->channels == 0)
+			return ld_error(ld, where, "%s: template \"%s\" has no "
+			    "sms text, and email needs an email section", ctx,
+			    m->template);
+		return 0;
+	}
+
+	if (config_setting_type(cs) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(cs) != CONFIG_TYPE_LIST)
+		return ld_error(ld, cs, "channels must be an array such as "
+		    "[ \"sms\", \"email\" ]");
+	n = config_setting_length(cs);
+	if (n == 0)
+		return ld_error(ld, cs, "channels must not be empty");
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(cs, (unsigned)i);
+		if (e == NULL || config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    (v = config_setting_get_string(e)) == NULL)
+			return ld_error(ld, cs, "channels must be an array of "
+			    "strings such as [ \"sms\", \"email\" ]");
+		if (config_channel_parse(v, &ch) == -1)
+			return ld_error(ld, cs, "channels: unknown channel "
+			    "\"%.20s\" (sms, email)", v);
+		if (m->channels & CHANNEL_BIT(ch))
+			return ld_error(ld, cs, "channels: \"%s\" is listed "
+			    "twice", v);
+		if (!channel_configured(cfg, ch))
+			return ld_error(ld, cs, "%s: channel %s needs an %s "
+			    "section", ctx, v, v);
+		if (!texts_have(&def, ch)) {
+			if (ch == CHANNEL_SMS)
+				return ld_error(ld, cs, "%s: template \"%s\" "
+				    "has no sms text", ctx, m->template);
+			return ld_error(ld, cs, "%s: template \"%s\" has no "
+			    "email text (subject and email)", ctx,
+			    m->template);
+		}
+		m->channels |= CHANNEL_BIT(ch);
+	}
+	return 0;
+}
+
+/* Sorts a plan; a reminder goes stale when the next is due, or after 3d. */
+static void
+plan_windows(struct milestone *ms, size_t n)
+{
+	struct milestone	*m;
+	size_t			 i;
+
+	if (n > 1)
+		qsort(ms, n, sizeof(*ms), milestone_cmp);
+	for (i = 0; i < n; i++) {
+		m = &ms[i];
+		if (m->valid_for != 0)
+			continue;
+		m->valid_for = CONFIG_VALID_FOR_MAX;
+		if (i + 1 < n && ms[i + 1].after - m->after < m->valid_for)
+			m->valid_for = ms[i + 1].after - m->after;
+	}
+}
+
+/*
+ * A list of milestones: the default plan's (kind NULL: "milestones") or
+ * a kind's ("plans.KIND").  They are added to *msp and *np as they are
+ * made, so that config_free() frees them also on failure.
+ */
+static int
+load_plan(struct loader *ld, const config_setting_t *list, const char *kind,
+    const struct config *cfg, struct milestone **msp, size_t *np)
+{
+	const config_setting_t	 *e, *ts, *vs, *as, **where = NULL;
 	const struct tmpl	 *tp;
-	struct milestone	 *m;
+	struct milestone	 *ms, *m;
 	const char		 *name, *tname;
-	char			  label[32], msg[256];
+	char			  what[96], of[96], label[128], ctx[160];
+	char			  msg[256];
 	size_t			  i, j, n;
 	int			  ret = -1;
 
-	list = config_setting_get_member(root, "milestones");
-	if (list == NULL) {
-		n = sizeof(default_milestones) / sizeof(default_milestones[0]);
-		cfg->milestones = xcalloc(n, sizeof(*cfg->milestones));
-		for (i = 0; i < n; i++) {
-			m = &cfg->milestones[cfg->nmilestones++];
-			m->name = xstrdup(default_milestones[i].name);
-			m->after = default_milestones[i].after;
-			m->calendar = default_milestones[i].calendar;
-			m->valid_for = 0;
-			m->template = xstrdup(default_milestones[i].template);
-			tp = tmpl_find(ld, m->template);
-			if (tp == NULL)
-				return ld_error(ld, NULL, "built-in template "
-				    "\"%s\" is missing", m->template);
-			m->sms = xstrdup(tp->sms);
-		}
-		goto windows;
+	if (kind == NULL) {
+		(void)snprintf(what, sizeof(what), "milestones");
+		of[0] = '\0';
+	} else {
+		(void)snprintf(what, sizeof(what), "plans.%s", kind);
+		(void)snprintf(of, sizeof(of), " of plan \"%s\"", kind);
 	}
 	if (config_setting_type(list) != CONFIG_TYPE_LIST)
-		return ld_error(ld, list, "milestones must be a list "
-		    "( { name = ...; after = ...; template = ...; }, ... )");
+		return ld_error(ld, list, "%s must be a list ( { name = ...; "
+		    "after = ...; template = ...; }, ... )", what);
 	n = (size_t)config_setting_length(list);
+	if (n == 0 && kind == NULL)
+		return ld_error(ld, list, "milestones must not be empty; for "
+		    "no reminders where a kind has no plan of its own, write "
+		    "default_plan = \"none\"");
 	if (n == 0)
-		return ld_error(ld, list, "milestones must not be empty");
+		return 0;	/* that kind gets no reminders */
 
-	cfg->milestones = xcalloc(n, sizeof(*cfg->milestones));
+	ms = *msp = xcalloc(n, sizeof(*ms));
 	where = xcalloc(n, sizeof(*where));
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		if (e == NULL || config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			(void)ld_error(ld, e != NULL ? e : list, "milestone %zu "
-			    "must be a group { name = ...; after = ...; "
-			    "template = ...; }", i + 1);
+			(void)ld_error(ld, e != NULL ? e : list, "milestone "
+			    "%zu%s must be a group { name = ...; after = ...; "
+			    "template = ...; }", i + 1, of);
 			goto out;
 		}
-		(void)snprintf(label, sizeof(label), "milestone %zu", i + 1);
-		if (check_keys(ld, e, milestone_keys, "milestones") == -1)
+		(void)snprintf(label, sizeof(label), "milestone %zu%s", i + 1,
+		    of);
+		if (check_keys(ld, e, milestone_keys, what) == -1)
 			goto out;
 		if (get_string(ld, e, label, "name", "milestone name",
 		    GS_REQUIRED, NULL, &name) == -1)
@@ -696,24 +1301,26 @@ load_milestones(struct loader *ld, const config_setting_t *root,
 		if (get_string(ld, e, label, "template", "template",
 		    GS_REQUIRED, &ts, &tname) == -1)
 			goto out;
-		if (!milestone_name_ok(name)) {
+		if (!name_ok(name, MILESTONE_NAME_MAX)) {
 			(void)ld_error(ld, config_setting_get_member(e, "name"),
 			    "milestone name \"%.40s\" must be 1 to %d of "
 			    "A-Z a-z 0-9 _ -", name, MILESTONE_NAME_MAX);
 			goto out;
 		}
 		for (j = 0; j < i; j++) {
-			if (strcmp(cfg->milestones[j].name, name) != 0)
+			if (strcmp(ms[j].name, name) != 0)
 				continue;
 			(void)ld_error(ld, config_setting_get_member(e, "name"),
-			    "duplicate milestone name \"%s\" (first on line "
-			    "%u)", name, (unsigned)
+			    "duplicate milestone name \"%s\"%s (first on line "
+			    "%u)", name, of, (unsigned)
 			    config_setting_source_line(where[j]));
 			goto out;
 		}
-		m = &cfg->milestones[cfg->nmilestones++];
+		m = &ms[(*np)++];
 		where[i] = e;
 		m->name = xstrdup(name);
+		(void)snprintf(ctx, sizeof(ctx), "milestone \"%s\"%s", name,
+		    of);
 		if (get_duration(ld, e, "after", &as, &m->after) == -1)
 			goto out;
 		m->calendar = schedule_duration_calendar(
@@ -729,54 +1336,187 @@ load_milestones(struct loader *ld, const config_setting_t *root,
 		}
 		tp = tmpl_find(ld, tname);
 		if (tp == NULL) {
-			(void)ld_error(ld, ts, "milestone \"%s\": unknown "
-			    "template \"%.40s\"", name, tname);
+			(void)ld_error(ld, ts, "%s: unknown template \"%.40s\"",
+			    ctx, tname);
 			goto out;
 		}
-		m->template = xstrdup(tname);
-		m->sms = xstrdup(tp->sms);
+		milestone_set_texts(m, tp);
 		for (j = 0; j < i; j++) {
-			if (cfg->milestones[j].after != m->after)
+			if (ms[j].after != m->after)
 				continue;
 			schedule_duration_format(m->after, msg, sizeof(msg));
-			(void)ld_error(ld, as, "milestones \"%s\" and \"%s\" "
-			    "are both due %s after the treatment",
-			    cfg->milestones[j].name, name, msg);
+			(void)ld_error(ld, as, "milestones \"%s\" and \"%s\"%s "
+			    "are both due %s after the treatment", ms[j].name,
+			    name, of, msg);
 			goto out;
 		}
+		if (load_channels(ld, cfg, m,
+		    config_setting_get_member(e, "channels"), e, ctx) == -1)
+			goto out;
 	}
-
-windows:
-	qsort(cfg->milestones, cfg->nmilestones, sizeof(*cfg->milestones),
-	    milestone_cmp);
-	/* A reminder goes stale when the next one is due, or after 3 days. */
-	for (i = 0; i < cfg->nmilestones; i++) {
-		m = &cfg->milestones[i];
-		if (m->valid_for != 0)
-			continue;
-		m->valid_for = CONFIG_VALID_FOR_MAX;
-		if (i + 1 < cfg->nmilestones &&
-		    cfg->milestones[i + 1].after - m->after < m->valid_for)
-			m->valid_for = cfg->milestones[i + 1].after - m->after;
-	}
+	plan_windows(ms, *np);
 	ret = 0;
 out:
 	free(where);
 	return ret;
 }
 
-/* twilio: an optional API base; webhook: the required endpoint. */
+/* The default plan when the file has neither milestones nor default_plan. */
 static int
-load_url(struct loader *ld, const config_setting_t *g, struct config *cfg)
+load_builtin_plan(struct loader *ld, struct config *cfg)
+{
+	const struct tmpl	*tp;
+	struct milestone	*m;
+	char			 ctx[64];
+	size_t			 i, n;
+
+	n = NITEMS(default_milestones);
+	cfg->milestones = xcalloc(n, sizeof(*cfg->milestones));
+	for (i = 0; i < n; i++) {
+		m = &cfg->milestones[cfg->nmilestones++];
+		m->name = xstrdup(default_milestones[i].name);
+		m->after = default_milestones[i].after;
+		m->calendar = default_milestones[i].calendar;
+		m->valid_for = 0;
+		tp = tmpl_find(ld, default_milestones[i].template);
+		if (tp == NULL)
+			return ld_error(ld, NULL, "built-in template \"%s\" is "
+			    "missing", default_milestones[i].template);
+		milestone_set_texts(m, tp);
+		(void)snprintf(ctx, sizeof(ctx), "built-in milestone \"%s\"",
+		    m->name);
+		if (load_channels(ld, cfg, m, NULL, tp->group, ctx) == -1)
+			return -1;
+	}
+	plan_windows(cfg->milestones, cfg->nmilestones);
+	return 0;
+}
+
+static int
+plan_cmp(const void *a, const void *b)
+{
+	const struct plan	*pa = a, *pb = b;
+
+	return strcmp(pa->kind, pb->kind);
+}
+
+static const struct plan *
+plan_find(const struct config *cfg, const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nplans; i++)
+		if (strcmp(cfg->plans[i].kind, kind) == 0)
+			return &cfg->plans[i];
+	return NULL;
+}
+
+/* plans = { KIND = ( milestones ); ... }: one plan per treatment kind. */
+static int
+load_plans(struct loader *ld, const config_setting_t *root,
+    struct config *cfg)
+{
+	const config_setting_t	*g, *s;
+	struct plan		*p;
+	const char		*kind;
+	int			 n, k;
+
+	if (get_group(ld, root, "plans", "{ kind = ( { name = ...; "
+	    "after = ...; template = ...; }, ... ); ... }", &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	n = config_setting_length(g);
+	cfg->plans = xcalloc((size_t)n, sizeof(*cfg->plans));
+	for (k = 0; k < n; k++) {
+		s = config_setting_get_elem(g, (unsigned)k);
+		if (s == NULL || (kind = config_setting_name(s)) == NULL)
+			continue;
+		if (!name_ok(kind, KIND_MAX))
+			return ld_error(ld, s, "plans: kind \"%.40s\" must be "
+			    "1 to %d of A-Z a-z 0-9 _ -", kind, KIND_MAX);
+		if (strcmp(kind, "none") == 0)
+			return ld_error(ld, s, "plans: \"none\" cannot be a "
+			    "kind (default_plan = \"none\" means no default "
+			    "plan)");
+		p = &cfg->plans[cfg->nplans++];
+		p->kind = xstrdup(kind);
+		if (load_plan(ld, s, kind, cfg, &p->milestones,
+		    &p->nmilestones) == -1)
+			return -1;
+	}
+	if (cfg->nplans > 1)
+		qsort(cfg->plans, cfg->nplans, sizeof(*cfg->plans), plan_cmp);
+	return 0;
+}
+
+/*
+ * The default plan, for kinds without one of their own: milestones, or a
+ * copy of the plan default_plan names, or none; else the built-in one.
+ */
+static int
+load_default_plan(struct loader *ld, const config_setting_t *root,
+    struct config *cfg)
+{
+	const config_setting_t	*ms, *ds;
+	const struct plan	*p;
+	const char		*v;
+	struct buf		 b;
+	size_t			 i;
+	int			 ret;
+
+	ms = config_setting_get_member(root, "milestones");
+	ds = config_setting_get_member(root, "default_plan");
+	if (ms != NULL && ds != NULL)
+		return ld_error(ld, config_setting_source_line(ms) >
+		    config_setting_source_line(ds) ? ms : ds, "set milestones "
+		    "or default_plan, not both");
+	if (ms != NULL)
+		return load_plan(ld, ms, NULL, cfg, &cfg->milestones,
+		    &cfg->nmilestones);
+	if (ds == NULL)
+		return load_builtin_plan(ld, cfg);
+
+	if (get_string(ld, root, "", "default_plan", "default_plan",
+	    GS_NONEMPTY | GS_LINE, &ds, &v) == -1)
+		return -1;
+	if (strcmp(v, "none") == 0)
+		return 0;
+	if ((p = plan_find(cfg, v)) == NULL) {
+		if (cfg->nplans == 0)
+			return ld_error(ld, ds, "default_plan \"%.40s\" is not "
+			    "a plan: there are no plans (or write \"none\")",
+			    v);
+		buf_init(&b);
+		for (i = 0; i < cfg->nplans; i++)
+			buf_printf(&b, "%s%s", i > 0 ? ", " : "",
+			    cfg->plans[i].kind);
+		ret = ld_error(ld, ds, "default_plan \"%.40s\" is not a plan; "
+		    "the plans are %s (or write \"none\")", v, b.data);
+		buf_clear(&b);
+		return ret;
+	}
+	cfg->milestones = xcalloc(p->nmilestones, sizeof(*cfg->milestones));
+	for (i = 0; i < p->nmilestones; i++)
+		milestone_copy(&cfg->milestones[cfg->nmilestones++],
+		    &p->milestones[i]);
+	return 0;
+}
+
+/*
+ * An http(s) URL: a provider's API base or endpoint; def when absent, or
+ * required when def is NULL.  group names the section in messages.
+ */
+static int
+load_url(struct loader *ld, const config_setting_t *g, const char *group,
+    const char *def, char **out)
 {
 	const config_setting_t	*s;
 	const char		*url, *host;
-	bool			 webhook;
 
-	webhook = cfg->sms.provider == SMS_PROVIDER_WEBHOOK;
-	url = DEFAULT_TWILIO_URL;
-	if (get_string(ld, g, "sms", "url", "url",
-	    (webhook ? GS_REQUIRED : 0) | GS_NONEMPTY | GS_LINE, &s,
+	url = def;
+	if (get_string(ld, g, group, "url", "url",
+	    (def == NULL ? GS_REQUIRED : 0) | GS_NONEMPTY | GS_LINE, &s,
 	    &url) == -1)
 		return -1;
 	if (strncmp(url, "https://", 8) == 0)
@@ -794,8 +1534,71 @@ load_url(struct loader *ld, const config_setting_t *g, struct config *cfg)
 	    strncmp(host, "[::1]", 5) != 0)
 		ld_warn(ld, s, "url is plain http: credentials and messages "
 		    "cross the network unencrypted");
-	cfg->sms.url = xstrdup(url);
+	*out = xstrdup(url);
 	return 0;
+}
+
+/*
+ * email, provider smtp: "smtp://host[:port]" or "smtps://host[:port]",
+ * required.  Sets *smtps for TLS from the start, and *local for a host on
+ * this machine (localhost, 127.0.0.1, [::1]).
+ */
+static int
+load_smtp_url(struct loader *ld, const config_setting_t *g,
+    struct config *cfg, bool *smtps, bool *local)
+{
+	const config_setting_t	*s;
+	const char		*url, *host, *p;
+	size_t			 len, n;
+	long			 port;
+
+	if (get_string(ld, g, "email", "url", "url",
+	    GS_REQUIRED | GS_NONEMPTY | GS_LINE, &s, &url) == -1)
+		return -1;
+	*smtps = strncmp(url, "smtps://", 8) == 0;
+	if (*smtps)
+		host = url + 8;
+	else if (strncmp(url, "smtp://", 7) == 0)
+		host = url + 7;
+	else
+		goto bad;
+	if (*host == '[') {
+		for (p = host + 1; (*p >= '0' && *p <= '9') ||
+		    (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F') ||
+		    *p == ':' || *p == '.'; p++)
+			;
+		if (*p != ']' || p == host + 1)
+			goto bad;
+		p++;
+	} else {
+		for (p = host; is_alnum(*p) || *p == '-' || *p == '.'; p++)
+			;
+		if (!host_ok(host, (size_t)(p - host)))
+			goto bad;
+	}
+	len = (size_t)(p - host);
+	if (*p == ':') {
+		port = 0;
+		for (p++, n = 0; *p >= '0' && *p <= '9'; p++, n++)
+			if (n < 6)
+				port = port * 10 + (*p - '0');
+		if (*p != '\0')
+			goto bad;
+		if (n == 0 || n > 5 || port < 1 || port > 65535)
+			return ld_error(ld, s, "url: the port must be 1 to "
+			    "65535");
+	}
+	if (*p != '\0')
+		goto bad;
+	*local = (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	    (len == 9 && strncmp(host, "127.0.0.1", 9) == 0) ||
+	    (len == 5 && strncmp(host, "[::1]", 5) == 0);
+	cfg->email.url = xstrdup(url);
+	return 0;
+bad:
+	/* Not quoted: it might carry a password. */
+	return ld_error(ld, s, "url must be \"smtp://host[:port]\" or "
+	    "\"smtps://host[:port]\"");
 }
 
 /*
@@ -803,8 +1606,8 @@ load_url(struct loader *ld, const config_setting_t *g, struct config *cfg)
  * never reaches a message, and the stack copy is wiped.
  */
 static int
-token_read(struct loader *ld, const config_setting_t *s, const char *path,
-    char **out)
+token_read(struct loader *ld, const config_setting_t *s, const char *key,
+    const char *path, char **out)
 {
 	struct stat	 st;
 	char		 buf[TOKEN_MAX + 2];
@@ -814,34 +1617,34 @@ token_read(struct loader *ld, const config_setting_t *s, const char *path,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1)
-		return ld_error(ld, s, "auth_token_file \"%s\": %s", path,
+		return ld_error(ld, s, "%s \"%s\": %s", key, path,
 		    strerror(errno));
 	if (fstat(fd, &st) == -1) {
-		(void)ld_error(ld, s, "auth_token_file \"%s\": %s", path,
+		(void)ld_error(ld, s, "%s \"%s\": %s", key, path,
 		    strerror(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		(void)ld_error(ld, s, "auth_token_file \"%s\": %s", path,
+		(void)ld_error(ld, s, "%s \"%s\": %s", key, path,
 		    strerror(EISDIR));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		(void)ld_error(ld, s, "auth_token_file \"%s\": not a regular "
-		    "file", path);
+		(void)ld_error(ld, s, "%s \"%s\": not a regular file", key,
+		    path);
 		goto out;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		ld_warn(ld, s, "auth_token_file \"%s\" is accessible by group "
-		    "or others (mode %04o); chmod 600 it", path,
+		ld_warn(ld, s, "%s \"%s\" is accessible by group or others "
+		    "(mode %04o); chmod 600 it", key, path,
 		    (unsigned)(st.st_mode & 07777));
 	for (;;) {
 		r = read(fd, buf + len, sizeof(buf) - 1 - len);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			(void)ld_error(ld, s, "auth_token_file \"%s\": %s",
-			    path, strerror(errno));
+			(void)ld_error(ld, s, "%s \"%s\": %s", key, path,
+			    strerror(errno));
 			goto out;
 		}
 		if (r == 0)
@@ -856,17 +1659,17 @@ token_read(struct loader *ld, const config_setting_t *s, const char *path,
 	if (len > 0 && buf[len - 1] == '\r')
 		buf[--len] = '\0';
 	if (len == 0) {
-		(void)ld_error(ld, s, "auth_token_file \"%s\" is empty", path);
+		(void)ld_error(ld, s, "%s \"%s\" is empty", key, path);
 		goto out;
 	}
 	if (len > TOKEN_MAX) {
-		(void)ld_error(ld, s, "auth_token_file \"%s\" is longer than "
-		    "%d bytes", path, TOKEN_MAX);
+		(void)ld_error(ld, s, "%s \"%s\" is longer than %d bytes",
+		    key, path, TOKEN_MAX);
 		goto out;
 	}
 	if (strlen(buf) != len || has_control(buf)) {
-		(void)ld_error(ld, s, "auth_token_file \"%s\" must hold one "
-		    "line with no control characters", path);
+		(void)ld_error(ld, s, "%s \"%s\" must hold one line with no "
+		    "control characters", key, path);
 		goto out;
 	}
 	*out = xstrdup(buf);
@@ -877,44 +1680,55 @@ out:
 	return ret;
 }
 
-/* auth_token or auth_token_file: one for twilio, at most one for webhook. */
+
+/*
+ * A secret, given as key (in this file) or filekey (a file holding it),
+ * not both; required says one must be there, and *given (may be NULL)
+ * says whether one is.  Neither is copied with CONFIG_NO_SECRETS.
+ */
 static int
-load_token(struct loader *ld, const config_setting_t *g, struct config *cfg)
+load_secret(struct loader *ld, const config_setting_t *g, const char *group,
+    const char *key, const char *filekey, bool required, bool *given,
+    char **out)
 {
 	const config_setting_t	*ts = NULL, *fs = NULL;
 	const char		*token = NULL, *file = NULL;
 	char			*path;
 	int			 ret;
 
-	if (get_string(ld, g, "sms", "auth_token", "auth_token", GS_NONEMPTY,
-	    &ts, &token) == -1 ||
-	    get_string(ld, g, "sms", "auth_token_file", "auth_token_file",
-	    GS_NONEMPTY | GS_LINE, &fs, &file) == -1)
+	if (given != NULL)
+		*given = false;
+	if (get_string(ld, g, group, key, key, GS_NONEMPTY, &ts,
+	    &token) == -1 ||
+	    get_string(ld, g, group, filekey, filekey, GS_NONEMPTY | GS_LINE,
+	    &fs, &file) == -1)
 		return -1;
 	if (ts != NULL && fs != NULL)
 		return ld_error(ld, config_setting_source_line(ts) >
 		    config_setting_source_line(fs) ? ts : fs,
-		    "set auth_token or auth_token_file, not both");
+		    "set %s or %s, not both", key, filekey);
 	if (ts == NULL && fs == NULL) {
-		if (cfg->sms.provider == SMS_PROVIDER_TWILIO)
-			return ld_error(ld, g, "sms: missing "
-			    "\"auth_token_file\" (or \"auth_token\")");
+		if (required)
+			return ld_error(ld, g, "%s: missing \"%s\" (or "
+			    "\"%s\")", group, filekey, key);
 		return 0;
 	}
+	if (given != NULL)
+		*given = true;
 	if (ts != NULL) {
 		/* The message must not quote it, so say only what is wrong. */
 		if (has_control(token))
-			return ld_error(ld, ts, "auth_token must not contain "
-			    "control characters");
+			return ld_error(ld, ts, "%s must not contain control "
+			    "characters", key);
 		if (ld->flags & CONFIG_NO_SECRETS)
 			return 0;
-		cfg->sms.auth_token = xstrdup(token);
+		*out = xstrdup(token);
 		return 0;
 	}
 	if (ld->flags & CONFIG_NO_SECRETS)
 		return 0;
 	path = credential_path(ld, file);
-	ret = token_read(ld, fs, path, &cfg->sms.auth_token);
+	ret = token_read(ld, fs, filekey, path, out);
 	free(path);
 	return ret;
 }
@@ -940,6 +1754,27 @@ credential_path(const struct loader *ld, const char *file)
 		free(path);
 	}
 	return path_resolve(ld, file);
+}
+
+
+/* An optional PEM file of CA certificates; readable unless no secrets. */
+static int
+load_ca_file(struct loader *ld, const config_setting_t *g, const char *group,
+    char **out)
+{
+	const config_setting_t	*s;
+	const char		*v = NULL;
+
+	if (get_string(ld, g, group, "ca_file", "ca_file",
+	    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
+		return -1;
+	if (v == NULL)
+		return 0;
+	*out = path_resolve(ld, v);
+	if ((ld->flags & CONFIG_NO_SECRETS) == 0 && access(*out, R_OK) == -1)
+		return ld_error(ld, s, "ca_file \"%s\": %s", *out,
+		    strerror(errno));
+	return 0;
 }
 
 static int
@@ -969,7 +1804,9 @@ load_sms(struct loader *ld, const config_setting_t *root, struct config *cfg)
 		return ld_error(ld, s, "provider \"%.40s\" is not one of "
 		    "twilio, webhook", v);
 
-	if (load_url(ld, g, cfg) == -1)
+	if (load_url(ld, g, "sms",
+	    cfg->sms.provider == SMS_PROVIDER_WEBHOOK ? NULL :
+	    DEFAULT_TWILIO_URL, &cfg->sms.url) == -1)
 		return -1;
 
 	/* The account SID becomes part of the request path. */
@@ -994,7 +1831,10 @@ load_sms(struct loader *ld, const config_setting_t *root, struct config *cfg)
 		cfg->sms.account_sid = xstrdup(v);
 	}
 
-	if (load_token(ld, g, cfg) == -1)
+	/* twilio: the Auth Token; webhook: an optional bearer token. */
+	if (load_secret(ld, g, "sms", "auth_token", "auth_token_file",
+	    cfg->sms.provider == SMS_PROVIDER_TWILIO, NULL,
+	    &cfg->sms.auth_token) == -1)
 		return -1;
 
 	/* E.164 ("+" and up to 15 digits) or an alphanumeric sender id. */
@@ -1024,18 +1864,141 @@ load_sms(struct loader *ld, const config_setting_t *root, struct config *cfg)
 		cfg->sms.from = xstrdup(v);
 	}
 
+	cfg->sms.segment_limit = CONFIG_SEGMENT_LIMIT;
+	if (get_int(ld, g, "segment_limit", 1, SEGMENT_LIMIT_MAX, "segments",
+	    &cfg->sms.segment_limit) == -1 ||
+	    get_int(ld, g, "rate_limit", 0, RATE_LIMIT_MAX,
+	    "messages a second; 0 for none", &cfg->sms.rate_limit) == -1)
+		return -1;
+	return load_ca_file(ld, g, "sms", &cfg->sms.ca_file);
+}
+
+/* The optional email section: SendGrid's API, or SMTP through libcurl. */
+static int
+load_email(struct loader *ld, const config_setting_t *root,
+    struct config *cfg)
+{
+	const config_setting_t	*g, *s, *us;
+	const char		*v, *user, *const *other;
+	const char		*p;
+	bool			 smtps = false, local = false, pass;
+
+	cfg->email.provider = EMAIL_PROVIDER_NONE;
+	if (get_group(ld, root, "email", "{ provider = \"sendgrid\"; ... }",
+	    &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (check_keys(ld, g, email_keys, "email") == -1)
+		return -1;
+
+	if (get_string(ld, g, "email", "provider", "provider", GS_REQUIRED,
+	    &s, &v) == -1)
+		return -1;
+	if (strcmp(v, "sendgrid") == 0)
+		cfg->email.provider = EMAIL_PROVIDER_SENDGRID;
+	else if (strcmp(v, "smtp") == 0)
+		cfg->email.provider = EMAIL_PROVIDER_SMTP;
+	else
+		return ld_error(ld, s, "provider \"%.40s\" is not one of "
+		    "sendgrid, smtp", v);
+	other = cfg->email.provider == EMAIL_PROVIDER_SMTP ? sendgrid_keys :
+	    smtp_keys;
+	for (; *other != NULL; other++)
+		if ((s = config_setting_get_member(g, *other)) != NULL)
+			return ld_error(ld, s, "%s is only used with provider "
+			    "\"%s\"", *other,
+			    cfg->email.provider == EMAIL_PROVIDER_SMTP ?
+			    "sendgrid" : "smtp");
+
+	if (cfg->email.provider == EMAIL_PROVIDER_SENDGRID) {
+		if (load_url(ld, g, "email", DEFAULT_SENDGRID_URL,
+		    &cfg->email.url) == -1 ||
+		    load_secret(ld, g, "email", "api_key", "api_key_file",
+		    true, NULL, &cfg->email.api_key) == -1)
+			return -1;
+	} else {
+		if (load_smtp_url(ld, g, cfg, &smtps, &local) == -1)
+			return -1;
+		user = NULL;
+		if (get_string(ld, g, "email", "username", "username",
+		    GS_NONEMPTY | GS_LINE, &us, &user) == -1)
+			return -1;
+		if (load_secret(ld, g, "email", "password", "password_file",
+		    false, &pass, &cfg->email.password) == -1)
+			return -1;
+		if (user != NULL && !pass)
+			return ld_error(ld, us, "username needs password_file "
+			    "(or password)");
+		if (user == NULL && pass) {
+			s = config_setting_get_member(g, "password");
+			if (s == NULL)
+				s = config_setting_get_member(g,
+				    "password_file");
+			return ld_error(ld, s, "%s needs username",
+			    config_setting_name(s));
+		}
+		cfg->email.username = xstrdup(user);
+
+		/* smtp:// asks for STARTTLS; smtps:// is TLS from the start. */
+		cfg->email.starttls = !smtps;
+		s = config_setting_get_member(g, "starttls");
+		if (s != NULL) {
+			if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+				return ld_error(ld, s, "starttls must be true "
+				    "or false");
+			if (smtps)
+				return ld_error(ld, s, "starttls is only used "
+				    "with smtp:// (smtps:// uses TLS from the "
+				    "start)");
+			cfg->email.starttls = config_setting_get_bool(s) != 0;
+		}
+		if (!smtps && !cfg->email.starttls && !local)
+			ld_warn(ld, s, "starttls = false: mail%s crosses the "
+			    "network in clear text", user != NULL ?
+			    ", and the SMTP password," : "");
+	}
+
+	if (get_string(ld, g, "email", "from", "from",
+	    GS_REQUIRED | GS_NONEMPTY | GS_LINE, &s, &v) == -1)
+		return -1;
+	if (!address_ok(v))
+		return ld_error(ld, s, "from \"%.80s\" must be a plain address "
+		    "such as \"care@clinic.example.com\"", v);
+	cfg->email.from = xstrdup(v);
+
+	v = cfg->clinic_name;
+	if (get_string(ld, g, "email", "from_name", "from_name",
+	    GS_NONEMPTY | GS_LINE, NULL, &v) == -1)
+		return -1;
+	cfg->email.from_name = xstrdup(v);
+
+	/* The List-Unsubscribe header's <URI>. */
 	v = NULL;
-	if (get_string(ld, g, "sms", "ca_file", "ca_file",
+	if (get_string(ld, g, "email", "unsubscribe", "unsubscribe",
 	    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
 		return -1;
-	if (v != NULL) {
-		cfg->sms.ca_file = path_resolve(ld, v);
-		if ((ld->flags & CONFIG_NO_SECRETS) == 0 &&
-		    access(cfg->sms.ca_file, R_OK) == -1)
-			return ld_error(ld, s, "ca_file \"%s\": %s",
-			    cfg->sms.ca_file, strerror(errno));
+	if (v == NULL)
+		cfg->email.unsubscribe = xasprintf("mailto:%s?subject="
+		    "unsubscribe", cfg->email.from);
+	else {
+		for (p = v; *p != '\0'; p++)
+			if ((unsigned char)*p > 0x7e ||
+			    strchr(" \"<>,", *p) != NULL)
+				break;
+		if (*p != '\0' || !((strncmp(v, "mailto:", 7) == 0 &&
+		    v[7] != '\0') || (strncmp(v, "https://", 8) == 0 &&
+		    v[8] != '\0' && v[8] != '/')))
+			return ld_error(ld, s, "unsubscribe must be a mailto: "
+			    "or https:// URI, without spaces, quotes, commas "
+			    "or angle brackets");
+		cfg->email.unsubscribe = xstrdup(v);
 	}
-	return 0;
+
+	if (get_int(ld, g, "rate_limit", 0, RATE_LIMIT_MAX,
+	    "messages a second; 0 for none", &cfg->email.rate_limit) == -1)
+		return -1;
+	return load_ca_file(ld, g, "email", &cfg->email.ca_file);
 }
 
 static int
@@ -1083,14 +2046,41 @@ load_delivery(struct loader *ld, const config_setting_t *root,
 	return 0;
 }
 
-/* Warns about a template that would cost more than two SMS to send. */
+
+/* Whether some milestone, of any plan, sends template name by SMS. */
+static bool
+template_sent_by_sms(const struct config *cfg, const char *name)
+{
+	const struct milestone	*ms;
+	size_t			 i, j, n;
+
+	for (i = 0; i <= cfg->nplans; i++) {
+		if (i < cfg->nplans) {
+			ms = cfg->plans[i].milestones;
+			n = cfg->plans[i].nmilestones;
+		} else {
+			ms = cfg->milestones;
+			n = cfg->nmilestones;
+		}
+		for (j = 0; j < n; j++)
+			if ((ms[j].channels & CHANNEL_BIT(CHANNEL_SMS)) &&
+			    strcmp(ms[j].template, name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Warns about an SMS text that would cost more than sms.segment_limit
+ * segments: each language of each template a milestone sends by SMS.
+ */
 static void
 warn_lengths(const struct loader *ld, const struct config *cfg)
 {
 	struct template_vars	 vars;
 	struct sms_info		 info;
-	const struct tmpl	*tp;
-	char			*text;
+	const struct tmpl	*t;
+	char			*text, tag[LANG_MAX + 4];
 	size_t			 i, j;
 
 	memset(&vars, 0, sizeof(vars));
@@ -1099,24 +2089,28 @@ warn_lengths(const struct loader *ld, const struct config *cfg)
 	vars.clinic_phone = cfg->clinic_phone;
 	vars.treatment = WARN_TREATMENT;
 	vars.treatment_date = WARN_DATE;
-	for (i = 0; i < cfg->nmilestones; i++) {
-		for (j = 0; j < i; j++)
-			if (strcmp(cfg->milestones[j].template,
-			    cfg->milestones[i].template) == 0)
-				break;
-		if (j < i)
+	for (i = 0; i < ld->ntmpls; i++) {
+		t = &ld->tmpls[i];
+		if (!template_sent_by_sms(cfg, t->name))
 			continue;
-		text = template_render(cfg->milestones[i].sms, &vars);
-		template_sms_info(text, &info);
-		free(text);
-		if (info.segments <= SEGMENTS_WARN)
-			continue;
-		tp = tmpl_find(ld, cfg->milestones[i].template);
-		ld_warn(ld, tp != NULL ? tp->where : NULL, "template \"%s\" "
-		    "takes %zu SMS (%zu %s) with a 20-character first name; "
-		    "keep it to %d", cfg->milestones[i].template, info.segments,
-		    info.units, info.encoding == SMS_GSM7 ? "GSM-7 septets" :
-		    "UCS-2 units", SEGMENTS_WARN);
+		for (j = 0; j < t->ntexts; j++) {
+			if (t->texts[j].sms == NULL)
+				continue;
+			text = template_render(t->texts[j].sms, &vars);
+			template_sms_info(text, &info);
+			free(text);
+			if (info.segments <= (size_t)cfg->sms.segment_limit)
+				continue;
+			tag[0] = '\0';
+			if (t->texts[j].lang != NULL)
+				(void)snprintf(tag, sizeof(tag), " (%s)",
+				    t->texts[j].lang);
+			ld_warn(ld, t->where[j], "template \"%s\"%s takes %zu "
+			    "SMS (%zu %s) with a 20-character first name; keep "
+			    "it to %d", t->name, tag, info.segments, info.units,
+			    info.encoding == SMS_GSM7 ? "GSM-7 septets" :
+			    "UCS-2 units", cfg->sms.segment_limit);
+		}
 	}
 }
 
@@ -1166,13 +2160,16 @@ config_load(const char *path, int flags, char *err, size_t errlen)
 		goto fail;
 	}
 	root = config_root_setting(&lc);
+	/* Plans need the templates and to know which channels exist. */
 	if (check_keys(&ld, root, top_keys, NULL) == -1 ||
 	    load_top(&ld, root, cfg) == -1 ||
 	    load_local_time(&ld, root, cfg) == -1 ||
 	    load_clinic(&ld, root, cfg) == -1 ||
-	    load_templates(&ld, root) == -1 ||
-	    load_milestones(&ld, root, cfg) == -1 ||
+	    load_templates(&ld, root, cfg) == -1 ||
 	    load_sms(&ld, root, cfg) == -1 ||
+	    load_email(&ld, root, cfg) == -1 ||
+	    load_plans(&ld, root, cfg) == -1 ||
+	    load_default_plan(&ld, root, cfg) == -1 ||
 	    load_delivery(&ld, root, cfg) == -1)
 		goto fail;
 	warn_lengths(&ld, cfg);
@@ -1183,12 +2180,21 @@ fail:
 out:
 	config_destroy(&lc);
 	for (i = 0; i < ld.ntmpls; i++) {
+		tmpl_clear(&ld.tmpls[i]);
 		free(ld.tmpls[i].name);
-		free(ld.tmpls[i].sms);
 	}
 	free(ld.tmpls);
 	free(ld.dir);
 	return cfg;
+}
+
+/* Frees s after wiping it: a secret. */
+static void
+secret_free(char *s)
+{
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
+	free(s);
 }
 
 void
@@ -1198,19 +2204,26 @@ config_free(struct config *cfg)
 
 	if (cfg == NULL)
 		return;
-	for (i = 0; i < cfg->nmilestones; i++) {
-		free(cfg->milestones[i].name);
-		free(cfg->milestones[i].template);
-		free(cfg->milestones[i].sms);
+	milestones_free(cfg->milestones, cfg->nmilestones);
+	for (i = 0; i < cfg->nplans; i++) {
+		free(cfg->plans[i].kind);
+		milestones_free(cfg->plans[i].milestones,
+		    cfg->plans[i].nmilestones);
 	}
-	free(cfg->milestones);
-	if (cfg->sms.auth_token != NULL)
-		explicit_bzero(cfg->sms.auth_token, strlen(cfg->sms.auth_token));
-	free(cfg->sms.auth_token);
+	free(cfg->plans);
+	secret_free(cfg->sms.auth_token);
 	free(cfg->sms.url);
 	free(cfg->sms.account_sid);
 	free(cfg->sms.from);
 	free(cfg->sms.ca_file);
+	secret_free(cfg->email.api_key);
+	secret_free(cfg->email.password);
+	free(cfg->email.url);
+	free(cfg->email.username);
+	free(cfg->email.from);
+	free(cfg->email.from_name);
+	free(cfg->email.unsubscribe);
+	free(cfg->email.ca_file);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->metrics_file);
@@ -1218,20 +2231,157 @@ config_free(struct config *cfg)
 	tz_free(cfg->zone);
 	free(cfg->clinic_name);
 	free(cfg->clinic_phone);
+	free(cfg->language);
 	free(cfg);
 }
 
 const struct milestone *
-config_milestone(const struct config *cfg, const char *name)
+config_plan(const struct config *cfg, const char *kind, size_t *n,
+    bool *own)
 {
-	size_t	i;
+	const struct plan	*p = NULL;
 
-	for (i = 0; i < cfg->nmilestones; i++)
-		if (strcmp(cfg->milestones[i].name, name) == 0)
-			return &cfg->milestones[i];
+	if (kind != NULL)
+		p = plan_find(cfg, kind);
+	if (own != NULL)
+		*own = p != NULL;
+	if (p != NULL) {
+		*n = p->nmilestones;
+		return p->milestones;
+	}
+	*n = cfg->nmilestones;
+	return cfg->milestones;
+}
+
+const struct milestone *
+config_milestone(const struct config *cfg, const char *kind,
+    const char *name)
+{
+	const struct milestone	*ms;
+	size_t			 i, n;
+
+	ms = config_plan(cfg, kind, &n, NULL);
+	for (i = 0; i < n; i++)
+		if (strcmp(ms[i].name, name) == 0)
+			return &ms[i];
 	return NULL;
 }
 
+/* The translation tagged like lang's first len bytes with ch's text. */
+static const struct texts *
+texts_find(const struct milestone *m, enum channel ch, const char *lang,
+    size_t len)
+{
+	const struct texts	*t;
+	size_t			 i;
+
+	for (i = 0; i < m->nlangs; i++) {
+		t = &m->langs[i];
+		if (strlen(t->lang) == len &&
+		    strncasecmp(t->lang, lang, len) == 0 && texts_have(t, ch))
+			return t;
+	}
+	return NULL;
+}
+
+void
+config_texts(const struct milestone *m, enum channel ch, const char *lang,
+    struct milestone_texts *out)
+{
+	const struct texts	*t = NULL;
+	size_t			 len, primary;
+
+	memset(out, 0, sizeof(*out));
+	if (lang != NULL && *lang != '\0') {
+		len = strlen(lang);
+		t = texts_find(m, ch, lang, len);
+		/* "es-MX" falls back to "es" (and "es_MX", as locales say). */
+		primary = strcspn(lang, "-_");
+		if (t == NULL && primary > 0 && primary < len)
+			t = texts_find(m, ch, lang, primary);
+	}
+	if (t != NULL) {
+		out->lang = t->lang;
+		if (ch == CHANNEL_SMS)
+			out->sms = t->sms;
+		else {
+			out->subject = t->subject;
+			out->email = t->email;
+			out->html = t->html;
+		}
+		return;
+	}
+	if (ch == CHANNEL_SMS)
+		out->sms = m->sms;
+	else {
+		out->subject = m->subject;
+		out->email = m->email;
+		out->html = m->html;
+	}
+}
+
+const char *
+config_channel_name(enum channel ch)
+{
+	switch (ch) {
+	case CHANNEL_SMS:
+		return "sms";
+	case CHANNEL_EMAIL:
+		return "email";
+	default:
+		return "?";
+	}
+}
+
+int
+config_channel_parse(const char *s, enum channel *ch)
+{
+	int	i;
+
+	for (i = 0; i < CHANNEL__COUNT; i++)
+		if (strcmp(s, config_channel_name((enum channel)i)) == 0) {
+			*ch = (enum channel)i;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * One plan: "name:after[d]:valid_for" per milestone, ';' between them,
+ * "@email" or "@sms+email" appended for channels other than SMS alone.
+ */
+static void
+fingerprint_plan(struct buf *b, const struct milestone *ms, size_t n)
+{
+	const struct milestone	*m;
+	size_t			 i;
+	int			 c;
+	char			 sep;
+
+	for (i = 0; i < n; i++) {
+		m = &ms[i];
+		buf_printf(b, "%s%s:%lld%s:%lld", i > 0 ? ";" : "", m->name,
+		    (long long)m->after, m->calendar ? "d" : "",
+		    (long long)m->valid_for);
+		if (m->channels == 0 ||
+		    m->channels == CHANNEL_BIT(CHANNEL_SMS))
+			continue;
+		sep = '@';
+		for (c = 0; c < CHANNEL__COUNT; c++) {
+			if ((m->channels & CHANNEL_BIT(c)) == 0)
+				continue;
+			buf_printf(b, "%c%s", sep,
+			    config_channel_name((enum channel)c));
+			sep = '+';
+		}
+	}
+}
+
+/*
+ * The default plan, "|zone|quiet hours", then "|kind=" and its plan for
+ * each kind with a plan of its own, sorted by kind.  An SMS-only
+ * configuration without plans keeps the fingerprint of earlier versions.
+ */
 char *
 config_plan_fingerprint(const struct config *cfg)
 {
@@ -1239,13 +2389,13 @@ config_plan_fingerprint(const struct config *cfg)
 	size_t		i;
 
 	buf_init(&b);
-	for (i = 0; i < cfg->nmilestones; i++)
-		buf_printf(&b, "%s%s:%lld%s:%lld", i > 0 ? ";" : "",
-		    cfg->milestones[i].name,
-		    (long long)cfg->milestones[i].after,
-		    cfg->milestones[i].calendar ? "d" : "",
-		    (long long)cfg->milestones[i].valid_for);
+	fingerprint_plan(&b, cfg->milestones, cfg->nmilestones);
 	buf_printf(&b, "|%s|%d-%d", cfg->timezone, cfg->quiet_start,
 	    cfg->quiet_end);
+	for (i = 0; i < cfg->nplans; i++) {
+		buf_printf(&b, "|%s=", cfg->plans[i].kind);
+		fingerprint_plan(&b, cfg->plans[i].milestones,
+		    cfg->plans[i].nmilestones);
+	}
 	return buf_take(&b);
 }

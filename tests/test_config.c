@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* test_config.c: config_load() on table-driven files, defaults, secrets. */
+/*
+ * test_config.c: config_load() on table-driven files, defaults, secrets,
+ * plans, channels, languages and email.
+ */
 
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -36,6 +41,27 @@
 #define SMS_HEAD "sms = {\n  provider = \"twilio\";\n"
 #define SMS_TAIL "  account_sid = \"" SID "\";\n  auth_token = \"" TOKEN \
 		"\";\n  from = \"+15550100\";\n};\n"
+#define KEY	"SG.key-SECRET-77"
+#define PASS	"pw-SECRET-31"
+#define SENDGRID "email = { provider = \"sendgrid\"; api_key = \"" KEY "\"; " \
+		"from = \"care@clinic.example.com\"; };\n"
+#define SMTP	"email = { provider = \"smtp\"; " \
+		"url = \"smtp://mail.example.com:587\"; " \
+		"from = \"care@clinic.example.com\"; };\n"
+#define SG_HEAD	"email = {\n  provider = \"sendgrid\";\n  api_key = \"" KEY \
+		"\";\n"
+#define SMTP_HEAD "email = {\n  provider = \"smtp\";\n" \
+		"  url = \"smtp://mail.example.com\";\n"
+#define FROM_TAIL "  from = \"care@clinic.example.com\";\n};\n"
+#define MICRO	"plans = { microneedling = ( { name = \"24h\"; " \
+		"after = \"24h\"; template = \"day1\"; } ); };\n"
+/* A template "t" whose line 5 holds the default texts, line 6 one more. */
+#define T_HEAD	"templates = {\n  t = {\n"
+#define T_TAIL	"  };\n};\n"
+/* A milestone "a" on lines 4 and 5, whose line 5 is given. */
+#define MS_HEAD	"milestones = (\n  { name = \"a\"; after = \"1d\"; " \
+		"template = \"day1\";\n"
+#define MS_TAIL	"  }\n);\n"
 
 struct fixture {
 	char	dir[64];
@@ -174,7 +200,7 @@ static const struct {
 	{ CLINIC TWILIO "delivery = {\n  backoff_max = 3600;\n};\n", 0,
 	    ":4: backoff_max must be a duration string" },
 
-	/* 51: out of range and bad values */
+	/* 52: out of range and bad values */
 	{ CLINIC TWILIO "delivery = {\n  concurrency = 0;\n};\n", 0,
 	    ":4: concurrency must be between 1 and 64" },
 	{ CLINIC TWILIO "delivery = {\n  concurrency = 65;\n};\n", 0,
@@ -252,7 +278,7 @@ static const struct {
 	    "template = \"day1\";\n    valid_for = \"0s\"; }\n);\n", 0,
 	    ":5: valid_for must be longer than 0s" },
 
-	/* 78: unknown keys, one per level */
+	/* 86: unknown keys, one per level */
 	{ "databse = \"x\";\n" CLINIC TWILIO, 0,
 	    ":1: unknown key \"databse\"" },
 	{ "clinic = {\n  name = \"x\";\n  phone = \"1\";\n  adress = \"y\";\n"
@@ -268,18 +294,18 @@ static const struct {
 	{ CLINIC TWILIO "delivery = {\n  concurency = 4;\n};\n", 0,
 	    ":4: unknown key \"concurency\" in delivery" },
 
-	/* 84: templates */
+	/* 92: templates */
 	{ CLINIC TWILIO "templates = {\n  day1 = {\n"
 	    "    sms = \"Hi {firstname}\";\n  };\n};\n", 0,
-	    ":5: template \"day1\": unknown placeholder {firstname}" },
+	    ":5: templates.day1.sms: unknown placeholder {firstname}" },
 	{ CLINIC TWILIO "templates = {\n  unused = {\n"
 	    "    sms = \"Hi {name\";\n  };\n};\n", 0,
-	    ":5: template \"unused\": unclosed \"{\"" },
+	    ":5: templates.unused.sms: unclosed \"{\"" },
 	{ CLINIC TWILIO "templates = {\n  week2 = {\n"
 	    "    sms = \"\";\n  };\n};\n", 0,
 	    ":5: templates.week2.sms must not be empty" },
 
-	/* 87: durations */
+	/* 95: durations */
 	{ CLINIC TWILIO "milestones = (\n  { name = \"a\"; after = \"7x\"; "
 	    "template = \"day1\"; }\n);\n", 0,
 	    ":4: after: \"7x\": unknown unit 'x'" },
@@ -294,7 +320,7 @@ static const struct {
 	{ CLINIC TWILIO "delivery = {\n  backoff_max = \"100y\";\n};\n", 0,
 	    ":4: backoff_max: \"100y\": unknown unit 'y'" },
 
-	/* 92: milestones */
+	/* 100: milestones */
 	{ CLINIC TWILIO "milestones = (\n"
 	    "  { name = \"a\"; after = \"1d\"; template = \"day1\"; },\n"
 	    "  { name = \"a\"; after = \"2d\"; template = \"day1\"; }\n);\n", 0,
@@ -319,7 +345,7 @@ static const struct {
 	    "  { name = \"\"; after = \"1d\"; template = \"day1\"; }\n"
 	    ");\n", 0, ":4: milestone name \"\" must be 1 to 32 of" },
 
-	/* 98: secrets */
+	/* 106: secrets */
 	{ CLINIC SMS_HEAD "  account_sid = \"" SID "\";\n  auth_token = \""
 	    TOKEN "\";\n  auth_token_file = \"/nonexistent/token\";\n"
 	    "  from = \"+15550100\";\n};\n", 0,
@@ -336,7 +362,7 @@ static const struct {
 	    TOKEN "\";\n  from = \"+15550100\";\n  delivery = 1;\n};\n", 0,
 	    ":7: unknown key \"delivery\" in sms" },
 
-	/* 102: only warned about: three segments, plain http elsewhere */
+	/* 110: only warned about: three segments, plain http elsewhere */
 	{ CLINIC TWILIO "templates = { week2 = { sms = \"{first_name}: "
 	    "0123456789012345678901234567890123456789012345678901234567890123"
 	    "4567890123456789012345678901234567890123456789012345678901234567"
@@ -346,6 +372,393 @@ static const struct {
 	    "\"; }; };\n", 0, NULL },
 	{ CLINIC SMS_HEAD "  url = \"http://gw.example.com\";\n" SMS_TAIL, 0,
 	    NULL },
+
+	/* 112: plans, default plans, channels, languages, email: load */
+	{ CLINIC TWILIO MICRO, 0, NULL },
+	{ CLINIC TWILIO MICRO "default_plan = \"none\";\n", 0, NULL },
+	{ CLINIC TWILIO MICRO "default_plan = \"microneedling\";\n", 0, NULL },
+	{ CLINIC TWILIO "plans = { tattoo = ( ); laser-resurfacing = ( { "
+	    "name = \"24h\"; after = \"1d\"; template = \"day1\"; "
+	    "channels = [ \"sms\" ]; } ); };\n", 0, NULL },
+	{ CLINIC TWILIO "plans = { a = ( { name = \"x\"; after = \"1d\"; "
+	    "template = \"day1\"; } ); b = ( { name = \"x\"; after = \"1d\"; "
+	    "template = \"day1\"; } ); };\n", 0, NULL },
+	{ CLINIC TWILIO SENDGRID "milestones = ( { name = \"a\"; "
+	    "after = \"1d\"; template = \"day1\"; "
+	    "channels = [ \"email\", \"sms\" ]; } );\n", 0, NULL },
+	{ CLINIC TWILIO SMTP "templates = { m = { subject = \"Hi\"; "
+	    "email = \"Body\"; }; };\nmilestones = ( { name = \"a\"; "
+	    "after = \"1d\"; template = \"m\"; } );\n", 0, NULL },
+	{ CLINIC TWILIO "language = \"pt-BR\";\n"
+	    "templates = { t = { sms = \"Oi\"; es = { sms = \"Hola\"; }; "
+	    "en-GB = { sms = \"Hi\"; }; }; };\n", 0, NULL },
+	{ CLINIC SMS_HEAD "  segment_limit = 10;\n" SMS_TAIL, 0, NULL },
+	{ CLINIC TWILIO "email = { provider = \"smtp\"; url = "
+	    "\"smtp://localhost:25\"; starttls = false; "
+	    "from = \"care@clinic.example.com\"; };\n", 0, NULL },
+	{ CLINIC TWILIO "email = { provider = \"smtp\"; url = "
+	    "\"smtps://[::1]:465\"; username = \"care\"; password = \"" PASS
+	    "\"; from = \"care@clinic.example.com\"; "
+	    "from_name = \"Riverside\"; "
+	    "unsubscribe = \"https://clinic.example.com/u?id=1\"; };\n", 0,
+	    NULL },
+	{ CLINIC TWILIO "email = { provider = \"smtp\"; url = "
+	    "\"smtp://mail.example.com\"; username = \"u\"; password_file = "
+	    "\"/nonexistent/pw\"; from = \"a@b.example\"; ca_file = "
+	    "\"/nonexistent/ca.pem\"; };\n", CONFIG_NO_SECRETS, NULL },
+	{ CLINIC TWILIO "email = { provider = \"sendgrid\"; api_key_file = "
+	    "\"/nonexistent/key\"; from = \"a.b+c@b-c.example\"; };\n",
+	    CONFIG_NO_SECRETS, NULL },
+	{ CLINIC TWILIO SENDGRID "templates = { t = { sms = \"Hi\"; "
+	    "subject = \"S\"; email = \"B\"; html = \"<p>B</p>\"; "
+	    "es = { sms = \"Hola\"; }; fr = { subject = \"S\"; email = \"B\"; "
+	    "}; }; };\n", 0, NULL },
+
+	/* 126: plans */
+	{ CLINIC TWILIO "plans = ( );\n", 0, ":3: plans must be a group" },
+	{ CLINIC TWILIO "plans = {\n  microneedling = { a = 1; };\n};\n", 0,
+	    ":4: plans.microneedling must be a list ( { name = ...; " },
+	{ CLINIC TWILIO "plans = {\n  none = ( );\n};\n", 0,
+	    ":4: plans: \"none\" cannot be a kind" },
+	{ CLINIC TWILIO "plans = {\n  micro*needling = ( );\n};\n", 0,
+	    ":4: plans: kind \"micro*needling\" must be 1 to 64 of "
+	    "A-Z a-z 0-9 _ -" },
+	{ CLINIC TWILIO "plans = {\n  k0123456789012345678901234567890123456789"
+	    "012345678901234567890123 = ( );\n};\n", 0,
+	    ":4: plans: kind \"k0123456789" },
+	{ CLINIC TWILIO "plans = {\n  p = (\n    { after = \"1d\"; "
+	    "template = \"day1\"; }\n  );\n};\n", 0,
+	    ":5: milestone 1 of plan \"p\": missing \"name\"" },
+	{ CLINIC TWILIO "plans = {\n  p = ( \"24h\" );\n};\n", 0,
+	    ":4: milestone 1 of plan \"p\" must be a group" },
+	{ CLINIC TWILIO "plans = {\n  p = (\n"
+	    "    { name = \"a\"; after = \"1d\"; template = \"day1\";\n"
+	    "      valid = \"1d\"; }\n  );\n};\n", 0,
+	    ":6: unknown key \"valid\" in plans.p" },
+	{ CLINIC TWILIO "plans = {\n  p = (\n"
+	    "    { name = \"a\"; after = \"1d\"; template = \"day1\"; },\n"
+	    "    { name = \"a\"; after = \"2d\"; template = \"day1\"; }\n"
+	    "  );\n};\n", 0,
+	    ":6: duplicate milestone name \"a\" of plan \"p\" (first on "
+	    "line 5)" },
+	{ CLINIC TWILIO "plans = {\n  p = (\n"
+	    "    { name = \"a\"; after = \"1d\"; template = \"day1\"; },\n"
+	    "    { name = \"b\"; after = \"24h\"; template = \"day1\"; }\n"
+	    "  );\n};\n", 0,
+	    ":6: milestones \"a\" and \"b\" of plan \"p\" are both due 1d "
+	    "after the treatment" },
+	{ CLINIC TWILIO "plans = {\n  p = (\n"
+	    "    { name = \"a\"; after = \"1d\"; template = \"day9\"; }\n"
+	    "  );\n};\n", 0,
+	    ":5: milestone \"a\" of plan \"p\": unknown template \"day9\"" },
+	{ CLINIC TWILIO "plans = {\n  p = (\n"
+	    "    { name = \"a\"; after = \"7x\"; template = \"day1\"; }\n"
+	    "  );\n};\n", 0, ":5: after: \"7x\": unknown unit 'x'" },
+
+	/* 138: the default plan */
+	{ CLINIC TWILIO "milestones = ( { name = \"a\"; after = \"1d\"; "
+	    "template = \"day1\"; } );\ndefault_plan = \"none\";\n", 0,
+	    ":4: set milestones or default_plan, not both" },
+	{ CLINIC TWILIO "default_plan = \"none\";\n"
+	    "milestones = ( { name = \"a\"; after = \"1d\"; "
+	    "template = \"day1\"; } );\n", 0,
+	    ":4: set milestones or default_plan, not both" },
+	{ CLINIC TWILIO "default_plan = \"laser\";\n", 0,
+	    ":3: default_plan \"laser\" is not a plan: there are no plans (or "
+	    "write \"none\")" },
+	{ CLINIC TWILIO "plans = { peel = ( ); micro = ( ); };\n"
+	    "default_plan = \"laser\";\n", 0,
+	    ":4: default_plan \"laser\" is not a plan; the plans are micro, "
+	    "peel (or write \"none\")" },
+	{ CLINIC TWILIO "plans = { micro = ( ); };\n"
+	    "default_plan = \"Micro\";\n", 0,
+	    ":4: default_plan \"Micro\" is not a plan; the plans are micro" },
+	{ CLINIC TWILIO "default_plan = 1;\n", 0,
+	    ":3: default_plan must be a string" },
+	{ CLINIC TWILIO "default_plan = \"\";\n", 0,
+	    ":3: default_plan must not be empty" },
+	{ CLINIC TWILIO "milestones = ( );\n", 0,
+	    ":3: milestones must not be empty; for no reminders where a kind "
+	    "has no plan of its own, write default_plan = \"none\"" },
+
+	/* 146: channels */
+	{ CLINIC TWILIO MS_HEAD "    channels = \"sms\";\n" MS_TAIL, 0,
+	    ":5: channels must be an array such as [ \"sms\", \"email\" ]" },
+	{ CLINIC TWILIO MS_HEAD "    channels = [ ];\n" MS_TAIL, 0,
+	    ":5: channels must not be empty" },
+	{ CLINIC TWILIO MS_HEAD "    channels = [ \"fax\" ];\n" MS_TAIL, 0,
+	    ":5: channels: unknown channel \"fax\" (sms, email)" },
+	{ CLINIC TWILIO MS_HEAD "    channels = [ \"SMS\" ];\n" MS_TAIL, 0,
+	    ":5: channels: unknown channel \"SMS\"" },
+	{ CLINIC TWILIO MS_HEAD "    channels = [ \"sms\", \"sms\" ];\n"
+	    MS_TAIL, 0, ":5: channels: \"sms\" is listed twice" },
+	{ CLINIC TWILIO MS_HEAD "    channels = [ 1 ];\n" MS_TAIL, 0,
+	    ":5: channels must be an array of strings" },
+	{ CLINIC TWILIO MS_HEAD "    channels = ( \"sms\", 2 );\n" MS_TAIL, 0,
+	    ":5: channels must be an array of strings" },
+	{ CLINIC TWILIO "plans = {\n  microneedling = (\n"
+	    "    { name = \"24h\"; after = \"24h\"; template = \"day1\";\n"
+	    "      channels = [ \"email\" ]; }\n  );\n};\n", 0,
+	    ":6: milestone \"24h\" of plan \"microneedling\": channel email "
+	    "needs an email section" },
+	{ CLINIC TWILIO SENDGRID "templates = { s = { sms = \"Hi\"; }; };\n"
+	    "milestones = (\n"
+	    "  { name = \"a\"; after = \"1d\"; template = \"s\";\n"
+	    "    channels = [ \"sms\", \"email\" ]; }\n);\n", 0,
+	    ":7: milestone \"a\": template \"s\" has no email text (subject "
+	    "and email)" },
+	{ CLINIC TWILIO SENDGRID "templates = { m = { subject = \"S\"; "
+	    "email = \"B\"; }; };\nmilestones = (\n  { name = \"a\"; "
+	    "after = \"1d\"; template = \"m\";\n    channels = [ \"sms\" ]; }\n"
+	    ");\n", 0, ":7: milestone \"a\": template \"m\" has no sms text" },
+	{ CLINIC TWILIO "templates = { m = { subject = \"S\"; "
+	    "email = \"B\"; }; };\nmilestones = (\n"
+	    "  { name = \"a\"; after = \"1d\"; template = \"m\"; }\n);\n", 0,
+	    ":5: milestone \"a\": template \"m\" has no sms text, and email "
+	    "needs an email section" },
+	{ CLINIC TWILIO "templates = {\n  day1 = { subject = \"S\"; "
+	    "email = \"B\"; };\n};\n", 0,
+	    ":4: built-in milestone \"24h\": template \"day1\" has no sms "
+	    "text, and email needs an email section" },
+
+	/* 158: the default language and translations */
+	{ "language = \"english_uk\";\n" CLINIC TWILIO, 0,
+	    ":1: language \"english_uk\" is not a language tag such as \"en\" "
+	    "or \"pt-BR\"" },
+	{ "language = \"e\";\n" CLINIC TWILIO, 0,
+	    ":1: language \"e\" is not a language tag" },
+	{ "language = \"en-\";\n" CLINIC TWILIO, 0,
+	    ":1: language \"en-\" is not a language tag" },
+	{ "language = \"en-abcdefghi\";\n" CLINIC TWILIO, 0,
+	    ":1: language \"en-abcdefghi\" is not a language tag" },
+	{ "language = 5;\n" CLINIC TWILIO, 0, ":1: language must be a string" },
+	{ "language = \"\";\n" CLINIC TWILIO, 0,
+	    ":1: language must not be empty" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n"
+	    "    es_MX = { sms = \"Hola\"; };\n" T_TAIL, 0,
+	    ":6: templates.t: \"es_MX\" is not a language tag such as \"es\" "
+	    "or \"pt-BR\"" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n"
+	    "    en = { sms = \"Hi\"; };\n" T_TAIL, 0,
+	    ":6: templates.t: \"en\" is the default language (language = "
+	    "\"en\"): put its texts at the top of the template" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n"
+	    "    EN = { sms = \"Hi\"; };\n" T_TAIL, 0,
+	    ":6: templates.t: \"EN\" is the default language" },
+	{ "language = \"es\";\n" CLINIC TWILIO T_HEAD "    sms = \"Hola\";\n"
+	    "    es = { sms = \"Hola\"; };\n" T_TAIL, 0,
+	    ":7: templates.t: \"es\" is the default language (language = "
+	    "\"es\")" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n"
+	    "    es = { sms = \"Hola\"; };\n"
+	    "    ES = { sms = \"Hola\"; };\n" T_TAIL, 0,
+	    ":7: templates.t: language \"ES\" is given twice" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = \"Hola\";\n"
+	    T_TAIL, 0, ":6: unknown key \"es\" in templates.t" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = { text = \"Hola\"; "
+	    "};\n" T_TAIL, 0, ":6: unknown key \"text\" in templates.t.es" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = { };\n" T_TAIL, 0,
+	    ":6: templates.t.es: missing \"sms\" (or \"subject\" and "
+	    "\"email\")" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = { sms = \"\"; };\n"
+	    T_TAIL, 0, ":6: templates.t.es.sms must not be empty" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = { sms = \"Hola "
+	    "{nombre}\"; };\n" T_TAIL, 0,
+	    ":6: templates.t.es.sms: unknown placeholder {nombre}" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = { subject = \"S\"; "
+	    "email = \"B\"; };\n" T_TAIL, 0,
+	    ":6: templates.t.es.email: templates.t has no email text in the "
+	    "default language" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"S\"; email = \"B\";\n"
+	    "    es = { sms = \"Hola\"; };\n" T_TAIL, 0,
+	    ":6: templates.t.es.sms: templates.t has no sms text in the "
+	    "default language" },
+	{ CLINIC TWILIO T_HEAD
+	    "    sms = \"Hi\"; subject = \"S\"; email = \"B\";\n"
+	    "    es = { sms = \"Hola\"; html = \"<p>\"; };\n" T_TAIL, 0,
+	    ":6: templates.t.es: html needs email (the plain-text body)" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\";\n    es = { subject = 1; };\n"
+	    T_TAIL, 0, ":6: templates.t.es.subject must be a string" },
+
+	/* 178: email texts */
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\"; subject = \"S\";\n" T_TAIL, 0,
+	    ":5: templates.t: subject needs email (the plain-text body)" },
+	{ CLINIC TWILIO T_HEAD "    email = \"B\";\n" T_TAIL, 0,
+	    ":5: templates.t: email needs a subject" },
+	{ CLINIC TWILIO T_HEAD "    sms = \"Hi\"; html = \"<p>Hi</p>\";\n"
+	    T_TAIL, 0,
+	    ":5: templates.t: html needs email (the plain-text body)" },
+	{ CLINIC TWILIO T_HEAD "    html = \"<p>Hi</p>\";\n" T_TAIL, 0,
+	    ":5: templates.t: html needs email" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"A\\nB\"; email = \"B\";\n"
+	    T_TAIL, 0,
+	    ":5: templates.t.subject must not contain control characters" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"Hi {name}\"; email = \"B\";\n"
+	    T_TAIL, 0, ":5: templates.t.subject: unknown placeholder {name}" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"S\"; email = \"B {\";\n"
+	    T_TAIL, 0, ":5: templates.t.email: unclosed \"{\"" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"S\"; email = \"B\"; "
+	    "html = \"<p>{first}</p>\";\n" T_TAIL, 0,
+	    ":5: templates.t.html: unknown placeholder {first}" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"\"; email = \"B\";\n" T_TAIL, 0,
+	    ":5: templates.t.subject must not be empty" },
+	{ CLINIC TWILIO T_HEAD "    subject = \"S\"; email = [ \"B\" ];\n"
+	    T_TAIL, 0, ":5: templates.t.email must be a string" },
+
+	/* 188: the email section */
+	{ CLINIC TWILIO "email = \"sendgrid\";\n", 0,
+	    ":3: email must be a group" },
+	{ CLINIC TWILIO "email = {\n  from = \"a@b.example\";\n};\n", 0,
+	    ":3: email: missing \"provider\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"mailgun\";\n};\n", 0,
+	    ":4: provider \"mailgun\" is not one of sendgrid, smtp" },
+	{ CLINIC TWILIO SG_HEAD "  host = \"x\";\n" FROM_TAIL, 0,
+	    ":6: unknown key \"host\" in email" },
+	{ CLINIC TWILIO "email = {\n  provider = \"sendgrid\";\n" FROM_TAIL, 0,
+	    ":3: email: missing \"api_key_file\" (or \"api_key\")" },
+	{ CLINIC TWILIO SG_HEAD "  api_key_file = \"k\";\n" FROM_TAIL, 0,
+	    ":6: set api_key or api_key_file, not both" },
+	{ CLINIC TWILIO "email = {\n  provider = \"sendgrid\";\n  api_key = \""
+	    KEY "\\n\";\n" FROM_TAIL, 0,
+	    ":5: api_key must not contain control characters" },
+	{ CLINIC TWILIO "email = {\n  provider = \"sendgrid\";\n"
+	    "  api_key = \"\";\n" FROM_TAIL, 0,
+	    ":5: api_key must not be empty" },
+	{ CLINIC TWILIO "email = {\n  provider = \"sendgrid\";\n"
+	    "  api_key_file = \"/nonexistent/key\";\n" FROM_TAIL, 0,
+	    ":5: api_key_file \"/nonexistent/key\": No such file or "
+	    "directory" },
+	{ CLINIC TWILIO SG_HEAD "  url = \"ftp://api.sendgrid.com\";\n"
+	    FROM_TAIL, 0, ":6: url must start with https://" },
+	{ CLINIC TWILIO SG_HEAD "  username = \"u\";\n" FROM_TAIL, 0,
+	    ":6: username is only used with provider \"smtp\"" },
+	{ CLINIC TWILIO SG_HEAD "  starttls = true;\n" FROM_TAIL, 0,
+	    ":6: starttls is only used with provider \"smtp\"" },
+	{ CLINIC TWILIO SG_HEAD "  password_file = \"pw\";\n" FROM_TAIL, 0,
+	    ":6: password_file is only used with provider \"smtp\"" },
+	{ CLINIC TWILIO SG_HEAD "};\n", 0, ":3: email: missing \"from\"" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"Clinic <care@x.example>\";\n"
+	    "};\n", 0,
+	    ":6: from \"Clinic <care@x.example>\" must be a plain address such "
+	    "as \"care@clinic.example.com\"" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@@x.example\";\n};\n", 0,
+	    ":6: from \"care@@x.example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"ca re@x.example\";\n};\n", 0,
+	    ":6: from \"ca re@x.example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"\\\"c\\\"@x.example\";\n};\n", 0,
+	    ":6: from \"\"c\"@x.example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@x..example\";\n};\n", 0,
+	    ":6: from \"care@x..example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"@x.example\";\n};\n", 0,
+	    ":6: from \"@x.example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@\";\n};\n", 0,
+	    ":6: from \"care@\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care.@x.example\";\n};\n", 0,
+	    ":6: from \"care.@x.example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care\";\n};\n", 0,
+	    ":6: from \"care\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@localhost\";\n};\n", 0,
+	    ":6: from \"care@localhost\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@192.0.2.1\";\n};\n", 0,
+	    ":6: from \"care@192.0.2.1\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@x-.example\";\n};\n", 0,
+	    ":6: from \"care@x-.example\" must be a plain address" },
+	{ CLINIC TWILIO SG_HEAD "  from = \"care@x.example\\n\";\n};\n", 0,
+	    ":6: from must not contain control characters" },
+	{ CLINIC TWILIO SG_HEAD "  from_name = \"\";\n" FROM_TAIL, 0,
+	    ":6: from_name must not be empty" },
+	{ CLINIC TWILIO SG_HEAD "  from_name = \"a\\r\\nBcc: x\";\n"
+	    FROM_TAIL, 0,
+	    ":6: from_name must not contain control characters" },
+	{ CLINIC TWILIO SG_HEAD "  unsubscribe = \"http://x.example/u\";\n"
+	    FROM_TAIL, 0,
+	    ":6: unsubscribe must be a mailto: or https:// URI" },
+	{ CLINIC TWILIO SG_HEAD "  unsubscribe = \"mailto:\";\n" FROM_TAIL, 0,
+	    ":6: unsubscribe must be a mailto: or https:// URI" },
+	{ CLINIC TWILIO SG_HEAD "  unsubscribe = \"https://x.example/a b\";\n"
+	    FROM_TAIL, 0, ":6: unsubscribe must be a mailto: or https:// URI" },
+	{ CLINIC TWILIO SG_HEAD "  unsubscribe = \"<mailto:a@x.example>\";\n"
+	    FROM_TAIL, 0, ":6: unsubscribe must be a mailto: or https:// URI" },
+	{ CLINIC TWILIO SG_HEAD "  ca_file = \"/nonexistent/ca.pem\";\n"
+	    FROM_TAIL, 0,
+	    ":6: ca_file \"/nonexistent/ca.pem\": No such file or directory" },
+
+	/* 222: the email section, smtp */
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n" FROM_TAIL, 0,
+	    ":3: email: missing \"url\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"https://mail.example.com\";\n" FROM_TAIL, 0,
+	    ":5: url must be \"smtp://host[:port]\" or "
+	    "\"smtps://host[:port]\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://u:" PASS "@mail.example.com\";\n" FROM_TAIL, 0,
+	    ":5: url must be \"smtp://host[:port]\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://mail.example.com/\";\n" FROM_TAIL, 0,
+	    ":5: url must be \"smtp://host[:port]\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://\";\n" FROM_TAIL, 0,
+	    ":5: url must be \"smtp://host[:port]\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://-mail.example.com\";\n" FROM_TAIL, 0,
+	    ":5: url must be \"smtp://host[:port]\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtps://[::1\";\n" FROM_TAIL, 0,
+	    ":5: url must be \"smtp://host[:port]\"" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://mail.example.com:0\";\n" FROM_TAIL, 0,
+	    ":5: url: the port must be 1 to 65535" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://mail.example.com:65536\";\n" FROM_TAIL, 0,
+	    ":5: url: the port must be 1 to 65535" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://mail.example.com:\";\n" FROM_TAIL, 0,
+	    ":5: url: the port must be 1 to 65535" },
+	{ CLINIC TWILIO SMTP_HEAD "  api_key = \"" KEY "\";\n" FROM_TAIL, 0,
+	    ":6: api_key is only used with provider \"sendgrid\"" },
+	{ CLINIC TWILIO SMTP_HEAD "  username = \"care\";\n" FROM_TAIL, 0,
+	    ":6: username needs password_file (or password)" },
+	{ CLINIC TWILIO SMTP_HEAD "  password = \"" PASS "\";\n" FROM_TAIL, 0,
+	    ":6: password needs username" },
+	{ CLINIC TWILIO SMTP_HEAD "  password_file = \"pw\";\n" FROM_TAIL,
+	    CONFIG_NO_SECRETS, ":6: password_file needs username" },
+	{ CLINIC TWILIO SMTP_HEAD "  username = \"care\";\n  password = \"" PASS
+	    "\";\n  password_file = \"pw\";\n" FROM_TAIL, 0,
+	    ":8: set password or password_file, not both" },
+	{ CLINIC TWILIO SMTP_HEAD "  username = \"care\";\n  password = \"" PASS
+	    "\\t\";\n" FROM_TAIL, 0,
+	    ":7: password must not contain control characters" },
+	{ CLINIC TWILIO SMTP_HEAD "  username = \"care\";\n"
+	    "  password_file = \"/nonexistent/pw\";\n" FROM_TAIL, 0,
+	    ":7: password_file \"/nonexistent/pw\": No such file or "
+	    "directory" },
+	{ CLINIC TWILIO SMTP_HEAD "  starttls = \"yes\";\n" FROM_TAIL, 0,
+	    ":6: starttls must be true or false" },
+	{ CLINIC TWILIO "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtps://mail.example.com\";\n  starttls = true;\n"
+	    FROM_TAIL, 0, ":6: starttls is only used with smtp:// (smtps:// "
+	    "uses TLS from the start)" },
+
+	/* 241: sms.segment_limit */
+	{ CLINIC SMS_HEAD "  segment_limit = 0;\n" SMS_TAIL, 0,
+	    ":4: segment_limit must be between 1 and 10 segments" },
+	{ CLINIC SMS_HEAD "  segment_limit = 11;\n" SMS_TAIL, 0,
+	    ":4: segment_limit must be between 1 and 10 segments" },
+	{ CLINIC SMS_HEAD "  segment_limit = \"2\";\n" SMS_TAIL, 0,
+	    ":4: segment_limit must be an integer (segments)" },
+
+	/* 244: rate limits, per provider */
+	{ CLINIC SMS_HEAD "  rate_limit = 50;\n" SMS_TAIL, 0, NULL },
+	{ CLINIC SMS_HEAD "  rate_limit = 0;\n" SMS_TAIL, 0, NULL },
+	{ CLINIC SMS_HEAD "  rate_limit = -1;\n" SMS_TAIL, 0,
+	    ":4: rate_limit must be between 0 and 10000 messages a second; "
+	    "0 for none" },
+	{ CLINIC SMS_HEAD "  rate_limit = 1.5;\n" SMS_TAIL, 0,
+	    ":4: rate_limit must be an integer (messages a second; 0 for "
+	    "none)" },
+	{ CLINIC TWILIO SG_HEAD "  rate_limit = 100;\n" FROM_TAIL, 0, NULL },
+	{ CLINIC TWILIO SG_HEAD "  rate_limit = 10001;\n" FROM_TAIL, 0,
+	    ":6: rate_limit must be between 0 and 10000" },
 };
 
 static void
@@ -460,8 +873,9 @@ test_rows(void **state)
 		} else if (strchr(err, '\n') != NULL) {
 			print_error("row %zu: not one line: %s\n", i, err);
 			bad++;
-		} else if (strstr(err, TOKEN) != NULL) {
-			print_error("row %zu: token in error: %s\n", i, err);
+		} else if (strstr(err, TOKEN) != NULL ||
+		    strstr(err, KEY) != NULL || strstr(err, PASS) != NULL) {
+			print_error("row %zu: secret in error: %s\n", i, err);
 			bad++;
 		}
 		free(want);
@@ -477,6 +891,7 @@ test_defaults(void **state)
 	struct config		*cfg;
 	const struct milestone	*m;
 	char			 err[512], *fp;
+	size_t			 i;
 
 	cfg = load_text(fx, CLINIC TWILIO, 0, err, sizeof(err));
 	if (cfg == NULL)
@@ -502,9 +917,9 @@ test_defaults(void **state)
 	assert_string_equal(cfg->milestones[2].template, "week2");
 	assert_non_null(strstr(cfg->milestones[0].sms, "{clinic_phone}"));
 
-	m = config_milestone(cfg, "1w");
+	m = config_milestone(cfg, NULL, "1w");
 	assert_ptr_equal(m, &cfg->milestones[1]);
-	assert_null(config_milestone(cfg, "3w"));
+	assert_null(config_milestone(cfg, NULL, "3w"));
 	fp = config_plan_fingerprint(cfg);
 	assert_string_equal(fp,
 	    "24h:86400:259200;1w:604800d:259200;2w:1209600d:259200|UTC|1200-540");
@@ -522,6 +937,25 @@ test_defaults(void **state)
 	assert_int_equal(cfg->delivery.max_attempts, 8);
 	assert_int_equal(cfg->delivery.backoff_base, 60);
 	assert_int_equal(cfg->delivery.backoff_max, 3600);
+
+	/* The default language, SMS only, the built-in texts in English. */
+	assert_string_equal(cfg->language, "en");
+	assert_int_equal(cfg->nplans, 0);
+	assert_int_equal(cfg->email.provider, EMAIL_PROVIDER_NONE);
+	assert_null(cfg->email.from);
+	assert_int_equal(cfg->sms.segment_limit, CONFIG_SEGMENT_LIMIT);
+	for (i = 0; i < cfg->nmilestones; i++) {
+		m = &cfg->milestones[i];
+		assert_int_equal(m->channels, CHANNEL_BIT(CHANNEL_SMS));
+		assert_non_null(m->sms);
+		assert_non_null(m->subject);
+		assert_null(strchr(m->subject, '\n'));
+		assert_non_null(strstr(m->email, "{first_name}"));
+		assert_non_null(strstr(m->email, "{clinic_phone}"));
+		assert_null(m->html);
+		assert_int_equal(m->nlangs, 0);
+		assert_null(m->langs);
+	}
 	config_free(cfg);
 
 	config_free(NULL);
@@ -551,9 +985,10 @@ test_milestone_windows(void **state)
 	assert_string_equal(fp, "pre:-172800d:259200;d1:86400d:43200;"
 	    "d2:129600:432000;w:604800d:259200|UTC|1200-540");
 	free(fp);
-	assert_string_equal(config_milestone(cfg, "pre")->sms,
+	assert_string_equal(config_milestone(cfg, NULL, "pre")->sms,
 	    "See you, {first_name}");
-	assert_string_equal(config_milestone(cfg, "d2")->template, "extra");
+	assert_string_equal(config_milestone(cfg, NULL, "d2")->template,
+	    "extra");
 	config_free(cfg);
 
 	/* A change of window changes the fingerprint. */
@@ -572,14 +1007,19 @@ test_milestone_windows(void **state)
 	config_free(cfg);
 }
 
-/* The example file loads and spells out exactly the built-in texts. */
+/*
+ * The example file loads; its microneedling plan ends with exactly the
+ * built-in milestones and texts, translated into Spanish.
+ */
 static void
 test_example(void **state)
 {
-	struct fixture	*fx = *state;
-	struct config	*ex, *def;
-	char		 err[512];
-	size_t		 i;
+	struct fixture		*fx = *state;
+	struct config		*ex, *def;
+	const struct milestone	*mn, *pe, *m, *d;
+	char			 err[512];
+	size_t			 i, n;
+	bool			 own;
 
 	ex = config_load(EXAMPLE, CONFIG_NO_SECRETS, err, sizeof(err));
 	if (ex == NULL)
@@ -592,11 +1032,14 @@ test_example(void **state)
 	assert_int_equal(ex->log_priority, LOG_PRI_INFO);
 	assert_string_equal(ex->clinic_name, "Riverside Skin Clinic");
 	assert_string_equal(ex->clinic_phone, "+1 555 0100");
+	assert_string_equal(ex->language, "en");
 	assert_int_equal(ex->sms.provider, SMS_PROVIDER_TWILIO);
 	assert_string_equal(ex->sms.url, "https://api.twilio.com");
 	assert_string_equal(ex->sms.from, "+15550100");
 	assert_null(ex->sms.auth_token);
 	assert_null(ex->sms.ca_file);
+	assert_int_equal(ex->sms.segment_limit, 2);
+	assert_int_equal(ex->email.provider, EMAIL_PROVIDER_NONE);
 	assert_int_equal(ex->delivery.concurrency, def->delivery.concurrency);
 	assert_int_equal(ex->delivery.timeout, def->delivery.timeout);
 	assert_int_equal(ex->delivery.max_attempts,
@@ -605,19 +1048,65 @@ test_example(void **state)
 	    def->delivery.backoff_base);
 	assert_int_equal(ex->delivery.backoff_max, def->delivery.backoff_max);
 
-	assert_int_equal(ex->nmilestones, def->nmilestones);
-	for (i = 0; i < ex->nmilestones; i++) {
-		assert_string_equal(ex->milestones[i].name,
-		    def->milestones[i].name);
-		assert_int_equal(ex->milestones[i].after,
-		    def->milestones[i].after);
-		assert_int_equal(ex->milestones[i].valid_for,
-		    def->milestones[i].valid_for);
-		assert_string_equal(ex->milestones[i].template,
-		    def->milestones[i].template);
-		assert_string_equal(ex->milestones[i].sms,
-		    def->milestones[i].sms);
+	/* default_plan = "none": only the two kinds get reminders. */
+	assert_int_equal(ex->nmilestones, 0);
+	assert_null(config_plan(ex, "laser", &n, &own));
+	assert_int_equal(n, 0);
+	assert_false(own);
+	assert_int_equal(ex->nplans, 2);
+	assert_string_equal(ex->plans[0].kind, "chemical_peel");
+	assert_string_equal(ex->plans[1].kind, "microneedling");
+
+	mn = config_plan(ex, "microneedling", &n, &own);
+	assert_true(own);
+	assert_int_equal(n, 4);
+	assert_string_equal(mn[0].name, "pre3d");
+	assert_int_equal(mn[0].after, -3 * 86400);
+	assert_true(mn[0].calendar);
+	assert_int_equal(mn[0].valid_for, 2 * 86400);
+	assert_string_equal(mn[0].template, "pre3d");
+	assert_int_equal(def->nmilestones, 3);
+	for (i = 0; i < def->nmilestones; i++) {
+		m = &mn[i + 1];
+		d = &def->milestones[i];
+		assert_string_equal(m->name, d->name);
+		assert_int_equal(m->after, d->after);
+		assert_int_equal(m->calendar, d->calendar);
+		assert_int_equal(m->valid_for, d->valid_for);
+		assert_string_equal(m->template, d->template);
+		assert_string_equal(m->sms, d->sms);
+		assert_string_equal(m->subject, d->subject);
+		assert_string_equal(m->email, d->email);
+		assert_null(m->html);
 	}
+	for (i = 0; i < n; i++) {
+		m = &mn[i];
+		assert_int_equal(m->channels, CHANNEL_BIT(CHANNEL_SMS));
+		assert_non_null(m->subject);
+		assert_non_null(m->email);
+		assert_int_equal(m->nlangs, 1);
+		assert_string_equal(m->langs[0].lang, "es");
+		assert_non_null(m->langs[0].sms);
+		assert_non_null(m->langs[0].subject);
+		assert_non_null(m->langs[0].email);
+		assert_null(m->langs[0].html);
+	}
+
+	pe = config_plan(ex, "chemical_peel", &n, &own);
+	assert_true(own);
+	assert_int_equal(n, 3);
+	assert_string_equal(pe[0].name, "24h");
+	assert_string_equal(pe[1].name, "3d");
+	assert_string_equal(pe[2].name, "1w");
+	for (i = 0; i < n; i++) {
+		assert_int_equal(pe[i].channels, CHANNEL_BIT(CHANNEL_SMS));
+		assert_non_null(pe[i].sms);
+		assert_non_null(pe[i].subject);
+		assert_non_null(pe[i].email);
+		assert_int_equal(pe[i].nlangs, 0);
+	}
+	assert_ptr_equal(config_milestone(ex, "chemical_peel", "3d"), &pe[1]);
+	assert_null(config_milestone(ex, "microneedling", "3d"));
 	config_free(ex);
 	config_free(def);
 
@@ -628,47 +1117,664 @@ test_example(void **state)
 	assert_non_null(strstr(err, ": auth_token_file \""));
 }
 
-/* Each built-in text, at its longest, is GSM-7 in at most 2 segments. */
+/* Checks one SMS text at its longest: GSM-7, within 2 segments. */
+static void
+check_sms(const char *what, const char *lang, const char *tmpl,
+    const struct template_vars *vars, size_t maxunits)
+{
+	struct sms_info	 info;
+	char		*text;
+
+	text = template_render(tmpl, vars);
+	template_sms_info(text, &info);
+	print_message("%s%s%s: %zu septets, %zu segment(s)\n", what,
+	    lang != NULL ? " " : "", lang != NULL ? lang : "", info.units,
+	    info.segments);
+	assert_int_equal(info.encoding, SMS_GSM7);
+	assert_true(info.segments <= 2);
+	assert_true(info.units <= maxunits);
+	assert_null(strchr(text, '{'));
+	free(text);
+}
+
+/*
+ * Each built-in text, and each of the example's in every language, at
+ * its longest, is GSM-7 in at most 2 segments; the built-in ones also
+ * with a 25-character clinic name, with room to spare.
+ */
 static void
 test_default_sms_length(void **state)
 {
 	struct fixture		*fx = *state;
 	struct config		*cfg;
+	const struct milestone	*m;
 	struct template_vars	 vars;
-	struct sms_info		 info;
 	char			 err[512], *text;
-	size_t			 i;
+	size_t			 i, j, k;
+
+	assert_int_equal(strlen(LONG_NAME), 20);
+	memset(&vars, 0, sizeof(vars));
+	vars.first_name = LONG_NAME;
+	vars.clinic_phone = "+1 555 0100";
+	vars.treatment = "microneedling";
+	vars.treatment_date = "Wednesday 30 September";
+
+	cfg = load_text(fx, CLINIC TWILIO, 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < cfg->nmilestones; i++) {
+		m = &cfg->milestones[i];
+		vars.clinic_name = cfg->clinic_name;
+		check_sms(m->template, NULL, m->sms, &vars, 306);
+		vars.clinic_name = "Riverside Skin Clinic Ltd";
+		check_sms(m->template, NULL, m->sms, &vars, 260);
+	}
+	config_free(cfg);
 
 	cfg = config_load(EXAMPLE, CONFIG_NO_SECRETS, err, sizeof(err));
 	if (cfg == NULL)
 		fail_msg("%s", err);
-	assert_int_equal(strlen(LONG_NAME), 20);
-	memset(&vars, 0, sizeof(vars));
-	vars.first_name = LONG_NAME;
-	vars.clinic_name = cfg->clinic_name;
-	vars.clinic_phone = cfg->clinic_phone;
-	vars.treatment = "microneedling";
-	vars.treatment_date = "Wednesday 30 September";
-	for (i = 0; i < cfg->nmilestones; i++) {
-		text = template_render(cfg->milestones[i].sms, &vars);
-		template_sms_info(text, &info);
-		print_message("%s: %zu septets, %zu segment(s)\n",
-		    cfg->milestones[i].template, info.units, info.segments);
-		assert_int_equal(info.encoding, SMS_GSM7);
-		assert_true(info.segments <= 2);
-		assert_null(strchr(text, '{'));
-		free(text);
+	for (k = 0; k < cfg->nplans; k++) {
+		vars.treatment = strcmp(cfg->plans[k].kind, "chemical_peel") ==
+		    0 ? "chemical peel" : cfg->plans[k].kind;
+		for (i = 0; i < cfg->plans[k].nmilestones; i++) {
+			m = &cfg->plans[k].milestones[i];
+			vars.clinic_name = cfg->clinic_name;
+			check_sms(m->template, NULL, m->sms, &vars, 306);
+			for (j = 0; j < m->nlangs; j++)
+				check_sms(m->template, m->langs[j].lang,
+				    m->langs[j].sms, &vars, 306);
+			vars.clinic_name = "Riverside Skin Clinic Ltd";
+			check_sms(m->template, NULL, m->sms, &vars, 306);
+			for (j = 0; j < m->nlangs; j++)
+				check_sms(m->template, m->langs[j].lang,
+				    m->langs[j].sms, &vars, 306);
 
-		/* A 25-character clinic name still fits, with room to spare. */
-		vars.clinic_name = "Riverside Skin Clinic Ltd";
-		text = template_render(cfg->milestones[i].sms, &vars);
-		template_sms_info(text, &info);
-		assert_true(info.units <= 260);
-		free(text);
-		vars.clinic_name = cfg->clinic_name;
+			/* Every email text renders whole, too. */
+			text = template_render(m->email, &vars);
+			assert_null(strchr(text, '{'));
+			free(text);
+			for (j = 0; j < m->nlangs; j++) {
+				text = template_render(m->langs[j].email,
+				    &vars);
+				assert_null(strchr(text, '{'));
+				free(text);
+			}
+		}
 	}
 	config_free(cfg);
-	(void)fx;
+}
+
+/*
+ * Loads text (or the example, when text is NULL) with warnings on, and
+ * returns what was logged; caller frees.
+ */
+static char *
+load_logged(struct fixture *fx, const char *text, int flags,
+    struct config **cfgp, char *err, size_t errlen)
+{
+	char	 path[192], *out;
+	FILE	*f;
+	long	 len;
+	int	 fd, saved;
+
+	(void)snprintf(path, sizeof(path), "%s/stderr", fx->dir);
+	(void)fflush(stderr);
+	saved = dup(2);
+	assert_true(saved != -1);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd != -1);
+	assert_true(dup2(fd, 2) != -1);
+	(void)close(fd);
+	log_setpriority(LOG_PRI_WARNING);
+	if (text != NULL)
+		*cfgp = load_text(fx, text, flags, err, errlen);
+	else
+		*cfgp = config_load(EXAMPLE, flags, err, errlen);
+	(void)fflush(stderr);
+	log_setpriority(LOG_PRI_ERR);
+	assert_true(dup2(saved, 2) != -1);
+	(void)close(saved);
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len >= 0);
+	rewind(f);
+	out = xcalloc(1, (size_t)len + 1);
+	assert_int_equal(fread(out, 1, (size_t)len, f), (size_t)len);
+	(void)fclose(f);
+	return out;
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* Load-time warnings: texts too long for sms.segment_limit, clear text. */
+static void
+test_warnings(void **state)
+{
+	struct fixture	*fx = *state;
+	struct config	*cfg;
+	char		 err[512], *log, *want;
+
+	/* The example is quiet. */
+	log = load_logged(fx, NULL, CONFIG_NO_SECRETS, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	free(log);
+	config_free(cfg);
+
+	/* A translation too long, once, where it is. */
+	log = load_logged(fx, CLINIC TWILIO "templates = {\n  day1 = {\n"
+	    "    sms = \"Hi\";\n    es = {\n      sms = \"{first_name} "
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "4567890123456789012345678901234567890123456789012345678901234567"
+	    "8901234567890123456789012345678901234567890123456789012345678901"
+	    "2345678901234567890123456789012345678901234567890123456789012345"
+	    "6789012345678901234567890123456789012345678901234567890123456789"
+	    "\";\n    };\n  };\n};\n" MICRO
+	    "default_plan = \"microneedling\";\n",
+	    0, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	want = xasprintf("%s:7: warning: template \"day1\" (es) takes 3 SMS "
+	    "(341 GSM-7 septets) with a 20-character first name; keep it to 2",
+	    fx->path);
+	assert_non_null(strstr(log, want));
+	assert_int_equal(count(log, "warning:"), 1);
+	free(want);
+	free(log);
+	config_free(cfg);
+
+	/* segment_limit: each template once, however many plans use it. */
+	log = load_logged(fx, CLINIC SMS_HEAD "  segment_limit = 1;\n" SMS_TAIL
+	    "plans = { a = ( { name = \"x\"; after = \"2d\"; "
+	    "template = \"day1\"; } ); b = ( { name = \"x\"; after = \"2d\"; "
+	    "template = \"day1\"; } ); };\n", 0, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(count(log, "template \"day1\" takes 2 SMS"), 1);
+	assert_int_equal(count(log, "template \"week1\" takes 2 SMS"), 1);
+	assert_int_equal(count(log, "keep it to 1"), 3);
+	free(log);
+	config_free(cfg);
+
+	/* A text that goes only by email is not an SMS. */
+	log = load_logged(fx, CLINIC SMS_HEAD "  segment_limit = 1;\n" SMS_TAIL
+	    SENDGRID "milestones = ( { name = \"a\"; after = \"1d\"; "
+	    "template = \"day1\"; channels = [ \"email\" ]; } );\n", 0, &cfg,
+	    err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	free(log);
+	config_free(cfg);
+
+	/* SMTP without STARTTLS: warned about, unless it stays here. */
+	log = load_logged(fx, CLINIC TWILIO "email = {\n"
+	    "  provider = \"smtp\";\n  url = \"smtp://mail.example.com\";\n"
+	    "  username = \"care\";\n"
+	    "  password = \"" PASS "\";\n  starttls = false;\n" FROM_TAIL, 0,
+	    &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	want = xasprintf("%s:8: warning: starttls = false: mail, and the SMTP "
+	    "password, crosses the network in clear text", fx->path);
+	assert_non_null(strstr(log, want));
+	assert_int_equal(count(log, "warning:"), 1);
+	assert_null(strstr(log, PASS));
+	assert_false(cfg->email.starttls);
+	free(want);
+	free(log);
+	config_free(cfg);
+
+	log = load_logged(fx, CLINIC TWILIO "email = { provider = \"smtp\"; "
+	    "url = \"smtp://127.0.0.1:2525\"; starttls = false; "
+	    "from = \"care@clinic.example.com\"; };\n", 0, &cfg, err,
+	    sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	free(log);
+	config_free(cfg);
+}
+
+/*
+ * Plans per kind: sorted by kind, each by `after`; the default plan a
+ * copy of the one default_plan names.
+ */
+static void
+test_plans(void **state)
+{
+	static const struct {
+		const char	*kind;
+		size_t		 n;
+		bool		 own;
+		const char	*first;
+	} plans[] = {
+		{ "microneedling", 3, true, "pre" },
+		{ "chemical_peel", 1, true, "24h" },
+		{ "tattoo", 0, true, NULL },
+		{ "Microneedling", 3, false, "pre" },	/* case counts */
+		{ "laser", 3, false, "pre" },
+		{ "", 3, false, "pre" },
+		{ NULL, 3, false, "pre" },
+	}, none_rows[] = {
+		{ "microneedling", 1, true, "24h" },
+		{ "laser", 0, false, NULL },
+		{ NULL, 0, false, NULL },
+	};
+	struct fixture		*fx = *state;
+	struct config		*cfg;
+	const struct milestone	*ms, *m;
+	char			 err[512], *fp;
+	size_t			 i, n;
+	bool			 own;
+
+	cfg = load_text(fx, CLINIC TWILIO "plans = {\n"
+	    "  microneedling = (\n"
+	    "    { name = \"2w\"; after = \"14d\"; template = \"week2\"; },\n"
+	    "    { name = \"pre\"; after = \"-3d\"; template = \"day1\"; },\n"
+	    "    { name = \"24h\"; after = \"24h\"; template = \"day1\"; }\n"
+	    "  );\n"
+	    "  chemical_peel = ( { name = \"24h\"; after = \"1d\"; "
+	    "template = \"week1\"; valid_for = \"12h\"; } );\n"
+	    "  tattoo = ( );\n"
+	    "};\n"
+	    "default_plan = \"microneedling\";\n", 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->nplans, 3);
+	assert_string_equal(cfg->plans[0].kind, "chemical_peel");
+	assert_string_equal(cfg->plans[1].kind, "microneedling");
+	assert_string_equal(cfg->plans[2].kind, "tattoo");
+	assert_int_equal(cfg->plans[2].nmilestones, 0);
+
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		own = !plans[i].own;
+		ms = config_plan(cfg, plans[i].kind, &n, &own);
+		if (n != plans[i].n || own != plans[i].own)
+			fail_msg("row %zu (%s): n %zu own %d", i,
+			    plans[i].kind ? plans[i].kind : "NULL", n, own);
+		if (plans[i].first != NULL)
+			assert_string_equal(ms[0].name, plans[i].first);
+		if (!plans[i].own)
+			assert_ptr_equal(ms, cfg->milestones);
+		ms = config_plan(cfg, plans[i].kind, &n, NULL);
+		assert_int_equal(n, plans[i].n);
+	}
+
+	/* A deep copy, sorted, with the same windows. */
+	ms = config_plan(cfg, "microneedling", &n, NULL);
+	assert_int_equal(cfg->nmilestones, 3);
+	assert_ptr_not_equal(ms, cfg->milestones);
+	for (i = 0; i < n; i++) {
+		assert_ptr_not_equal(ms[i].name, cfg->milestones[i].name);
+		assert_string_equal(ms[i].name, cfg->milestones[i].name);
+		assert_string_equal(ms[i].sms, cfg->milestones[i].sms);
+		assert_string_equal(ms[i].email, cfg->milestones[i].email);
+		assert_int_equal(ms[i].after, cfg->milestones[i].after);
+		assert_int_equal(ms[i].valid_for, cfg->milestones[i].valid_for);
+		assert_int_equal(ms[i].channels, cfg->milestones[i].channels);
+	}
+	assert_int_equal(ms[0].after, -3 * 86400);
+	assert_int_equal(ms[0].valid_for, 3 * 86400);
+
+	m = config_milestone(cfg, "chemical_peel", "24h");
+	assert_non_null(m);
+	assert_string_equal(m->template, "week1");
+	assert_int_equal(m->valid_for, 12 * 3600);
+	m = config_milestone(cfg, "microneedling", "24h");
+	assert_string_equal(m->template, "day1");
+	assert_ptr_equal(config_milestone(cfg, "laser", "2w"),
+	    &cfg->milestones[2]);
+	assert_ptr_equal(config_milestone(cfg, NULL, "pre"),
+	    &cfg->milestones[0]);
+	assert_null(config_milestone(cfg, "tattoo", "24h"));
+	assert_null(config_milestone(cfg, "chemical_peel", "pre"));
+
+	fp = config_plan_fingerprint(cfg);
+	assert_string_equal(fp, "pre:-259200d:259200;24h:86400:259200;"
+	    "2w:1209600d:259200|UTC|1200-540|chemical_peel=24h:86400d:43200|"
+	    "microneedling=pre:-259200d:259200;24h:86400:259200;"
+	    "2w:1209600d:259200|tattoo=");
+	free(fp);
+	config_free(cfg);
+
+	/* default_plan = "none": kinds without a plan get nothing. */
+	cfg = load_text(fx, CLINIC TWILIO MICRO "default_plan = \"none\";\n", 0,
+	    err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(none_rows) / sizeof(none_rows[0]); i++) {
+		ms = config_plan(cfg, none_rows[i].kind, &n, &own);
+		if (n != none_rows[i].n || own != none_rows[i].own)
+			fail_msg("none row %zu: n %zu own %d", i, n, own);
+		if (n > 0)
+			assert_string_equal(ms[0].name, none_rows[i].first);
+	}
+	assert_null(config_milestone(cfg, "laser", "24h"));
+	assert_null(config_milestone(cfg, NULL, "24h"));
+	assert_non_null(config_milestone(cfg, "microneedling", "24h"));
+	fp = config_plan_fingerprint(cfg);
+	assert_string_equal(fp, "|UTC|1200-540|microneedling=24h:86400:259200");
+	free(fp);
+	config_free(cfg);
+}
+
+/* Default channels: configured and with a text; explicit ones as given. */
+static void
+test_channels(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 ok;
+		enum channel	 ch;
+	} names[] = {
+		{ "sms", 0, CHANNEL_SMS },
+		{ "email", 0, CHANNEL_EMAIL },
+		{ "SMS", -1, CHANNEL_SMS },
+		{ "Email", -1, CHANNEL_SMS },
+		{ "", -1, CHANNEL_SMS },
+		{ "sms ", -1, CHANNEL_SMS },
+		{ "e-mail", -1, CHANNEL_SMS },
+		{ "fax", -1, CHANNEL_SMS },
+	};
+	struct fixture		*fx = *state;
+	struct config		*cfg;
+	enum channel		 ch;
+	char			 err[512], *fp;
+	size_t			 i;
+	const unsigned		 both = CHANNEL_BIT(CHANNEL_SMS) |
+				    CHANNEL_BIT(CHANNEL_EMAIL);
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		ch = CHANNEL__COUNT;
+		if (config_channel_parse(names[i].name, &ch) != names[i].ok)
+			fail_msg("row %zu: \"%s\"", i, names[i].name);
+		if (names[i].ok == 0) {
+			assert_int_equal(ch, names[i].ch);
+			assert_string_equal(config_channel_name(ch),
+			    names[i].name);
+		} else
+			assert_int_equal(ch, CHANNEL__COUNT);
+	}
+	assert_string_equal(config_channel_name(CHANNEL_SMS), "sms");
+	assert_string_equal(config_channel_name(CHANNEL_EMAIL), "email");
+
+	/* With an email section the built-in plan goes both ways. */
+	cfg = load_text(fx, CLINIC TWILIO SENDGRID, 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->nmilestones, 3);
+	for (i = 0; i < cfg->nmilestones; i++)
+		assert_int_equal(cfg->milestones[i].channels, both);
+	fp = config_plan_fingerprint(cfg);
+	assert_string_equal(fp, "24h:86400:259200@sms+email;"
+	    "1w:604800d:259200@sms+email;2w:1209600d:259200@sms+email|UTC|"
+	    "1200-540");
+	free(fp);
+	config_free(cfg);
+
+	cfg = load_text(fx, CLINIC TWILIO SMTP "templates = {\n"
+	    "  s = { sms = \"Hi\"; };\n"
+	    "  m = { subject = \"S\"; email = \"B\"; };\n"
+	    "};\n"
+	    "milestones = (\n"
+	    "  { name = \"a\"; after = \"1d\"; template = \"s\"; },\n"
+	    "  { name = \"b\"; after = \"2d\"; template = \"m\"; },\n"
+	    "  { name = \"c\"; after = \"3d\"; template = \"day1\";\n"
+	    "    channels = [ \"email\" ]; },\n"
+	    "  { name = \"d\"; after = \"4d\"; template = \"day1\"; },\n"
+	    "  { name = \"e\"; after = \"5d\"; template = \"day1\";\n"
+	    "    channels = ( \"email\", \"sms\" ); }\n"
+	    ");\n", 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->nmilestones, 5);
+	assert_int_equal(cfg->milestones[0].channels, CHANNEL_BIT(CHANNEL_SMS));
+	assert_int_equal(cfg->milestones[1].channels,
+	    CHANNEL_BIT(CHANNEL_EMAIL));
+	assert_null(cfg->milestones[1].sms);
+	assert_int_equal(cfg->milestones[2].channels,
+	    CHANNEL_BIT(CHANNEL_EMAIL));
+	assert_int_equal(cfg->milestones[3].channels, both);
+	assert_int_equal(cfg->milestones[4].channels, both);
+	fp = config_plan_fingerprint(cfg);
+	assert_string_equal(fp, "a:86400d:86400;b:172800d:86400@email;"
+	    "c:259200d:86400@email;d:345600d:86400@sms+email;"
+	    "e:432000d:259200@sms+email|UTC|1200-540");
+	free(fp);
+	config_free(cfg);
+}
+
+/* config_texts(): the patient's language, its primary tag, or the default. */
+static void
+test_texts(void **state)
+{
+	static const struct {
+		enum channel	 ch;
+		const char	*lang;
+		const char	*want_lang;	/* NULL: the default */
+		const char	*want;		/* sms, or subject */
+		const char	*want_html;
+	} cases[] = {
+		{ CHANNEL_SMS, NULL, NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "en", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "es", "es", "ES sms", NULL },
+		{ CHANNEL_SMS, "ES", "es", "ES sms", NULL },
+		{ CHANNEL_SMS, "es-MX", "es", "ES sms", NULL },
+		{ CHANNEL_SMS, "ES-mx", "es", "ES sms", NULL },
+		{ CHANNEL_SMS, "es_MX", "es", "ES sms", NULL },
+		{ CHANNEL_SMS, "pt-BR", "pt-br", "PTBR sms", NULL },
+		{ CHANNEL_SMS, "pt-br", "pt-br", "PTBR sms", NULL },
+		{ CHANNEL_SMS, "pt", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "pt-PT", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "fr", NULL, "EN sms", NULL },	/* no sms */
+		{ CHANNEL_SMS, "fr-CA", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "de", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "-", NULL, "EN sms", NULL },
+		{ CHANNEL_SMS, "e", NULL, "EN sms", NULL },
+		{ CHANNEL_EMAIL, NULL, NULL, "EN subj", "<p>EN</p>" },
+		{ CHANNEL_EMAIL, "", NULL, "EN subj", "<p>EN</p>" },
+		{ CHANNEL_EMAIL, "fr", "fr", "FR subj", "<p>FR</p>" },
+		{ CHANNEL_EMAIL, "FR-ca", "fr", "FR subj", "<p>FR</p>" },
+		{ CHANNEL_EMAIL, "es", "es", "ES subj", NULL },	/* no html */
+		{ CHANNEL_EMAIL, "es-419", "es", "ES subj", NULL },
+		{ CHANNEL_EMAIL, "pt-BR", NULL, "EN subj", "<p>EN</p>" },
+		{ CHANNEL_EMAIL, "de-DE", NULL, "EN subj", "<p>EN</p>" },
+	};
+	struct fixture		*fx = *state;
+	struct config		*cfg;
+	const struct milestone	*m;
+	struct milestone_texts	 t;
+	const char		*want;
+	char			 err[512];
+	size_t			 i;
+	int			 bad = 0;
+
+	cfg = load_text(fx, CLINIC TWILIO SENDGRID "templates = { t = {\n"
+	    "  sms = \"EN sms\"; subject = \"EN subj\"; email = \"EN body\";\n"
+	    "  html = \"<p>EN</p>\";\n"
+	    "  es = { sms = \"ES sms\"; subject = \"ES subj\"; "
+	    "email = \"ES body\"; };\n"
+	    "  pt-BR = { sms = \"PTBR sms\"; };\n"
+	    "  fr = { subject = \"FR subj\"; email = \"FR body\"; "
+	    "html = \"<p>FR</p>\"; };\n"
+	    "}; };\n"
+	    "milestones = ( { name = \"a\"; after = \"1d\"; "
+	    "template = \"t\"; } );\n", 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	m = config_milestone(cfg, NULL, "a");
+	assert_non_null(m);
+	assert_int_equal(m->nlangs, 3);
+	assert_string_equal(m->langs[0].lang, "es");
+	assert_string_equal(m->langs[1].lang, "pt-br");
+	assert_string_equal(m->langs[2].lang, "fr");
+	assert_null(m->langs[1].email);
+	assert_null(m->langs[2].sms);
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&t, 0xa5, sizeof(t));
+		config_texts(m, cases[i].ch, cases[i].lang, &t);
+		want = cases[i].want_lang;
+		if ((want == NULL) != (t.lang == NULL) ||
+		    (t.lang != NULL && strcmp(t.lang, want) != 0)) {
+			print_error("row %zu: lang %s\n", i,
+			    t.lang ? t.lang : "NULL");
+			bad++;
+			continue;
+		}
+		if (cases[i].ch == CHANNEL_SMS) {
+			if (t.sms == NULL ||
+			    strcmp(t.sms, cases[i].want) != 0 ||
+			    t.subject != NULL || t.email != NULL ||
+			    t.html != NULL) {
+				print_error("row %zu: sms %s\n", i,
+				    t.sms ? t.sms : "NULL");
+				bad++;
+			}
+			continue;
+		}
+		want = cases[i].want_html;
+		if (t.subject == NULL ||
+		    strcmp(t.subject, cases[i].want) != 0 || t.email == NULL ||
+		    t.sms != NULL || (want == NULL) != (t.html == NULL) ||
+		    (t.html != NULL && strcmp(t.html, want) != 0)) {
+			print_error("row %zu: subject %s\n", i,
+			    t.subject ? t.subject : "NULL");
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+
+	/* The default language's tag is stored in lower case. */
+	config_free(cfg);
+	cfg = load_text(fx, "language = \"pt-BR\";\n" CLINIC TWILIO, 0, err,
+	    sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->language, "pt-br");
+	config_free(cfg);
+}
+
+/* The email section: defaults, secrets, both providers. */
+static void
+test_email(void **state)
+{
+	struct fixture	*fx = *state;
+	struct config	*cfg;
+	char		 err[512], path[192], creds[192];
+
+	cfg = load_text(fx, CLINIC TWILIO SENDGRID, 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->email.provider, EMAIL_PROVIDER_SENDGRID);
+	assert_string_equal(cfg->email.url, "https://api.sendgrid.com");
+	assert_string_equal(cfg->email.api_key, KEY);
+	assert_null(cfg->email.username);
+	assert_null(cfg->email.password);
+	assert_false(cfg->email.starttls);
+	assert_string_equal(cfg->email.from, "care@clinic.example.com");
+	assert_string_equal(cfg->email.from_name, "Riverside Skin Clinic");
+	assert_string_equal(cfg->email.unsubscribe,
+	    "mailto:care@clinic.example.com?subject=unsubscribe");
+	assert_null(cfg->email.ca_file);
+	config_free(cfg);
+
+	cfg = load_text(fx, CLINIC TWILIO SENDGRID, CONFIG_NO_SECRETS, err,
+	    sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_null(cfg->email.api_key);
+	config_free(cfg);
+
+	/* A key file: from $CREDENTIALS_DIRECTORY first, else beside. */
+	(void)snprintf(path, sizeof(path), "%s/sendgrid.key", fx->dir);
+	write_file(path, "beside\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	(void)snprintf(creds, sizeof(creds), "%s/creds", fx->dir);
+	assert_int_equal(mkdir(creds, 0700), 0);
+	(void)snprintf(path, sizeof(path), "%s/creds/sendgrid.key", fx->dir);
+	write_file(path, KEY "\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", creds, 1), 0);
+	cfg = load_text(fx, CLINIC TWILIO "email = { provider = \"sendgrid\"; "
+	    "url = \"https://sendgrid.example.com/\"; api_key_file = "
+	    "\"sendgrid.key\"; from = \"care@clinic.example.com\"; "
+	    "from_name = \"Riverside Care\"; unsubscribe = "
+	    "\"https://clinic.example.com/unsubscribe\"; };\n", 0, err,
+	    sizeof(err));
+	assert_int_equal(unsetenv("CREDENTIALS_DIRECTORY"), 0);
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->email.api_key, KEY);
+	assert_string_equal(cfg->email.url, "https://sendgrid.example.com/");
+	assert_string_equal(cfg->email.from_name, "Riverside Care");
+	assert_string_equal(cfg->email.unsubscribe,
+	    "https://clinic.example.com/unsubscribe");
+	config_free(cfg);
+	cfg = load_text(fx, CLINIC TWILIO "email = { provider = \"sendgrid\"; "
+	    "api_key_file = \"sendgrid.key\"; from = \"a@b.example\"; };\n", 0,
+	    err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->email.api_key, "beside");
+	config_free(cfg);
+
+	/* SMTP: STARTTLS by default; smtps:// needs none; login from file. */
+	cfg = load_text(fx, CLINIC TWILIO SMTP, 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->email.provider, EMAIL_PROVIDER_SMTP);
+	assert_string_equal(cfg->email.url, "smtp://mail.example.com:587");
+	assert_true(cfg->email.starttls);
+	assert_null(cfg->email.api_key);
+	assert_null(cfg->email.username);
+	assert_null(cfg->email.password);
+	config_free(cfg);
+
+	(void)snprintf(path, sizeof(path), "%s/smtp.password", fx->dir);
+	write_file(path, PASS "\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	(void)snprintf(path, sizeof(path), "%s/ca.pem", fx->dir);
+	write_file(path, "not checked here\n");
+	cfg = load_text(fx, CLINIC TWILIO "email = { provider = \"smtp\"; "
+	    "url = \"smtps://mail.example.com\"; username = "
+	    "\"care@clinic.example.com\"; password_file = \"smtp.password\"; "
+	    "from = \"care@clinic.example.com\"; ca_file = \"ca.pem\"; };\n",
+	    0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_false(cfg->email.starttls);
+	assert_string_equal(cfg->email.username, "care@clinic.example.com");
+	assert_string_equal(cfg->email.password, PASS);
+	assert_string_equal(cfg->email.ca_file, path);
+	config_free(cfg);
+
+	cfg = load_text(fx, CLINIC TWILIO "email = { provider = \"smtp\"; "
+	    "url = \"smtps://mail.example.com\"; username = \"care\"; "
+	    "password_file = \"smtp.password\"; from = \"a@b.example\"; };\n",
+	    CONFIG_NO_SECRETS, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->email.username, "care");
+	assert_null(cfg->email.password);
+	config_free(cfg);
 }
 
 /* Token files: read, newline stripped, errors name the file only. */
@@ -809,6 +1915,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_example, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_sms_length, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_texts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_email, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_token_file, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_relative_paths, setup,
