@@ -211,7 +211,9 @@ FUZZ_TARGETS += phone
 FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
 FUZZ_TARGETS += tz
-FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook
+FUZZ_TARGETS += mail
+FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook \
+	gw_sendgrid mail
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

@@ -20,4 +20,12 @@ void	json_append_string(struct buf *b, const char *s);
 int	json_get(const char *text, size_t len, const char *key, char *out,
 	    size_t outlen);
 
+/*
+ * As json_get(), for element idx (from 0) of the top-level array: returns
+ * 0 if found, 1 if the text is a valid array that is shorter (or has a
+ * null there), -1 if the text is not a JSON array.
+ */
+int	json_get_index(const char *text, size_t len, size_t idx, char *out,
+	    size_t outlen);
+
 #endif

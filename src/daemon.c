@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -28,10 +29,13 @@
 #include "util.h"
 
 /*
- * The longest the daemon sleeps without looking at the database: rows
- * written by the booking software are picked up within this time.
+ * The longest the daemon sleeps without looking at the database when it
+ * cannot watch the file (inotify); rows written by the booking software
+ * are picked up within this time.  With the watch, a commit wakes it at
+ * once, and it looks anyway every IDLE_WATCHED_SECS.
  */
 #define IDLE_CHECK_SECS	5
+#define IDLE_WATCHED_SECS	60
 
 /* How often the daemon records that it is alive, for aftercarectl status. */
 #define HEARTBEAT_SECS	60
@@ -64,6 +68,8 @@ struct daemon {
 	struct store	*st;
 	struct gateway	*gw[CHANNEL__COUNT];	/* NULL: no provider */
 	int		 sigfd;
+	int		 watchfd;	/* inotify on the database, or -1 */
+	char		*watched;	/* the database's file name */
 	bool		 stopping;
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
@@ -131,6 +137,8 @@ static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, const struct send_result *);
 static int	next_work(struct daemon *, time_t *);
+static void	watch_database(struct daemon *);
+static bool	watch_read(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
 static void	metrics_write(struct daemon *);
 static int	signals_open(void);
@@ -387,6 +395,8 @@ reload(struct daemon *d)
 	}
 	config_free(d->cfg);
 	d->cfg = cfg;
+	if (st != NULL)
+		watch_database(d);
 	if (!d->opts->verbose)
 		log_setpriority(cfg->log_priority);
 	log_info("event=reloaded config=%s", d->opts->config_path);
@@ -973,6 +983,78 @@ wait_signal(struct daemon *d, int64_t ms)
 }
 
 /*
+ * Watches the database's directory for writes to the database or its
+ * WAL, so that a commit by the booking software wakes the loop at once
+ * and an idle daemon has no timer of its own.  Without inotify (or with
+ * too many watches) the loop looks every IDLE_CHECK_SECS instead.
+ */
+static void
+watch_database(struct daemon *d)
+{
+	const char	*path = d->cfg->database, *slash;
+	char		*dir;
+
+	if (d->watchfd != -1)
+		(void)close(d->watchfd);
+	d->watchfd = -1;
+	free(d->watched);
+	d->watched = NULL;
+	if ((slash = strrchr(path, '/')) == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xasprintf("%.*s", (int)(slash - path), path);
+	if ((d->watchfd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
+	    inotify_add_watch(d->watchfd, dir, IN_MODIFY | IN_CLOSE_WRITE |
+	    IN_MOVED_TO | IN_CREATE) == -1) {
+		log_warn("daemon: cannot watch %s; looking for changes every "
+		    "%d s", dir, IDLE_CHECK_SECS);
+		if (d->watchfd != -1)
+			(void)close(d->watchfd);
+		d->watchfd = -1;
+	} else
+		d->watched = xstrdup(slash != NULL ? slash + 1 : path);
+	free(dir);
+}
+
+/*
+ * Reads what the watch saw; true if any of it was the database or its
+ * WAL or journal (other files in the directory are no business of ours).
+ */
+static bool
+watch_read(struct daemon *d)
+{
+	char				 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	size_t				 len = strlen(d->watched);
+	ssize_t				 n;
+	char				*p;
+	bool				 ours = false;
+
+	for (;;) {
+		n = read(d->watchfd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			/* The queue overflowed: anything may have changed. */
+			if (ev->mask & IN_Q_OVERFLOW)
+				ours = true;
+			if (ev->len > 0 && strncmp(ev->name, d->watched,
+			    len) == 0 && (ev->name[len] == '\0' ||
+			    strcmp(ev->name + len, "-wal") == 0 ||
+			    strcmp(ev->name + len, "-journal") == 0))
+				ours = true;
+		}
+	}
+	return ours;
+}
+
+/*
  * Sleeps until the next reminder is due, a signal arrives, or
  * IDLE_CHECK_SECS pass, whichever is first; then returns whether the
  * database changed meanwhile (1) or not (0), or -1 on error.
@@ -980,18 +1062,55 @@ wait_signal(struct daemon *d, int64_t ms)
 static int
 sleep_until_work(struct daemon *d, int64_t *version)
 {
-	time_t	next, now;
-	int64_t	v, wait_ms = IDLE_CHECK_SECS * 1000;
+	struct pollfd	pfd[2];
+	time_t		next, now;
+	int64_t		v, idle, wait_ms;
+	nfds_t		n = 1;
 
 	if (next_work(d, &next) == -1)
 		return -1;
+	/*
+	 * What the watch saw so far is our own writing (the pass, the
+	 * heartbeat), or a commit that data_version now shows: either way,
+	 * drop it, then look.  A commit from here on wakes the poll.
+	 */
+	if (d->watchfd != -1) {
+		(void)watch_read(d);
+		if (store_data_version(d->st, &v) == -1)
+			return -1;
+		if (v != *version) {
+			*version = v;
+			return 1;
+		}
+	}
+	/* Held outcomes are tried again soon: a lock leaves no trace to watch. */
+	idle = d->watchfd != -1 && d->nunrecorded == 0 ? IDLE_WATCHED_SECS :
+	    IDLE_CHECK_SECS;
+	wait_ms = idle * 1000;
 	now = time(NULL);
-	if (next != 0 && next - now < IDLE_CHECK_SECS)
+	if (next != 0 && next - now < idle)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
 	if (d->watchdog_ms != 0 && d->watchdog_ms < wait_ms)
 		wait_ms = d->watchdog_ms;
-	if (wait_signal(d, wait_ms) == -1 ||
-	    store_data_version(d->st, &v) == -1)
+	pfd[0].fd = d->sigfd;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	if (d->watchfd != -1) {
+		pfd[1].fd = d->watchfd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = 2;
+	}
+	if (poll(pfd, n, (int)wait_ms) == -1 && errno != EINTR) {
+		log_warn("daemon: poll");
+		return -1;
+	}
+	if (pfd[0].revents & POLLIN)
+		(void)signals_read(d);
+	/* Our own writes wake us too: data_version tells them apart. */
+	if (n == 2 && (pfd[1].revents & POLLIN) && !watch_read(d))
+		return 0;
+	if (store_data_version(d->st, &v) == -1)
 		return -1;
 	if (v != *version) {
 		*version = v;
@@ -1109,6 +1228,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	d.opts = opts;
 	d.cfg = cfg;
 	d.sigfd = -1;
+	d.watchfd = -1;
 	if (geteuid() == 0)
 		log_warnx("running as root: aftercared needs no privileges; "
 		    "run it as its own user (see systemd/aftercared.service)");
@@ -1133,6 +1253,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	}
 	log_info("event=started database=%s", cfg->database);
+	watch_database(&d);
 	watchdog_init(&d);
 	notify("READY=1");
 	if (store_data_version(d.st, &version) == -1)
@@ -1180,6 +1301,9 @@ out:
 	store_close(d.st);
 	if (d.sigfd != -1)
 		(void)close(d.sigfd);
+	if (d.watchfd != -1)
+		(void)close(d.watchfd);
+	free(d.watched);
 	if (lockfd != -1)
 		(void)close(lockfd);
 	config_free(d.cfg);

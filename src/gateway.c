@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -366,7 +367,12 @@ gateway_easy_setup(struct gateway *gw, struct xfer *x)
 		goto out;
 	}
 	if (gw->smtp) {
-		if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
+		/*
+		 * libcurl waits for the reply to the end of DATA on its own,
+		 * also when closing: never longer than a request may take.
+		 */
+		if (curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+		    timeout) != CURLE_OK ||
 		    curl_easy_setopt(e, CURLOPT_READFUNCTION, gateway_read_cb)
 		    != CURLE_OK ||
 		    curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK ||
@@ -660,7 +666,12 @@ gateway_start_smtp(struct gateway *gw, struct xfer *x,
 	if (l == NULL)
 		fatalx("gateway: out of memory");
 	x->rcpt = l;
-	if (curl_easy_setopt(e, CURLOPT_URL, cfg->email.url) != CURLE_OK ||
+	/*
+	 * Every time: releasing a request clears CURLOPT_POSTFIELDS, which
+	 * turns the upload off, and libcurl would then send VRFY instead.
+	 */
+	if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_URL, cfg->email.url) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail_from) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
@@ -788,12 +799,30 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 static void
 gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 {
-	long	code = 0;
+	curl_socket_t	fd;
+	long		code = 0;
 
 	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code) !=
 	    CURLE_OK)
 		code = 0;
 	res->http_status = code;
+	/*
+	 * A failed exchange leaves the connection out of step (a reply that
+	 * came too late would answer the next message's MAIL FROM): libcurl
+	 * would keep it for reuse, so it is shut here and never reused.
+	 */
+	if (rc != CURLE_OK && curl_easy_getinfo(x->easy,
+	    CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD)
+		(void)shutdown(fd, SHUT_RDWR);
+	/* Only 250 to the end of DATA is delivery (not VRFY's 252, say). */
+	if (rc == CURLE_OK && code != 250) {
+		res->outcome = OUTCOME_RETRY;
+		(void)snprintf(res->error, sizeof(res->error), "the mail "
+		    "server's last reply was SMTP %ld, not 250", code);
+		log_warnx("gateway: reminder %lld: SMTP %ld where 250 was due",
+		    (long long)x->msg->reminder_id, code);
+		return;
+	}
 	if (rc == CURLE_OK) {
 		res->outcome = OUTCOME_SENT;
 		/* Our Message-ID: what the recipient's mail client shows. */

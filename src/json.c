@@ -23,6 +23,7 @@ static int	json_string(struct json_parser *jp, struct buf *out);
 static int	json_number(struct json_parser *jp);
 static int	json_literal(struct json_parser *jp, const char *word);
 static int	json_value(struct json_parser *jp);
+static int	json_take(struct json_parser *jp, struct buf *val);
 static void	json_copy(char *out, size_t outlen, const char *s,
 		    size_t len);
 
@@ -319,6 +320,26 @@ json_value(struct json_parser *jp)
 	}
 }
 
+/*
+ * Reads the value at jp->p into val: a string decoded, any other value as
+ * its JSON text.  Returns 0, 1 for a null, -1 if there is no value.
+ */
+static int
+json_take(struct json_parser *jp, struct buf *val)
+{
+	const char	*vstart = jp->p;
+
+	buf_append(val, "", 0);
+	if (jp->p < jp->end && *jp->p == '"')
+		return json_string(jp, val);
+	if (json_value(jp) == -1)
+		return -1;
+	if (jp->p - vstart == 4 && memcmp(vstart, "null", 4) == 0)
+		return 1;
+	buf_append(val, vstart, (size_t)(jp->p - vstart));
+	return 0;
+}
+
 /* Copies len bytes of s, cut at a UTF-8 character boundary to fit. */
 static void
 json_copy(char *out, size_t outlen, const char *s, size_t len)
@@ -346,9 +367,8 @@ json_get(const char *text, size_t len, const char *key, char *out,
 {
 	struct json_parser	 jp;
 	struct buf		 name, val;
-	const char		*vstart;
 	size_t			 keylen = strlen(key);
-	int			 ret = -1, found = 0;
+	int			 ret = -1, found = 0, r;
 
 	buf_init(&name);
 	buf_init(&val);
@@ -381,24 +401,11 @@ json_get(const char *text, size_t len, const char *key, char *out,
 			goto out;
 		jp.p++;
 		json_skip_ws(&jp);
-		vstart = jp.p;
 		if (!found && name.len == keylen &&
 		    memcmp(name.data, key, keylen) == 0) {
-			found = 1;
-			if (jp.p < jp.end && *jp.p == '"') {
-				buf_append(&val, "", 0);
-				if (json_string(&jp, &val) == -1)
-					goto out;
-			} else {
-				if (json_value(&jp) == -1)
-					goto out;
-				if (jp.p - vstart == 4 &&
-				    memcmp(vstart, "null", 4) == 0)
-					found = 2;
-				else
-					buf_append(&val, vstart,
-					    (size_t)(jp.p - vstart));
-			}
+			if ((r = json_take(&jp, &val)) == -1)
+				goto out;
+			found = r == 0 ? 1 : 2;
 		} else if (json_value(&jp) == -1)
 			goto out;
 		json_skip_ws(&jp);
@@ -424,6 +431,66 @@ done:
 		ret = 1;
 out:
 	buf_clear(&name);
+	buf_clear(&val);
+	return ret;
+}
+
+int
+json_get_index(const char *text, size_t len, size_t idx, char *out,
+    size_t outlen)
+{
+	struct json_parser	 jp;
+	struct buf		 val;
+	size_t			 i;
+	int			 ret = -1, found = 0, r;
+
+	buf_init(&val);
+	if (outlen > 0)
+		out[0] = '\0';
+	if (text == NULL)
+		goto out;
+	jp.p = text;
+	jp.end = text + len;
+	jp.depth = 1;
+
+	json_skip_ws(&jp);
+	if (jp.p >= jp.end || *jp.p != '[')
+		goto out;
+	jp.p++;
+	json_skip_ws(&jp);
+	if (jp.p < jp.end && *jp.p == ']') {
+		jp.p++;
+		goto done;
+	}
+	for (i = 0;; i++) {
+		if (i == idx) {
+			if ((r = json_take(&jp, &val)) == -1)
+				goto out;
+			found = r == 0 ? 1 : 2;
+		} else if (json_value(&jp) == -1)
+			goto out;
+		json_skip_ws(&jp);
+		if (jp.p >= jp.end)
+			goto out;
+		if (*jp.p == ']') {
+			jp.p++;
+			break;
+		}
+		if (*jp.p != ',')
+			goto out;
+		jp.p++;
+		json_skip_ws(&jp);
+	}
+done:
+	json_skip_ws(&jp);
+	if (jp.p != jp.end)
+		goto out;
+	if (found == 1) {
+		json_copy(out, outlen, val.data, val.len);
+		ret = 0;
+	} else
+		ret = 1;
+out:
 	buf_clear(&val);
 	return ret;
 }

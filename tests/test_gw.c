@@ -115,7 +115,8 @@ static void
 test_twilio_build_sid(void **state)
 {
 	struct config		 cfg;
-	struct message		 msg = { 1, "24h", "+15550100123", "x", "k" };
+	struct message		 msg = { .reminder_id = 1, .milestone = "24h",
+	    .to = "+15550100123", .body = "x", .idempotency_key = "k" };
 	struct gw_request	 req;
 	char			 err[256];
 
@@ -242,6 +243,241 @@ test_webhook_build(void **state)
 		if (rows[i].token == NULL ? req.bearer != NULL :
 		    (req.bearer == NULL || strcmp(req.bearer, TOKEN) != 0))
 			fail_msg("row %zu: bearer", i);
+		gw_request_clear(&req);
+	}
+}
+
+#define SG_KEY	"SG.not-a-real-key"
+#define SG_FROM	"{\"email\":\"care@clinic.example.com\"," \
+		"\"name\":\"Skin Clinic\"}"
+#define SG_ONE	"\"List-Unsubscribe-Post\":\"List-Unsubscribe=One-Click\""
+#define SG_URL	"https://api.sendgrid.com/v3/mail/send"
+#define SG_TO	"{\"personalizations\":[{\"to\":[{\"email\":" \
+		"\"ana@example.com\""
+
+static void
+config_sendgrid(struct config *cfg, const char *url)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->email.provider = EMAIL_PROVIDER_SENDGRID;
+	cfg->email.url = (char *)(uintptr_t)url;
+	cfg->email.api_key = (char *)(uintptr_t)SG_KEY;
+	cfg->email.from = (char *)(uintptr_t)"care@clinic.example.com";
+	cfg->email.from_name = (char *)(uintptr_t)"Skin Clinic";
+	cfg->email.unsubscribe =
+	    (char *)(uintptr_t)"https://clinic.example.com/u?r=42";
+}
+
+static void
+test_sendgrid_build(void **state)
+{
+	static const struct {
+		const char	*url;
+		const char	*from_name;
+		const char	*unsub;
+		const char	*to_name;
+		const char	*subject;
+		const char	*body;
+		const char	*html;
+		const char	*milestone;
+		const char	*want_url;
+		const char	*want_body;
+	} rows[] = {
+		{ "https://api.sendgrid.com", "Skin Clinic",
+		  "https://clinic.example.com/u?r=42", "Ana Garcia",
+		  "Your aftercare", "Hello", NULL, "24h", SG_URL,
+		  SG_TO ",\"name\":\"Ana Garcia\"}],\"custom_args\":{"
+		  "\"reminder_id\":\"42\",\"milestone\":\"24h\"}}],\"from\":"
+		  SG_FROM ",\"subject\":\"Your aftercare\",\"content\":["
+		  "{\"type\":\"text/plain\",\"value\":\"Hello\"}],"
+		  "\"headers\":{\"List-Unsubscribe\":"
+		  "\"<https://clinic.example.com/u?r=42>\"," SG_ONE "}}" },
+		/* trailing slashes, no names, html, a mailto: (no one-click) */
+		{ "http://127.0.0.1:8080//", NULL,
+		  "mailto:unsubscribe@clinic.example.com", NULL,
+		  "Your aftercare", "Hello", "<p>Hello</p>", "7d",
+		  "http://127.0.0.1:8080/v3/mail/send",
+		  SG_TO "}],\"custom_args\":{\"reminder_id\":\"42\","
+		  "\"milestone\":\"7d\"}}],\"from\":{\"email\":"
+		  "\"care@clinic.example.com\"},\"subject\":\"Your aftercare\","
+		  "\"content\":[{\"type\":\"text/plain\",\"value\":\"Hello\"},"
+		  "{\"type\":\"text/html\",\"value\":\"<p>Hello</p>\"}],"
+		  "\"headers\":{\"List-Unsubscribe\":"
+		  "\"<mailto:unsubscribe@clinic.example.com>\"}}" },
+		/* UTF-8 passes; quotes, newlines and backslashes are escaped */
+		{ "https://api.sendgrid.com/", "Cl\xc3\xadnica \"Sol\"", NULL,
+		  "Jos\xc3\xa9 \\ P\xc3\xa9rez",
+		  "Cuidados despu\xc3\xa9s de tu tratamiento \xe2\x9c\xa8",
+		  "Hola Jos\xc3\xa9,\n\"crema\"\t2x/d\xc3\xad"
+		  "a \xf0\x9f\x98\x8a\r\n",
+		  "<p class=\"x\">Hola</p>\n", NULL, SG_URL,
+		  SG_TO ",\"name\":\"Jos\xc3\xa9 \\\\ P\xc3\xa9rez\"}],"
+		  "\"custom_args\":{\"reminder_id\":\"42\"}}],\"from\":{"
+		  "\"email\":\"care@clinic.example.com\",\"name\":"
+		  "\"Cl\xc3\xadnica \\\"Sol\\\"\"},\"subject\":\"Cuidados "
+		  "despu\xc3\xa9s de tu tratamiento \xe2\x9c\xa8\","
+		  "\"content\":["
+		  "{\"type\":\"text/plain\",\"value\":\"Hola Jos\xc3\xa9,\\n"
+		  "\\\"crema\\\"\\t2x/d\xc3\xad" "a \xf0\x9f\x98\x8a\\r\\n\"},"
+		  "{\"type\":\"text/html\",\"value\":"
+		  "\"<p class=\\\"x\\\">Hola</p>\\n\"}]}" },
+		/* an empty HTML and an empty name are left out */
+		{ "https://api.sendgrid.com", "", "", "", "S", "T", "", "1h",
+		  SG_URL,
+		  SG_TO "}],\"custom_args\":{\"reminder_id\":\"42\","
+		  "\"milestone\":\"1h\"}}],\"from\":{\"email\":"
+		  "\"care@clinic.example.com\"},\"subject\":\"S\",\"content\":["
+		  "{\"type\":\"text/plain\",\"value\":\"T\"}]}" },
+		{ "https://api.sendgrid.com", "Skin Clinic",
+		  "HTTPS://clinic.example.com/u", "Ana", "S", "T", NULL,
+		  "24h \"x\"", SG_URL,
+		  SG_TO ",\"name\":\"Ana\"}],\"custom_args\":{\"reminder_id\":"
+		  "\"42\",\"milestone\":\"24h \\\"x\\\"\"}}],\"from\":" SG_FROM
+		  ",\"subject\":\"S\",\"content\":[{\"type\":\"text/plain\","
+		  "\"value\":\"T\"}],\"headers\":{\"List-Unsubscribe\":"
+		  "\"<HTTPS://clinic.example.com/u>\"," SG_ONE "}}" },
+	};
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_sendgrid(&cfg, rows[i].url);
+		cfg.email.from_name = (char *)(uintptr_t)rows[i].from_name;
+		cfg.email.unsubscribe = (char *)(uintptr_t)rows[i].unsub;
+		memset(&msg, 0, sizeof(msg));
+		msg.reminder_id = 42;
+		msg.milestone = rows[i].milestone;
+		msg.to = "ana@example.com";
+		msg.to_name = rows[i].to_name;
+		msg.subject = rows[i].subject;
+		msg.body = rows[i].body;
+		msg.html = rows[i].html;
+		msg.idempotency_key = "aftercare-42";
+		msg.date = 1764000000;
+		gw_request_init(&req);
+		if (gw_sendgrid_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+			fail_msg("row %zu: %s", i, err);
+		if (strcmp(req.url, rows[i].want_url) != 0)
+			fail_msg("row %zu: url %s", i, req.url);
+		if (strcmp(req.body.data, rows[i].want_body) != 0)
+			fail_msg("row %zu: body %s\n  want %s", i,
+			    req.body.data, rows[i].want_body);
+		if (req.body.len != strlen(rows[i].want_body))
+			fail_msg("row %zu: body length %zu", i, req.body.len);
+		if (strcmp(req.content_type, "application/json") != 0)
+			fail_msg("row %zu: content type", i);
+		if (req.bearer == NULL || strcmp(req.bearer, SG_KEY) != 0)
+			fail_msg("row %zu: bearer", i);
+		if (req.userpwd != NULL)
+			fail_msg("row %zu: userpwd set", i);
+		gw_request_clear(&req);
+	}
+}
+
+/* Refusals never quote the recipient, the texts or the key. */
+static void
+test_sendgrid_build_errors(void **state)
+{
+	enum what { URL, FROM, KEY, BAD_FROM, UNSUB, TO, BAD_TO, SUBJECT,
+	    EMPTY_SUBJECT, BODY, EMPTY_BODY, SUBJECT_LF, TO_NAME_CR,
+	    FROM_NAME_LF };
+	static const struct {
+		enum what	 what;
+		const char	*want;
+	} rows[] = {
+		{ URL, "email.url" },
+		{ FROM, "email.from" },
+		{ KEY, "API key" },
+		{ BAD_FROM, "email.from" },
+		{ UNSUB, "email.unsubscribe" },
+		{ TO, "reminder 7" },
+		{ BAD_TO, "recipient" },
+		{ SUBJECT, "subject" },
+		{ EMPTY_SUBJECT, "subject" },
+		{ BODY, "text" },
+		{ EMPTY_BODY, "text" },
+		{ SUBJECT_LF, "line break" },
+		{ TO_NAME_CR, "line break" },
+		{ FROM_NAME_LF, "line break" },
+	};
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_sendgrid(&cfg, "https://api.sendgrid.com");
+		memset(&msg, 0, sizeof(msg));
+		msg.reminder_id = 7;
+		msg.milestone = "24h";
+		msg.to = "secret.patient@example.com";
+		msg.to_name = "Secret Name";
+		msg.subject = "secret subject";
+		msg.body = "secret aftercare text";
+		msg.idempotency_key = "k";
+		switch (rows[i].what) {
+		case URL:
+			cfg.email.url = NULL;
+			break;
+		case FROM:
+			cfg.email.from = NULL;
+			break;
+		case KEY:
+			cfg.email.api_key = NULL;
+			break;
+		case BAD_FROM:
+			cfg.email.from = (char *)(uintptr_t)"Skin <care@x.com>";
+			break;
+		case UNSUB:
+			cfg.email.unsubscribe = (char *)(uintptr_t)
+			    "https://clinic.example.com/u\r\nBcc: x@x.com";
+			break;
+		case TO:
+			msg.to = NULL;
+			break;
+		case BAD_TO:
+			msg.to = "secret patient@example.com";
+			break;
+		case SUBJECT:
+			msg.subject = NULL;
+			break;
+		case EMPTY_SUBJECT:
+			msg.subject = "";
+			break;
+		case BODY:
+			msg.body = NULL;
+			break;
+		case EMPTY_BODY:
+			msg.body = "";
+			break;
+		case SUBJECT_LF:
+			msg.subject = "secret\nBcc: x@example.com";
+			break;
+		case TO_NAME_CR:
+			msg.to_name = "Secret\r";
+			break;
+		case FROM_NAME_LF:
+			cfg.email.from_name = (char *)(uintptr_t)"Skin\nClinic";
+			break;
+		}
+		gw_request_init(&req);
+		err[0] = '\0';
+		if (gw_sendgrid_build(&cfg, &msg, &req, err, sizeof(err)) != -1)
+			fail_msg("row %zu: accepted", i);
+		if (strstr(err, rows[i].want) == NULL)
+			fail_msg("row %zu: err \"%s\"", i, err);
+		if (strstr(err, "ecret") != NULL ||
+		    strstr(err, SG_KEY) != NULL ||
+		    strstr(err, "example.com") != NULL)
+			fail_msg("row %zu: err leaks: %s", i, err);
+		if (req.url != NULL || req.bearer != NULL)
+			fail_msg("row %zu: request half built", i);
 		gw_request_clear(&req);
 	}
 }
@@ -420,6 +656,89 @@ test_webhook_parse(void **state)
 	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_webhook_parse);
 }
 
+static void
+test_sendgrid_parse(void **state)
+{
+	static const struct parse_row rows[] = {
+		{ 202, "", OUTCOME_SENT, "", "", "" },
+		{ 200, "{}", OUTCOME_SENT, "", "", "" },
+		{ 202, "{\"id\":\"x\"}", OUTCOME_SENT, "", "", "" },
+		{ 400, "{\"errors\":[{\"message\":\"The from email does not "
+		  "contain a valid address.\",\"field\":\"from.email\","
+		  "\"help\":\"http://sendgrid.com/docs/API_Reference/"
+		  "Web_API_v3/Mail/errors.html#message.from\"}]}",
+		  OUTCOME_FAILED, "", "",
+		  "HTTP 400: The from email does not contain a valid "
+		  "address." },
+		{ 400, " { \"errors\" : [ { \"field\" : null , \"message\" : "
+		  "\"first\" } , { \"message\" : \"second\" } ] , \"id\" : "
+		  "\"e1\" } ", OUTCOME_FAILED, "", "", "HTTP 400: first" },
+		{ 400, "{\"errors\":[{\"message\":\"invalid request\","
+		  "\"field\":\"null\"}]}",
+		  OUTCOME_FAILED, "", "", "HTTP 400: invalid request" },
+		{ 400, "{\"errors\":[{\"message\":\"line\\none\\tand "
+		  "\\u00e9\"}]}",
+		  OUTCOME_FAILED, "", "", "HTTP 400: line one and \xc3\xa9" },
+		{ 400, "{\"errors\":[]}", OUTCOME_FAILED, "", "", "HTTP 400" },
+		{ 400, "{\"errors\":[{\"field\":\"subject\"}]}", OUTCOME_FAILED,
+		  "", "", "HTTP 400" },
+		{ 400, "{\"errors\":[{\"message\":null}]}", OUTCOME_FAILED, "",
+		  "", "HTTP 400" },
+		{ 400, "{\"errors\":[\"oops\"]}", OUTCOME_FAILED, "", "",
+		  "HTTP 400" },
+		{ 400, "{\"errors\":{\"message\":\"x\"}}", OUTCOME_FAILED, "",
+		  "", "HTTP 400" },
+		{ 400, "{\"message\":\"top level\"}", OUTCOME_FAILED, "", "",
+		  "HTTP 400" },
+		{ 400, "{\"errors\":[{\"message\":\"cut\"}]", OUTCOME_FAILED,
+		  "", "", "HTTP 400" },
+		{ 400, "garbage{", OUTCOME_FAILED, "", "", "HTTP 400" },
+		{ 400, "[{\"message\":\"x\"}]", OUTCOME_FAILED, "", "",
+		  "HTTP 400" },
+		{ 401, "{\"errors\":[{\"message\":\"The provided authorization "
+		  "grant is invalid, expired, or revoked\",\"field\":null,"
+		  "\"help\":null}]}",
+		  OUTCOME_FAILED, "", "",
+		  "HTTP 401: The provided authorization grant is invalid, "
+		  "expired, or revoked (check email.api_key)" },
+		{ 401, "", OUTCOME_FAILED, "", "",
+		  "HTTP 401 (check email.api_key)" },
+		{ 403, "{\"errors\":[{\"message\":\"The from address does not "
+		  "match a verified Sender Identity.\",\"field\":\"from\"}]}",
+		  OUTCOME_FAILED, "", "",
+		  "HTTP 403: The from address does not match a verified Sender "
+		  "Identity. (check that email.api_key may send mail and that "
+		  "email.from is a verified sender)" },
+		{ 404, "{\"errors\":[{\"message\":\"not found\"}]}",
+		  OUTCOME_FAILED, "", "", "HTTP 404: not found" },
+		{ 413, "{\"errors\":[{\"message\":\"content too large\","
+		  "\"field\":\"null\"}]}",
+		  OUTCOME_FAILED, "", "", "HTTP 413: content too large" },
+		{ 408, "", OUTCOME_RETRY, "", "", "HTTP 408" },
+		{ 429, "{\"errors\":[{\"message\":\"too many requests\"}]}",
+		  OUTCOME_RETRY, "", "", "HTTP 429: too many requests" },
+		{ 500, "{\"errors\":[{\"message\":\"internal server error\"}]}",
+		  OUTCOME_RETRY, "", "", "HTTP 500: internal server error" },
+		{ 502, "<html><body>Bad Gateway</body></html>", OUTCOME_RETRY,
+		  "", "", "HTTP 502" },
+		{ 301, "", OUTCOME_FAILED, "", "",
+		  "HTTP 301: redirect not followed (check email.url)" },
+		{ 307, "{\"errors\":[{\"message\":\"moved\"}]}", OUTCOME_FAILED,
+		  "", "", "HTTP 307: redirect not followed (check email.url)" },
+	};
+	struct send_result	 res;
+
+	(void)state;
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_sendgrid_parse);
+	/* no body at all */
+	gw_sendgrid_parse(500, NULL, 0, &res);
+	assert_int_equal(res.outcome, OUTCOME_RETRY);
+	assert_string_equal(res.error, "HTTP 500");
+	gw_sendgrid_parse(202, NULL, 0, &res);
+	assert_int_equal(res.outcome, OUTCOME_SENT);
+	assert_string_equal(res.provider_id, "");
+}
+
 /* A long gateway message is cut, and the explanation survives. */
 static void
 test_parse_long(void **state)
@@ -444,6 +763,17 @@ test_parse_long(void **state)
 	gw_webhook_parse(400, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_int_equal(strncmp(res.error, "HTTP 400: xxx", 13), 0);
+
+	(void)snprintf(body, sizeof(body), "{\"errors\":[{\"message\":"
+	    "\"%s\"}]}", msg);
+	gw_sendgrid_parse(401, body, strlen(body), &res);
+	assert_true(strlen(res.error) < sizeof(res.error));
+	assert_int_equal(strncmp(res.error, "HTTP 401: xxx", 13), 0);
+	assert_non_null(strstr(res.error, "x (check email.api_key)"));
+	gw_sendgrid_parse(403, body, strlen(body), &res);
+	assert_true(strlen(res.error) < sizeof(res.error));
+	assert_non_null(strstr(res.error, "x (check that email.api_key may "
+	    "send mail and that email.from is a verified sender)"));
 }
 
 int
@@ -454,9 +784,12 @@ main(void)
 		cmocka_unit_test(test_twilio_build_sid),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_webhook_build),
+		cmocka_unit_test(test_sendgrid_build),
+		cmocka_unit_test(test_sendgrid_build_errors),
 		cmocka_unit_test(test_status_outcome),
 		cmocka_unit_test(test_twilio_parse),
 		cmocka_unit_test(test_webhook_parse),
+		cmocka_unit_test(test_sendgrid_parse),
 		cmocka_unit_test(test_parse_long),
 	};
 

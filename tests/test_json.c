@@ -236,6 +236,84 @@ test_get_deep(void **state)
 	buf_clear(&b);
 }
 
+/* Elements of a top-level array, as json_get() reads members. */
+static void
+test_get_index(void **state)
+{
+	static const struct {
+		const char	*text;
+		size_t		 idx;
+		int		 rc;
+		const char	*want;
+	} rows[] = {
+		{ "[\"a\",\"b\"]", 0, 0, "a" },
+		{ "[\"a\",\"b\"]", 1, 0, "b" },
+		{ "[\"a\",\"b\"]", 2, 1, "" },
+		{ " [ 1 , 2.5e3 ] ", 1, 0, "2.5e3" },
+		{ "[true,false]", 1, 0, "false" },
+		{ "[null]", 0, 1, "" },
+		{ "[]", 0, 1, "" },
+		{ "[\"caf\\u00e9\"]", 0, 0, "caf\xc3\xa9" },
+		/* an object or array comes back as its JSON text */
+		{ "[{\"message\":\"bad\",\"field\":null},{}]", 0, 0,
+		  "{\"message\":\"bad\",\"field\":null}" },
+		{ "[[1,[2]],3]", 0, 0, "[1,[2]]" },
+		/* the whole text is validated, whatever the index */
+		{ "[\"a\",]", 0, -1, "" },
+		{ "[\"a\" \"b\"]", 0, -1, "" },
+		{ "[\"a\"", 0, -1, "" },
+		{ "[\"a\"]x", 0, -1, "" },
+		{ "[\"a\"][]", 0, -1, "" },
+		{ "{\"a\":1}", 0, -1, "" },
+		{ "\"[1]\"", 0, -1, "" },
+		{ "", 0, -1, "" },
+		{ "[", 0, -1, "" },
+		{ "[01]", 0, -1, "" },
+	};
+	struct buf	 b;
+	char		 out[64];
+	size_t		 i;
+	int		 rc, d;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(out, 'X', sizeof(out));
+		rc = json_get_index(rows[i].text, strlen(rows[i].text),
+		    rows[i].idx, out, sizeof(out));
+		if (rc != rows[i].rc || strcmp(out, rows[i].want) != 0)
+			fail_msg("row %zu: rc %d, got \"%s\", want %d \"%s\"",
+			    i, rc, out, rows[i].rc, rows[i].want);
+	}
+	assert_int_equal(json_get_index(NULL, 0, 0, out, sizeof(out)), -1);
+	assert_int_equal(json_get_index("[\"x\"]", 5, 0, NULL, 0), 0);
+	assert_int_equal(json_get_index("[\"abcdef\"]", 10, 0, out, 4), 0);
+	assert_string_equal(out, "abc");
+	/* the length bounds the text */
+	assert_int_equal(json_get_index("[1]GARBAGE", 3, 0, out,
+	    sizeof(out)), 0);
+	assert_string_equal(out, "1");
+
+	/* deep nesting is refused, modest nesting read */
+	buf_init(&b);
+	for (d = 0; d < 100000; d++)
+		buf_puts(&b, "[");
+	for (d = 0; d < 100000; d++)
+		buf_puts(&b, "]");
+	assert_int_equal(json_get_index(b.data, b.len, 0, out, sizeof(out)),
+	    -1);
+	b.len = 0;
+	buf_puts(&b, "[\"ok\",");
+	for (d = 0; d < 16; d++)
+		buf_puts(&b, "{\"x\":[");
+	for (d = 0; d < 16; d++)
+		buf_puts(&b, "]}");
+	buf_puts(&b, "]");
+	assert_int_equal(json_get_index(b.data, b.len, 0, out, sizeof(out)),
+	    0);
+	assert_string_equal(out, "ok");
+	buf_clear(&b);
+}
+
 /* What we write, we read back. */
 static void
 test_roundtrip(void **state)
@@ -270,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_get_len),
 		cmocka_unit_test(test_get_truncate),
 		cmocka_unit_test(test_get_deep),
+		cmocka_unit_test(test_get_index),
 		cmocka_unit_test(test_roundtrip),
 	};
 

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* gw_sendgrid.c: SendGrid's v3 mail send API (email): request and answer. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "gw.h"
+#include "json.h"
+#include "mail.h"
+#include "util.h"
+
+/* Longest quote of SendGrid's own message kept in res->error. */
+#define SENDGRID_QUOTE_MAX	128
+
+static void	sendgrid_address(struct buf *b, const char *email,
+		    const char *name);
+static void	sendgrid_first_error(const char *body, size_t len,
+		    char *out, size_t outlen);
+
+/* A MailTo or MailFrom object: the name only when there is one. */
+static void
+sendgrid_address(struct buf *b, const char *email, const char *name)
+{
+	buf_puts(b, "{\"email\":");
+	json_append_string(b, email);
+	if (name != NULL && name[0] != '\0') {
+		buf_puts(b, ",\"name\":");
+		json_append_string(b, name);
+	}
+	buf_puts(b, "}");
+}
+
+/* errors[0].message of SendGrid's ErrorResponse, or "". */
+static void
+sendgrid_first_error(const char *body, size_t len, char *out, size_t outlen)
+{
+	char	*errors, *first;
+
+	/* A member's text is never longer than the whole answer. */
+	errors = xmalloc(len + 1);
+	first = xmalloc(len + 1);
+	if (json_get(body, len, "errors", errors, len + 1) != 0 ||
+	    json_get_index(errors, strlen(errors), 0, first, len + 1) != 0 ||
+	    json_get(first, strlen(first), "message", out, outlen) != 0)
+		out[0] = '\0';
+	gw_text_clean(out);
+	free(errors);
+	free(first);
+}
+
+int
+gw_sendgrid_build(const struct config *cfg, const struct message *msg,
+    struct gw_request *req, char *err, size_t errlen)
+{
+	const char	*unsub = cfg->email.unsubscribe;
+	struct buf	 url;
+	char		*angled;
+	size_t		 baselen;
+
+	if (cfg->email.url == NULL || cfg->email.from == NULL) {
+		(void)snprintf(err, errlen, "sendgrid: email.url and "
+		    "email.from are required");
+		return -1;
+	}
+	if (cfg->email.api_key == NULL) {
+		(void)snprintf(err, errlen, "sendgrid: no API key loaded");
+		return -1;
+	}
+	if (!mail_address_valid(cfg->email.from)) {
+		(void)snprintf(err, errlen, "sendgrid: email.from is not a "
+		    "usable email address");
+		return -1;
+	}
+	if (unsub != NULL && unsub[strcspn(unsub, "\r\n\t <>\"")] != '\0') {
+		(void)snprintf(err, errlen, "sendgrid: email.unsubscribe is "
+		    "not a usable URI");
+		return -1;
+	}
+	/* The spec wants a subject and each content value non-empty. */
+	if (msg->to == NULL || msg->subject == NULL || msg->body == NULL ||
+	    msg->subject[0] == '\0' || msg->body[0] == '\0') {
+		(void)snprintf(err, errlen, "sendgrid: reminder %lld has no "
+		    "recipient, no subject or no text",
+		    (long long)msg->reminder_id);
+		return -1;
+	}
+	if (!mail_address_valid(msg->to)) {
+		(void)snprintf(err, errlen, "sendgrid: reminder %lld: the "
+		    "recipient is not a usable email address",
+		    (long long)msg->reminder_id);
+		return -1;
+	}
+	if (strpbrk(msg->subject, "\r\n") != NULL ||
+	    (msg->to_name != NULL && strpbrk(msg->to_name, "\r\n") != NULL) ||
+	    (cfg->email.from_name != NULL &&
+	    strpbrk(cfg->email.from_name, "\r\n") != NULL)) {
+		(void)snprintf(err, errlen, "sendgrid: reminder %lld: the "
+		    "subject or a name has a line break",
+		    (long long)msg->reminder_id);
+		return -1;
+	}
+
+	baselen = strlen(cfg->email.url);
+	while (baselen > 0 && cfg->email.url[baselen - 1] == '/')
+		baselen--;
+	buf_init(&url);
+	buf_append(&url, cfg->email.url, baselen);
+	buf_puts(&url, "/v3/mail/send");
+	req->url = buf_take(&url);
+
+	/*
+	 * custom_args goes in the personalization: the spec types the
+	 * message-level one as a string, the personalization's as an
+	 * object, and its values must be strings.
+	 */
+	req->content_type = "application/json";
+	req->body.len = 0;
+	buf_puts(&req->body, "{\"personalizations\":[{\"to\":[");
+	sendgrid_address(&req->body, msg->to, msg->to_name);
+	buf_printf(&req->body, "],\"custom_args\":{\"reminder_id\":\"%lld\"",
+	    (long long)msg->reminder_id);
+	if (msg->milestone != NULL) {
+		buf_puts(&req->body, ",\"milestone\":");
+		json_append_string(&req->body, msg->milestone);
+	}
+	buf_puts(&req->body, "}}],\"from\":");
+	sendgrid_address(&req->body, cfg->email.from, cfg->email.from_name);
+	buf_puts(&req->body, ",\"subject\":");
+	json_append_string(&req->body, msg->subject);
+	/* SendGrid's documentation wants text/plain first. */
+	buf_puts(&req->body, ",\"content\":[{\"type\":\"text/plain\","
+	    "\"value\":");
+	json_append_string(&req->body, msg->body);
+	buf_puts(&req->body, "}");
+	if (msg->html != NULL && msg->html[0] != '\0') {
+		buf_puts(&req->body, ",{\"type\":\"text/html\",\"value\":");
+		json_append_string(&req->body, msg->html);
+		buf_puts(&req->body, "}");
+	}
+	buf_puts(&req->body, "]");
+	if (unsub != NULL && unsub[0] != '\0') {
+		angled = xasprintf("<%s>", unsub);
+		buf_puts(&req->body, ",\"headers\":{\"List-Unsubscribe\":");
+		json_append_string(&req->body, angled);
+		free(angled);
+		/* RFC 8058: one-click needs an https URI to POST to. */
+		if (strncasecmp(unsub, "https:", 6) == 0)
+			buf_puts(&req->body, ",\"List-Unsubscribe-Post\":"
+			    "\"List-Unsubscribe=One-Click\"");
+		buf_puts(&req->body, "}");
+	}
+	buf_puts(&req->body, "}");
+
+	req->bearer = xstrdup(cfg->email.api_key);
+	return 0;
+}
+
+void
+gw_sendgrid_parse(long status, const char *body, size_t len,
+    struct send_result *res)
+{
+	static const char *const id_keys[] = { NULL };
+	static const char *const reason_keys[] = { NULL };
+	char		 quote[SENDGRID_QUOTE_MAX];
+	const char	*hint = NULL;
+
+	/* The message id comes in X-Message-Id, read by gateway.c. */
+	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
+	    sizeof(quote), res))
+		return;
+	if (status >= 300 && status < 400) {
+		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: "
+		    "redirect not followed (check email.url)", status);
+		return;
+	}
+	sendgrid_first_error(body, len, quote, sizeof(quote));
+	if (status == 401)
+		hint = " (check email.api_key)";
+	else if (status == 403)
+		hint = " (check that email.api_key may send mail and that "
+		    "email.from is a verified sender)";
+	(void)snprintf(res->error, sizeof(res->error), "HTTP %ld%s%s%s",
+	    status, quote[0] != '\0' ? ": " : "", quote,
+	    hint != NULL ? hint : "");
+}
