@@ -141,18 +141,26 @@ gw_sendgrid_build(const struct config *cfg, const struct message *msg,
 		buf_puts(&req->body, "}");
 	}
 	buf_puts(&req->body, "]");
+	/* An automatic message (RFC 3834), as our SMTP messages say. */
+	buf_puts(&req->body, ",\"headers\":{\"Auto-Submitted\":"
+	    "\"auto-generated\"");
 	if (unsub != NULL && unsub[0] != '\0') {
 		angled = xasprintf("<%s>", unsub);
-		buf_puts(&req->body, ",\"headers\":{\"List-Unsubscribe\":");
+		buf_puts(&req->body, ",\"List-Unsubscribe\":");
 		json_append_string(&req->body, angled);
 		free(angled);
 		/* RFC 8058: one-click needs an https URI to POST to. */
 		if (strncasecmp(unsub, "https:", 6) == 0)
 			buf_puts(&req->body, ",\"List-Unsubscribe-Post\":"
 			    "\"List-Unsubscribe=One-Click\"");
-		buf_puts(&req->body, "}");
 	}
 	buf_puts(&req->body, "}");
+	/*
+	 * A patient's care is no one's marketing metric: no rewritten links,
+	 * no tracking pixel.
+	 */
+	buf_puts(&req->body, ",\"tracking_settings\":{\"click_tracking\":"
+	    "{\"enable\":false},\"open_tracking\":{\"enable\":false}}}");
 
 	req->bearer = xstrdup(cfg->email.api_key);
 	return 0;

@@ -251,6 +251,9 @@ test_webhook_build(void **state)
 #define SG_FROM	"{\"email\":\"care@clinic.example.com\"," \
 		"\"name\":\"Skin Clinic\"}"
 #define SG_ONE	"\"List-Unsubscribe-Post\":\"List-Unsubscribe=One-Click\""
+#define SG_AUTO	"\"headers\":{\"Auto-Submitted\":\"auto-generated\""
+#define SG_TRACK ",\"tracking_settings\":{\"click_tracking\":{\"enable\":" \
+		"false},\"open_tracking\":{\"enable\":false}}}"
 #define SG_URL	"https://api.sendgrid.com/v3/mail/send"
 #define SG_TO	"{\"personalizations\":[{\"to\":[{\"email\":" \
 		"\"ana@example.com\""
@@ -290,8 +293,8 @@ test_sendgrid_build(void **state)
 		  "\"reminder_id\":\"42\",\"milestone\":\"24h\"}}],\"from\":"
 		  SG_FROM ",\"subject\":\"Your aftercare\",\"content\":["
 		  "{\"type\":\"text/plain\",\"value\":\"Hello\"}],"
-		  "\"headers\":{\"List-Unsubscribe\":"
-		  "\"<https://clinic.example.com/u?r=42>\"," SG_ONE "}}" },
+		  SG_AUTO ",\"List-Unsubscribe\":"
+		  "\"<https://clinic.example.com/u?r=42>\"," SG_ONE "}" SG_TRACK },
 		/* trailing slashes, no names, html, a mailto: (no one-click) */
 		{ "http://127.0.0.1:8080//", NULL,
 		  "mailto:unsubscribe@clinic.example.com", NULL,
@@ -302,8 +305,8 @@ test_sendgrid_build(void **state)
 		  "\"care@clinic.example.com\"},\"subject\":\"Your aftercare\","
 		  "\"content\":[{\"type\":\"text/plain\",\"value\":\"Hello\"},"
 		  "{\"type\":\"text/html\",\"value\":\"<p>Hello</p>\"}],"
-		  "\"headers\":{\"List-Unsubscribe\":"
-		  "\"<mailto:unsubscribe@clinic.example.com>\"}}" },
+		  SG_AUTO ",\"List-Unsubscribe\":"
+		  "\"<mailto:unsubscribe@clinic.example.com>\"}" SG_TRACK },
 		/* UTF-8 passes; quotes, newlines and backslashes are escaped */
 		{ "https://api.sendgrid.com/", "Cl\xc3\xadnica \"Sol\"", NULL,
 		  "Jos\xc3\xa9 \\ P\xc3\xa9rez",
@@ -320,22 +323,24 @@ test_sendgrid_build(void **state)
 		  "{\"type\":\"text/plain\",\"value\":\"Hola Jos\xc3\xa9,\\n"
 		  "\\\"crema\\\"\\t2x/d\xc3\xad" "a \xf0\x9f\x98\x8a\\r\\n\"},"
 		  "{\"type\":\"text/html\",\"value\":"
-		  "\"<p class=\\\"x\\\">Hola</p>\\n\"}]}" },
+		  "\"<p class=\\\"x\\\">Hola</p>\\n\"}]," SG_AUTO "}"
+		  SG_TRACK },
 		/* an empty HTML and an empty name are left out */
 		{ "https://api.sendgrid.com", "", "", "", "S", "T", "", "1h",
 		  SG_URL,
 		  SG_TO "}],\"custom_args\":{\"reminder_id\":\"42\","
 		  "\"milestone\":\"1h\"}}],\"from\":{\"email\":"
 		  "\"care@clinic.example.com\"},\"subject\":\"S\",\"content\":["
-		  "{\"type\":\"text/plain\",\"value\":\"T\"}]}" },
+		  "{\"type\":\"text/plain\",\"value\":\"T\"}]," SG_AUTO "}"
+		  SG_TRACK },
 		{ "https://api.sendgrid.com", "Skin Clinic",
 		  "HTTPS://clinic.example.com/u", "Ana", "S", "T", NULL,
 		  "24h \"x\"", SG_URL,
 		  SG_TO ",\"name\":\"Ana\"}],\"custom_args\":{\"reminder_id\":"
 		  "\"42\",\"milestone\":\"24h \\\"x\\\"\"}}],\"from\":" SG_FROM
 		  ",\"subject\":\"S\",\"content\":[{\"type\":\"text/plain\","
-		  "\"value\":\"T\"}],\"headers\":{\"List-Unsubscribe\":"
-		  "\"<HTTPS://clinic.example.com/u>\"," SG_ONE "}}" },
+		  "\"value\":\"T\"}]," SG_AUTO ",\"List-Unsubscribe\":"
+		  "\"<HTTPS://clinic.example.com/u>\"," SG_ONE "}" SG_TRACK },
 	};
 	struct config		 cfg;
 	struct message		 msg;
