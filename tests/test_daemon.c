@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "fixture/fixture.h"
+#include "fixture/smtpd.h"
 #include "fixture/testenv.h"
 
 #define AFTERCARED	BUILD_DIR "/aftercared"
@@ -1529,6 +1530,77 @@ test_plans_per_kind(void **state)
 	assert_log_clean(e);
 }
 
+/*
+ * An email patient end to end over SMTP, to a real server (aiosmtpd):
+ * the message it stored is the one the reminder recorded, in Spanish.
+ */
+static void
+test_email_smtp(void **state)
+{
+	struct env		*e = *state;
+	struct smtpd		 mx;
+	struct smtpd_msg	*m;
+	char			 extra[2048], want_id[128], key[64];
+	char			*v, *body;
+	size_t			 n;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+
+	assert_int_equal(smtpd_start(&mx), 0);
+	snprintf(extra, sizeof(extra), "email = { provider = \"smtp\"; "
+	    "url = \"%s\"; starttls = false; from = "
+	    "\"care@clinic.example.com\"; };\n" DAY1_TEXTS, mx.url);
+	write_config(e, e->gw.url, extra);
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	db_exec(e, "INSERT INTO patients (full_name, email, language) VALUES "
+	    "('Lucía Ejemplo', 'lucia@example.com', 'es'); "
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(2, '" T_AT "')");
+	assert_int_equal(once(e, T_1D), 0);
+	/* a second pass sends nothing more */
+	assert_int_equal(once(e, T_1D_LATER), 0);
+	assert_int_equal(smtpd_messages(&mx, &m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].mail_from, "care@clinic.example.com");
+	assert_string_equal(m[0].rcpt_to, "lucia@example.com");
+	/* the Message-ID carries the reminder's idempotency key */
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT idempotency_key FROM "
+	    "reminders WHERE channel = 'email' AND state = 'sent' AND "
+	    "provider_id = idempotency_key", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(key, sizeof(key), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	snprintf(want_id, sizeof(want_id), "<%s@clinic.example.com>", key);
+	assert_non_null(v = smtpd_header(&m[0], "Message-ID", NULL));
+	assert_string_equal(v, want_id);
+	free(v);
+	assert_non_null(v = smtpd_header(&m[0], "Subject", NULL));
+	body = smtpd_words_decode(v);
+	free(v);
+	assert_non_null(body);
+	assert_string_equal(body, "Tu primer día tras el microneedling");
+	free(body);
+	assert_non_null(v = smtpd_header(&m[0], "From", NULL));
+	assert_non_null(strstr(v, "<care@clinic.example.com>"));
+	free(v);
+	assert_non_null(v = smtpd_header(&m[0], "List-Unsubscribe", NULL));
+	assert_string_equal(v, "<mailto:care@clinic.example.com?subject="
+	    "unsubscribe>");
+	free(v);
+	assert_non_null(body = smtpd_body(&m[0], "text/plain", NULL));
+	assert_non_null(strstr(body, "Hola Lucía,\nhoy cuida tu piel con "
+	    "suavidad.\nTest Clinic"));
+	free(body);
+	smtpd_messages_free(m, n);
+	smtpd_stop(&mx);
+	/* no SMS went anywhere: the only patient with a phone cancelled */
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'sms' AND state = 'sent'"), 0);
+	assert_log_clean(e);
+}
+
 int
 main(void)
 {
@@ -1596,6 +1668,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_email_refused,
 		    setup_email_400, teardown),
 		cmocka_unit_test_setup_teardown(test_plans_per_kind, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_email_smtp, setup,
 		    teardown),
 	};
 
