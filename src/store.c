@@ -121,7 +121,10 @@ static const char schema_v4[] =
 "CREATE TRIGGER IF NOT EXISTS patients_queue_contact"
 "  AFTER UPDATE OF phone, email, timezone ON patients BEGIN"
 "  INSERT INTO treatment_changes (treatment_id)"
-"    SELECT id FROM treatments WHERE patient_id = NEW.id; END;";
+"    SELECT id FROM treatments WHERE patient_id = NEW.id; END;"
+/* The last send, for status and metrics, without reading every sent row. */
+"CREATE INDEX IF NOT EXISTS reminders_sent ON reminders(sent_at)"
+"  WHERE state = 'sent';";
 
 enum {
 	Q_SYNC_NEXT,
@@ -1769,7 +1772,8 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	(void)sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	if (scalar(st, st->q[Q_NEXT_PENDING], &next, "next due") == -1 ||
+	if (sqlite3_bind_null(st->q[Q_NEXT_PENDING], 1) != SQLITE_OK ||
+	    scalar(st, st->q[Q_NEXT_PENDING], &next, "next due") == -1 ||
 	    scalar(st, st->q[Q_COUNT_CHANGES], &out->queued_changes,
 	    "count changes") == -1 ||
 	    scalar(st, st->q[Q_COUNT_PROBLEMS], &out->nproblems,

@@ -723,8 +723,10 @@ test_channels(void **state)
 		MS("3d", 3 * DAY, 3 * DAY, "peel", "Peel.", false, SMS),
 	};
 	static struct plan plans[] = { { "chemical_peel", peel, 1 } };
-	struct fx	*f = *state;
-	char		*got;
+	struct fx		*f = *state;
+	struct store_status	 status;
+	time_t			 next;
+	char			*got;
 
 	cfg.milestones = both;
 	cfg.nmilestones = 2;
@@ -749,6 +751,14 @@ test_channels(void **state)
 	    "4:24h/sms:pending 4:1w/email:pending "
 	    "5:3d/sms:pending");
 	free(got);
+	/* per channel; and status still counts every channel after it */
+	assert_int_equal(store_next_wakeup(f->st, "email", &next), 0);
+	assert_int_equal(next, T0 + DAY);
+	assert_int_equal(store_next_wakeup(f->st, "fax", &next), 0);
+	assert_int_equal(next, 0);
+	assert_int_equal(store_status(f->st, T0, &status), 0);
+	assert_int_equal(status.next_due, T0 + DAY);
+	assert_int_equal(status.pending, 10);
 	/* the phone-only patient gives an address; Both loses the phone */
 	sql(f, "UPDATE patients SET email = 'p@example.com' WHERE id = 1;"
 	    "UPDATE patients SET phone = NULL WHERE id = 3");
