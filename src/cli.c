@@ -62,7 +62,8 @@ cli_usage(FILE *f)
 	    "usage: aftercarectl [-c FILE] COMMAND [ARGS]\n"
 	    "Commands:\n"
 	    "  init                         create or upgrade the database\n"
-	    "  patient add --name N --phone P [--email E] [--tz ZONE]\n"
+	    "  patient add --name N [--phone P] [--email E] [--tz ZONE]\n"
+	    "              [--language TAG]  at least one of --phone, --email\n"
 	    "  treatment add --patient ID --at TIME [--kind K]\n"
 	    "  treatment cancel ID\n"
 	    "  optout --patient ID [--channel sms|email]\n"
@@ -207,9 +208,9 @@ kind_valid(const char *s)
 
 	if (*s == '\0' || strlen(s) > 64)
 		return false;
+	/* As plans name kinds in the configuration. */
 	for (p = s; *p != '\0'; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
-		    *p != '_')
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
 			return false;
 	return true;
 }
@@ -321,7 +322,7 @@ treatment_add(const struct config *cfg, int argc, char **argv)
 	kind = o[2].value ? o[2].value : "microneedling";
 	if (!kind_valid(kind))
 		return usage_error("treatment add", "--kind \"%.40s\": use "
-		    "lowercase letters, digits and _ (e.g. chemical_peel)",
+		    "up to 64 letters, digits, _ and - (e.g. chemical_peel)",
 		    kind);
 	if ((st = open_store(cfg)) == NULL)
 		return CLI_FAILED;

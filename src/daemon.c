@@ -537,6 +537,10 @@ count_result(struct daemon *d, const struct send_result *res)
 		why = FAIL_UNREACHABLE;
 	else if (res->http_status == 0)
 		why = FAIL_TRANSPORT;
+	else if (strcmp(gateway_provider(d->gw[d->ch]), "smtp") == 0)
+		/* SMTP: 4xx is the server's trouble, 5xx a refusal. */
+		why = res->http_status >= 500 ? FAIL_REJECTED :
+		    FAIL_SERVER_ERROR;
 	else if (res->http_status == 429)
 		why = FAIL_RATE_LIMITED;
 	else if (res->http_status >= 500 || res->http_status == 408)

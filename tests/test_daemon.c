@@ -1601,6 +1601,32 @@ test_email_smtp(void **state)
 	assert_log_clean(e);
 }
 
+/* An SMS gateway that is down holds up SMS only: email goes out. */
+static void
+test_channels_pause_apart(void **state)
+{
+	struct env	*e = *state;
+	char		 extra[1024];
+	char		*log;
+
+	snprintf(extra, sizeof(extra), SENDGRID_EMAIL, e->gw.url);
+	/* nothing listens on port 1 of 127.0.0.1 */
+	write_config(e, "http://127.0.0.1:1", extra);
+	db_exec(e, "UPDATE patients SET email = 'maria@example.com' "
+	    "WHERE id = 1");
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = '24h' AND channel = 'email' AND state = 'sent'"), 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = '24h' AND channel = 'sms' AND state = 'pending' AND "
+	    "attempts = 0 AND last_error LIKE 'cannot connect%'"), 1);
+	log = testenv_read_file(e->all);
+	assert_non_null(strstr(log, "event=gateway_paused provider=twilio"));
+	assert_null(strstr(log, "event=gateway_paused provider=sendgrid"));
+	free(log);
+	assert_log_clean(e);
+}
+
 int
 main(void)
 {
@@ -1671,6 +1697,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_email_smtp, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_channels_pause_apart,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);

@@ -979,6 +979,37 @@ test_retry_after_date(void **state)
 	}
 }
 
+/*
+ * sms.rate_limit = 20: ten messages cannot go faster than one every
+ * 1/19.8 s (the pacing is 1% under the limit), however fast the gateway
+ * answers; all are sent.  Only a lower bound is checked: how fast the
+ * machine is never decides this test.
+ */
+static void
+test_rate_limit(void **state)
+{
+	struct env	*e = *state;
+	struct timespec	 t0, t1;
+	double		 took;
+	size_t		 i;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 4, 10);
+	gateway_free(e->gw);
+	e->cfg.sms.rate_limit = 20;
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_SMS));
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 10, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t1), 0);
+	assert_int_equal(e->run.ndone, 10);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(e->run.res[i].outcome, OUTCOME_SENT);
+	took = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (took < 9 / (20 * 0.99))
+		fail_msg("10 messages at 20 a second took %.3f s", took);
+}
+
 int
 main(void)
 {
@@ -988,6 +1019,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_webhook_sent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_nobody_listening, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_concurrency, setup,

@@ -716,11 +716,36 @@ test_header_injection(void **state)
 	}
 }
 
+/*
+ * starttls = true against a server that offers no STARTTLS: nothing goes
+ * in clear text; it is retried (an operator must fix it) and nothing is
+ * stored.
+ */
+static void
+test_starttls_required(void **state)
+{
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+
+	env_start(e, 1, 5);
+	gateway_free(e->gw);
+	e->cfg.email.starttls = true;
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_EMAIL));
+	env_send(e, 1);
+	assert_int_equal(res->outcome, OUTCOME_RETRY);
+	assert_non_null(strstr(res->error, "TLS"));
+	assert_null(strstr(res->error, "example.com"));
+	env_messages(e);
+	assert_int_equal(e->nms, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_starttls_required, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_slow_then_good, setup,
