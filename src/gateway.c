@@ -141,6 +141,16 @@ gw_status_outcome(long status)
 }
 
 void
+gw_url_base(struct buf *b, const char *base)
+{
+	size_t	len = strlen(base);
+
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	buf_append(b, base, len);
+}
+
+void
 gw_text_clean(char *s)
 {
 	for (; *s != '\0'; s++)

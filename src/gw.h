@@ -27,6 +27,8 @@ void	gw_request_clear(struct gw_request *req);
  * 5xx retry; anything else failed (3xx too: redirects are not followed).
  */
 enum outcome	gw_status_outcome(long status);
+/* Appends a provider's base URL to b without its trailing slashes. */
+void		gw_url_base(struct buf *b, const char *base);
 /* Replaces control characters in s with spaces, so a quote stays one line. */
 void		gw_text_clean(char *s);
 

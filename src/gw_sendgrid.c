@@ -58,7 +58,6 @@ gw_sendgrid_build(const struct config *cfg, const struct message *msg,
 	const char	*unsub = cfg->email.unsubscribe;
 	struct buf	 url;
 	char		*angled;
-	size_t		 baselen;
 
 	if (cfg->email.url == NULL || cfg->email.from == NULL) {
 		(void)snprintf(err, errlen, "sendgrid: email.url and "
@@ -103,11 +102,8 @@ gw_sendgrid_build(const struct config *cfg, const struct message *msg,
 		return -1;
 	}
 
-	baselen = strlen(cfg->email.url);
-	while (baselen > 0 && cfg->email.url[baselen - 1] == '/')
-		baselen--;
 	buf_init(&url);
-	buf_append(&url, cfg->email.url, baselen);
+	gw_url_base(&url, cfg->email.url);
 	buf_puts(&url, "/v3/mail/send");
 	req->url = buf_take(&url);
 

@@ -68,7 +68,6 @@ gw_twilio_build(const struct config *cfg, const struct message *msg,
     struct gw_request *req, char *err, size_t errlen)
 {
 	struct buf	 url;
-	size_t		 baselen;
 
 	if (cfg->sms.url == NULL || cfg->sms.account_sid == NULL ||
 	    cfg->sms.from == NULL) {
@@ -86,11 +85,8 @@ gw_twilio_build(const struct config *cfg, const struct message *msg,
 		return -1;
 	}
 
-	baselen = strlen(cfg->sms.url);
-	while (baselen > 0 && cfg->sms.url[baselen - 1] == '/')
-		baselen--;
 	buf_init(&url);
-	buf_append(&url, cfg->sms.url, baselen);
+	gw_url_base(&url, cfg->sms.url);
 	buf_puts(&url, "/2010-04-01/Accounts/");
 	twilio_form_append(&url, cfg->sms.account_sid);
 	buf_puts(&url, "/Messages.json");

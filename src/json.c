@@ -24,6 +24,8 @@ static int	json_number(struct json_parser *jp);
 static int	json_literal(struct json_parser *jp, const char *word);
 static int	json_value(struct json_parser *jp);
 static int	json_take(struct json_parser *jp, struct buf *val);
+static int	json_lookup(const char *text, size_t len, const char *key,
+		    size_t idx, char *out, size_t outlen);
 static void	json_copy(char *out, size_t outlen, const char *s,
 		    size_t len);
 
@@ -356,19 +358,23 @@ json_copy(char *out, size_t outlen, const char *s, size_t len)
 }
 
 /*
- * The whole text is validated, so a truncated answer is never mistaken
- * for an object.  The first member named key wins.  A string is decoded;
- * any other non-null value (number, true, false, object, array) is copied
- * as its JSON text.
+ * Finds member key of the top-level object, or (key NULL) element idx of
+ * the top-level array.  The whole text is validated, so a truncated
+ * answer is never mistaken for an object.  The first member named key
+ * wins.  A string is decoded; any other non-null value (number, true,
+ * false, object, array) is copied as its JSON text.
  */
-int
-json_get(const char *text, size_t len, const char *key, char *out,
-    size_t outlen)
+static int
+json_lookup(const char *text, size_t len, const char *key, size_t idx,
+    char *out, size_t outlen)
 {
 	struct json_parser	 jp;
 	struct buf		 name, val;
-	size_t			 keylen = strlen(key);
+	const char		 open = key != NULL ? '{' : '[';
+	const char		 close = key != NULL ? '}' : ']';
+	size_t			 i;
 	int			 ret = -1, found = 0, r;
+	bool			 this;
 
 	buf_init(&name);
 	buf_init(&val);
@@ -381,28 +387,32 @@ json_get(const char *text, size_t len, const char *key, char *out,
 	jp.depth = 1;
 
 	json_skip_ws(&jp);
-	if (jp.p >= jp.end || *jp.p != '{')
+	if (jp.p >= jp.end || *jp.p != open)
 		goto out;
 	jp.p++;
 	json_skip_ws(&jp);
-	if (jp.p < jp.end && *jp.p == '}') {
+	if (jp.p < jp.end && *jp.p == close) {
 		jp.p++;
 		goto done;
 	}
-	for (;;) {
-		if (jp.p >= jp.end || *jp.p != '"')
-			goto out;
-		name.len = 0;
-		buf_append(&name, "", 0);
-		if (json_string(&jp, &name) == -1)
-			goto out;
-		json_skip_ws(&jp);
-		if (jp.p >= jp.end || *jp.p != ':')
-			goto out;
-		jp.p++;
-		json_skip_ws(&jp);
-		if (!found && name.len == keylen &&
-		    memcmp(name.data, key, keylen) == 0) {
+	for (i = 0;; i++) {
+		this = i == idx;
+		if (key != NULL) {
+			if (jp.p >= jp.end || *jp.p != '"')
+				goto out;
+			name.len = 0;
+			buf_append(&name, "", 0);
+			if (json_string(&jp, &name) == -1)
+				goto out;
+			json_skip_ws(&jp);
+			if (jp.p >= jp.end || *jp.p != ':')
+				goto out;
+			jp.p++;
+			json_skip_ws(&jp);
+			this = !found && name.len == strlen(key) &&
+			    memcmp(name.data, key, name.len) == 0;
+		}
+		if (this) {
 			if ((r = json_take(&jp, &val)) == -1)
 				goto out;
 			found = r == 0 ? 1 : 2;
@@ -411,7 +421,7 @@ json_get(const char *text, size_t len, const char *key, char *out,
 		json_skip_ws(&jp);
 		if (jp.p >= jp.end)
 			goto out;
-		if (*jp.p == '}') {
+		if (*jp.p == close) {
 			jp.p++;
 			break;
 		}
@@ -436,61 +446,15 @@ out:
 }
 
 int
+json_get(const char *text, size_t len, const char *key, char *out,
+    size_t outlen)
+{
+	return json_lookup(text, len, key, 0, out, outlen);
+}
+
+int
 json_get_index(const char *text, size_t len, size_t idx, char *out,
     size_t outlen)
 {
-	struct json_parser	 jp;
-	struct buf		 val;
-	size_t			 i;
-	int			 ret = -1, found = 0, r;
-
-	buf_init(&val);
-	if (outlen > 0)
-		out[0] = '\0';
-	if (text == NULL)
-		goto out;
-	jp.p = text;
-	jp.end = text + len;
-	jp.depth = 1;
-
-	json_skip_ws(&jp);
-	if (jp.p >= jp.end || *jp.p != '[')
-		goto out;
-	jp.p++;
-	json_skip_ws(&jp);
-	if (jp.p < jp.end && *jp.p == ']') {
-		jp.p++;
-		goto done;
-	}
-	for (i = 0;; i++) {
-		if (i == idx) {
-			if ((r = json_take(&jp, &val)) == -1)
-				goto out;
-			found = r == 0 ? 1 : 2;
-		} else if (json_value(&jp) == -1)
-			goto out;
-		json_skip_ws(&jp);
-		if (jp.p >= jp.end)
-			goto out;
-		if (*jp.p == ']') {
-			jp.p++;
-			break;
-		}
-		if (*jp.p != ',')
-			goto out;
-		jp.p++;
-		json_skip_ws(&jp);
-	}
-done:
-	json_skip_ws(&jp);
-	if (jp.p != jp.end)
-		goto out;
-	if (found == 1) {
-		json_copy(out, outlen, val.data, val.len);
-		ret = 0;
-	} else
-		ret = 1;
-out:
-	buf_clear(&val);
-	return ret;
+	return json_lookup(text, len, NULL, idx, out, outlen);
 }
