@@ -125,8 +125,8 @@ int	store_sync(struct store *st, const struct config *cfg, time_t now,
 int	store_recover(struct store *st, time_t now);
 
 /*
- * Claims up to max reminders due at now on channel ("sms", "email"; NULL
- * for any): each is marked sending (with a
+ * Claims up to max reminders due at now on channel ("sms", "email"): each
+ * is marked sending (with a
  * lease_until for people to read) before it is sent; r->attempts is the
  * number the attempt about to be made will have.
  * Reminders past their validity window are marked expired instead.
@@ -249,6 +249,14 @@ int	store_failed_since(struct store *st, time_t since, int64_t *n);
  * Returns 0, or -1 (logged).
  */
 int	store_heartbeat(struct store *st, time_t now);
+
+/*
+ * For tests: whether every statement a pass runs reads through an index
+ * (SQLite's query plans), never all reminders or all of a state's, so
+ * that a pass costs O(log n) in the reminders.  Returns 0, or -1 naming
+ * the first that does not in err.
+ */
+int	store_plans_check(struct store *st, char *err, size_t errlen);
 
 /* True if state names a reminder state. */
 bool	store_state_valid(const char *state);

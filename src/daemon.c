@@ -1341,7 +1341,7 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 	struct composed	 c;
 	size_t		 n, i, total = 0;
 	char		 when[32];
-	int		 ret = -1;
+	int		 ret = -1, ch = 0;
 
 	if (store_preview_begin(st) == -1)
 		return -1;
@@ -1350,9 +1350,13 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 	schedule_rfc3339_format(now, when, sizeof(when));
 	(void)fprintf(out, "dry run at %s: nothing is sent or changed\n",
 	    when);
-	do {
-		if (store_claim_due(st, now, now, 256, NULL, &batch, &n) == -1)
+	/* Each channel in turn, as the daemon would. */
+	while (ch < CHANNEL__COUNT) {
+		if (store_claim_due(st, now, now, 256, config_channel_name(ch),
+		    &batch, &n) == -1)
 			goto out;
+		if (n == 0)
+			ch++;
 		for (i = 0; i < n; i++) {
 			const struct reminder *r = &batch[i];
 
@@ -1384,7 +1388,7 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 		}
 		total += n;
 		store_reminders_free(batch, n);
-	} while (n > 0);
+	}
 	if (total == 0)
 		(void)fprintf(out, "nothing is due now\n");
 	if (store_reminders_list(st, "pending", preview_later, &p) == -1)

@@ -124,7 +124,32 @@ static const char schema_v4[] =
 "    SELECT id FROM treatments WHERE patient_id = NEW.id; END;"
 /* The last send, for status and metrics, without reading every sent row. */
 "CREATE INDEX IF NOT EXISTS reminders_sent ON reminders(sent_at)"
-"  WHERE state = 'sent';";
+"  WHERE state = 'sent';"
+/* What is due, per channel: each channel is claimed on its own. */
+"DROP INDEX IF EXISTS reminders_pending;"
+"CREATE INDEX IF NOT EXISTS reminders_due"
+"  ON reminders(channel, next_attempt_at) WHERE state = 'pending';"
+/*
+ * Reminders per state, kept by triggers, so that the metrics and status
+ * of every pass do not count millions of rows.
+ */
+"CREATE TABLE IF NOT EXISTS reminder_counts ("
+"  state TEXT PRIMARY KEY,"
+"  n INTEGER NOT NULL) WITHOUT ROWID;"
+"INSERT OR REPLACE INTO reminder_counts (state, n)"
+"  SELECT s.column1, (SELECT count(*) FROM reminders WHERE state = s.column1)"
+"  FROM (VALUES ('pending'), ('sending'), ('sent'), ('failed'),"
+"  ('cancelled'), ('expired')) s;"
+"CREATE TRIGGER IF NOT EXISTS reminders_count_insert"
+"  AFTER INSERT ON reminders BEGIN"
+"  UPDATE reminder_counts SET n = n + 1 WHERE state = NEW.state; END;"
+"CREATE TRIGGER IF NOT EXISTS reminders_count_delete"
+"  AFTER DELETE ON reminders BEGIN"
+"  UPDATE reminder_counts SET n = n - 1 WHERE state = OLD.state; END;"
+"CREATE TRIGGER IF NOT EXISTS reminders_count_update"
+"  AFTER UPDATE OF state ON reminders WHEN OLD.state != NEW.state BEGIN"
+"  UPDATE reminder_counts SET n = n - 1 WHERE state = OLD.state;"
+"  UPDATE reminder_counts SET n = n + 1 WHERE state = NEW.state; END;";
 
 enum {
 	Q_SYNC_NEXT,
@@ -183,8 +208,9 @@ enum {
 	"t.id IS NOT NULL, t.patient_id, t.kind, t.performed_at, t.status, "\
 	"p.id IS NOT NULL, p.full_name, p.phone, p.email, p.timezone, "	\
 	"coalesce(p.sms_opt_in, 0), r.state, coalesce(r.sent_at, 0), "	\
-	"r.last_error, coalesce(p.email_opt_in, 0), p.language "	\
-	"FROM reminders r "						\
+	"r.last_error, coalesce(p.email_opt_in, 0), p.language "
+/* What a reminder is read with: its treatment and patient. */
+#define REMINDER_JOINS							\
 	"LEFT JOIN treatments t ON t.id = r.treatment_id "		\
 	"LEFT JOIN patients p ON p.id = t.patient_id "
 
@@ -219,11 +245,11 @@ static const char *const queries[Q__COUNT] = {
 	[Q_CANCEL_TREATMENT] =
 	    "UPDATE reminders SET state = 'cancelled', "
 	    "cancelled_by = 'treatment', last_error = ?2, updated_at = ?3 "
-	    "WHERE treatment_id = ?1 AND state = 'pending'",
+	    "WHERE treatment_id = ?1 AND +state = 'pending'",
 	[Q_RESTORE_TREATMENT] =
 	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "
 	    "last_error = NULL, updated_at = ?2 "
-	    "WHERE treatment_id = ?1 AND state = 'cancelled' "
+	    "WHERE treatment_id = ?1 AND +state = 'cancelled' "
 	    "AND cancelled_by = 'treatment'",
 	/*
 	 * A moved treatment moves its unsent reminders, and gives those that
@@ -255,7 +281,7 @@ static const char *const queries[Q__COUNT] = {
 	[Q_CANCEL_UNPLANNED] =
 	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'plan', "
 	    "last_error = ?3, updated_at = ?4 "
-	    "WHERE treatment_id = ?1 AND state = 'pending' AND "
+	    "WHERE treatment_id = ?1 AND +state = 'pending' AND "
 	    "milestone || '/' || channel NOT IN (SELECT value FROM json_each(?2))",
 	[Q_PROBLEM_SET] =
 	    "INSERT INTO treatment_problems (treatment_id, problem, noted_at) "
@@ -268,13 +294,17 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
 	    "next_attempt_at = ?1, updated_at = ?1 "
 	    "WHERE state = 'sending'",
+	/*
+	 * The due index by name: without statistics SQLite would rather
+	 * take reminders_state and read every pending reminder.
+	 */
 	[Q_CLAIM_SELECT] =
 	    "SELECT " REMINDER_FULL_COLUMNS
-	    "WHERE r.state = 'pending' AND r.next_attempt_at <= ?1 "
-	    "AND (?3 IS NULL OR r.channel = ?3) "
-	    "ORDER BY r.next_attempt_at LIMIT ?2",
+	    "FROM reminders r INDEXED BY reminders_due " REMINDER_JOINS
+	    "WHERE r.state = 'pending' AND r.channel = ?3 "
+	    "AND r.next_attempt_at <= ?1 ORDER BY r.next_attempt_at LIMIT ?2",
 	[Q_TREATMENT_REMINDERS] =
-	    "SELECT " REMINDER_FULL_COLUMNS
+	    "SELECT " REMINDER_FULL_COLUMNS "FROM reminders r " REMINDER_JOINS
 	    "WHERE r.treatment_id = ?1 ORDER BY r.due_at, r.id",
 	/*
 	 * An attempt is counted when its outcome is recorded, not here: a
@@ -288,13 +318,14 @@ static const char *const queries[Q__COUNT] = {
 	 * a batch is never used up by them.  The last error is kept.
 	 */
 	[Q_EXPIRE] =
-	    "UPDATE reminders SET state = 'expired', updated_at = ?1, "
+	    "UPDATE reminders INDEXED BY reminders_due "
+	    "SET state = 'expired', updated_at = ?1, "
 	    "last_error = 'not sent in time: due ' || "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', due_at, 'unixepoch') || "
 	    "', too late after ' || "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') || "
 	    "coalesce('; last error: ' || last_error, '') "
-	    "WHERE state = 'pending' AND next_attempt_at <= ?1 "
+	    "WHERE state = 'pending' AND channel = ?2 AND next_attempt_at <= ?1 "
 	    "AND expires_at <= ?1 RETURNING id, due_at, expires_at",
 	/* Outcomes, bound by name in mark(). */
 	[Q_SENT] =
@@ -325,8 +356,8 @@ static const char *const queries[Q__COUNT] = {
 	    "next_attempt_at = :now, updated_at = :now "
 	    "WHERE id = :id AND state = 'sending'",
 	[Q_NEXT_PENDING] =
-	    "SELECT min(next_attempt_at) FROM reminders WHERE state = 'pending' "
-	    "AND (?1 IS NULL OR channel = ?1)",
+	    "SELECT min(next_attempt_at) FROM reminders INDEXED BY "
+	    "reminders_due WHERE state = 'pending' AND channel = ?1",
 	[Q_DATA_VERSION] =
 	    "PRAGMA data_version",
 	[Q_PATIENT_ADD] =
@@ -350,7 +381,8 @@ static const char *const queries[Q__COUNT] = {
 	[Q_OLDEST_PENDING] =
 	    "SELECT min(due_at) FROM reminders WHERE state = 'pending'",
 	[Q_LAST_SENT] =
-	    "SELECT max(sent_at) FROM reminders WHERE state = 'sent'",
+	    "SELECT max(sent_at) FROM reminders INDEXED BY reminders_sent "
+	    "WHERE state = 'sent'",
 	[Q_FAILED_SINCE] =
 	    "SELECT count(*) FROM reminders WHERE state = 'failed' AND "
 	    "updated_at >= ?1",
@@ -361,7 +393,7 @@ static const char *const queries[Q__COUNT] = {
 	    "INSERT INTO aftercare_state (key, value) VALUES ('heartbeat', ?1) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[Q_COUNT_STATES] =
-	    "SELECT state, count(*) FROM reminders GROUP BY state",
+	    "SELECT state, n FROM reminder_counts",
 	[Q_COUNT_CHANGES] =
 	    "SELECT count(*) FROM treatment_changes",
 	[Q_PROBLEMS] =
@@ -378,11 +410,11 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'optout', "
 	    "last_error = 'the patient opted out of ' || "
 	    "iif(?2 = 'sms', 'SMS', ?2), updated_at = ?3 "
-	    "WHERE treatment_id = ?1 AND channel = ?2 AND state = 'pending'",
+	    "WHERE treatment_id = ?1 AND channel = ?2 AND +state = 'pending'",
 	[Q_CONSENT_RESTORE] =
 	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "
 	    "last_error = NULL, updated_at = ?3 "
-	    "WHERE treatment_id = ?1 AND channel = ?2 AND state = 'cancelled' "
+	    "WHERE treatment_id = ?1 AND channel = ?2 AND +state = 'cancelled' "
 	    "AND cancelled_by = 'optout'",
 	[Q_CONSENT_SMS] =
 	    "UPDATE patients SET sms_opt_in = ?2 WHERE id = ?1",
@@ -409,6 +441,20 @@ struct store {
 	size_t		 nkinds;
 	bool		 preview;	/* inside store_preview_begin() */
 	sqlite3_stmt	*q[Q__COUNT];
+};
+
+/*
+ * The statements a pass runs, whose cost must not grow with the number of
+ * reminders: each finds its rows through an index on the treatment, the
+ * reminder or what is due (see store_plans_check()).
+ */
+static const int pass_queries[] = {
+	Q_SYNC_NEXT, Q_SYNC_DONE, Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
+	Q_UPSERT, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET, Q_PROBLEM_CLEAR,
+	Q_CLAIM_SELECT, Q_CLAIM_ONE, Q_EXPIRE, Q_SENT, Q_RETRY, Q_FAILED,
+	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_RELEASE, Q_NEXT_PENDING,
+	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
+	Q_COUNT_STATES
 };
 
 static const char *const states[] = {
@@ -456,7 +502,7 @@ static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
 static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
-static int	expire_due(struct store *, time_t);
+static int	expire_due(struct store *, time_t, const char *);
 static void	reminder_read(sqlite3_stmt *, struct reminder *);
 static int	update_one(struct store *, sqlite3_stmt *, const char *,
 		    const char *, int64_t, char *, size_t);
@@ -1269,13 +1315,14 @@ fail:
 
 /* Expires due reminders past their window, logging each. */
 static int
-expire_due(struct store *st, time_t now)
+expire_due(struct store *st, time_t now, const char *channel)
 {
 	sqlite3_stmt	*s = st->q[Q_EXPIRE];
 	char		 due[32], until[32];
 	int		 rc;
 
-	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK)
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		schedule_rfc3339_format(sqlite3_column_int64(s, 1), due,
@@ -1306,11 +1353,11 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 		return 0;
 	if (begin(st, "claim") == -1)
 		return -1;
-	if (expire_due(st, now) == -1)
+	if (expire_due(st, now, channel) == -1)
 		goto out;
 	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK ||
-	    bind_text_or_null(s, 3, channel) != SQLITE_OK)
+	    sqlite3_bind_text(s, 3, channel, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
 	v = xcalloc(max, sizeof(*v));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -1474,10 +1521,24 @@ scalar(struct store *st, sqlite3_stmt *s, int64_t *v, const char *what)
 int
 store_next_wakeup(struct store *st, const char *channel, time_t *next)
 {
-	int64_t	pending;
+	sqlite3_stmt	*s = st->q[Q_NEXT_PENDING];
+	int64_t		 pending;
+	int		 ch;
 
-	if (bind_text_or_null(st->q[Q_NEXT_PENDING], 1, channel) != SQLITE_OK ||
-	    scalar(st, st->q[Q_NEXT_PENDING], &pending, "next due") == -1)
+	/* Any channel: the earliest of each, each found in the index. */
+	if (channel == NULL) {
+		*next = 0;
+		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+			if (store_next_wakeup(st, config_channel_name(ch),
+			    &pending) == -1)
+				return -1;
+			if (pending != 0 && (*next == 0 || pending < *next))
+				*next = (time_t)pending;
+		}
+		return 0;
+	}
+	if (sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    scalar(st, s, &pending, "next due") == -1)
 		return -1;
 	*next = (time_t)pending;
 	return 0;
@@ -1755,7 +1816,7 @@ store_status(struct store *st, time_t now, struct store_status *out)
 			    &out->expired };
 	const size_t	 nstates = sizeof(states) / sizeof(states[0]);
 	const char	*state;
-	int64_t		 count, next, oldest, last, beat;
+	int64_t		 count, oldest, last, beat;
 	size_t		 i;
 	int		 rc;
 
@@ -1772,14 +1833,12 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	(void)sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	if (sqlite3_bind_null(st->q[Q_NEXT_PENDING], 1) != SQLITE_OK ||
-	    scalar(st, st->q[Q_NEXT_PENDING], &next, "next due") == -1 ||
+	if (store_next_wakeup(st, NULL, &out->next_due) == -1 ||
 	    scalar(st, st->q[Q_COUNT_CHANGES], &out->queued_changes,
 	    "count changes") == -1 ||
 	    scalar(st, st->q[Q_COUNT_PROBLEMS], &out->nproblems,
 	    "count problems") == -1)
 		return -1;
-	out->next_due = (time_t)next;
 	if (store_failed_since(st, now - 86400, &out->failed_24h) == -1 ||
 	    scalar(st, st->q[Q_OLDEST_PENDING], &oldest, "oldest pending") ==
 	    -1 || scalar(st, st->q[Q_LAST_SENT], &last, "last sent") == -1 ||
@@ -1807,4 +1866,46 @@ fail:
 	log_err("store: %s: status: %s", st->path, sqlite3_errmsg(st->db));
 	(void)sqlite3_reset(s);
 	return -1;
+}
+
+int
+store_plans_check(struct store *st, char *err, size_t errlen)
+{
+	static const char *const bad[] = {
+		"SCAN reminders", "SCAN r ", "SCAN t ", "SCAN p ",
+		"reminders_state (state=?)", "TEMP B-TREE"
+	};
+	sqlite3_stmt	*s;
+	char		*sql;
+	const char	*line;
+	size_t		 i, j;
+	int		 rc, ret = 0;
+
+	for (i = 0; i < sizeof(pass_queries) / sizeof(pass_queries[0]); i++) {
+		sql = xasprintf("EXPLAIN QUERY PLAN %s",
+		    sqlite3_sql(st->q[pass_queries[i]]));
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			(void)snprintf(err, errlen, "statement %d: %s",
+			    pass_queries[i], sqlite3_errmsg(st->db));
+			return -1;
+		}
+		while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			line = (const char *)sqlite3_column_text(s, 3);
+			for (j = 0; line != NULL &&
+			    j < sizeof(bad) / sizeof(bad[0]); j++)
+				if (strstr(line, bad[j]) != NULL) {
+					(void)snprintf(err, errlen, "statement "
+					    "%d: %s: %s", pass_queries[i], line,
+					    sqlite3_sql(st->q[pass_queries[i]]));
+					ret = -1;
+					break;
+				}
+		}
+		sqlite3_finalize(s);
+		if (ret == -1)
+			return -1;
+	}
+	return 0;
 }

@@ -738,6 +738,10 @@ test_kill_loses_nothing(void **state)
 
 	free(all);
 	free(window);
+	/* The per-state counts the triggers keep survived every kill. */
+	assert_int_equal(db_count(e, "SELECT count(*) FROM reminder_counts c "
+	    "WHERE n != (SELECT count(*) FROM reminders WHERE state = "
+	    "c.state)"), 0);
 	if ((long)due != ntreat || lost > 0 || unsent > 0 || beyond > 0 ||
 	    nall - c > nwindow || stray > 0 || wrong_to > 0)
 		fail_msg("%zu due of %ld, %zu lost, %zu not sent, %zu keys "
