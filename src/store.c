@@ -19,6 +19,12 @@
 #include "util.h"
 
 
+/*
+ * Reminders expired per statement: RETURNING holds them all in memory,
+ * so a catch-up after weeks stays small.
+ */
+#define EXPIRE_BATCH	512
+
 /* Treatment changes turned into reminders per transaction. */
 #define SYNC_BATCH	256
 
@@ -318,15 +324,15 @@ static const char *const queries[Q__COUNT] = {
 	 * a batch is never used up by them.  The last error is kept.
 	 */
 	[Q_EXPIRE] =
-	    "UPDATE reminders INDEXED BY reminders_due "
-	    "SET state = 'expired', updated_at = ?1, "
+	    "UPDATE reminders SET state = 'expired', updated_at = ?1, "
 	    "last_error = 'not sent in time: due ' || "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', due_at, 'unixepoch') || "
 	    "', too late after ' || "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') || "
 	    "coalesce('; last error: ' || last_error, '') "
+	    "WHERE id IN (SELECT id FROM reminders INDEXED BY reminders_due "
 	    "WHERE state = 'pending' AND channel = ?2 AND next_attempt_at <= ?1 "
-	    "AND expires_at <= ?1 RETURNING id, due_at, expires_at",
+	    "AND expires_at <= ?1 LIMIT ?3) RETURNING id, due_at, expires_at",
 	/* Outcomes, bound by name in mark(). */
 	[Q_SENT] =
 	    "UPDATE reminders SET state = 'sent', sent_at = :now, "
@@ -1319,22 +1325,28 @@ expire_due(struct store *st, time_t now, const char *channel)
 {
 	sqlite3_stmt	*s = st->q[Q_EXPIRE];
 	char		 due[32], until[32];
-	int		 rc;
+	int		 rc, n;
 
 	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC) != SQLITE_OK)
+	    sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 3, EXPIRE_BATCH) != SQLITE_OK)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		schedule_rfc3339_format(sqlite3_column_int64(s, 1), due,
-		    sizeof(due));
-		schedule_rfc3339_format(sqlite3_column_int64(s, 2), until,
-		    sizeof(until));
-		if (!st->preview)
-			log_notice("event=expired reminder=%lld due=%s "
-			    "too_late_after=%s",
-			    (long long)sqlite3_column_int64(s, 0), due, until);
-	}
-	(void)sqlite3_reset(s);
+	do {
+		n = 0;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			n++;
+			schedule_rfc3339_format(sqlite3_column_int64(s, 1),
+			    due, sizeof(due));
+			schedule_rfc3339_format(sqlite3_column_int64(s, 2),
+			    until, sizeof(until));
+			if (!st->preview)
+				log_notice("event=expired reminder=%lld due=%s "
+				    "too_late_after=%s",
+				    (long long)sqlite3_column_int64(s, 0), due,
+				    until);
+		}
+		(void)sqlite3_reset(s);
+	} while (rc == SQLITE_DONE && n == EXPIRE_BATCH);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 

@@ -823,6 +823,33 @@ test_plans_indexed(void **state)
 		fail_msg("after ANALYZE: %s", err);
 }
 
+/*
+ * A catch-up after weeks expires reminders in batches (RETURNING holds a
+ * batch in memory), all of them, and still claims what is due.
+ */
+static void
+test_expire_many(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+	int		 i;
+
+	for (i = 0; i < 700; i++)
+		add_treatment(f, "2026-10-01T14:00:00Z");
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	/* 2026-11-25T14:00:01Z: the old ones' windows are all over */
+	n = claim(f, 1795615201, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].treatment_id, 701);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'expired'"), 2100);
+	assert_int_equal(sql_int(f, "SELECT n FROM reminder_counts WHERE "
+	    "state = 'expired'"), 2100);
+}
+
 int
 main(void)
 {
@@ -859,6 +886,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_channels, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_plans_indexed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_expire_many, setup,
 		    teardown),
 	};
 
