@@ -90,6 +90,13 @@ int		 gateway_send(struct gateway *gw, const struct message *msgs,
 		    gateway_done_fn done, void *arg);
 
 /*
+ * Sets fn to be called after each round of completions has been reported
+ * to done, before any new transfer starts (NULL: none): a caller can write
+ * a round's outcomes together.
+ */
+void		 gateway_on_round(struct gateway *gw, void (*fn)(void *arg));
+
+/*
  * Called from a done callback when the gateway is in trouble (429, down):
  * the gateway_send() under way starts no new transfers; those in flight
  * complete and are reported, the rest are not reported (not sent).

@@ -115,6 +115,13 @@ const char	*store_path(const struct store *st);
  */
 int	store_sync(struct store *st, const struct config *cfg, time_t now,
 	    size_t *changed);
+/*
+ * As store_sync(), but stops after about limit treatments (0: all), so
+ * that a caller can look up between calls; *changed < limit means the
+ * queue is empty.
+ */
+int	store_sync_some(struct store *st, const struct config *cfg, time_t now,
+	    size_t limit, size_t *changed);
 
 /*
  * Puts every claimed reminder back to pending, due at once.  Only for a
@@ -164,6 +171,15 @@ int	store_mark_failed(struct store *st, int64_t id, time_t now,
 	    const char *error, bool attempted);
 int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
 	    const char *reason, bool optout);
+
+/*
+ * Wraps the outcomes that follow in one transaction, so that a round of
+ * answers costs one commit: store_outcomes_end() commits it (keep), or
+ * rolls it all back (the caller holds the outcomes and tries again).
+ * Each returns 0, or -1 (logged; nothing of it was written).
+ */
+int	store_outcomes_begin(struct store *st);
+int	store_outcomes_end(struct store *st, bool keep);
 
 /*
  * Gives back a claimed reminder that was not sent after all (we are

@@ -40,6 +40,9 @@
 /* How often the daemon records that it is alive, for aftercarectl status. */
 #define HEARTBEAT_SECS	60
 
+/* Treatments synced between two looks at the signals and the watchdog. */
+#define SYNC_PER_LOOK	4096
+
 /* Reminders claimed per batch, per unit of concurrency. */
 #define CLAIM_PER_SLOT	8
 
@@ -106,6 +109,10 @@ struct daemon {
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
 	size_t		 nunrecorded;
+
+	/* The answers of the gateway's current round, written together. */
+	struct record	*round;
+	size_t		 nround;
 };
 
 /*
@@ -160,6 +167,8 @@ static void	outcome_text(struct record *, int, int64_t, time_t,
 static int	write_outcome(struct store *, const struct record *);
 static void	record_outcome(struct daemon *, const struct record *);
 static int	flush_unrecorded(struct daemon *);
+static void	round_add(struct daemon *, const struct record *);
+static void	round_write(void *);
 static void	pause_gateway(struct daemon *, const struct send_result *);
 static void	note_optout(struct daemon *, const char *, int64_t);
 
@@ -475,6 +484,49 @@ flush_unrecorded(struct daemon *d)
 	return d->nunrecorded == 0 ? 0 : -1;
 }
 
+/* Keeps an answer for round_write(). */
+static void
+round_add(struct daemon *d, const struct record *o)
+{
+	d->round = xrealloc(d->round, (d->nround + 1) * sizeof(*d->round));
+	d->round[d->nround++] = *o;
+}
+
+/*
+ * Writes the answers of one round of the gateway in one transaction: one
+ * commit for up to delivery.concurrency answers, not one each.  A crash
+ * before the commit sends those again, as a crash before a single write
+ * would; a database that refuses the round has it held, in order.
+ */
+static void
+round_write(void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 i;
+	bool		 ok = false;
+
+	if (d->nround == 0)
+		return;
+	if (d->nunrecorded == 0 && store_outcomes_begin(d->st) == 0) {
+		for (i = 0; i < d->nround; i++)
+			if (write_outcome(d->st, &d->round[i]) == -1)
+				break;
+		ok = i == d->nround;
+		if (store_outcomes_end(d->st, ok) == -1)
+			ok = false;
+	}
+	if (!ok) {
+		d->unrecorded = xrealloc(d->unrecorded, (d->nunrecorded +
+		    d->nround) * sizeof(*d->unrecorded));
+		memcpy(d->unrecorded + d->nunrecorded, d->round,
+		    d->nround * sizeof(*d->round));
+		d->nunrecorded += d->nround;
+		log_warnx("event=unrecorded outcomes=%zu: the database did not "
+		    "take them; holding them and trying again", d->nround);
+	}
+	d->nround = 0;
+}
+
 /*
  * A gateway for each channel with a provider (SMS always has one).
  * Returns 0, or -1 (logged) with none made.
@@ -491,6 +543,9 @@ gateways_new(const struct config *cfg, struct gateway **gw)
 		gw[CHANNEL_SMS] = NULL;
 		return -1;
 	}
+	gateway_on_round(gw[CHANNEL_SMS], round_write);
+	if (gw[CHANNEL_EMAIL] != NULL)
+		gateway_on_round(gw[CHANNEL_EMAIL], round_write);
 	return 0;
 }
 
@@ -755,7 +810,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		    res->ms, attempts);
 		break;
 	}
-	record_outcome(d, &o);
+	round_add(d, &o);
 }
 
 /*
@@ -863,6 +918,7 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 			goto out;
 		rc = gateway_send(d->gw[ch], d->msgs, nmsg, d->sigfd,
 		    signals_read, sent_one, d);
+		round_write(d);
 		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
 		    rc == -1)
 			goto out;
@@ -913,7 +969,7 @@ static int
 pass_run(struct daemon *d, time_t now)
 {
 	struct timespec	start, end;
-	size_t		changed, claimed;
+	size_t		changed, claimed, total;
 	int		ret = -1, ch;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
@@ -921,12 +977,25 @@ pass_run(struct daemon *d, time_t now)
 	/* While an outcome is held, claim nothing: write it first. */
 	if (flush_unrecorded(d) == -1)
 		goto out;
-	/* A failed sync only delays new reminders; due ones still go. */
-	if (store_sync(d->st, d->cfg, now, &changed) == -1)
-		log_warnx("daemon: could not look at treatment changes; "
-		    "sending what is due");
-	else if (changed > 0)
-		log_debug("event=synced treatments=%zu", changed);
+	/*
+	 * A failed sync only delays new reminders; due ones still go.  A
+	 * long one (a new plan over a million treatments) goes in parts,
+	 * each followed by a look at the signals and a watchdog ping.
+	 */
+	total = 0;
+	do {
+		if (store_sync_some(d->st, d->cfg, now, SYNC_PER_LOOK,
+		    &changed) == -1) {
+			log_warnx("daemon: could not look at treatment "
+			    "changes; sending what is due");
+			break;
+		}
+		total += changed;
+		(void)signals_read(d);
+		watchdog_ping(d);
+	} while (changed >= SYNC_PER_LOOK && !d->stopping);
+	if (total > 0)
+		log_debug("event=synced treatments=%zu", total);
 	/* Each channel in turn, each at the pace of its own gateway. */
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 		if (d->gw[ch] == NULL)
@@ -1300,6 +1369,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	log_info("event=stopped");
 out:
 	free(d.unrecorded);
+	free(d.round);
 	for (ch = 0; ch < CHANNEL__COUNT; ch++)
 		gateway_free(d.gw[ch]);
 	store_close(d.st);

@@ -70,6 +70,7 @@ struct gateway {
 	void			 (*parse)(long, const char *, size_t,
 				    struct send_result *);
 	bool			 paused;	/* start nothing more now */
+	void			 (*round)(void *);	/* after completions */
 	/* The provider's rate limit: schedule_pace()'s interval and next. */
 	double			 interval;	/* seconds */
 	double			 tat;		/* CLOCK_MONOTONIC seconds */
@@ -304,6 +305,12 @@ gateway_new(const struct config *cfg, enum channel ch)
 fail:
 	gateway_free(gw);
 	return NULL;
+}
+
+void
+gateway_on_round(struct gateway *gw, void (*fn)(void *arg))
+{
+	gw->round = fn;
 }
 
 void
@@ -1003,8 +1010,11 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 			completed = true;
 			done(arg, idx, &res);
 		}
-		if (completed)
+		if (completed) {
+			if (gw->round != NULL)
+				gw->round(arg);
 			continue;
+		}
 wait:
 		wfd.fd = extra_fd;
 		wfd.events = CURL_WAIT_POLLIN;

@@ -888,6 +888,13 @@ int
 store_sync(struct store *st, const struct config *cfg, time_t now,
     size_t *changed)
 {
+	return store_sync_some(st, cfg, now, 0, changed);
+}
+
+int
+store_sync_some(struct store *st, const struct config *cfg, time_t now,
+    size_t limit, size_t *changed)
+{
 	size_t	total = 0, n;
 
 	if (begin(st, "sync") == -1)
@@ -900,7 +907,7 @@ store_sync(struct store *st, const struct config *cfg, time_t now,
 		if (sync_batch(st, cfg, now, &n) == -1)
 			return -1;
 		total += n;
-	} while (n == SYNC_BATCH);
+	} while (n == SYNC_BATCH && (limit == 0 || total < limit));
 	if (changed != NULL)
 		*changed = total;
 	return 0;
@@ -1920,4 +1927,20 @@ store_plans_check(struct store *st, char *err, size_t errlen)
 			return -1;
 	}
 	return 0;
+}
+
+int
+store_outcomes_begin(struct store *st)
+{
+	return begin(st, "record outcomes");
+}
+
+int
+store_outcomes_end(struct store *st, bool keep)
+{
+	if (!keep) {
+		rollback(st);
+		return 0;
+	}
+	return commit(st, "record outcomes");
 }

@@ -1627,6 +1627,29 @@ test_channels_pause_apart(void **state)
 	assert_log_clean(e);
 }
 
+/*
+ * A long sync (here 300,000 new treatments) stops at SIGTERM: what it
+ * did is kept, the rest stays queued for the next start.
+ */
+static void
+test_stop_during_long_sync(void **state)
+{
+	struct env	*e = *state;
+	pid_t		 pid;
+
+	db_exec(e, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+	    "FROM n WHERE i < 300000) INSERT INTO treatments (patient_id, "
+	    "performed_at) SELECT 1, '" T_AT "' FROM n");
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	(void)poll(NULL, 0, 200);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_true(db_int(e, "SELECT count(*) FROM treatment_changes") > 0);
+	assert_true(db_int(e, "SELECT count(*) FROM reminders") > 3);
+	assert_log_clean(e);
+}
+
 int
 main(void)
 {
@@ -1698,6 +1721,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_email_smtp, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_channels_pause_apart,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_during_long_sync,
 		    setup, teardown),
 	};
 
