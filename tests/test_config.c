@@ -932,7 +932,7 @@ test_defaults(void **state)
 	assert_string_equal(cfg->sms.from, "+15550100");
 	assert_null(cfg->sms.ca_file);
 
-	assert_int_equal(cfg->delivery.concurrency, 4);
+	assert_int_equal(cfg->delivery.concurrency, 16);
 	assert_int_equal(cfg->delivery.timeout, 15);
 	assert_int_equal(cfg->delivery.max_attempts, 8);
 	assert_int_equal(cfg->delivery.backoff_base, 60);
