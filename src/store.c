@@ -127,7 +127,14 @@ static const char schema_v4[] =
 "CREATE TRIGGER IF NOT EXISTS patients_queue_contact"
 "  AFTER UPDATE OF phone, email, timezone ON patients BEGIN"
 "  INSERT INTO treatment_changes (treatment_id)"
-"    SELECT id FROM treatments WHERE patient_id = NEW.id; END;"
+"    SELECT id FROM treatments WHERE patient_id = NEW.id; END;";
+
+/*
+ * Version 5: indexes and counts that keep a pass O(log n) in the
+ * reminders (each statement idempotent, as some development databases
+ * carry parts of it under version 4).
+ */
+static const char schema_v5[] =
 /* The last send, for status and metrics, without reading every sent row. */
 "CREATE INDEX IF NOT EXISTS reminders_sent ON reminders(sent_at)"
 "  WHERE state = 'sent';"
@@ -500,6 +507,7 @@ struct sync_row {
 
 static void	kind_check(struct store *, const struct config *, const char *,
 		    int64_t);
+static int	consent(struct store *, const struct sync_row *, time_t, bool);
 static int	sync_treatment(struct store *, const struct config *, time_t,
 		    const struct sync_row *);
 static const struct tz *patient_zone(struct store *, const struct config *,
@@ -650,6 +658,8 @@ migrate(struct store *st, int from)
 		goto fail;
 	if (from < 4 && (language_column(st) == -1 ||
 	    exec(st, schema_v4, "add contact trigger") == -1))
+		goto fail;
+	if (from < 5 && exec(st, schema_v5, "add indexes and counts") == -1)
 		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
@@ -1093,6 +1103,31 @@ reach(const struct milestone *m, const struct sync_row *row)
 	return want;
 }
 
+/*
+ * Applies the patient's consent to the treatment's unsent reminders on
+ * each channel they opted into (opt_in) or out of (!opt_in).
+ */
+static int
+consent(struct store *st, const struct sync_row *row, time_t now,
+    bool opt_in)
+{
+	sqlite3_stmt	*s = st->q[opt_in ? Q_CONSENT_RESTORE :
+			    Q_CONSENT_CANCEL];
+	int		 ch;
+
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		if (row->opt_in[ch] != opt_in)
+			continue;
+		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+		    step_done(st, s, "apply consent") == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* Brings one treatment's reminders in line with its row. */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
@@ -1139,6 +1174,12 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
 	    step_done(st, s, "restore reminders") == -1)
 		return -1;
+	/*
+	 * An opt-in first: what it gives back is pending again before the
+	 * plan below re-times it, or withdraws it if no longer planned.
+	 */
+	if (consent(st, row, now, true) == -1)
+		return -1;
 	kind_check(st, cfg, row->kind, row->tid);
 	plan = config_plan(cfg, row->kind, &n, NULL);
 	buf_init(&keys);
@@ -1184,17 +1225,9 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	    sqlite3_bind_int64(s, 4, now) != SQLITE_OK ||
 	    step_done(st, s, "cancel unplanned reminders") == -1)
 		goto out;
-	/* Consent last: it wins over everything above. */
-	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-		s = st->q[row->opt_in[ch] ? Q_CONSENT_RESTORE :
-		    Q_CONSENT_CANCEL];
-		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
-		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
-		    step_done(st, s, "apply consent") == -1)
-			goto out;
-	}
+	/* An opt-out last: it wins over everything above. */
+	if (consent(st, row, now, false) == -1)
+		goto out;
 	ret = 0;
 out:
 	/* The statement may still point at keys: let it go first. */

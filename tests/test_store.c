@@ -850,6 +850,58 @@ test_expire_many(void **state)
 	    "state = 'expired'"), 2100);
 }
 
+/*
+ * Reminders given back by an opt-in follow what changed meanwhile: the
+ * treatment moved while the patient was opted out, so they are due after
+ * its new time, not its old one.
+ */
+static void
+test_optin_after_move(void **state)
+{
+	struct fx	*f = *state;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	sql(f, "UPDATE patients SET sms_opt_in = 0");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND cancelled_by = 'optout'"), 3);
+	sql(f, "UPDATE treatments SET performed_at = '2026-12-01T14:00:00Z'");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	sql(f, "UPDATE patients SET sms_opt_in = 1");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	/* 2026-12-02T14:00:00Z */
+	assert_int_equal(sql_int(f, "SELECT due_at FROM reminders WHERE "
+	    "milestone = '24h' AND state = 'pending'"), 1796220000);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND next_attempt_at = due_at"), 3);
+}
+
+/*
+ * A database at version 4 without the indexes and counts of version 5
+ * (some development builds made them) is brought up to date on open,
+ * with counts that match its rows.
+ */
+static void
+test_migrate_v5(void **state)
+{
+	struct fx	*f = *state;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	store_close(f->st);
+	sql(f, "DROP TABLE reminder_counts; DROP INDEX reminders_expiry; "
+	    "DROP INDEX reminders_due; PRAGMA user_version = 4");
+	assert_non_null(f->st = store_open(f->path, 0));
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name IN ('reminders_due', 'reminders_expiry', "
+	    "'reminder_counts', 'reminders_count_update')"), 4);
+	assert_int_equal(sql_int(f, "SELECT n FROM reminder_counts WHERE "
+	    "state = 'pending'"), 3);
+}
+
 int
 main(void)
 {
@@ -888,6 +940,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_plans_indexed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_expire_many, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_optin_after_move, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v5, setup,
 		    teardown),
 	};
 
