@@ -43,6 +43,12 @@
 /* Treatments synced between two looks at the signals and the watchdog. */
 #define SYNC_PER_LOOK	4096
 
+/*
+ * The most a rate-limited channel's batch lasts, in seconds: the other
+ * channel's turn comes at least this often.
+ */
+#define BATCH_PACED_SECS	5
+
 /* Reminders claimed per batch, per unit of concurrency. */
 #define CLAIM_PER_SLOT	8
 
@@ -828,13 +834,17 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 	size_t			 n, nmsg = 0, i, max;
 	time_t			 lease;
 	bool			 optout;
-	int			 rc;
+	int			 rc, rate;
 	int			 ret = -1;
 
 	d->ch = ch;
 	/* After trouble at the gateway, one request probes it first. */
 	max = d->gw_failures[ch] > 0 ? 1 :
 	    (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
+	/* Under a rate limit, a batch of about BATCH_PACED_SECS of sending. */
+	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
+	if (rate > 0 && (size_t)rate * BATCH_PACED_SECS < max)
+		max = (size_t)rate * BATCH_PACED_SECS;
 	/* For people reading the table: when this batch should be done. */
 	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
 	    cfg->delivery.timeout;
@@ -971,6 +981,7 @@ pass_run(struct daemon *d, time_t now)
 	struct timespec	start, end;
 	size_t		changed, claimed, total;
 	int		ret = -1, ch;
+	bool		busy;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
 		memset(&start, 0, sizeof(start));
@@ -996,24 +1007,31 @@ pass_run(struct daemon *d, time_t now)
 	} while (changed >= SYNC_PER_LOOK && !d->stopping);
 	if (total > 0)
 		log_debug("event=synced treatments=%zu", total);
-	/* Each channel in turn, each at the pace of its own gateway. */
-	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-		if (d->gw[ch] == NULL)
-			continue;
-		for (;;) {
+	/*
+	 * A batch of each channel in turn, each at the pace of its own
+	 * gateway, so that a slow one (a rate limit) never holds up the
+	 * other for long.
+	 */
+	do {
+		busy = false;
+		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+			if (d->gw[ch] == NULL)
+				continue;
 			/* A signal that came meanwhile stops us first. */
 			(void)signals_read(d);
-			if (d->stopping || d->nunrecorded > 0 ||
-			    now < d->paused_until[ch])
-				break;
+			if (d->stopping || d->nunrecorded > 0)
+				goto done;
+			if (now < d->paused_until[ch])
+				continue;
 			if (send_batch(d, now, ch, &claimed) == -1)
 				goto out;
-			if (claimed == 0)
-				break;
+			if (claimed > 0)
+				busy = true;
 			if (!d->opts->fixed_now)
 				now = time(NULL);
 		}
-	}
+	} while (busy);
+done:
 	ret = 0;
 out:
 	if (clock_gettime(CLOCK_MONOTONIC, &end) == 0 && start.tv_sec != 0)

@@ -20,13 +20,16 @@ static void	sendgrid_address(struct buf *b, const char *email,
 static void	sendgrid_first_error(const char *body, size_t len,
 		    char *out, size_t outlen);
 
-/* A MailTo or MailFrom object: the name only when there is one. */
+/*
+ * A MailTo or MailFrom object: the name only when there is one, and only
+ * without ',' or ';', which SendGrid's API takes for list separators.
+ */
 static void
 sendgrid_address(struct buf *b, const char *email, const char *name)
 {
 	buf_puts(b, "{\"email\":");
 	json_append_string(b, email);
-	if (name != NULL && name[0] != '\0') {
+	if (name != NULL && name[0] != '\0' && strpbrk(name, ",;") == NULL) {
 		buf_puts(b, ",\"name\":");
 		json_append_string(b, name);
 	}

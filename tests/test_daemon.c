@@ -1650,6 +1650,52 @@ test_stop_during_long_sync(void **state)
 	assert_log_clean(e);
 }
 
+/*
+ * A rate-limited SMS gateway does not hold email back until every SMS is
+ * out: the channels take turns, a few seconds of sending each.
+ */
+static void
+test_channels_take_turns(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	char			 extra[1024], out[4096];
+	char			*text, *p;
+	size_t			 n, i, email = 0, last_sms = 0;
+
+	snprintf(extra, sizeof(extra), SENDGRID_EMAIL, e->gw.url);
+	write_config(e, e->gw.url, extra);
+	/* sms.rate_limit = 2, in the sms group written above */
+	text = testenv_read_file(e->conf);
+	assert_non_null(p = strstr(text, "  from = \"+15550100\";\n"));
+	snprintf(out, sizeof(out), "%.*s  rate_limit = 2;\n%s",
+	    (int)(p - text), text, p);
+	testenv_write_file(e->conf, out);
+	free(text);
+	db_exec(e, "WITH RECURSIVE k(i) AS (SELECT 2 UNION ALL SELECT i + 1 "
+	    "FROM k WHERE i < 16) INSERT INTO patients (id, full_name, phone) "
+	    "SELECT i, 'Patient ' || i, '+155501001' || (10 + i) FROM k; "
+	    "INSERT INTO patients (id, full_name, email) VALUES "
+	    "(17, 'Ana Example', 'ana@example.com'); "
+	    "WITH RECURSIVE k(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM k "
+	    "WHERE i < 17) INSERT INTO treatments (patient_id, performed_at) "
+	    "SELECT i, '" T_AT "' FROM k");
+	assert_int_equal(once(e, T_1D), 0);
+	n = requests(e, &r);
+	assert_int_equal(n, 17);
+	for (i = 0; i < n; i++) {
+		if (strcmp(r[i].path, "/v3/mail/send") == 0)
+			email = i + 1;
+		else
+			last_sms = i + 1;
+	}
+	fixture_requests_free(r, n);
+	/* 2 a second, batches of 10: the email comes after the first ten */
+	assert_int_equal(email, 11);
+	assert_int_equal(last_sms, 17);
+	assert_log_clean(e);
+}
+
 int
 main(void)
 {
@@ -1723,6 +1769,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_channels_pause_apart,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_during_long_sync,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_take_turns,
 		    setup, teardown),
 	};
 

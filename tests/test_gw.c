@@ -325,6 +325,14 @@ test_sendgrid_build(void **state)
 		  "{\"type\":\"text/html\",\"value\":"
 		  "\"<p class=\\\"x\\\">Hola</p>\\n\"}]," SG_AUTO "}"
 		  SG_TRACK },
+		/* a name SendGrid would split at ',' or ';' is left out */
+		{ "https://api.sendgrid.com", "Clinic; Main St", "",
+		  "Smith, John", "S", "T", NULL, "1h", SG_URL,
+		  SG_TO "}],\"custom_args\":{\"reminder_id\":\"42\","
+		  "\"milestone\":\"1h\"}}],\"from\":{\"email\":"
+		  "\"care@clinic.example.com\"},\"subject\":\"S\",\"content\":["
+		  "{\"type\":\"text/plain\",\"value\":\"T\"}]," SG_AUTO "}"
+		  SG_TRACK },
 		/* an empty HTML and an empty name are left out */
 		{ "https://api.sendgrid.com", "", "", "", "S", "T", "", "1h",
 		  SG_URL,
