@@ -78,6 +78,7 @@ struct daemon {
 	struct gateway	*gw[CHANNEL__COUNT];	/* NULL: no provider */
 	int		 sigfd;
 	int		 watchfd;	/* inotify on the database, or -1 */
+	int		 lockfd;	/* the database's instance lock, or -1 */
 	char		*watched;	/* the database's file name */
 	bool		 stopping;
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
@@ -375,7 +376,7 @@ reload(struct daemon *d)
 	struct store	*st = NULL;
 	struct gateway	*gw[CHANNEL__COUNT];
 	char		 err[512];
-	int		 ch;
+	int		 ch, lockfd = -1;
 
 	d->reload = false;
 	notify("RELOADING=1");
@@ -386,16 +387,27 @@ reload(struct daemon *d)
 		    "configuration", d->opts->config_path);
 		goto out;
 	}
+	/*
+	 * Another database: it must be ours alone (its lock), and what a
+	 * run that died had claimed there is taken back, as at start.
+	 */
 	if (strcmp(cfg->database, d->cfg->database) != 0 &&
-	    (st = store_open(cfg->database, 0)) == NULL) {
-		log_err("event=reload_failed: cannot open the new database; "
-		    "keeping the running configuration");
+	    ((st = store_open(cfg->database, 0)) == NULL ||
+	    (lockfd = instance_lock(cfg->database)) == -1 ||
+	    store_recover(st, daemon_now(d)) == -1)) {
+		log_err("event=reload_failed: cannot take over the new "
+		    "database; keeping the running configuration");
+		if (lockfd != -1)
+			(void)close(lockfd);
+		store_close(st);
 		config_free(cfg);
 		goto out;
 	}
 	if (gateways_new(cfg, gw) == -1) {
 		log_err("event=reload_failed: cannot set up the gateway; "
 		    "keeping the running configuration");
+		if (lockfd != -1)
+			(void)close(lockfd);
 		store_close(st);
 		config_free(cfg);
 		goto out;
@@ -407,6 +419,9 @@ reload(struct daemon *d)
 	if (st != NULL) {
 		store_close(d->st);
 		d->st = st;
+		if (d->lockfd != -1)
+			(void)close(d->lockfd);
+		d->lockfd = lockfd;
 	}
 	config_free(d->cfg);
 	d->cfg = cfg;
@@ -1312,7 +1327,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	struct daemon	 d;
 	int64_t		 version = 0;
 	time_t		 next;
-	int		 ret = 1, changed, lockfd = -1, ch;
+	int		 ret = 1, changed, ch;
 	bool		 work;
 
 	memset(&d, 0, sizeof(d));
@@ -1320,6 +1335,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	d.cfg = cfg;
 	d.sigfd = -1;
 	d.watchfd = -1;
+	d.lockfd = -1;
 	if (geteuid() == 0)
 		log_warnx("running as root: aftercared needs no privileges; "
 		    "run it as its own user (see systemd/aftercared.service)");
@@ -1329,7 +1345,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		ret = daemon_preview(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	if ((lockfd = instance_lock(cfg->database)) == -1)
+	if ((d.lockfd = instance_lock(cfg->database)) == -1)
 		goto out;
 	if (store_recover(d.st, daemon_now(&d)) == -1)
 		goto out;
@@ -1396,8 +1412,8 @@ out:
 	if (d.watchfd != -1)
 		(void)close(d.watchfd);
 	free(d.watched);
-	if (lockfd != -1)
-		(void)close(lockfd);
+	if (d.lockfd != -1)
+		(void)close(d.lockfd);
 	config_free(d.cfg);
 	return ret;
 }

@@ -1696,6 +1696,61 @@ test_channels_take_turns(void **state)
 	assert_log_clean(e);
 }
 
+/*
+ * SIGHUP onto another database takes it over as a start would: not while
+ * another aftercared sends from it, and with what a dead run had claimed
+ * there taken back; then it is this daemon's alone.
+ */
+static void
+test_reload_other_database(void **state)
+{
+	struct env	*e = *state;
+	pid_t		 pid, other;
+
+	struct env	c;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	e->dbname = "second.db";
+	write_config(e, e->gw.url, NULL);
+	snprintf(e->db, sizeof(e->db), "%s/second.db", e->dir);
+	/* the programs run meanwhile keep off the daemon's stderr file */
+	c = *e;
+	snprintf(c.err, sizeof(c.err), "%s/stderr-ctl", e->dir);
+	ctl(&c, "init", NULL, NULL, NULL, NULL, NULL, NULL);
+	ctl(&c, "patient", "add", "--name", "Maria Example", "--phone",
+	    "+1 555 010 0101", NULL);
+	ctl(&c, "treatment", "add", "--patient", "1", "--at",
+	    "2030-01-01T09:00:00Z", NULL);
+	/* another daemon sends from second.db: the reload is refused */
+	{
+		struct env	second = *e;
+
+		snprintf(second.err, sizeof(second.err), "%s/stderr2",
+		    e->dir);
+		testenv_write_file(second.err, "");
+		other = start_daemon(&second);
+		wait_log(&second, other, "event=started");
+		assert_int_equal(kill(pid, SIGHUP), 0);
+		wait_log(e, pid, "another aftercared is sending");
+		wait_log(e, pid, "event=reload_failed");
+		assert_int_equal(kill(other, SIGTERM), 0);
+		assert_int_equal(wait_exit(other), 0);
+	}
+	/* a claim left by a run that died is taken back on the takeover */
+	db_exec(e, "UPDATE reminders SET state = 'sending' WHERE id = 1");
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	wait_log(e, pid, "event=reloaded");
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sending'"), 0);
+	/* and now it is this daemon's alone */
+	assert_int_equal(once(&c, "2030-01-02T09:00:05Z"), 1);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_log_clean(e);
+}
+
 int
 main(void)
 {
@@ -1771,6 +1826,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stop_during_long_sync,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_take_turns,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_other_database,
 		    setup, teardown),
 	};
 
