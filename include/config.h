@@ -178,6 +178,11 @@ const struct milestone *config_milestone(const struct config *cfg,
 void		 config_texts(const struct milestone *m, enum channel ch,
 		    const char *lang, struct milestone_texts *out);
 
+/* Whether s looks like a BCP 47 tag: [A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*. */
+bool		 config_lang_valid(const char *s);
+/* Whether s can name a kind of treatment: 1 to 64 of A-Z a-z 0-9 _ -. */
+bool		 config_kind_valid(const char *kind);
+
 /* "sms" or "email". */
 const char	*config_channel_name(enum channel ch);
 /* The channel named s.  Returns 0, or -1 if s names none. */

@@ -40,9 +40,7 @@ static int	usage_error(const char *, const char *, ...)
 static int	parse_id(const char *, const char *, const char *, int64_t *);
 static struct store *open_store(const struct config *);
 static int	sync_reminders(const struct config *, struct store *);
-static bool	language_valid(const char *);
 static bool	zone_valid(const char *);
-static bool	kind_valid(const char *);
 static void	print_reminder(void *, const struct reminder_row *);
 static void	json_time(struct buf *, time_t);
 static int	list_reminders(const struct config *, bool, const char *,
@@ -169,25 +167,6 @@ sync_reminders(const struct config *cfg, struct store *st)
 	return store_sync(st, cfg, time(NULL), NULL);
 }
 
-/* A BCP 47 language tag as patients.language holds it: "es", "pt-BR". */
-static bool
-language_valid(const char *s)
-{
-	size_t	n;
-
-	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-	if (n < 2 || n > 3)
-		return false;
-	for (s += n; *s == '-'; s += n) {
-		s++;
-		n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-		if (n < 1 || n > 8)
-			return false;
-	}
-	return *s == '\0';
-}
-
 /* An IANA zone name that tzdata knows, such as "America/New_York". */
 static bool
 zone_valid(const char *s)
@@ -201,19 +180,6 @@ zone_valid(const char *s)
 	return true;
 }
 
-static bool
-kind_valid(const char *s)
-{
-	const char	*p;
-
-	if (*s == '\0' || strlen(s) > 64)
-		return false;
-	/* As plans name kinds in the configuration. */
-	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-			return false;
-	return true;
-}
 
 int
 cli_init(const struct config *cfg, int argc, char **argv)
@@ -264,7 +230,7 @@ patient_add(const struct config *cfg, int argc, char **argv)
 	if (o[2].value != NULL && !mail_address_valid(o[2].value))
 		return usage_error("patient add", "--email is not an email "
 		    "address we can send to (name@example.com)");
-	if (o[4].value != NULL && !language_valid(o[4].value))
+	if (o[4].value != NULL && !config_lang_valid(o[4].value))
 		return usage_error("patient add", "--language \"%.20s\" is "
 		    "not a BCP 47 language tag (e.g. es, pt-BR)", o[4].value);
 	if (o[3].value != NULL && !zone_valid(o[3].value))
@@ -320,7 +286,7 @@ treatment_add(const struct config *cfg, int argc, char **argv)
 	    == -1)
 		return usage_error("treatment add", "--at: %s", err);
 	kind = o[2].value ? o[2].value : "microneedling";
-	if (!kind_valid(kind))
+	if (!config_kind_valid(kind))
 		return usage_error("treatment add", "--kind \"%.40s\": use "
 		    "up to 64 letters, digits, _ and - (e.g. chemical_peel)",
 		    kind);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "mail.h"
 #include "schedule.h"
 #include "template.h"
 #include "tz.h"
@@ -234,10 +235,9 @@ static bool	 has_control(const char *);
 static bool	 is_alpha(char);
 static bool	 is_alnum(char);
 static bool	 name_ok(const char *, size_t);
-static bool	 lang_ok(const char *);
 static char	*lower_dup(const char *);
 static bool	 host_ok(const char *, size_t);
-static bool	 address_ok(const char *);
+static bool	 host_local(const char *, size_t);
 static int	 check_keys(struct loader *, const config_setting_t *,
 		    const char *const *, const char *);
 static int	 get_group(struct loader *, const config_setting_t *,
@@ -569,9 +569,8 @@ name_ok(const char *name, size_t max)
 	return i > 0;
 }
 
-/* Looks like a BCP 47 tag: [A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*. */
-static bool
-lang_ok(const char *s)
+bool
+config_lang_valid(const char *s)
 {
 	size_t	n;
 
@@ -606,6 +605,16 @@ lower_dup(const char *s)
 	return d;
 }
 
+/* Whether the host of len bytes is this machine: plain text is fine there. */
+static bool
+host_local(const char *host, size_t len)
+{
+	return (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	    (len >= 4 && strncmp(host, "127.", 4) == 0 &&
+	    strspn(host, "0123456789.") == len) ||
+	    (len == 5 && strncmp(host, "[::1]", 5) == 0);
+}
+
 /* A host name of len bytes: dot-separated labels of A-Z a-z 0-9 and -. */
 static bool
 host_ok(const char *s, size_t len)
@@ -629,36 +638,6 @@ host_ok(const char *s, size_t len)
 			return false;
 	}
 	return label > 0 && s[len - 1] != '-';
-}
-
-/*
- * A plain addr-spec, "local@host.domain": a dot-atom local part and a
- * host name of two labels or more, the last not all digits (as mail.c
- * wants); no display name, white space, quotes, angle brackets or
- * control characters.  Stricter than RFC 5322 on purpose.
- */
-static bool
-address_ok(const char *s)
-{
-	static const char	 atext[] = "!#$%&'*+-/=?^_`{|}~";
-	const char		*at, *p, *tld;
-
-	if (strlen(s) > ADDRESS_MAX)
-		return false;
-	at = strchr(s, '@');
-	if (at == NULL || at == s || at - s > 64)
-		return false;
-	for (p = s; p < at; p++) {
-		if (*p == '.') {
-			if (p == s || p + 1 == at || p[1] == '.')
-				return false;
-		} else if (!is_alnum(*p) && strchr(atext, *p) == NULL)
-			return false;
-	}
-	if ((tld = strrchr(at + 1, '.')) == NULL ||
-	    strspn(tld + 1, "0123456789") == strlen(tld + 1))
-		return false;
-	return host_ok(at + 1, strlen(at + 1));
 }
 
 /* database, metrics_file, log_level and language. */
@@ -700,7 +679,7 @@ load_top(struct loader *ld, const config_setting_t *root, struct config *cfg)
 	if (get_string(ld, root, "", "language", "language",
 	    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
 		return -1;
-	if (!lang_ok(v))
+	if (!config_lang_valid(v))
 		return ld_error(ld, s, "language \"%.40s\" is not a language "
 		    "tag such as \"en\" or \"pt-BR\"", v);
 	cfg->language = lower_dup(v);
@@ -945,7 +924,7 @@ load_language(struct loader *ld, const struct config *cfg,
 	size_t			 i;
 
 	name = config_setting_name(lg);
-	if (!lang_ok(name))
+	if (!config_lang_valid(name))
 		return ld_error(ld, lg, "%s: \"%.40s\" is not a language tag "
 		    "such as \"es\" or \"pt-BR\"", label, name);
 	if (strcasecmp(name, cfg->language) == 0)
@@ -1529,9 +1508,8 @@ load_url(struct loader *ld, const config_setting_t *g, const char *group,
 		    "http://)");
 	if (*host == '\0' || *host == '/' || strchr(url, ' ') != NULL)
 		return ld_error(ld, s, "url has no host");
-	if (host == url + 7 && strncmp(host, "127.", 4) != 0 &&
-	    strncmp(host, "localhost", 9) != 0 &&
-	    strncmp(host, "[::1]", 5) != 0)
+	if (host == url + 7 && !host_local(host, host[0] == '[' ?
+	    strcspn(host, "]") + 1 : strcspn(host, ":/")))
 		ld_warn(ld, s, "url is plain http: credentials and messages "
 		    "cross the network unencrypted");
 	*out = xstrdup(url);
@@ -1590,9 +1568,7 @@ load_smtp_url(struct loader *ld, const config_setting_t *g,
 	}
 	if (*p != '\0')
 		goto bad;
-	*local = (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	    (len == 9 && strncmp(host, "127.0.0.1", 9) == 0) ||
-	    (len == 5 && strncmp(host, "[::1]", 5) == 0);
+	*local = host_local(host, len);
 	cfg->email.url = xstrdup(url);
 	return 0;
 bad:
@@ -1962,7 +1938,8 @@ load_email(struct loader *ld, const config_setting_t *root,
 	if (get_string(ld, g, "email", "from", "from",
 	    GS_REQUIRED | GS_NONEMPTY | GS_LINE, &s, &v) == -1)
 		return -1;
-	if (!address_ok(v))
+	/* As mail.c will want it to send, and no address literal. */
+	if (!mail_address_valid(v) || strchr(v, '[') != NULL)
 		return ld_error(ld, s, "from \"%.80s\" must be a plain address "
 		    "such as \"care@clinic.example.com\"", v);
 	cfg->email.from = xstrdup(v);
@@ -2402,4 +2379,10 @@ config_plan_fingerprint(const struct config *cfg)
 		    cfg->plans[i].nmilestones);
 	}
 	return buf_take(&b);
+}
+
+bool
+config_kind_valid(const char *kind)
+{
+	return name_ok(kind, KIND_MAX);
 }

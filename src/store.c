@@ -1070,8 +1070,7 @@ kind_check(struct store *st, const struct config *cfg, const char *kind,
 		return;
 	st->kinds = xrealloc(st->kinds, (st->nkinds + 1) * sizeof(*st->kinds));
 	st->kinds[st->nkinds++] = xstrdup(kind);
-	if (strlen(kind) > 40 || kind[strspn(kind, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] != '\0')
+	if (!config_kind_valid(kind))
 		kind = "(not printable)";
 	if (n > 0)
 		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "

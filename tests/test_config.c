@@ -1322,6 +1322,36 @@ test_warnings(void **state)
 	free(log);
 	config_free(cfg);
 
+	/* Plain http: only a host that is this machine goes unwarned. */
+	{
+		static const struct {
+			const char	*url;
+			int		 warnings;
+		} hosts[] = {
+			{ "http://127.0.0.1:8080/hook", 0 },
+			{ "http://localhost/hook", 0 },
+			{ "http://[::1]:8080/hook", 0 },
+			{ "http://localhost.example.com/hook", 1 },
+			{ "http://127.example.com/hook", 1 },
+			{ "http://sms.example.com/hook", 1 },
+		};
+		size_t	i;
+		char	text[512];
+
+		for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+			snprintf(text, sizeof(text), CLINIC "sms = { provider "
+			    "= \"webhook\"; url = \"%s\"; };\n", hosts[i].url);
+			log = load_logged(fx, text, 0, &cfg, err, sizeof(err));
+			if (cfg == NULL)
+				fail_msg("%s", err);
+			if (count(log, "url is plain http") !=
+			    (size_t)hosts[i].warnings)
+				fail_msg("%s: \"%s\"", hosts[i].url, log);
+			free(log);
+			config_free(cfg);
+		}
+	}
+
 	/* SMTP without STARTTLS: warned about, unless it stays here. */
 	log = load_logged(fx, CLINIC TWILIO "email = {\n"
 	    "  provider = \"smtp\";\n  url = \"smtp://mail.example.com\";\n"
