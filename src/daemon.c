@@ -142,6 +142,8 @@ struct record {
 	time_t		 next;
 	bool		 attempted;	/* the request reached the gateway */
 	char		 text[384];	/* provider id, error or reason */
+	/* The number replied STOP: recorded with the outcome (never logged). */
+	char		 stop[PHONE_E164_MAX];
 };
 
 static time_t	daemon_now(const struct daemon *);
@@ -172,12 +174,10 @@ static int	run_once(struct daemon *);
 static void	outcome_text(struct record *, int, int64_t, time_t,
 		    const char *);
 static int	write_outcome(struct store *, const struct record *);
-static void	record_outcome(struct daemon *, const struct record *);
 static int	flush_unrecorded(struct daemon *);
 static void	round_add(struct daemon *, const struct record *);
 static void	round_write(void *);
 static void	pause_gateway(struct daemon *, const struct send_result *);
-static void	note_optout(struct daemon *, const char *, int64_t);
 
 static time_t
 daemon_now(const struct daemon *d)
@@ -448,6 +448,9 @@ outcome_text(struct record *o, int kind, int64_t id, time_t now,
 static int
 write_outcome(struct store *st, const struct record *o)
 {
+	if (o->stop[0] != '\0' && store_optout_add(st, o->stop, o->id,
+	    o->now) == -1)
+		return -1;
 	switch (o->kind) {
 	case REC_SENT:
 		return store_mark_sent(st, o->id, o->now, o->text);
@@ -468,23 +471,7 @@ write_outcome(struct store *st, const struct record *o)
 }
 
 /*
- * Writes an outcome now, or keeps it until the database takes it.  While
- * any is kept, nothing is claimed or recovered (flush_unrecorded()).
- */
-static void
-record_outcome(struct daemon *d, const struct record *o)
-{
-	if (d->nunrecorded == 0 && write_outcome(d->st, o) == 0)
-		return;
-	d->unrecorded = xrealloc(d->unrecorded, (d->nunrecorded + 1) *
-	    sizeof(*d->unrecorded));
-	d->unrecorded[d->nunrecorded++] = *o;
-	log_warnx("event=unrecorded reminder=%lld: the database did not take "
-	    "its outcome; holding it and trying again", (long long)o->id);
-}
-
-/*
- * Writes the outcomes kept by record_outcome(), oldest first.  Returns 0 once
+ * Writes the outcomes held by round_write(), oldest first.  Returns 0 once
  * none is left, or -1 if the database still refuses them.
  */
 static int
@@ -745,16 +732,6 @@ pause_gateway(struct daemon *d, const struct send_result *res)
 	gateway_pause(d->gw[d->ch]);
 }
 
-/* The recipient replied STOP: no reminder goes to that number again. */
-static void
-note_optout(struct daemon *d, const char *to, int64_t reminder)
-{
-	if (store_optout_add(d->st, to, reminder, daemon_now(d)) == 0)
-		log_notice("event=opted_out reminder=%lld: the recipient "
-		    "unsubscribed; no SMS goes to that number again",
-		    (long long)reminder);
-}
-
 /*
  * Decides what the gateway's answer for one message means and records it
  * as soon as it arrives, so that a crash a moment later cannot make us
@@ -777,11 +754,16 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		pause_gateway(d, res);
 	else
 		d->gw_failures[d->ch] = 0;
-	if (res->opted_out)
-		note_optout(d, d->msgs[idx].to, r->id);
 	memset(&o, 0, sizeof(o));
 	o.id = r->id;
 	o.now = daemon_now(d);
+	/* No reminder goes to that number again, written with the outcome. */
+	if (res->opted_out) {
+		(void)snprintf(o.stop, sizeof(o.stop), "%s", d->msgs[idx].to);
+		log_notice("event=opted_out reminder=%lld: the recipient "
+		    "unsubscribed; no SMS goes to that number again",
+		    (long long)r->id);
+	}
 	/* A request that never reached the gateway is not an attempt. */
 	attempts = res->unreached ? r->attempts - 1 : r->attempts;
 	switch (res->outcome) {
@@ -884,7 +866,7 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 			    "channel=%s reason=\"%s\"", (long long)r->id,
 			    r->milestone, config_channel_name(ch), c->reason);
 			outcome_text(&o, REC_FAILED, r->id, now, c->reason);
-			record_outcome(d, &o);
+			round_add(d, &o);
 			compose_clear(c);
 			continue;
 		case COMPOSE_CANCEL:
@@ -893,7 +875,7 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 			    r->milestone, config_channel_name(ch), c->reason);
 			outcome_text(&o, c->optout ? REC_OPTED_OUT :
 			    REC_CANCELLED, r->id, now, c->reason);
-			record_outcome(d, &o);
+			round_add(d, &o);
 			compose_clear(c);
 			continue;
 		case COMPOSE_SEND:
@@ -901,9 +883,15 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 		}
 		if (ch == CHANNEL_SMS) {
 			if (store_optout_has(d->st, c->to, &optout) == -1) {
-				/* Not known: not now, and not an attempt. */
-				outcome_text(&o, REC_RELEASE, r->id, now, "");
-				record_outcome(d, &o);
+				/*
+				 * Not known: later, and not an attempt (at
+				 * once, it would be claimed again at once).
+				 */
+				outcome_text(&o, REC_RETRY, r->id, now,
+				    "could not read the STOP list; tried again "
+				    "later");
+				o.next = now + cfg->delivery.backoff_base;
+				round_add(d, &o);
 				compose_clear(c);
 				continue;
 			}
@@ -915,7 +903,7 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 				outcome_text(&o, REC_CANCELLED, r->id, now,
 				    "the number unsubscribed (replied STOP to "
 				    "an earlier message)");
-				record_outcome(d, &o);
+				round_add(d, &o);
 				compose_clear(c);
 				continue;
 			}
@@ -938,6 +926,8 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 	 * up the loop (an answer could be taken for a timeout): outcomes it
 	 * refuses are held and written after the batch.
 	 */
+	/* What will not be sent, in one transaction before what will. */
+	round_write(d);
 	if (nmsg > 0) {
 		if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
 			goto out;
@@ -958,8 +948,9 @@ out:
 		    (long long)d->msgs[i].reminder_id);
 		outcome_text(&o, REC_RELEASE, d->msgs[i].reminder_id,
 		    daemon_now(d), "");
-		record_outcome(d, &o);
+		round_add(d, &o);
 	}
+	round_write(d);
 	for (i = 0; i < nmsg; i++)
 		compose_clear(&d->composed[i]);
 	free(d->composed);
@@ -1446,6 +1437,7 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 	size_t		 n, i, total = 0;
 	char		 when[32];
 	int		 ret = -1, ch = 0;
+	bool		 optout;
 
 	if (store_preview_begin(st) == -1)
 		return -1;
@@ -1472,6 +1464,15 @@ daemon_preview(const struct config *cfg, struct store *st, time_t now,
 			    r->channel);
 			switch (compose_message(cfg, r, now, &c)) {
 			case COMPOSE_SEND:
+				/* As sending would: a number that said STOP. */
+				if (c.channel == CHANNEL_SMS &&
+				    (store_optout_has(st, c.to, &optout) == -1 ||
+				    optout)) {
+					(void)fprintf(out, "would cancel: the "
+					    "number unsubscribed (or the STOP "
+					    "list cannot be read)\n");
+					break;
+				}
 				if (c.channel == CHANNEL_EMAIL)
 					(void)fprintf(out, "would send: "
 					    "Subject: %s\n", c.subject);

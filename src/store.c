@@ -506,7 +506,7 @@ struct sync_row {
 };
 
 static void	kind_check(struct store *, const struct config *, const char *,
-		    int64_t);
+		    int64_t, size_t, bool);
 static int	consent(struct store *, const struct sync_row *, time_t, bool);
 static int	sync_treatment(struct store *, const struct config *, time_t,
 		    const struct sync_row *);
@@ -1051,15 +1051,11 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
  */
 static void
 kind_check(struct store *st, const struct config *cfg, const char *kind,
-    int64_t tid)
+    int64_t tid, size_t n, bool own)
 {
-	size_t	i, n;
-	bool	own;
+	size_t	i;
 
-	if (cfg->nplans == 0 || st->preview)
-		return;
-	(void)config_plan(cfg, kind, &n, &own);
-	if (own)
+	if (cfg->nplans == 0 || st->preview || own)
 		return;
 	if (kind == NULL)
 		kind = "";
@@ -1139,6 +1135,7 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	time_t			 at, due;
 	size_t			 i, n;
 	unsigned		 want;
+	bool			 own;
 	int			 ch, ret = -1;
 
 	if (row->performed == NULL)
@@ -1179,8 +1176,8 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	 */
 	if (consent(st, row, now, true) == -1)
 		return -1;
-	kind_check(st, cfg, row->kind, row->tid);
-	plan = config_plan(cfg, row->kind, &n, NULL);
+	plan = config_plan(cfg, row->kind, &n, &own);
+	kind_check(st, cfg, row->kind, row->tid, n, own);
 	buf_init(&keys);
 	buf_puts(&keys, "[");
 	s = st->q[Q_UPSERT];
