@@ -32,6 +32,9 @@ void	 buf_printf(struct buf *b, const char *fmt, ...)
 /* Takes the contents (never NULL) and leaves the buffer empty; caller frees. */
 char	*buf_take(struct buf *b);
 
+/* Replaces control characters in s with spaces, so a text stays one line. */
+void	 util_text_clean(char *s);
+
 /*
  * Parses a whole decimal integer within [min, max].
  * Returns 0, or -1 with a message in err.

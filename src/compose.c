@@ -19,7 +19,6 @@ static enum compose_result	compose_address(const struct reminder *,
 				    enum channel, struct composed *);
 static char	*html_escape(const char *);
 static char	*name_clean(const char *);
-static void	 line_clean(char *);
 
 void
 compose_clear(struct composed *c)
@@ -93,15 +92,6 @@ name_clean(const char *s)
 		return NULL;
 	}
 	return buf_take(&b);
-}
-
-/* Control characters (a line break in a name) become spaces. */
-static void
-line_clean(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
 }
 
 /* The patient's consent and address on channel ch, into out->to. */
@@ -260,7 +250,7 @@ compose_message(const struct config *cfg, const struct reminder *r,
 	out->to_name = name_clean(r->full_name);
 	out->subject = template_render(tx.subject, &vars);
 	/* A subject is one line, whatever a name holds. */
-	line_clean(out->subject);
+	util_text_clean(out->subject);
 	out->body = template_render(tx.email, &vars);
 	if (tx.html != NULL) {
 		hvars.first_name = html_escape(first);

@@ -31,6 +31,8 @@
 /* Longest wait asked by Retry-After that we honour, in seconds. */
 #define GATEWAY_RETRY_MAX	86400
 #define GATEWAY_CONNECT_MAX	10
+/* The longest provider error code we keep (and log). */
+#define GATEWAY_CODE_MAX	8
 /* The share of a provider's rate limit we use. */
 #define GATEWAY_RATE_MARGIN	0.99
 
@@ -151,14 +153,6 @@ gw_url_base(struct buf *b, const char *base)
 	buf_append(b, base, len);
 }
 
-void
-gw_text_clean(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
-}
-
 bool
 gw_answer_read(long status, const char *body, size_t len,
     const char *const *id_keys, const char *const *reason_keys,
@@ -180,14 +174,16 @@ gw_answer_read(long status, const char *body, size_t len,
 				break;
 		if (id_keys[i] == NULL)
 			res->provider_id[0] = '\0';
-		gw_text_clean(res->provider_id);
+		util_text_clean(res->provider_id);
 		return true;
 	}
 	/*
-	 * The code is logged, so it must be a code: a gateway that puts
-	 * free text there (a number, say) gets it dropped.
+	 * The code is logged, so it must be a code: short (Twilio's are 5
+	 * digits), of letters, digits and "_.-"; anything else a gateway
+	 * puts there (a phone number, a name) is dropped.
 	 */
 	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0 ||
+	    strlen(res->code) > GATEWAY_CODE_MAX ||
 	    res->code[strspn(res->code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_.-")] != '\0')
 		res->code[0] = '\0';
@@ -196,7 +192,7 @@ gw_answer_read(long status, const char *body, size_t len,
 			break;
 	if (reason_keys[i] == NULL)
 		reason[0] = '\0';
-	gw_text_clean(reason);
+	util_text_clean(reason);
 	if (status >= 300 && status < 400)
 		(void)snprintf(res->error, sizeof(res->error),
 		    "HTTP %ld: redirect not followed (check sms.url)", status);
@@ -455,7 +451,7 @@ gateway_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 	    strncasecmp(data, msgid, sizeof(msgid) - 1) == 0) {
 		header_value(data, n, sizeof(msgid) - 1, x->header_id,
 		    sizeof(x->header_id));
-		gw_text_clean(x->header_id);
+		util_text_clean(x->header_id);
 	}
 	return n;
 }
@@ -795,7 +791,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	}
 	(void)snprintf(res->error, sizeof(res->error), "%s: %.150s", what,
 	    detail);
-	gw_text_clean(res->error);
+	util_text_clean(res->error);
 	if (tls)
 		log_warnx("gateway: reminder %lld: TLS/certificate problem "
 		    "(%s): check %s and its ca_file",

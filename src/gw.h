@@ -29,8 +29,6 @@ void	gw_request_clear(struct gw_request *req);
 enum outcome	gw_status_outcome(long status);
 /* Appends a provider's base URL to b without its trailing slashes. */
 void		gw_url_base(struct buf *b, const char *base);
-/* Replaces control characters in s with spaces, so a quote stays one line. */
-void		gw_text_clean(char *s);
 
 /*
  * Builds the request for msg.  Returns 0, or -1 with a message in err

@@ -49,7 +49,7 @@ sendgrid_first_error(const char *body, size_t len, char *out, size_t outlen)
 	    json_get_index(errors, strlen(errors), 0, first, len + 1) != 0 ||
 	    json_get(first, strlen(first), "message", out, outlen) != 0)
 		out[0] = '\0';
-	gw_text_clean(out);
+	util_text_clean(out);
 	free(errors);
 	free(first);
 }

@@ -182,3 +182,11 @@ util_int64_parse(const char *s, int64_t min, int64_t max, int64_t *out,
 	*out = v;
 	return 0;
 }
+
+void
+util_text_clean(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}

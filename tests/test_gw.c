@@ -663,6 +663,13 @@ test_webhook_parse(void **state)
 		  OUTCOME_FAILED, "", "", "HTTP 400: no" },
 		{ 400, "{\"code\":\"x\\ny\"}", OUTCOME_FAILED, "", "",
 		  "HTTP 400" },
+		/* nor a number or a name that looks like one */
+		{ 400, "{\"code\":\"15550100123\"}", OUTCOME_FAILED, "", "",
+		  "HTTP 400" },
+		{ 400, "{\"code\":\"JaneDoeExample\"}", OUTCOME_FAILED, "",
+		  "", "HTTP 400" },
+		{ 400, "{\"code\":\"E_BADTO\"}", OUTCOME_FAILED, "",
+		  "E_BADTO", "HTTP 400" },
 	};
 
 	(void)state;
