@@ -11,7 +11,7 @@ struct config;
 struct store;
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 /*
  * How long a connection waits for another writer (the booking software)

@@ -172,6 +172,14 @@ static const char schema_v5[] =
 "  UPDATE reminder_counts SET n = n - 1 WHERE state = OLD.state;"
 "  UPDATE reminder_counts SET n = n + 1 WHERE state = NEW.state; END;";
 
+/*
+ * Version 6: the failures of the last day, read every loop for the status
+ * line, without reading every failure ever recorded.
+ */
+static const char schema_v6[] =
+"CREATE INDEX IF NOT EXISTS reminders_failed ON reminders(updated_at)"
+"  WHERE state = 'failed';";
+
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
@@ -406,8 +414,8 @@ static const char *const queries[Q__COUNT] = {
 	    "SELECT max(sent_at) FROM reminders INDEXED BY reminders_sent "
 	    "WHERE state = 'sent'",
 	[Q_FAILED_SINCE] =
-	    "SELECT count(*) FROM reminders WHERE state = 'failed' AND "
-	    "updated_at >= ?1",
+	    "SELECT count(*) FROM reminders INDEXED BY reminders_failed "
+	    "WHERE state = 'failed' AND updated_at >= ?1",
 	[Q_HEARTBEAT_GET] =
 	    "SELECT CAST(value AS INTEGER) FROM aftercare_state "
 	    "WHERE key = 'heartbeat'",
@@ -476,7 +484,7 @@ static const int pass_queries[] = {
 	Q_CLAIM_SELECT, Q_CLAIM_ONE, Q_EXPIRE, Q_SENT, Q_RETRY, Q_FAILED,
 	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_RELEASE, Q_NEXT_PENDING,
 	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
-	Q_COUNT_STATES
+	Q_COUNT_STATES, Q_FAILED_SINCE
 };
 
 static const char *const states[] = {
@@ -660,6 +668,8 @@ migrate(struct store *st, int from)
 	    exec(st, schema_v4, "add contact trigger") == -1))
 		goto fail;
 	if (from < 5 && exec(st, schema_v5, "add indexes and counts") == -1)
+		goto fail;
+	if (from < 6 && exec(st, schema_v6, "add failures index") == -1)
 		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
