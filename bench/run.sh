@@ -17,6 +17,7 @@
 #                           scaled linearly, would take longer)
 #   BENCH_INGEST_CAP=60     seconds allowed for the ingest
 #   BENCH_IDLE=60           seconds of idle measured
+#   BENCH_PICKUP=50         commits per setting in the pick-up test
 set -eu
 build=${1:-build-bench}
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ sizes=${BENCH_SIZES:-10000 100000 1000000}
 sync_cap=${BENCH_SYNC_CAP:-120}
 ingest_cap=${BENCH_INGEST_CAP:-60}
 idle_secs=${BENCH_IDLE:-60}
+pickups=${BENCH_PICKUP:-50}
 burst=${BENCH_BURST:-10000}
 sid=AC00000000000000000000000000000000
 token=bench-token
@@ -53,7 +55,7 @@ tool() {	# tool NAME [PKG...]: compiles bench/NAME.c (a second each)
 	# shellcheck disable=SC2086
 	${CC:-cc} $cflags -o "$tools/$name" "bench/$name.c" $libs
 }
-for t in sink rusage "curlloop libcurl" "gen sqlite3"; do
+for t in sink rusage "curlloop libcurl" "gen sqlite3" "pickup sqlite3"; do
 	# shellcheck disable=SC2086
 	tool $t || { say "the bench tools did not build"; exit 1; }
 done
@@ -518,6 +520,45 @@ else
 	row "idle, ingest" "not run" "no synced database"
 fi
 rm -f "$tmp/idle.db"*
+
+# --- 4b. pick-up ------------------------------------------------------------
+# A running daemon on 10k future treatments; the booking software commits
+# one treatment due now at a time, with SQLite's default synchronous =
+# FULL and with NORMAL, on a connection it keeps open.
+gap
+say "pick-up: $pickups commits per synchronous setting"
+conf pickup "$port" "$best"
+init pickup
+gen pickup -n 10000 -a $((T0 + 2 * D)) >/dev/null
+"$build/aftercared" -c "$tmp/pickup.conf" 2>>"$tmp/aftercared.log" &
+dpid=$!
+pids="$pids $dpid"
+i=0
+while [ ! -e "$tmp/pickup.prom" ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ ! -e "$tmp/pickup.prom" ] || ! kill -0 $dpid 2>/dev/null; then
+	broke "pick-up: the daemon did not complete a pass in 60 s"
+else
+	for s in FULL NORMAL; do
+		if ! "$tools/pickup" -s $s -n "$pickups" "$tmp/pickup.db" \
+		    >"$tmp/pickup.out"; then
+			broke "pick-up: the writer failed"
+			continue
+		fi
+		row "pick-up: synchronous = $s, median" \
+		    "$(kv median_ms "$tmp/pickup.out") ms" \
+		    "commit to reminder sent, $pickups commits"
+		row "pick-up: synchronous = $s, worst" \
+		    "$(kv worst_ms "$tmp/pickup.out") ms" \
+		    "$(kv missed "$tmp/pickup.out") not sent within 70 s;" \
+		    "target < 2000 ms"
+	done
+fi
+kill $dpid 2>/dev/null || true
+wait $dpid 2>/dev/null || true
+rm -f "$tmp/pickup.db"*
 
 # --- 5. rate limit ---------------------------------------------------------
 gap

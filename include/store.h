@@ -216,6 +216,21 @@ int	store_busy_timeout(struct store *st, int ms);
  */
 int	store_data_version(struct store *st, int64_t *version);
 
+enum store_change {
+	STORE_UNCHANGED,	/* nothing new, and nobody is writing */
+	STORE_CHANGED,		/* another connection committed */
+	STORE_WRITING		/* another connection is writing: look again */
+};
+
+/*
+ * Whether another connection committed since *version (which is then
+ * updated), is in the middle of a write (its commit may not be visible
+ * yet), or neither: for a wake-up on a write to the files, which comes
+ * before the commit shows.  Returns 0, or -1 (logged).
+ */
+int	store_changed(struct store *st, int64_t *version,
+	    enum store_change *what);
+
 /*
  * Wraps what follows in a transaction that store_preview_end() rolls
  * back, so that a dry run can do a pass and change nothing.

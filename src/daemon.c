@@ -37,6 +37,14 @@
 #define IDLE_CHECK_SECS	5
 #define IDLE_WATCHED_SECS	60
 
+/*
+ * While another connection is in the middle of a write (its commit not
+ * yet visible), the daemon looks again after SETTLE_FIRST_MS, doubling up
+ * to SETTLE_MAX_MS for as long as the write lasts.
+ */
+#define SETTLE_FIRST_MS	5
+#define SETTLE_MAX_MS	200
+
 /* How often the daemon records that it is alive, for aftercarectl status. */
 #define HEARTBEAT_SECS	60
 
@@ -80,6 +88,8 @@ struct daemon {
 	int		 watchfd;	/* inotify on the database, or -1 */
 	int		 lockfd;	/* the database's instance lock, or -1 */
 	char		*watched;	/* the database's file name */
+	int		 settle_ms;	/* a writer is at work: look again
+					   after this long; 0 if none */
 	bool		 stopping;
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
@@ -166,6 +176,7 @@ static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
 static void	beat(struct daemon *);
+static int	look(struct daemon *, int64_t *);
 static int	sleep_until_work(struct daemon *, int64_t *);
 static int	finish(struct daemon *);
 static int	instance_lock(const char *);
@@ -1152,33 +1163,55 @@ watch_read(struct daemon *d)
 }
 
 /*
- * Sleeps until the next reminder is due, a signal arrives, or
- * IDLE_CHECK_SECS pass, whichever is first; then returns whether the
- * database changed meanwhile (1) or not (0), or -1 on error.
+ * Whether the database changed since *version (1) or not (0), -1 on
+ * error.  A write seen by the watch may belong to a commit not yet
+ * visible: while another connection is writing, d->settle_ms says to look
+ * again soon, so that no commit waits for the idle period.
+ */
+static int
+look(struct daemon *d, int64_t *version)
+{
+	enum store_change	what;
+
+	if (store_changed(d->st, version, &what) == -1)
+		return -1;
+	if (what != STORE_WRITING) {
+		d->settle_ms = 0;
+		return what == STORE_CHANGED;
+	}
+	if (d->settle_ms == 0)
+		d->settle_ms = SETTLE_FIRST_MS;
+	else if ((d->settle_ms *= 2) > SETTLE_MAX_MS)
+		d->settle_ms = SETTLE_MAX_MS;
+	return 0;
+}
+
+/*
+ * Sleeps until the next reminder is due, a signal arrives, the database
+ * changes, or IDLE_CHECK_SECS pass (IDLE_WATCHED_SECS with a watch),
+ * whichever is first; then returns whether the database changed
+ * meanwhile (1) or not (0), or -1 on error.
  */
 static int
 sleep_until_work(struct daemon *d, int64_t *version)
 {
 	struct pollfd	pfd[2];
 	time_t		next, now;
-	int64_t		v, idle, wait_ms;
+	int64_t		idle, wait_ms;
 	nfds_t		n = 1;
+	int		changed;
 
 	if (next_work(d, &next) == -1)
 		return -1;
 	/*
 	 * What the watch saw so far is our own writing (the pass, the
-	 * heartbeat), or a commit that data_version now shows: either way,
-	 * drop it, then look.  A commit from here on wakes the poll.
+	 * heartbeat), or another connection's: look, then sleep.  A write
+	 * from here on wakes the poll.
 	 */
 	if (d->watchfd != -1) {
 		(void)watch_read(d);
-		if (store_data_version(d->st, &v) == -1)
-			return -1;
-		if (v != *version) {
-			*version = v;
-			return 1;
-		}
+		if ((changed = look(d, version)) != 0)
+			return changed;
 	}
 	/* Held outcomes are tried again soon: a lock leaves no trace to watch. */
 	idle = d->watchfd != -1 && d->nunrecorded == 0 ? IDLE_WATCHED_SECS :
@@ -1189,6 +1222,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
 	if (d->watchdog_ms != 0 && d->watchdog_ms < wait_ms)
 		wait_ms = d->watchdog_ms;
+	if (d->settle_ms != 0 && d->settle_ms < wait_ms)
+		wait_ms = d->settle_ms;
 	pfd[0].fd = d->sigfd;
 	pfd[0].events = POLLIN;
 	pfd[0].revents = 0;
@@ -1204,16 +1239,11 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	}
 	if (pfd[0].revents & POLLIN)
 		(void)signals_read(d);
-	/* Our own writes wake us too: data_version tells them apart. */
-	if (n == 2 && (pfd[1].revents & POLLIN) && !watch_read(d))
+	/* Other files in the directory are no business of ours. */
+	if (n == 2 && (pfd[1].revents & POLLIN) && !watch_read(d) &&
+	    d->settle_ms == 0)
 		return 0;
-	if (store_data_version(d->st, &v) == -1)
-		return -1;
-	if (v != *version) {
-		*version = v;
-		return 1;
-	}
-	return 0;
+	return look(d, version);
 }
 
 /*

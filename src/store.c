@@ -470,6 +470,7 @@ struct store {
 	char		**kinds;	/* kinds without a plan, warned of */
 	size_t		 nkinds;
 	bool		 preview;	/* inside store_preview_begin() */
+	int		 busy_ms;	/* the busy timeout set */
 	sqlite3_stmt	*q[Q__COUNT];
 };
 
@@ -795,6 +796,7 @@ store_open(const char *path, int flags)
 	}
 	if (sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS) != SQLITE_OK)
 		goto fail_db;
+	st->busy_ms = STORE_BUSY_TIMEOUT_MS;
 	if (user_version(st, &version) == -1)
 		goto fail;
 	if (version > STORE_SCHEMA_VERSION) {
@@ -1643,6 +1645,7 @@ store_busy_timeout(struct store *st, int ms)
 		    sqlite3_errmsg(st->db));
 		return -1;
 	}
+	st->busy_ms = ms;
 	return 0;
 }
 
@@ -1650,6 +1653,63 @@ int
 store_data_version(struct store *st, int64_t *version)
 {
 	return scalar(st, st->q[Q_DATA_VERSION], version, "data version");
+}
+
+/*
+ * A writer appends its commit to the WAL (which wakes a watch of the
+ * file), may then sync it (synchronous = FULL), and only then makes it
+ * visible; SQLite tells readers nothing more when it does.  So when
+ * data_version has not moved, ask for the write lock without waiting:
+ * if another connection holds it, its transaction is still under way and
+ * will show later; if not, whatever was written is visible now (or was
+ * rolled back), so data_version is read once more.  The lock is held for
+ * an empty transaction only, which writes nothing.
+ */
+int
+store_changed(struct store *st, int64_t *version, enum store_change *what)
+{
+	int64_t	v;
+	int	rc, ret = -1;
+
+	if (store_data_version(st, &v) == -1)
+		return -1;
+	if (v != *version) {
+		*version = v;
+		*what = STORE_CHANGED;
+		return 0;
+	}
+	if (sqlite3_busy_timeout(st->db, 0) != SQLITE_OK) {
+		log_err("store: %s: busy timeout: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		*what = STORE_WRITING;
+		ret = 0;
+		goto out;
+	}
+	if (rc != SQLITE_OK) {
+		log_err("store: %s: look for a writer: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		goto out;
+	}
+	if (exec(st, "COMMIT", "look for a writer") == -1) {
+		rollback(st);
+		goto out;
+	}
+	if (store_data_version(st, &v) == -1)
+		goto out;
+	*what = v != *version ? STORE_CHANGED : STORE_UNCHANGED;
+	*version = v;
+	ret = 0;
+out:
+	if (sqlite3_busy_timeout(st->db, st->busy_ms) != SQLITE_OK) {
+		log_err("store: %s: busy timeout: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		ret = -1;
+	}
+	return ret;
 }
 
 int

@@ -619,6 +619,74 @@ test_running_daemon_picks_up_new_treatment(void **state)
 	assert_log_clean(e);
 }
 
+/*
+ * Plays the booking software committing one new patient and a treatment
+ * due now in one transaction, on a connection it keeps open (closing it
+ * would tell the watch once more that the files were written).
+ */
+static void
+book_patient_now(sqlite3 *db, int i)
+{
+	char	 q[512], at[32];
+	time_t	 t;
+
+	t = time(NULL) - 25 * 3600;
+	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime(&t)) > 0);
+	snprintf(q, sizeof(q), "BEGIN; INSERT INTO patients (full_name, phone) "
+	    "VALUES ('Maria %d', '+1555010%04d'); INSERT INTO treatments "
+	    "(patient_id, performed_at) VALUES (last_insert_rowid(), '%s'); "
+	    "COMMIT;", i, 1000 + i, at);
+	if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("booking: %s", sqlite3_errmsg(db));
+}
+
+/*
+ * A commit is picked up at once whatever the writer's synchronous
+ * setting: the daemon may wake on the WAL's first write while the commit
+ * is still being made (FULL syncs the file before the commit shows), and
+ * must look again rather than sleep out its idle minute.  The writer
+ * keeps its connection open, as booking software does; each of 20
+ * commits per setting reaches the gateway within 2 s.
+ */
+static void
+test_pickup_each_commit(void **state)
+{
+	static const char *const modes[] = { "FULL", "NORMAL" };
+	struct env	*e = *state;
+	sqlite3		*db;
+	size_t		 i, m, n = 0;
+	char		 q[64];
+	pid_t		 pid;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	for (m = 0; m < 2; m++) {
+		assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_busy_timeout(db, 10000), SQLITE_OK);
+		snprintf(q, sizeof(q), "PRAGMA synchronous = %s", modes[m]);
+		assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL),
+		    SQLITE_OK);
+		for (i = 0; i < 20; i++) {
+			book_patient_now(db, (int)n);
+			n++;
+			if (fixture_wait_requests(&e->gw, n, 2000) != 0) {
+				kill(pid, SIGKILL);
+				(void)waitpid(pid, NULL, 0);
+				fail_msg("synchronous = %s: commit %zu was not "
+				    "sent within 2 s", modes[m], i + 1);
+			}
+		}
+		assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	}
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 40);
+	assert_log_clean(e);
+}
+
 static int
 setup_held(void **state)
 {
@@ -1775,6 +1843,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_running_daemon_picks_up_new_treatment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pickup_each_commit, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_stop_finishes_in_flight,
 		    setup_held, teardown),
 		cmocka_unit_test_setup_teardown(test_unrecorded_outcome_is_kept,
