@@ -259,8 +259,8 @@ test_webhook_sent(void **state)
 	    &e->run), 0);
 	assert_int_equal(res->outcome, OUTCOME_SENT);
 	assert_int_equal(res->http_status, 202);
-	assert_string_equal(res->provider_id,
-	    "SM00000000000000000000000000000001");
+	/* the webhook's own answer, {"id":"hook-1"} */
+	assert_string_equal(res->provider_id, "hook-1");
 
 	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
 	assert_int_equal(n, 1);
@@ -272,6 +272,47 @@ test_webhook_sent(void **state)
 	assert_string_equal(reqs[0].body, "{\"to\":\"" TO "\",\"body\":"
 	    "\"Caf\xc3\xa9 \\\"quoted\\\"\\n\xf0\x9f\x91\x8d\","
 	    "\"reminder_id\":100,\"milestone\":\"24h\"}");
+	fixture_requests_free(reqs, n);
+}
+
+/* SendGrid's own answer: a 202 with no body, the id in X-Message-Id. */
+static void
+test_sendgrid_sent(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 i, n;
+
+	env_start(e, "201", SMS_PROVIDER_TWILIO, 2, 10);
+	gateway_free(e->gw);
+	e->cfg.email.provider = EMAIL_PROVIDER_SENDGRID;
+	e->cfg.email.url = e->url;
+	e->cfg.email.api_key = (char *)(uintptr_t)TOKEN;
+	e->cfg.email.from = (char *)(uintptr_t)"care@clinic.example.com";
+	for (i = 0; i < 2; i++) {
+		e->msgs[i].to = "ana@example.com";
+		e->msgs[i].subject = "Your first day after microneedling";
+	}
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_EMAIL));
+	assert_int_equal(gateway_send(e->gw, e->msgs, 2, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(e->run.res[i].outcome, OUTCOME_SENT);
+		assert_int_equal(e->run.res[i].http_status, 202);
+		assert_string_equal(e->run.res[i].error, "");
+		/* 22 base64url characters, as SendGrid's ids are */
+		assert_int_equal(strlen(e->run.res[i].provider_id), 22);
+		assert_int_equal(strspn(e->run.res[i].provider_id,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789-_"), 22);
+	}
+	assert_string_not_equal(e->run.res[0].provider_id,
+	    e->run.res[1].provider_id);
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(reqs[0].path, "/v3/mail/send");
+	assert_string_equal(reqs[0].authorization, "Bearer " TOKEN);
 	fixture_requests_free(reqs, n);
 }
 
@@ -1017,6 +1058,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_twilio_sent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_webhook_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sendgrid_sent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup,
