@@ -92,7 +92,7 @@ MANS += man/aftercared.8
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
 	mandoc tzdata python3-aiosmtpd
 
-.PHONY: all deps check lint-man check-install demo bench install uninstall clean
+.PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
@@ -125,9 +125,13 @@ $(BUILD) $(BUILD)/tests:
 deps:
 	@sh tests/deps.sh $(DEPS_APT)
 
+tests: all $(TEST_BINS) $(BUILD)/test-gateway
+
+# Each test program's output goes to $(BUILD)/tests/NAME.log; only cmocka's
+# summary lines are shown, or all of the log of a program that fails.
 check: deps
 	@$(MAKE) --no-print-directory lint-man
-	$(MAKE) all $(TEST_BINS) $(BUILD)/test-gateway
+	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD) $(TESTS)
 	@$(MAKE) --no-print-directory check-install
 

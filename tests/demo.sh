@@ -24,12 +24,21 @@ port=$(cat "$dir/port")
 
 # Time zones where it is about noon, and about 03:00, right now: the demo
 # shows a reminder held back by quiet hours (20:00-09:00 where the patient
-# lives) whatever the time of day it runs.
-zone_at() {	# zone_at HOUR: an Etc/GMT zone whose local time is about HOUR
-	off=$(( ($1 - $(date -u +%-H) + 36) % 24 - 12 ))
-	if [ "$off" -gt 0 ]; then echo "Etc/GMT-$off"
-	elif [ "$off" -lt 0 ]; then echo "Etc/GMT+$(( -off ))"
-	else echo "Etc/GMT"; fi
+# lives) whatever the time of day it runs.  Named zones without DST, one
+# for each offset from UTC-11 to UTC+12 (not Etc/GMT+N, whose POSIX sign
+# reads the wrong way round: Etc/GMT+4 is UTC-4).
+zones="Pacific/Pago_Pago Pacific/Honolulu Pacific/Gambier Pacific/Pitcairn
+America/Phoenix America/Regina America/Bogota America/La_Paz
+America/Argentina/Buenos_Aires America/Noronha Atlantic/Cape_Verde
+Africa/Abidjan Africa/Lagos Africa/Johannesburg Africa/Nairobi Asia/Dubai
+Asia/Karachi Asia/Dhaka Asia/Bangkok Asia/Singapore Asia/Tokyo
+Australia/Brisbane Pacific/Guadalcanal Pacific/Tarawa"
+zone_at() {	# zone_at HOUR: a zone of $zones whose local time is about HOUR
+	off=$(( ($1 - $(date -u +%-H) + 35) % 24 - 11 ))
+	# shellcheck disable=SC2086
+	set -- $zones
+	shift $((off + 11))
+	echo "$1"
 }
 day=$(zone_at 12)
 night=$(zone_at 3)
@@ -69,10 +78,12 @@ t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 1 hour ago')")
 echo "patient $p (Maria), treatment $t, 1 day ago"
 p=$(ctl patient add --name "Jordan Sample" --phone "+1 (555) 010-0102" --tz America/New_York)
 t=$(ctl treatment add --patient "$p" --at "$(ago '7 days ago 1 hour ago')")
-echo "patient $p (Jordan), treatment $t, 7 days ago"
+echo "patient $p (Jordan), treatment $t, 7 days ago: the 1 week text is due;" \
+    "the 24 h one is past its window (3 days after it was due) and expires"
 p=$(ctl patient add --name "Zoë Placeholder" --phone "+15550100103")
 t=$(ctl treatment add --patient "$p" --at "$(ago '14 days ago 1 hour ago')")
-echo "patient $p (Zoë), treatment $t, 14 days ago"
+echo "patient $p (Zoë), treatment $t, 14 days ago: the 2 weeks text is due;" \
+    "the 24 h and 1 week ones are long past their window and expire"
 p=$(ctl patient add --name "Nia Nightowl" --phone "+15550100105" --tz "$night")
 t=$(ctl treatment add --patient "$p" --at "$(ago '1 day ago 1 hour ago')")
 echo "patient $p (Nia), treatment $t, 1 day ago, lives in $night where it is" \
@@ -91,7 +102,8 @@ echo
 echo "== what the gateways received (SMS and email)"
 cat "$dir/messages.txt"
 echo
-echo "== aftercarectl reminders"
+echo "== aftercarectl reminders (the 3 expired: Jordan's 24 h text, Zoë's" \
+    "24 h and 1 week texts, too late to be worth sending)"
 ctl reminders
 echo
 echo "== aftercarectl status"

@@ -13,8 +13,8 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "missing build dependencies; run:" >&2
-	echo "  sudo apt-get install -y$missing" >&2
+	echo "missing build dependencies; run, as root:" >&2
+	echo "  apt-get install -y$missing" >&2
 	exit 1
 fi
 echo "installing:$missing"

@@ -259,8 +259,8 @@ test_webhook_sent(void **state)
 	    &e->run), 0);
 	assert_int_equal(res->outcome, OUTCOME_SENT);
 	assert_int_equal(res->http_status, 202);
-	assert_string_equal(res->provider_id,
-	    "SM00000000000000000000000000000001");
+	/* the webhook's own answer, {"id":"hook-1"} */
+	assert_string_equal(res->provider_id, "hook-1");
 
 	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
 	assert_int_equal(n, 1);
@@ -273,6 +273,110 @@ test_webhook_sent(void **state)
 	    "\"Caf\xc3\xa9 \\\"quoted\\\"\\n\xf0\x9f\x91\x8d\","
 	    "\"reminder_id\":100,\"milestone\":\"24h\"}");
 	fixture_requests_free(reqs, n);
+}
+
+/* As env_start, but a SendGrid email gateway. */
+static void
+env_start_sendgrid(struct env *e, const char *script, int timeout)
+{
+	size_t	 i;
+
+	env_start(e, script, SMS_PROVIDER_TWILIO, 2, timeout);
+	gateway_free(e->gw);
+	e->cfg.email.provider = EMAIL_PROVIDER_SENDGRID;
+	e->cfg.email.url = e->url;
+	e->cfg.email.api_key = (char *)(uintptr_t)TOKEN;
+	e->cfg.email.from = (char *)(uintptr_t)"care@clinic.example.com";
+	for (i = 0; i < NMSG; i++) {
+		e->msgs[i].to = "ana@example.com";
+		e->msgs[i].subject = "Your first day after microneedling";
+	}
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_EMAIL));
+}
+
+/* SendGrid's own answer: a 202 with no body, the id in X-Message-Id. */
+static void
+test_sendgrid_sent(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	size_t			 i, n;
+
+	env_start_sendgrid(e, "201", 10);
+	assert_int_equal(gateway_send(e->gw, e->msgs, 2, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(e->run.res[i].outcome, OUTCOME_SENT);
+		assert_int_equal(e->run.res[i].http_status, 202);
+		assert_string_equal(e->run.res[i].error, "");
+		/* 22 base64url characters, as SendGrid's ids are */
+		assert_int_equal(strlen(e->run.res[i].provider_id), 22);
+		assert_int_equal(strspn(e->run.res[i].provider_id,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789-_"), 22);
+	}
+	assert_string_not_equal(e->run.res[0].provider_id,
+	    e->run.res[1].provider_id);
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(reqs[0].path, "/v3/mail/send");
+	assert_string_equal(reqs[0].authorization, "Bearer " TOKEN);
+	fixture_requests_free(reqs, n);
+}
+
+/* SendGrid's errors, {"errors":[{"message":...}]}, through libcurl. */
+static void
+test_sendgrid_outcomes(void **state)
+{
+	static const struct {
+		const char	*script;
+		enum outcome	 outcome;
+		long		 http_status;
+		long		 retry_after;
+		const char	*error;
+	} rows[] = {
+		{ "400", OUTCOME_FAILED, 400, -1, "HTTP 400: The to email "
+		  "does not contain a valid address." },
+		{ "401", OUTCOME_FAILED, 401, -1, "HTTP 401: authorization "
+		  "required (check email.api_key)" },
+		{ "403", OUTCOME_FAILED, 403, -1, "HTTP 403: access forbidden "
+		  "(check that email.api_key may send mail and that "
+		  "email.from is a verified sender)" },
+		{ "413", OUTCOME_FAILED, 413, -1, "HTTP 413: content too "
+		  "large" },
+		{ "429", OUTCOME_RETRY, 429, 2, "HTTP 429: too many requests" },
+		{ "500", OUTCOME_RETRY, 500, -1, "HTTP 500: internal server "
+		  "error" },
+		{ "503text", OUTCOME_RETRY, 503, -1, "HTTP 503" },
+	};
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		env_start_sendgrid(e, rows[i].script, 10);
+		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
+		    &e->run) != 0 || e->run.ndone != 1)
+			fail_msg("row %zu (%s): send", i, rows[i].script);
+		if (res->outcome != rows[i].outcome)
+			fail_msg("row %zu (%s): outcome %d, want %d (%s)", i,
+			    rows[i].script, (int)res->outcome,
+			    (int)rows[i].outcome, res->error);
+		if (res->http_status != rows[i].http_status)
+			fail_msg("row %zu (%s): status %ld", i, rows[i].script,
+			    res->http_status);
+		if (res->retry_after != rows[i].retry_after)
+			fail_msg("row %zu (%s): retry_after %ld", i,
+			    rows[i].script, res->retry_after);
+		if (strcmp(res->error, rows[i].error) != 0)
+			fail_msg("row %zu (%s): error \"%s\"", i,
+			    rows[i].script, res->error);
+		if (res->provider_id[0] != '\0')
+			fail_msg("row %zu (%s): id \"%s\"", i,
+			    rows[i].script, res->provider_id);
+		env_stop(e);
+	}
 }
 
 /* Each scripted answer, sent once on a fresh gateway. */
@@ -1017,6 +1121,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_twilio_sent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_webhook_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sendgrid_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sendgrid_outcomes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup,
