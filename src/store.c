@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -513,8 +514,11 @@ struct sync_row {
 	const struct tz	*zone;
 };
 
-static void	kind_check(struct store *, const struct config *, const char *,
-		    int64_t, size_t, bool);
+static const char *plan_like(const struct config *, const char *);
+static void	kind_check(struct store *, const char *, int64_t,
+		    const char *);
+static int	kind_problem(struct store *, const struct config *,
+		    const struct sync_row *, time_t);
 static int	consent(struct store *, const struct sync_row *, time_t, bool);
 static int	sync_treatment(struct store *, const struct config *, time_t,
 		    const struct sync_row *);
@@ -1055,17 +1059,33 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 }
 
 /*
- * A kind of treatment without a plan of its own (while plans exist) gets
- * the default plan or none; said once per kind.  The kind is the booking
- * software's word, so only a sane one is quoted.
+ * The kind of a plan that differs from kind only in case ("microneedling"
+ * for "Microneedling"), or NULL.
  */
-static void
-kind_check(struct store *st, const struct config *cfg, const char *kind,
-    int64_t tid, size_t n, bool own)
+static const char *
+plan_like(const struct config *cfg, const char *kind)
 {
 	size_t	i;
 
-	if (cfg->nplans == 0 || st->preview || own)
+	if (kind == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nplans; i++)
+		if (strcasecmp(cfg->plans[i].kind, kind) == 0)
+			return cfg->plans[i].kind;
+	return NULL;
+}
+
+/*
+ * Whether this process has told of kind yet; if not, it is told now.  The
+ * kind is the booking software's word, so only a sane one is quoted.
+ */
+static void
+kind_check(struct store *st, const char *kind, int64_t tid,
+    const char *what)
+{
+	size_t	i;
+
+	if (st->preview)
 		return;
 	if (kind == NULL)
 		kind = "";
@@ -1076,16 +1096,55 @@ kind_check(struct store *st, const struct config *cfg, const char *kind,
 		return;
 	st->kinds = xrealloc(st->kinds, (st->nkinds + 1) * sizeof(*st->kinds));
 	st->kinds[st->nkinds++] = xstrdup(kind);
-	if (!config_kind_valid(kind))
-		kind = "(not printable)";
-	if (n > 0)
-		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "
-		    "for this kind of treatment; it gets the default plan",
-		    (long long)tid, kind);
+	log_warnx("event=unknown_kind treatment=%lld kind=%s: %s",
+	    (long long)tid, config_kind_valid(kind) ? kind : "(not printable)",
+	    what);
+}
+
+/*
+ * A treatment whose kind has no plan, under default_plan "none", gets no
+ * reminders: a problem of the treatment, listed by aftercarectl status
+ * and warned of when it is new (once a kind per process), not each time
+ * the treatment is looked at again.
+ */
+static int
+kind_problem(struct store *st, const struct config *cfg,
+    const struct sync_row *row, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_PROBLEM_SET];
+	const char	*like = plan_like(cfg, row->kind);
+	char		 problem[256], what[160];
+
+	if (row->kind == NULL || !config_kind_valid(row->kind))
+		(void)snprintf(problem, sizeof(problem), "kind is not 1 to 64 "
+		    "of A-Z a-z 0-9 _ -, so it has no plan, and default_plan "
+		    "is \"none\"");
+	else if (like != NULL)
+		(void)snprintf(problem, sizeof(problem), "no plan for kind "
+		    "\"%s\" and default_plan is \"none\": did you mean \"%s\"? "
+		    "(kinds are matched exactly, case included)", row->kind,
+		    like);
 	else
-		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "
-		    "for this kind of treatment and default_plan is \"none\"; "
-		    "it gets no reminders", (long long)tid, kind);
+		(void)snprintf(problem, sizeof(problem), "no plan for kind "
+		    "\"%s\" and default_plan is \"none\": add a plan for it, or "
+		    "a default plan", row->kind);
+	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, problem, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+	    step_done(st, s, "record problem") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	if (like != NULL)
+		(void)snprintf(what, sizeof(what), "no plan for this kind of "
+		    "treatment and default_plan is \"none\"; it gets no "
+		    "reminders (did you mean %s? see aftercarectl status)", like);
+	else
+		(void)snprintf(what, sizeof(what), "no plan for this kind of "
+		    "treatment and default_plan is \"none\"; it gets no "
+		    "reminders (see aftercarectl status)");
+	kind_check(st, row->kind, row->tid, what);
+	return 0;
 }
 
 /*
@@ -1142,8 +1201,9 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	sqlite3_stmt		*s;
 	struct buf		 keys;
 	char			 err[160], problem[256], key[160];
+	const char		*like;
 	time_t			 at, due;
-	size_t			 i, n;
+	size_t			 i, n, made = 0;
 	unsigned		 want;
 	bool			 own;
 	int			 ch, ret = -1;
@@ -1171,10 +1231,16 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		return note_problem(st, row->tid, problem,
 		    "performed_at is not an RFC 3339 time", now);
 	}
-	s = st->q[Q_PROBLEM_CLEAR];
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-	    step_done(st, s, "clear problem") == -1)
-		return -1;
+	plan = config_plan(cfg, row->kind, &n, &own);
+	if (n == 0 && !own) {
+		if (kind_problem(st, cfg, row, now) == -1)
+			return -1;
+	} else {
+		s = st->q[Q_PROBLEM_CLEAR];
+		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		    step_done(st, s, "clear problem") == -1)
+			return -1;
+	}
 	s = st->q[Q_RESTORE_TREATMENT];
 	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
@@ -1186,8 +1252,6 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	 */
 	if (consent(st, row, now, true) == -1)
 		return -1;
-	plan = config_plan(cfg, row->kind, &n, &own);
-	kind_check(st, cfg, row->kind, row->tid, n, own);
 	buf_init(&keys);
 	buf_puts(&keys, "[");
 	s = st->q[Q_UPSERT];
@@ -1218,9 +1282,21 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 				goto out;
 			if (step_done(st, s, "create reminder") == -1)
 				goto out;
+			made += (size_t)sqlite3_changes(st->db);
 		}
 	}
 	buf_puts(&keys, "]");
+	/*
+	 * A kind that gets the default plan is told of where its reminders
+	 * are made, not each time the treatment is looked at again.
+	 */
+	if (!own && made > 0 && cfg->nplans > 0) {
+		like = plan_like(cfg, row->kind);
+		(void)snprintf(problem, sizeof(problem), "no plan for this kind "
+		    "of treatment; it gets the default plan%s%s%s", like ?
+		    " (did you mean " : "", like ? like : "", like ? "?)" : "");
+		kind_check(st, row->kind, row->tid, problem);
+	}
 	s = st->q[Q_CANCEL_UNPLANNED];
 	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, keys.data, -1, SQLITE_STATIC) !=
