@@ -34,7 +34,7 @@
 #define LANG_MAX		35	/* RFC 5646 4.4.1: 35 will do */
 #define ADDRESS_MAX		254
 #define SEGMENT_LIMIT_MAX	10
-#define SID_HEX			32	/* hex digits after a Twilio SID's "AC" */
+#define SID_HEX			32	/* hex digits after a SID's "AC" */
 /* Messages a second a provider's rate limit may allow. */
 #define RATE_LIMIT_MAX		10000
 

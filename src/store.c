@@ -222,6 +222,7 @@ enum {
 	Q_COUNT_CHANGES,
 	Q_PROBLEMS,
 	Q_COUNT_PROBLEMS,
+	Q_COUNT_EMAIL_ONLY,
 	Q_OPTOUT_ADD,
 	Q_OPTOUT_HAS,
 	Q_CONSENT_CANCEL,
@@ -432,6 +433,9 @@ static const char *const queries[Q__COUNT] = {
 	    "ORDER BY treatment_id LIMIT ?1",
 	[Q_COUNT_PROBLEMS] =
 	    "SELECT count(*) FROM treatment_problems",
+	[Q_COUNT_EMAIL_ONLY] =
+	    "SELECT count(*) FROM patients WHERE coalesce(phone, '') = '' "
+	    "AND coalesce(email, '') != ''",
 	[Q_OPTOUT_ADD] =
 	    "INSERT INTO sms_optouts (phone, reminder_id, recorded_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING",
@@ -1138,7 +1142,8 @@ kind_problem(struct store *st, const struct config *cfg,
 	if (like != NULL)
 		(void)snprintf(what, sizeof(what), "no plan for this kind of "
 		    "treatment and default_plan is \"none\"; it gets no "
-		    "reminders (did you mean %s? see aftercarectl status)", like);
+		    "reminders (did you mean %s? see aftercarectl status)",
+		    like);
 	else
 		(void)snprintf(what, sizeof(what), "no plan for this kind of "
 		    "treatment and default_plan is \"none\"; it gets no "
@@ -1980,7 +1985,9 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	    scalar(st, st->q[Q_COUNT_CHANGES], &out->queued_changes,
 	    "count changes") == -1 ||
 	    scalar(st, st->q[Q_COUNT_PROBLEMS], &out->nproblems,
-	    "count problems") == -1)
+	    "count problems") == -1 ||
+	    scalar(st, st->q[Q_COUNT_EMAIL_ONLY], &out->email_only,
+	    "count patients with only an email address") == -1)
 		return -1;
 	if (store_failed_since(st, now - 86400, &out->failed_24h) == -1 ||
 	    scalar(st, st->q[Q_OLDEST_PENDING], &oldest, "oldest pending") ==

@@ -1568,7 +1568,8 @@ test_placeholders(void **state)
 			    "documentation" },
 		};
 
-		for (i = 0; i < sizeof(want_lines) / sizeof(want_lines[0]); i++) {
+		n = sizeof(want_lines) / sizeof(want_lines[0]);
+		for (i = 0; i < n; i++) {
 			want = xasprintf("%s:%d: warning: %s", fx->path,
 			    want_lines[i].line, want_lines[i].what);
 			if (strstr(log, want) == NULL)
@@ -1576,8 +1577,7 @@ test_placeholders(void **state)
 				    log);
 			free(want);
 		}
-		assert_int_equal(count(log, "warning:"), sizeof(want_lines) /
-		    sizeof(want_lines[0]));
+		assert_int_equal(count(log, "warning:"), n);
 	}
 	assert_null(strstr(log, "care@"));
 	free(log);
