@@ -190,6 +190,7 @@ enum {
 	Q_CANCEL_TREATMENT,
 	Q_RESTORE_TREATMENT,
 	Q_UPSERT,
+	Q_UPSERT_CANCELLED,
 	Q_CANCEL_UNPLANNED,
 	Q_PROBLEM_SET,
 	Q_PROBLEM_CLEAR,
@@ -304,6 +305,28 @@ static const char *const queries[Q__COUNT] = {
 	    "expires_at != excluded.expires_at)) OR (state = 'expired' AND "
 	    "due_at != excluded.due_at AND excluded.expires_at > ?5) OR "
 	    "(state = 'cancelled' AND cancelled_by = 'plan')",
+	/*
+	 * A reminder for before a treatment that is no longer scheduled and
+	 * ahead (entered after its time, say) can never go out: it is made,
+	 * or an unsent one turned, cancelled with ?7, rather than left to
+	 * expire, as nothing went wrong.  As cancelled_by 'plan', it comes
+	 * back with Q_UPSERT if the treatment is moved ahead again.
+	 */
+	[Q_UPSERT_CANCELLED] =
+	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
+	    "expires_at, next_attempt_at, created_at, updated_at, state, "
+	    "cancelled_by, last_error) "
+	    "VALUES (?1, ?2, ?6, ?3, ?4, ?3, ?5, ?5, 'cancelled', 'plan', ?7) "
+	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
+	    "state = 'cancelled', cancelled_by = 'plan', "
+	    "last_error = excluded.last_error, due_at = excluded.due_at, "
+	    "expires_at = excluded.expires_at, "
+	    "next_attempt_at = excluded.next_attempt_at, "
+	    "updated_at = excluded.updated_at "
+	    "WHERE state = 'pending' "
+	    "OR (state = 'cancelled' AND cancelled_by = 'plan' AND "
+	    "(due_at != excluded.due_at OR last_error IS NOT "
+	    "excluded.last_error))",
 	/*
 	 * Unsent reminders the treatment's plan no longer has (its kind,
 	 * the plan or the patient's addresses changed): ?2 is a JSON array
@@ -485,7 +508,8 @@ struct store {
  */
 static const int pass_queries[] = {
 	Q_SYNC_NEXT, Q_SYNC_DONE, Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
-	Q_UPSERT, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET, Q_PROBLEM_CLEAR,
+	Q_UPSERT, Q_UPSERT_CANCELLED, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET,
+	Q_PROBLEM_CLEAR,
 	Q_CLAIM_SELECT, Q_CLAIM_ONE, Q_EXPIRE, Q_SENT, Q_RETRY, Q_FAILED,
 	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_RELEASE, Q_NEXT_PENDING,
 	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
@@ -1210,7 +1234,7 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	time_t			 at, due;
 	size_t			 i, n, made = 0;
 	unsigned		 want;
-	bool			 own;
+	bool			 own, gone;
 	int			 ch, ret = -1;
 
 	if (row->performed == NULL)
@@ -1259,13 +1283,16 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		return -1;
 	buf_init(&keys);
 	buf_puts(&keys, "[");
-	s = st->q[Q_UPSERT];
 	for (i = 0; i < n; i++) {
 		m = &plan[i];
 		/* Due by the patient's clock, never in their quiet hours. */
 		due = schedule_quiet_defer(schedule_due_in_zone(at, m->after,
 		    m->calendar, row->zone), cfg->quiet_start, cfg->quiet_end,
 		    row->zone);
+		/* Before the treatment: only while it is booked and ahead. */
+		gone = m->after < 0 && (strcmp(row->status, "scheduled") != 0 ||
+		    now >= at);
+		s = st->q[gone ? Q_UPSERT_CANCELLED : Q_UPSERT];
 		want = reach(m, row);
 		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 			if (!(want & CHANNEL_BIT(ch)))
@@ -1283,6 +1310,10 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 			    SQLITE_OK ||
 			    sqlite3_bind_int64(s, 5, now) != SQLITE_OK ||
 			    sqlite3_bind_text(s, 6, config_channel_name(ch), -1,
+			    SQLITE_STATIC) != SQLITE_OK)
+				goto out;
+			if (gone && sqlite3_bind_text(s, 7, "a reminder for "
+			    "before the treatment, which is no longer ahead", -1,
 			    SQLITE_STATIC) != SQLITE_OK)
 				goto out;
 			if (step_done(st, s, "create reminder") == -1)
