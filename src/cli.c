@@ -769,13 +769,13 @@ cli_status(const struct config *cfg, int argc, char **argv)
 	if (s.queued_changes > 0)
 		(void)printf("%-15s %lld treatment changes not yet turned "
 		    "into reminders\n", "waiting:", (long long)s.queued_changes);
-	(void)printf("%-15s %lld treatments get no reminders\n", "problems:",
-	    (long long)s.nproblems);
 	if (cfg->email.provider == EMAIL_PROVIDER_NONE && s.email_only > 0)
 		(void)printf("%-15s %lld patient%s only an email address, and "
 		    "%s has no email section: they get no reminders\n",
 		    "unreachable:", (long long)s.email_only,
 		    s.email_only == 1 ? " has" : "s have", cfg->path);
+	(void)printf("%-15s %lld treatments get no reminders\n", "problems:",
+	    (long long)s.nproblems);
 	for (i = 0; i < s.nproblems && i < (int64_t)(sizeof(s.problems) /
 	    sizeof(s.problems[0])); i++)
 		(void)printf("  treatment %lld: %s\n",
