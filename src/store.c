@@ -1237,6 +1237,15 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	bool			 own, gone;
 	int			 ch, ret = -1;
 
+	/* Gone or called off: no longer a problem for the staff either. */
+	if (row->performed == NULL || (row->status != NULL &&
+	    (strcmp(row->status, "cancelled") == 0 ||
+	    strcmp(row->status, "no_show") == 0))) {
+		s = st->q[Q_PROBLEM_CLEAR];
+		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		    step_done(st, s, "clear problem") == -1)
+			return -1;
+	}
 	if (row->performed == NULL)
 		return cancel_treatment(st, row->tid, "treatment deleted", now);
 	if (row->status != NULL && (strcmp(row->status, "cancelled") == 0 ||

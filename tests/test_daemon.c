@@ -1554,6 +1554,12 @@ test_plans_per_kind(void **state)
 	    2);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "treatment_id = 5 AND milestone = '24h' AND state = 'sent'"), 1);
+	/* deleted or cancelled: no longer listed */
+	db_exec(e, "DELETE FROM treatments WHERE id = 4");
+	db_exec(e, "UPDATE treatments SET status = 'cancelled' WHERE id = 3");
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM treatment_problems"),
+	    0);
 	/* the peel was really microneedling: its reminders follow */
 	db_exec(e, "UPDATE treatments SET kind = 'microneedling' WHERE id = 2");
 	assert_int_equal(once(e, T_1D), 0);
