@@ -492,7 +492,13 @@ test_check_config(void **state)
 	    NULL };
 	char		*err;
 
+	/* valid, but the sender is a fictional number: said, at its line */
 	assert_int_equal(run(e, argv), 0);
+	err = testenv_read_file(e->err);
+	if (strstr(err, "aftercare.conf:8: warning: from is a fictional "
+	    "number (555-01xx)") == NULL)
+		fail_msg("no warning for the sender: %s", err);
+	free(err);
 	write_config(e, e->gw.url, "delivery2 = 3;\n");
 	assert_int_equal(run(e, argv), 2);
 	err = testenv_read_file(e->err);
