@@ -8,8 +8,12 @@
 
 #define CONFIG_DEFAULT_PATH	"/etc/aftercare/aftercare.conf"
 
-/* config_load() flags */
-#define CONFIG_NO_SECRETS	0x01	/* do not read auth_token_file (CLI) */
+/*
+ * config_load() flags.  CONFIG_NO_SECRETS is for aftercarectl, which sends
+ * nothing: the secret files are not read, and values still the example's
+ * are not warned about.
+ */
+#define CONFIG_NO_SECRETS	0x01
 
 /* Longest validity window a milestone gets by default. */
 #define CONFIG_VALID_FOR_MAX	((int64_t)3 * 86400)

@@ -90,6 +90,7 @@ struct store_status {
 	int64_t	 queued_changes;	/* treatment changes not yet looked at */
 	int64_t	 nproblems;
 	struct treatment_problem problems[10];	/* the first ones */
+	int64_t	 email_only;		/* patients with an email, no phone */
 };
 
 /*

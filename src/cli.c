@@ -247,6 +247,14 @@ patient_add(const struct config *cfg, int argc, char **argv)
 	else {
 		(void)printf("%lld\n", (long long)id);
 		ret = CLI_OK;
+		/* Added all the same: the email section may come later. */
+		if (o[2].value != NULL &&
+		    cfg->email.provider == EMAIL_PROVIDER_NONE)
+			(void)fprintf(stderr, "aftercarectl patient add: "
+			    "warning: this patient gets %s %s has no email "
+			    "section\n", o[1].value == NULL ? "no reminders: "
+			    "they have only an email address, and" :
+			    "SMS only:", cfg->path);
 	}
 	store_close(st);
 	return ret;
@@ -705,9 +713,10 @@ status_json(const struct config *cfg, const struct store_status *s,
 	buf_puts(&b, ", \"last_sent\": ");
 	json_time(&b, s->last_sent);
 	buf_printf(&b, ", \"failed_24h\": %lld, \"queued_changes\": %lld, "
-	    "\"problems\": %lld, \"first_problems\": [",
+	    "\"unreachable\": %lld, \"problems\": %lld, \"first_problems\": [",
 	    (long long)s->failed_24h, (long long)s->queued_changes,
-	    (long long)s->nproblems);
+	    cfg->email.provider == EMAIL_PROVIDER_NONE ?
+	    (long long)s->email_only : 0LL, (long long)s->nproblems);
 	for (i = 0; i < s->nproblems && i < (int64_t)(sizeof(s->problems) /
 	    sizeof(s->problems[0])); i++) {
 		buf_printf(&b, "%s{\"treatment\": %lld, \"problem\": ",
@@ -760,6 +769,11 @@ cli_status(const struct config *cfg, int argc, char **argv)
 	if (s.queued_changes > 0)
 		(void)printf("%-15s %lld treatment changes not yet turned "
 		    "into reminders\n", "waiting:", (long long)s.queued_changes);
+	if (cfg->email.provider == EMAIL_PROVIDER_NONE && s.email_only > 0)
+		(void)printf("%-15s %lld patient%s only an email address, and "
+		    "%s has no email section: they get no reminders\n",
+		    "unreachable:", (long long)s.email_only,
+		    s.email_only == 1 ? " has" : "s have", cfg->path);
 	(void)printf("%-15s %lld treatments get no reminders\n", "problems:",
 	    (long long)s.nproblems);
 	for (i = 0; i < s.nproblems && i < (int64_t)(sizeof(s.problems) /

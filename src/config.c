@@ -34,6 +34,7 @@
 #define LANG_MAX		35	/* RFC 5646 4.4.1: 35 will do */
 #define ADDRESS_MAX		254
 #define SEGMENT_LIMIT_MAX	10
+#define SID_HEX			32	/* hex digits after a SID's "AC" */
 /* Messages a second a provider's rate limit may allow. */
 #define RATE_LIMIT_MAX		10000
 
@@ -308,6 +309,11 @@ static int	 load_delivery(struct loader *, const config_setting_t *,
 		    struct config *);
 static bool	 template_sent_by_sms(const struct config *, const char *);
 static void	 warn_lengths(const struct loader *, const struct config *);
+static bool	 phone_fictional(const char *);
+static bool	 host_example(const char *, size_t);
+static bool	 url_example(const char *);
+static void	 warn_placeholders(const struct loader *,
+		    const config_setting_t *, const struct config *);
 static void	 secret_free(char *);
 static const struct texts *texts_find(const struct milestone *,
 		    enum channel, const char *, size_t);
@@ -1794,16 +1800,14 @@ load_sms(struct loader *ld, const config_setting_t *root, struct config *cfg)
 	if (v != NULL && cfg->sms.provider != SMS_PROVIDER_TWILIO)
 		return ld_error(ld, s, "account_sid is only used with "
 		    "provider \"twilio\"");
+	/* Twilio's own form (its API spec: ^AC[0-9a-fA-F]{32}$). */
 	if (v != NULL) {
 		len = strlen(v);
-		ok = len > 0 && len <= 64;
-		for (i = 0; ok && i < len; i++)
-			ok = (v[i] >= 'A' && v[i] <= 'Z') ||
-			    (v[i] >= 'a' && v[i] <= 'z') ||
-			    (v[i] >= '0' && v[i] <= '9');
+		ok = len == 2 + SID_HEX && strncmp(v, "AC", 2) == 0 &&
+		    strspn(v + 2, "0123456789abcdefABCDEF") == SID_HEX;
 		if (!ok)
-			return ld_error(ld, s, "account_sid must be 1 to 64 "
-			    "letters and digits (\"AC\" and 32 hex digits)");
+			return ld_error(ld, s, "account_sid must be \"AC\" and "
+			    "32 hex digits, as the Twilio Console shows it");
 		cfg->sms.account_sid = xstrdup(v);
 	}
 
@@ -1835,8 +1839,8 @@ load_sms(struct loader *ld, const config_setting_t *root, struct config *cfg)
 		}
 		if (!ok)
 			return ld_error(ld, s, "from \"%.40s\" must be an E.164 "
-			    "number (\"+15550100\") or a sender id of up to "
-			    "11 letters and digits", v);
+			    "number (\"+15550100\") or a sender id of 1 to 11 "
+			    "letters, digits and spaces, with a letter", v);
 		cfg->sms.from = xstrdup(v);
 	}
 
@@ -2095,6 +2099,129 @@ warn_lengths(const struct loader *ld, const struct config *cfg)
 	}
 }
 
+/*
+ * Whether s is a number from the range kept for fiction, 555-0100 to
+ * 555-0199 (with or without an area code and +1), as the example's are.
+ */
+static bool
+phone_fictional(const char *s)
+{
+	char	d[16];
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (n == sizeof(d) - 1)
+				return false;
+			d[n++] = *s;
+		} else if (strchr("+ -().", *s) == NULL)
+			return false;
+	}
+	d[n] = '\0';
+	if ((n == 8 || n == 11) && d[0] == '1')
+		return phone_fictional(d + 1);
+	return (n == 7 && strncmp(d, "55501", 5) == 0) ||
+	    (n == 10 && strncmp(d + 3, "55501", 5) == 0);
+}
+
+/*
+ * Whether a host name is under a name reserved for documentation (RFC
+ * 2606): example.com, .net and .org, and the example, test and invalid
+ * TLDs.
+ */
+static bool
+host_example(const char *host, size_t len)
+{
+	static const char *const names[] = {
+		"example.com", "example.net", "example.org", "example",
+		"test", "invalid"
+	};
+	size_t	i, n;
+
+	if (len > 0 && host[len - 1] == '.')
+		len--;
+	for (i = 0; i < NITEMS(names); i++) {
+		n = strlen(names[i]);
+		if (len >= n && strncasecmp(host + len - n, names[i], n) == 0 &&
+		    (len == n || host[len - n - 1] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a URL (scheme://host..., mailto:addr) is at such a host. */
+static bool
+url_example(const char *url)
+{
+	const char	*h;
+
+	if (strncmp(url, "mailto:", 7) == 0) {
+		if ((h = strchr(url, '@')) == NULL)
+			return false;
+		h++;
+		return host_example(h, strcspn(h, "?&,"));
+	}
+	if ((h = strstr(url, "://")) == NULL)
+		return false;
+	h += 3;
+	if (*h == '[')
+		return false;
+	return host_example(h, strcspn(h, ":/?#"));
+}
+
+/*
+ * Warns about values still the example's (a zero Account SID, numbers
+ * from the fiction range) or at hosts reserved for documentation: such a
+ * file loads but cannot reach anyone.  Said once per value, with its line;
+ * the values are not quoted (a number or address stays out of the log).
+ */
+static void
+warn_placeholders(const struct loader *ld, const config_setting_t *root,
+    const struct config *cfg)
+{
+	const config_setting_t	*sms, *email, *clinic, *s;
+	const char		*at;
+
+	sms = config_setting_get_member(root, "sms");
+	email = config_setting_get_member(root, "email");
+	clinic = config_setting_get_member(root, "clinic");
+
+	if (cfg->sms.account_sid != NULL &&
+	    strspn(cfg->sms.account_sid + 2, "0") == SID_HEX)
+		ld_warn(ld, config_setting_get_member(sms, "account_sid"),
+		    "account_sid is all zeros, a placeholder: put in your "
+		    "Account SID from the Twilio Console");
+	if (cfg->sms.from != NULL && phone_fictional(cfg->sms.from))
+		ld_warn(ld, config_setting_get_member(sms, "from"),
+		    "from is a fictional number (555-01xx): put in the "
+		    "number or sender id Twilio gave you");
+	if (url_example(cfg->sms.url))
+		ld_warn(ld, config_setting_get_member(sms, "url"),
+		    "url is at a host reserved for documentation (RFC 2606): "
+		    "nothing answers there");
+	if (phone_fictional(cfg->clinic_phone))
+		ld_warn(ld, config_setting_get_member(clinic, "phone"),
+		    "clinic phone is a fictional number (555-01xx): "
+		    "patients are told to call it");
+	if (cfg->email.provider == EMAIL_PROVIDER_NONE)
+		return;
+	if (url_example(cfg->email.url))
+		ld_warn(ld, config_setting_get_member(email, "url"),
+		    "url is at a host reserved for documentation (RFC 2606): "
+		    "nothing answers there");
+	if ((at = strrchr(cfg->email.from, '@')) != NULL &&
+	    host_example(at + 1, strlen(at + 1)))
+		ld_warn(ld, config_setting_get_member(email, "from"),
+		    "from is at a domain reserved for documentation (RFC "
+		    "2606): put in the clinic's own sender address");
+	/* The default comes from email.from, warned about above. */
+	if ((s = config_setting_get_member(email, "unsubscribe")) != NULL &&
+	    url_example(cfg->email.unsubscribe))
+		ld_warn(ld, s, "unsubscribe is at a host reserved for "
+		    "documentation (RFC 2606): patients cannot unsubscribe "
+		    "there");
+}
+
 struct config *
 config_load(const char *path, int flags, char *err, size_t errlen)
 {
@@ -2154,6 +2281,9 @@ config_load(const char *path, int flags, char *err, size_t errlen)
 	    load_delivery(&ld, root, cfg) == -1)
 		goto fail;
 	warn_lengths(&ld, cfg);
+	/* Placeholders matter to sending, not to aftercarectl. */
+	if (!(flags & CONFIG_NO_SECRETS))
+		warn_placeholders(&ld, root, cfg);
 	goto out;
 fail:
 	config_free(cfg);

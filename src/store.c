@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -189,6 +190,7 @@ enum {
 	Q_CANCEL_TREATMENT,
 	Q_RESTORE_TREATMENT,
 	Q_UPSERT,
+	Q_UPSERT_CANCELLED,
 	Q_CANCEL_UNPLANNED,
 	Q_PROBLEM_SET,
 	Q_PROBLEM_CLEAR,
@@ -221,6 +223,7 @@ enum {
 	Q_COUNT_CHANGES,
 	Q_PROBLEMS,
 	Q_COUNT_PROBLEMS,
+	Q_COUNT_EMAIL_ONLY,
 	Q_OPTOUT_ADD,
 	Q_OPTOUT_HAS,
 	Q_CONSENT_CANCEL,
@@ -302,6 +305,28 @@ static const char *const queries[Q__COUNT] = {
 	    "expires_at != excluded.expires_at)) OR (state = 'expired' AND "
 	    "due_at != excluded.due_at AND excluded.expires_at > ?5) OR "
 	    "(state = 'cancelled' AND cancelled_by = 'plan')",
+	/*
+	 * A reminder for before a treatment that is no longer scheduled and
+	 * ahead (entered after its time, say) can never go out: it is made,
+	 * or an unsent one turned, cancelled with ?7, rather than left to
+	 * expire, as nothing went wrong.  As cancelled_by 'plan', it comes
+	 * back with Q_UPSERT if the treatment is moved ahead again.
+	 */
+	[Q_UPSERT_CANCELLED] =
+	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
+	    "expires_at, next_attempt_at, created_at, updated_at, state, "
+	    "cancelled_by, last_error) "
+	    "VALUES (?1, ?2, ?6, ?3, ?4, ?3, ?5, ?5, 'cancelled', 'plan', ?7) "
+	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
+	    "state = 'cancelled', cancelled_by = 'plan', "
+	    "last_error = excluded.last_error, due_at = excluded.due_at, "
+	    "expires_at = excluded.expires_at, "
+	    "next_attempt_at = excluded.next_attempt_at, "
+	    "updated_at = excluded.updated_at "
+	    "WHERE state = 'pending' "
+	    "OR (state = 'cancelled' AND cancelled_by = 'plan' AND "
+	    "(due_at != excluded.due_at OR last_error IS NOT "
+	    "excluded.last_error))",
 	/*
 	 * Unsent reminders the treatment's plan no longer has (its kind,
 	 * the plan or the patient's addresses changed): ?2 is a JSON array
@@ -431,6 +456,9 @@ static const char *const queries[Q__COUNT] = {
 	    "ORDER BY treatment_id LIMIT ?1",
 	[Q_COUNT_PROBLEMS] =
 	    "SELECT count(*) FROM treatment_problems",
+	[Q_COUNT_EMAIL_ONLY] =
+	    "SELECT count(*) FROM patients WHERE coalesce(phone, '') = '' "
+	    "AND coalesce(email, '') != ''",
 	[Q_OPTOUT_ADD] =
 	    "INSERT INTO sms_optouts (phone, reminder_id, recorded_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING",
@@ -481,7 +509,8 @@ struct store {
  */
 static const int pass_queries[] = {
 	Q_SYNC_NEXT, Q_SYNC_DONE, Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
-	Q_UPSERT, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET, Q_PROBLEM_CLEAR,
+	Q_UPSERT, Q_UPSERT_CANCELLED, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET,
+	Q_PROBLEM_CLEAR,
 	Q_CLAIM_SELECT, Q_CLAIM_ONE, Q_EXPIRE, Q_SENT, Q_RETRY, Q_FAILED,
 	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_RELEASE, Q_NEXT_PENDING,
 	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
@@ -514,8 +543,11 @@ struct sync_row {
 	const struct tz	*zone;
 };
 
-static void	kind_check(struct store *, const struct config *, const char *,
-		    int64_t, size_t, bool);
+static const char *plan_like(const struct config *, const char *);
+static void	kind_check(struct store *, const char *, int64_t,
+		    const char *);
+static int	kind_problem(struct store *, const struct config *,
+		    const struct sync_row *, time_t);
 static int	consent(struct store *, const struct sync_row *, time_t, bool);
 static int	sync_treatment(struct store *, const struct config *, time_t,
 		    const struct sync_row *);
@@ -1057,17 +1089,33 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 }
 
 /*
- * A kind of treatment without a plan of its own (while plans exist) gets
- * the default plan or none; said once per kind.  The kind is the booking
- * software's word, so only a sane one is quoted.
+ * The kind of a plan that differs from kind only in case ("microneedling"
+ * for "Microneedling"), or NULL.
  */
-static void
-kind_check(struct store *st, const struct config *cfg, const char *kind,
-    int64_t tid, size_t n, bool own)
+static const char *
+plan_like(const struct config *cfg, const char *kind)
 {
 	size_t	i;
 
-	if (cfg->nplans == 0 || st->preview || own)
+	if (kind == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nplans; i++)
+		if (strcasecmp(cfg->plans[i].kind, kind) == 0)
+			return cfg->plans[i].kind;
+	return NULL;
+}
+
+/*
+ * Whether this process has told of kind yet; if not, it is told now.  The
+ * kind is the booking software's word, so only a sane one is quoted.
+ */
+static void
+kind_check(struct store *st, const char *kind, int64_t tid,
+    const char *what)
+{
+	size_t	i;
+
+	if (st->preview)
 		return;
 	if (kind == NULL)
 		kind = "";
@@ -1078,16 +1126,56 @@ kind_check(struct store *st, const struct config *cfg, const char *kind,
 		return;
 	st->kinds = xrealloc(st->kinds, (st->nkinds + 1) * sizeof(*st->kinds));
 	st->kinds[st->nkinds++] = xstrdup(kind);
-	if (!config_kind_valid(kind))
-		kind = "(not printable)";
-	if (n > 0)
-		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "
-		    "for this kind of treatment; it gets the default plan",
-		    (long long)tid, kind);
+	log_warnx("event=unknown_kind treatment=%lld kind=%s: %s",
+	    (long long)tid, config_kind_valid(kind) ? kind : "(not printable)",
+	    what);
+}
+
+/*
+ * A treatment whose kind has no plan, under default_plan "none", gets no
+ * reminders: a problem of the treatment, listed by aftercarectl status
+ * and warned of when it is new (once a kind per process), not each time
+ * the treatment is looked at again.
+ */
+static int
+kind_problem(struct store *st, const struct config *cfg,
+    const struct sync_row *row, time_t now)
+{
+	sqlite3_stmt	*s = st->q[Q_PROBLEM_SET];
+	const char	*like = plan_like(cfg, row->kind);
+	char		 problem[256], what[160];
+
+	if (row->kind == NULL || !config_kind_valid(row->kind))
+		(void)snprintf(problem, sizeof(problem), "kind is not 1 to 64 "
+		    "of A-Z a-z 0-9 _ -, so it has no plan, and default_plan "
+		    "is \"none\"");
+	else if (like != NULL)
+		(void)snprintf(problem, sizeof(problem), "no plan for kind "
+		    "\"%s\" and default_plan is \"none\": did you mean \"%s\"? "
+		    "(kinds are matched exactly, case included)", row->kind,
+		    like);
 	else
-		log_warnx("event=unknown_kind treatment=%lld kind=%s: no plan "
-		    "for this kind of treatment and default_plan is \"none\"; "
-		    "it gets no reminders", (long long)tid, kind);
+		(void)snprintf(problem, sizeof(problem), "no plan for kind "
+		    "\"%s\" and default_plan is \"none\": add a plan for it, or "
+		    "a default plan", row->kind);
+	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, problem, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+	    step_done(st, s, "record problem") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	if (like != NULL)
+		(void)snprintf(what, sizeof(what), "no plan for this kind of "
+		    "treatment and default_plan is \"none\"; it gets no "
+		    "reminders (did you mean %s? see aftercarectl status)",
+		    like);
+	else
+		(void)snprintf(what, sizeof(what), "no plan for this kind of "
+		    "treatment and default_plan is \"none\"; it gets no "
+		    "reminders (see aftercarectl status)");
+	kind_check(st, row->kind, row->tid, what);
+	return 0;
 }
 
 /*
@@ -1144,12 +1232,22 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	sqlite3_stmt		*s;
 	struct buf		 keys;
 	char			 err[160], problem[256], key[160];
+	const char		*like;
 	time_t			 at, due;
-	size_t			 i, n;
+	size_t			 i, n, made = 0;
 	unsigned		 want;
-	bool			 own;
+	bool			 own, gone;
 	int			 ch, ret = -1;
 
+	/* Gone or called off: no longer a problem for the staff either. */
+	if (row->performed == NULL || (row->status != NULL &&
+	    (strcmp(row->status, "cancelled") == 0 ||
+	    strcmp(row->status, "no_show") == 0))) {
+		s = st->q[Q_PROBLEM_CLEAR];
+		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		    step_done(st, s, "clear problem") == -1)
+			return -1;
+	}
 	if (row->performed == NULL)
 		return cancel_treatment(st, row->tid, "treatment deleted", now);
 	if (row->status != NULL && (strcmp(row->status, "cancelled") == 0 ||
@@ -1173,10 +1271,16 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		return note_problem(st, row->tid, problem,
 		    "performed_at is not an RFC 3339 time", now);
 	}
-	s = st->q[Q_PROBLEM_CLEAR];
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-	    step_done(st, s, "clear problem") == -1)
-		return -1;
+	plan = config_plan(cfg, row->kind, &n, &own);
+	if (n == 0 && !own) {
+		if (kind_problem(st, cfg, row, now) == -1)
+			return -1;
+	} else {
+		s = st->q[Q_PROBLEM_CLEAR];
+		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		    step_done(st, s, "clear problem") == -1)
+			return -1;
+	}
 	s = st->q[Q_RESTORE_TREATMENT];
 	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
@@ -1188,17 +1292,18 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	 */
 	if (consent(st, row, now, true) == -1)
 		return -1;
-	plan = config_plan(cfg, row->kind, &n, &own);
-	kind_check(st, cfg, row->kind, row->tid, n, own);
 	buf_init(&keys);
 	buf_puts(&keys, "[");
-	s = st->q[Q_UPSERT];
 	for (i = 0; i < n; i++) {
 		m = &plan[i];
 		/* Due by the patient's clock, never in their quiet hours. */
 		due = schedule_quiet_defer(schedule_due_in_zone(at, m->after,
 		    m->calendar, row->zone), cfg->quiet_start, cfg->quiet_end,
 		    row->zone);
+		/* Before the treatment: only while it is booked and ahead. */
+		gone = m->after < 0 && (strcmp(row->status, "scheduled") != 0 ||
+		    now >= at);
+		s = st->q[gone ? Q_UPSERT_CANCELLED : Q_UPSERT];
 		want = reach(m, row);
 		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 			if (!(want & CHANNEL_BIT(ch)))
@@ -1218,11 +1323,27 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 			    sqlite3_bind_text(s, 6, config_channel_name(ch), -1,
 			    SQLITE_STATIC) != SQLITE_OK)
 				goto out;
+			if (gone && sqlite3_bind_text(s, 7, "a reminder for "
+			    "before the treatment, which is no longer ahead", -1,
+			    SQLITE_STATIC) != SQLITE_OK)
+				goto out;
 			if (step_done(st, s, "create reminder") == -1)
 				goto out;
+			made += (size_t)sqlite3_changes(st->db);
 		}
 	}
 	buf_puts(&keys, "]");
+	/*
+	 * A kind that gets the default plan is told of where its reminders
+	 * are made, not each time the treatment is looked at again.
+	 */
+	if (!own && made > 0 && cfg->nplans > 0) {
+		like = plan_like(cfg, row->kind);
+		(void)snprintf(problem, sizeof(problem), "no plan for this kind "
+		    "of treatment; it gets the default plan%s%s%s", like ?
+		    " (did you mean " : "", like ? like : "", like ? "?)" : "");
+		kind_check(st, row->kind, row->tid, problem);
+	}
 	s = st->q[Q_CANCEL_UNPLANNED];
 	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, keys.data, -1, SQLITE_STATIC) !=
@@ -1964,7 +2085,9 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	    scalar(st, st->q[Q_COUNT_CHANGES], &out->queued_changes,
 	    "count changes") == -1 ||
 	    scalar(st, st->q[Q_COUNT_PROBLEMS], &out->nproblems,
-	    "count problems") == -1)
+	    "count problems") == -1 ||
+	    scalar(st, st->q[Q_COUNT_EMAIL_ONLY], &out->email_only,
+	    "count patients with only an email address") == -1)
 		return -1;
 	if (store_failed_since(st, now - 86400, &out->failed_24h) == -1 ||
 	    scalar(st, st->q[Q_OLDEST_PENDING], &oldest, "oldest pending") ==

@@ -144,9 +144,12 @@ test_command_lines(void **state)
 		{ { AFTERCARECTL, "-c", "@CONF", "patient", "add", "--name",
 		    "A", "--email", "a@@example.com" }, 2, NULL,
 		    "--email is not an email address" },
+		/* no email section: added, and told what it gets (and 96-98) */
 		{ { AFTERCARECTL, "-c", "@CONF", "patient", "add", "--name",
 		    "A", "--email", "a@example.com", "--language", "pt-BR" },
-		    0, "2\n", "" },
+		    0, "2\n", "aftercarectl patient add: warning: this patient "
+		    "gets no reminders: they have only an email address, and "
+		    "/tmp/aftercare-cli-" },
 		{ { AFTERCARECTL, "-c", "@CONF", "patient", "add", "--name" },
 		    2, NULL, "--name needs a value" },
 		{ { AFTERCARECTL, "-c", "@CONF", "patient", "add", "--name",
@@ -332,6 +335,16 @@ test_command_lines(void **state)
 		{ { AFTERCARED, "-c", "@CONF", "--check-config" }, 0, "", "" },
 		{ { AFTERCARED, "--version" }, 0, "aftercared ", "" },
 		{ { AFTERCARED, "--help" }, 0, "--dry-run", "" },
+		/* with phone and email, but no email section (and row 13) */
+		{ { AFTERCARECTL, "-c", "@CONF", "patient", "add", "--name",
+		    "B", "--phone", "+15550100113", "--email",
+		    "b@example.com" }, 0, NULL, "warning: this patient gets "
+		    "SMS only: /tmp/aftercare-cli-" },
+		{ { AFTERCARECTL, "-c", "@CONF", "status" }, 0,
+		    "\nunreachable:    1 patient has only an email address, and "
+		    "/tmp/aftercare-cli-", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "status", "--json" }, 0,
+		    "\"unreachable\": 1, ", "" },
 	};
 	struct result	 res;
 	const char	*nl;

@@ -66,9 +66,15 @@
 struct fixture {
 	char	dir[64];
 	char	path[128];
+	bool	placeholders;	/* load_logged() keeps the placeholder lines */
 };
 
 static void	write_file(const char *, const char *);
+static size_t	strip_placeholders(char *);
+static char	*load_logged(struct fixture *, const char *, int,
+		    struct config **, char *, size_t);
+static char	*load_file_logged(struct fixture *, const char *, int,
+		    struct config **, char *, size_t);
 static void	rm_tree(const char *);
 static struct config *load_text(struct fixture *, const char *, int, char *,
 		    size_t);
@@ -254,7 +260,7 @@ static const struct {
 	    ":4: url has no host" },
 	{ CLINIC SMS_HEAD "  account_sid = \"AC/../x\";\n  auth_token = \""
 	    TOKEN "\";\n  from = \"+15550100\";\n};\n", 0,
-	    ":4: account_sid must be 1 to 64 letters and digits" },
+	    ":4: account_sid must be \"AC\" and 32 hex digits" },
 	{ CLINIC SMS_HEAD "  account_sid = \"" SID "\";\n  auth_token = \""
 	    TOKEN "\";\n  from = \"+0555\";\n};\n", 0,
 	    ":6: from \"+0555\" must be an E.164 number" },
@@ -759,6 +765,35 @@ static const struct {
 	{ CLINIC TWILIO SG_HEAD "  rate_limit = 100;\n" FROM_TAIL, 0, NULL },
 	{ CLINIC TWILIO SG_HEAD "  rate_limit = 10001;\n" FROM_TAIL, 0,
 	    ":6: rate_limit must be between 0 and 10000" },
+
+	/* 250: Twilio's forms: the Account SID and the sender */
+#define SID_ROW(sid) CLINIC SMS_HEAD "  account_sid = \"" sid "\";\n" \
+	"  auth_token = \"" TOKEN "\";\n  from = \"+15550100\";\n};\n"
+	{ SID_ROW("12345"), 0, ":4: account_sid must be \"AC\" and 32 hex "
+	    "digits, as the Twilio Console shows it" },
+	{ SID_ROW("AC0123456789abcdef0123456789abcde"), 0,
+	    ":4: account_sid must be \"AC\" and 32 hex digits" },
+	{ SID_ROW("AC0123456789abcdef0123456789abcdef0"), 0,
+	    ":4: account_sid must be \"AC\" and 32 hex digits" },
+	{ SID_ROW("ac0123456789abcdef0123456789abcdef"), 0,
+	    ":4: account_sid must be \"AC\" and 32 hex digits" },
+	{ SID_ROW("AC0123456789abcdef0123456789abcdeg"), 0,
+	    ":4: account_sid must be \"AC\" and 32 hex digits" },
+	{ SID_ROW("MG0123456789abcdef0123456789abcdef"), 0,
+	    ":4: account_sid must be \"AC\" and 32 hex digits" },
+	{ SID_ROW("AC0123456789ABCDEF0123456789ABCDEF"), 0, NULL },
+#undef SID_ROW
+#define FROM_ROW(from) CLINIC SMS_HEAD "  account_sid = \"" SID "\";\n" \
+	"  auth_token = \"" TOKEN "\";\n  from = \"" from "\";\n};\n"
+	{ FROM_ROW("15550100"), 0, ":6: from \"15550100\" must be an E.164 "
+	    "number (\"+15550100\") or a sender id of 1 to 11 letters, "
+	    "digits and spaces, with a letter" },
+	{ FROM_ROW("Skin-Clinic"), 0,
+	    ":6: from \"Skin-Clinic\" must be an E.164 number" },
+	{ FROM_ROW("+"), 0, ":6: from \"+\" must be an E.164 number" },
+	{ FROM_ROW("Skin Clinic"), 0, NULL },
+	{ FROM_ROW("+442079460123"), 0, NULL },
+#undef FROM_ROW
 };
 
 static void
@@ -1206,11 +1241,56 @@ test_default_sms_length(void **state)
 }
 
 /*
+ * Drops the warnings about values still the example's from a log: the
+ * tests' values are all fictional, so every load warns of them.  Returns
+ * how many lines it dropped.
+ */
+static size_t
+strip_placeholders(char *log)
+{
+	char	*line = log, *nl, *out = log;
+	size_t	 n = 0, len;
+
+	while (*line != '\0') {
+		nl = strchr(line, '\n');
+		len = nl != NULL ? (size_t)(nl - line) + 1 : strlen(line);
+		if (strstr(line, "a fictional number") != NULL &&
+		    strstr(line, "a fictional number") < line + len)
+			n++;
+		else if (strstr(line, "reserved for documentation") != NULL &&
+		    strstr(line, "reserved for documentation") < line + len)
+			n++;
+		else if (strstr(line, "a placeholder:") != NULL &&
+		    strstr(line, "a placeholder:") < line + len)
+			n++;
+		else {
+			memmove(out, line, len);
+			out += len;
+		}
+		line += len;
+	}
+	*out = '\0';
+	return n;
+}
+
+/*
  * Loads text (or the example, when text is NULL) with warnings on, and
- * returns what was logged; caller frees.
+ * returns what was logged, without the placeholder warnings unless
+ * fx->placeholders; caller frees.
  */
 static char *
 load_logged(struct fixture *fx, const char *text, int flags,
+    struct config **cfgp, char *err, size_t errlen)
+{
+	if (text != NULL)
+		write_file(fx->path, text);
+	return load_file_logged(fx, text != NULL ? fx->path : EXAMPLE, flags,
+	    cfgp, err, errlen);
+}
+
+/* As load_logged(), for the file at path. */
+static char *
+load_file_logged(struct fixture *fx, const char *file, int flags,
     struct config **cfgp, char *err, size_t errlen)
 {
 	char	 path[192], *out;
@@ -1227,10 +1307,7 @@ load_logged(struct fixture *fx, const char *text, int flags,
 	assert_true(dup2(fd, 2) != -1);
 	(void)close(fd);
 	log_setpriority(LOG_PRI_WARNING);
-	if (text != NULL)
-		*cfgp = load_text(fx, text, flags, err, errlen);
-	else
-		*cfgp = config_load(EXAMPLE, flags, err, errlen);
+	*cfgp = config_load(file, flags, err, errlen);
 	(void)fflush(stderr);
 	log_setpriority(LOG_PRI_ERR);
 	assert_true(dup2(saved, 2) != -1);
@@ -1245,6 +1322,8 @@ load_logged(struct fixture *fx, const char *text, int flags,
 	out = xcalloc(1, (size_t)len + 1);
 	assert_int_equal(fread(out, 1, (size_t)len, f), (size_t)len);
 	(void)fclose(f);
+	if (!fx->placeholders)
+		(void)strip_placeholders(out);
 	return out;
 }
 
@@ -1268,7 +1347,7 @@ test_warnings(void **state)
 	struct config	*cfg;
 	char		 err[512], *log, *want;
 
-	/* The example is quiet. */
+	/* The example is quiet, but for its placeholders (test_placeholders). */
 	log = load_logged(fx, NULL, CONFIG_NO_SECRETS, &cfg, err, sizeof(err));
 	if (cfg == NULL)
 		fail_msg("%s", err);
@@ -1379,6 +1458,179 @@ test_warnings(void **state)
 	assert_string_equal(log, "");
 	free(log);
 	config_free(cfg);
+}
+
+/* The line of the first line of file that starts with prefix, or 0. */
+static int
+line_of(const char *file, const char *prefix)
+{
+	FILE	*f;
+	char	 buf[512];
+	int	 n = 0, found = 0;
+
+	f = fopen(file, "r");
+	assert_non_null(f);
+	while (found == 0 && fgets(buf, sizeof(buf), f) != NULL) {
+		n++;
+		if (strncmp(buf, prefix, strlen(prefix)) == 0)
+			found = n;
+	}
+	(void)fclose(f);
+	return found;
+}
+
+/*
+ * Values still the example's, or at hosts kept for documentation, load
+ * with a warning each, once, at their line, quoting neither number nor
+ * address; aftercarectl (CONFIG_NO_SECRETS) is not told.
+ */
+static void
+test_placeholders(void **state)
+{
+	struct fixture	*fx = *state;
+	struct config	*cfg;
+	FILE		*in;
+	char		 err[512], buf[4096], tok[160], *log, *want;
+	size_t		 n, i;
+
+	/* The example as it is, next to a token file, as aftercared sees it. */
+	in = fopen(EXAMPLE, "r");
+	assert_non_null(in);
+	{
+		FILE	*out = fopen(fx->path, "w");
+
+		assert_non_null(out);
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			assert_int_equal(fwrite(buf, 1, n, out), n);
+		assert_int_equal(fclose(out), 0);
+	}
+	(void)fclose(in);
+	(void)snprintf(tok, sizeof(tok), "%s/twilio.token", fx->dir);
+	write_file(tok, TOKEN "\n");
+	assert_int_equal(chmod(tok, 0600), 0);
+	fx->placeholders = true;
+
+	log = load_file_logged(fx, fx->path, 0, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	config_free(cfg);
+	want = xasprintf("%s:%d: warning: account_sid is all zeros, "
+	    "a placeholder: put in your Account SID from the Twilio Console\n",
+	    fx->path, line_of(fx->path, "\taccount_sid = \"AC000"));
+	assert_non_null(strstr(log, want));
+	free(want);
+	want = xasprintf("%s:%d: warning: from is a fictional number "
+	    "(555-01xx): put in the number or sender id Twilio gave you\n",
+	    fx->path, line_of(fx->path, "\tfrom = \"+15550100\""));
+	assert_non_null(strstr(log, want));
+	free(want);
+	want = xasprintf("%s:%d: warning: clinic phone is a fictional number "
+	    "(555-01xx): patients are told to call it\n",
+	    fx->path, line_of(fx->path, "\tphone = \"+1 555 0100\""));
+	assert_non_null(strstr(log, want));
+	free(want);
+	assert_int_equal(count(log, "warning:"), 3);
+	assert_null(strstr(log, "5550100"));
+	assert_null(strstr(log, "555 0100"));
+	free(log);
+
+	/* aftercarectl loads the same file quietly */
+	log = load_file_logged(fx, fx->path, CONFIG_NO_SECRETS, &cfg, err,
+	    sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	free(log);
+	config_free(cfg);
+
+	/* Hosts and addresses reserved for documentation, each at its line. */
+	log = load_logged(fx, "clinic = { name = \"C\"; phone = "
+	    "\"Front desk\"; };\n"
+	    "sms = { provider = \"webhook\"; "
+	    "url = \"https://sms.example.com/send\"; };\n"
+	    "email = {\n  provider = \"smtp\";\n"
+	    "  url = \"smtp://mail.example.net:587\";\n"
+	    "  from = \"care@clinic.example.org\";\n"
+	    "  unsubscribe = \"mailto:stop@x.test?subject=stop\";\n};\n",
+	    0, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	config_free(cfg);
+	{
+		static const struct {
+			int		 line;
+			const char	*what;
+		} want_lines[] = {
+			{ 2, "url is at a host reserved for documentation" },
+			{ 5, "url is at a host reserved for documentation" },
+			{ 6, "from is at a domain reserved for documentation" },
+			{ 7, "unsubscribe is at a host reserved for "
+			    "documentation" },
+		};
+
+		n = sizeof(want_lines) / sizeof(want_lines[0]);
+		for (i = 0; i < n; i++) {
+			want = xasprintf("%s:%d: warning: %s", fx->path,
+			    want_lines[i].line, want_lines[i].what);
+			if (strstr(log, want) == NULL)
+				fail_msg("row %zu: no \"%s\" in: %s", i, want,
+				    log);
+			free(want);
+		}
+		assert_int_equal(count(log, "warning:"), n);
+	}
+	assert_null(strstr(log, "care@"));
+	free(log);
+
+	/* Real-looking values, and names that only look alike, are not. */
+	log = load_logged(fx, "clinic = { name = \"C\"; phone = "
+	    "\"Front desk\"; };\n"
+	    "sms = { provider = \"twilio\"; account_sid = \"" SID "\"; "
+	    "auth_token = \"" TOKEN "\"; from = \"Riverside\"; "
+	    "url = \"https://api.example.com.localhost\"; };\n"
+	    "email = { provider = \"sendgrid\"; api_key = \"" KEY "\"; "
+	    "from = \"care@notexample.com\"; "
+	    "unsubscribe = \"https://mycontest/stop\"; };\n",
+	    0, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	free(log);
+	config_free(cfg);
+
+	/* The fiction range in the ways it is written, and only it. */
+	{
+		static const struct {
+			const char	*phone;
+			bool		 warned;
+		} phones[] = {
+			{ "+1 555 0100", true },
+			{ "+15550199", true },
+			{ "555-0142", true },
+			{ "(212) 555-0101", true },
+			{ "+1 212 555 0199", true },
+			{ "+1.212.555.0150", true },
+			{ "+1 555 0100 ext 2", false },	/* not only a number */
+			{ "+1 212 555 01", false },	/* too short */
+			{ "+1 212 555 01000", false },	/* too long */
+		};
+		char	text[512];
+
+		for (i = 0; i < sizeof(phones) / sizeof(phones[0]); i++) {
+			(void)snprintf(text, sizeof(text), "clinic = { name = "
+			    "\"C\"; phone = \"%s\"; };\n" WEBHOOK,
+			    phones[i].phone);
+			log = load_logged(fx, text, 0, &cfg, err, sizeof(err));
+			if (cfg == NULL)
+				fail_msg("%s", err);
+			if (count(log, "clinic phone is a fictional number") !=
+			    (phones[i].warned ? 1u : 0u))
+				fail_msg("row %zu (%s): %s", i, phones[i].phone,
+				    log);
+			free(log);
+			config_free(cfg);
+		}
+	}
 }
 
 /*
@@ -1946,6 +2198,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_default_sms_length, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_placeholders, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels, setup,
 		    teardown),

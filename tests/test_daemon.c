@@ -492,7 +492,13 @@ test_check_config(void **state)
 	    NULL };
 	char		*err;
 
+	/* valid, but the sender is a fictional number: said, at its line */
 	assert_int_equal(run(e, argv), 0);
+	err = testenv_read_file(e->err);
+	if (strstr(err, "aftercare.conf:8: warning: from is a fictional "
+	    "number (555-01xx)") == NULL)
+		fail_msg("no warning for the sender: %s", err);
+	free(err);
 	write_config(e, e->gw.url, "delivery2 = 3;\n");
 	assert_int_equal(run(e, argv), 2);
 	err = testenv_read_file(e->err);
@@ -1548,8 +1554,10 @@ test_email_refused(void **state)
 
 /*
  * Each kind of treatment follows its own plan; a kind without one gets
- * none (default_plan "none"), with one warning; a treatment whose kind
- * changes swaps its unsent reminders.
+ * none (default_plan "none"), with one warning a kind, and is listed by
+ * status with the plan its kind differs from only in case; the warning
+ * does not come back from commands that look at it again; a treatment
+ * whose kind changes swaps its unsent reminders.
  */
 static void
 test_plans_per_kind(void **state)
@@ -1571,7 +1579,8 @@ test_plans_per_kind(void **state)
 	/* booked by the clinic's software: only aftercared looks at them */
 	db_exec(e, "INSERT INTO treatments (patient_id, performed_at, kind) "
 	    "VALUES (1, '" T_AT "', 'chemical_peel'), (1, '" T_AT "', "
-	    "'laser_resurfacing'), (1, '" T_AT "', 'laser_resurfacing')");
+	    "'laser_resurfacing'), (1, '" T_AT "', 'laser_resurfacing'), "
+	    "(1, '" T_AT "', 'Microneedling')");
 	assert_int_equal(once(e, T_1D), 0);
 	assert_int_equal(db_int(e, "SELECT group_concat(treatment_id || ':' "
 	    "|| milestone, ' ') = '1:24h 2:3d 2:1w' FROM (SELECT * FROM "
@@ -1586,9 +1595,47 @@ test_plans_per_kind(void **state)
 	log = testenv_read_file(e->all);
 	for (p = log; (p = strstr(p, "event=unknown_kind")) != NULL; p++)
 		warnings++;
-	assert_int_equal(warnings, 1);
+	assert_int_equal(warnings, 2);
 	assert_non_null(strstr(log, "kind=laser_resurfacing"));
+	assert_non_null(strstr(log, "treatment=5 kind=Microneedling: no plan "
+	    "for this kind of treatment and default_plan is \"none\"; it gets "
+	    "no reminders (did you mean microneedling? see aftercarectl "
+	    "status)"));
 	free(log);
+	ctl(e, "status", NULL, NULL, NULL, NULL, NULL, NULL);
+	log = testenv_read_file(e->out);
+	if (strstr(log, "problems:       3 treatments get no reminders\n"
+	    "  treatment 3: no plan for kind \"laser_resurfacing\" and "
+	    "default_plan is \"none\": add a plan for it, or a default plan\n"
+	    "  treatment 4: no plan for kind \"laser_resurfacing\"") == NULL ||
+	    strstr(log, "  treatment 5: no plan for kind \"Microneedling\" and "
+	    "default_plan is \"none\": did you mean \"microneedling\"? (kinds "
+	    "are matched exactly, case included)\n") == NULL)
+		fail_msg("status: %s", log);
+	free(log);
+	/* looking at them again (a consent change) says nothing again */
+	ctl(e, "optout", "--patient", "1", NULL, NULL, NULL, NULL);
+	ctl(e, "optin", "--patient", "1", NULL, NULL, NULL, NULL);
+	assert_int_equal(once(e, T_1D), 0);
+	log = testenv_read_file(e->all);
+	warnings = 0;
+	for (p = log; (p = strstr(p, "event=unknown_kind")) != NULL; p++)
+		warnings++;
+	assert_int_equal(warnings, 2);
+	free(log);
+	/* the kind put right: no longer a problem, and its reminders come */
+	db_exec(e, "UPDATE treatments SET kind = 'microneedling' WHERE id = 5");
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM treatment_problems"),
+	    2);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 5 AND milestone = '24h' AND state = 'sent'"), 1);
+	/* deleted or cancelled: no longer listed */
+	db_exec(e, "DELETE FROM treatments WHERE id = 4");
+	db_exec(e, "UPDATE treatments SET status = 'cancelled' WHERE id = 3");
+	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM treatment_problems"),
+	    0);
 	/* the peel was really microneedling: its reminders follow */
 	db_exec(e, "UPDATE treatments SET kind = 'microneedling' WHERE id = 2");
 	assert_int_equal(once(e, T_1D), 0);

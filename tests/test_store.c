@@ -460,6 +460,63 @@ test_expired_stays_expired(void **state)
 	cfg.milestones = three;
 }
 
+/*
+ * A reminder for before the treatment, for a treatment entered after its
+ * time, is cancelled, as it could never go out, not left to expire; it
+ * comes back if the treatment is moved ahead.
+ */
+static void
+test_before_entered_late(void **state)
+{
+	struct fx		*f = *state;
+	struct store_status	 s;
+	struct reminder		*r;
+	size_t			 n;
+	static struct milestone before[] = {
+		MS("pre3d", -3 * DAY, 2 * DAY, "pre3d", "Soon.", true, SMS),
+		MS("24h", DAY, 3 * DAY, "day1", "Day one.", false, SMS),
+	};
+
+	cfg.milestones = before;
+	cfg.nmilestones = 2;
+	/* entered an hour after it took place */
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + 3600, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = 'pre3d' AND state = 'cancelled' AND cancelled_by = "
+	    "'plan' AND last_error = 'a reminder for before the treatment, "
+	    "which is no longer ahead'"), 1);
+	n = claim(f, T0 + 3600, &r);
+	assert_int_equal(n, 0);
+	store_reminders_free(r, n);
+	/* nothing expired, nothing waiting since before the treatment */
+	assert_int_equal(store_status(f->st, T0 + 3600, &s), 0);
+	assert_int_equal(s.expired, 0);
+	assert_int_equal(s.cancelled, 1);
+	assert_int_equal(s.pending, 1);
+	assert_int_equal(s.oldest_pending, T0 + DAY);
+	/* looked at again: still cancelled, once */
+	assert_int_equal(store_sync(f->st, &cfg, T0 + 7200, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = 'pre3d' AND state = 'cancelled'"), 1);
+	/* the date was wrong: in ten days; it is planned again */
+	sql(f, "UPDATE treatments SET performed_at = '2026-12-04T14:00:00Z'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + 7200, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = 'pre3d' AND state = 'pending' AND due_at = "
+	    "1795528800 + 7 * 86400 AND last_error IS NULL"), 1);
+	/* completed already, though ahead: cancelled again */
+	sql(f, "UPDATE treatments SET status = 'completed'");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + 7200, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = 'pre3d' AND state = 'cancelled' AND cancelled_by = "
+	    "'plan'"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "milestone = '24h' AND state = 'pending'"), 1);
+	cfg.milestones = three;
+	cfg.nmilestones = 3;
+}
+
 /* Consent changed by the booking software or by staff: both apply. */
 static void
 test_consent(void **state)
@@ -921,6 +978,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_retry_and_recover, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_before_entered_late,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expired_stays_expired,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_consent, setup, teardown),
