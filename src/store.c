@@ -563,6 +563,7 @@ static int	mark(struct store *, int, int64_t, time_t, const char *,
 static int	bind_named(sqlite3_stmt *, const char *, int64_t);
 static int	scalar(struct store *, sqlite3_stmt *, int64_t *,
 		    const char *);
+static int	clear_problem(struct store *, int64_t);
 static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
@@ -1045,6 +1046,17 @@ out:
 	return ret;
 }
 
+/* The treatment is no problem (any more). */
+static int
+clear_problem(struct store *st, int64_t tid)
+{
+	sqlite3_stmt	*s = st->q[Q_PROBLEM_CLEAR];
+
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK)
+		return -1;
+	return step_done(st, s, "clear problem");
+}
+
 static int
 cancel_treatment(struct store *st, int64_t tid, const char *why, time_t now)
 {
@@ -1240,18 +1252,15 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	int			 ch, ret = -1;
 
 	/* Gone or called off: no longer a problem for the staff either. */
-	if (row->performed == NULL || (row->status != NULL &&
-	    (strcmp(row->status, "cancelled") == 0 ||
-	    strcmp(row->status, "no_show") == 0))) {
-		s = st->q[Q_PROBLEM_CLEAR];
-		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-		    step_done(st, s, "clear problem") == -1)
+	if (row->performed == NULL) {
+		if (clear_problem(st, row->tid) == -1)
 			return -1;
-	}
-	if (row->performed == NULL)
 		return cancel_treatment(st, row->tid, "treatment deleted", now);
+	}
 	if (row->status != NULL && (strcmp(row->status, "cancelled") == 0 ||
 	    strcmp(row->status, "no_show") == 0)) {
+		if (clear_problem(st, row->tid) == -1)
+			return -1;
 		(void)snprintf(problem, sizeof(problem), "treatment %s",
 		    row->status);
 		return cancel_treatment(st, row->tid, problem, now);
@@ -1272,15 +1281,9 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 		    "performed_at is not an RFC 3339 time", now);
 	}
 	plan = config_plan(cfg, row->kind, &n, &own);
-	if (n == 0 && !own) {
-		if (kind_problem(st, cfg, row, now) == -1)
-			return -1;
-	} else {
-		s = st->q[Q_PROBLEM_CLEAR];
-		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-		    step_done(st, s, "clear problem") == -1)
-			return -1;
-	}
+	if ((n == 0 && !own ? kind_problem(st, cfg, row, now) :
+	    clear_problem(st, row->tid)) == -1)
+		return -1;
 	s = st->q[Q_RESTORE_TREATMENT];
 	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
@@ -1790,7 +1793,7 @@ int
 store_changed(struct store *st, int64_t *version, enum store_change *what)
 {
 	int64_t	v;
-	int	rc, ret = -1;
+	int	rc, ret = -1, busy_ms = st->busy_ms;
 
 	if (store_data_version(st, &v) == -1)
 		return -1;
@@ -1799,11 +1802,8 @@ store_changed(struct store *st, int64_t *version, enum store_change *what)
 		*what = STORE_CHANGED;
 		return 0;
 	}
-	if (sqlite3_busy_timeout(st->db, 0) != SQLITE_OK) {
-		log_err("store: %s: busy timeout: %s", st->path,
-		    sqlite3_errmsg(st->db));
+	if (store_busy_timeout(st, 0) == -1)
 		return -1;
-	}
 	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
 		*what = STORE_WRITING;
@@ -1825,11 +1825,8 @@ store_changed(struct store *st, int64_t *version, enum store_change *what)
 	*version = v;
 	ret = 0;
 out:
-	if (sqlite3_busy_timeout(st->db, st->busy_ms) != SQLITE_OK) {
-		log_err("store: %s: busy timeout: %s", st->path,
-		    sqlite3_errmsg(st->db));
+	if (store_busy_timeout(st, busy_ms) == -1)
 		ret = -1;
-	}
 	return ret;
 }
 
