@@ -71,6 +71,7 @@ struct fixture {
 
 static void	write_file(const char *, const char *);
 static size_t	strip_placeholders(char *);
+static void	 quiet_load(struct fixture *, const char *, bool, int);
 static char	*load_logged(struct fixture *, const char *, int,
 		    struct config **, char *, size_t);
 static char	*load_file_logged(struct fixture *, const char *, int,
@@ -1288,6 +1289,25 @@ load_logged(struct fixture *fx, const char *text, int flags,
 	    cfgp, err, errlen);
 }
 
+/*
+ * Loads text (or, if is_file, the file it names) and fails unless it
+ * loads with nothing logged.
+ */
+static void
+quiet_load(struct fixture *fx, const char *text, bool is_file, int flags)
+{
+	struct config	*cfg;
+	char		 err[512], *log;
+
+	log = is_file ? load_file_logged(fx, text, flags, &cfg, err,
+	    sizeof(err)) : load_logged(fx, text, flags, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	free(log);
+	config_free(cfg);
+}
+
 /* As load_logged(), for the file at path. */
 static char *
 load_file_logged(struct fixture *fx, const char *file, int flags,
@@ -1348,12 +1368,7 @@ test_warnings(void **state)
 	char		 err[512], *log, *want;
 
 	/* The example is quiet, but for its placeholders (test_placeholders). */
-	log = load_logged(fx, NULL, CONFIG_NO_SECRETS, &cfg, err, sizeof(err));
-	if (cfg == NULL)
-		fail_msg("%s", err);
-	assert_string_equal(log, "");
-	free(log);
-	config_free(cfg);
+	quiet_load(fx, EXAMPLE, true, CONFIG_NO_SECRETS);
 
 	/* A translation too long, once, where it is. */
 	log = load_logged(fx, CLINIC TWILIO "templates = {\n  day1 = {\n"
@@ -1391,15 +1406,9 @@ test_warnings(void **state)
 	config_free(cfg);
 
 	/* A text that goes only by email is not an SMS. */
-	log = load_logged(fx, CLINIC SMS_HEAD "  segment_limit = 1;\n" SMS_TAIL
+	quiet_load(fx, CLINIC SMS_HEAD "  segment_limit = 1;\n" SMS_TAIL
 	    SENDGRID "milestones = ( { name = \"a\"; after = \"1d\"; "
-	    "template = \"day1\"; channels = [ \"email\" ]; } );\n", 0, &cfg,
-	    err, sizeof(err));
-	if (cfg == NULL)
-		fail_msg("%s", err);
-	assert_string_equal(log, "");
-	free(log);
-	config_free(cfg);
+	    "template = \"day1\"; channels = [ \"email\" ]; } );\n", false, 0);
 
 	/* Plain http: only a host that is this machine goes unwarned. */
 	{
@@ -1449,15 +1458,9 @@ test_warnings(void **state)
 	free(log);
 	config_free(cfg);
 
-	log = load_logged(fx, CLINIC TWILIO "email = { provider = \"smtp\"; "
+	quiet_load(fx, CLINIC TWILIO "email = { provider = \"smtp\"; "
 	    "url = \"smtp://127.0.0.1:2525\"; starttls = false; "
-	    "from = \"care@clinic.example.com\"; };\n", 0, &cfg, err,
-	    sizeof(err));
-	if (cfg == NULL)
-		fail_msg("%s", err);
-	assert_string_equal(log, "");
-	free(log);
-	config_free(cfg);
+	    "from = \"care@clinic.example.com\"; };\n", false, 0);
 }
 
 /* The line of the first line of file that starts with prefix, or 0. */
@@ -1535,13 +1538,7 @@ test_placeholders(void **state)
 	free(log);
 
 	/* aftercarectl loads the same file quietly */
-	log = load_file_logged(fx, fx->path, CONFIG_NO_SECRETS, &cfg, err,
-	    sizeof(err));
-	if (cfg == NULL)
-		fail_msg("%s", err);
-	assert_string_equal(log, "");
-	free(log);
-	config_free(cfg);
+	quiet_load(fx, fx->path, true, CONFIG_NO_SECRETS);
 
 	/* Hosts and addresses reserved for documentation, each at its line. */
 	log = load_logged(fx, "clinic = { name = \"C\"; phone = "
@@ -1583,20 +1580,14 @@ test_placeholders(void **state)
 	free(log);
 
 	/* Real-looking values, and names that only look alike, are not. */
-	log = load_logged(fx, "clinic = { name = \"C\"; phone = "
+	quiet_load(fx, "clinic = { name = \"C\"; phone = "
 	    "\"Front desk\"; };\n"
 	    "sms = { provider = \"twilio\"; account_sid = \"" SID "\"; "
 	    "auth_token = \"" TOKEN "\"; from = \"Riverside\"; "
 	    "url = \"https://api.example.com.localhost\"; };\n"
 	    "email = { provider = \"sendgrid\"; api_key = \"" KEY "\"; "
 	    "from = \"care@notexample.com\"; "
-	    "unsubscribe = \"https://mycontest/stop\"; };\n",
-	    0, &cfg, err, sizeof(err));
-	if (cfg == NULL)
-		fail_msg("%s", err);
-	assert_string_equal(log, "");
-	free(log);
-	config_free(cfg);
+	    "unsubscribe = \"https://mycontest/stop\"; };\n", false, 0);
 
 	/* The fiction range in the ways it is written, and only it. */
 	{

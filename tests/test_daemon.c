@@ -566,6 +566,15 @@ wait_log(struct env *e, pid_t pid, const char *needle)
 	fail_msg("aftercared did not log \"%s\" within 30 s", needle);
 }
 
+/* 25 hours ago, in RFC 3339: a treatment then has its 24h reminder due. */
+static void
+at_25h_ago(char *at, size_t len)
+{
+	time_t	t = time(NULL) - 25 * 3600;
+
+	assert_true(strftime(at, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t)) > 0);
+}
+
 /*
  * Plays the booking software: books a treatment for patient_id that took
  * place 25 hours ago, so that its 24h reminder is due now.
@@ -574,11 +583,8 @@ static void
 book_treatment_25h_ago(struct env *e, int patient_id)
 {
 	char	q[256], at[32];
-	time_t	t;
 
-	t = time(NULL) - 25 * 3600;
-	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
-	    gmtime(&t)) > 0);
+	at_25h_ago(at, sizeof(at));
 	snprintf(q, sizeof(q), "INSERT INTO treatments (patient_id, "
 	    "performed_at) VALUES (%d, '%s');", patient_id, at);
 	db_exec(e, q);
@@ -634,15 +640,12 @@ static void
 book_patient_now(sqlite3 *db, int i)
 {
 	char	 q[512], at[32];
-	time_t	 t;
 
-	t = time(NULL) - 25 * 3600;
-	assert_true(strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ",
-	    gmtime(&t)) > 0);
+	at_25h_ago(at, sizeof(at));
 	snprintf(q, sizeof(q), "BEGIN; INSERT INTO patients (full_name, phone) "
 	    "VALUES ('Maria %d', '+1555010%04d'); INSERT INTO treatments "
 	    "(patient_id, performed_at) VALUES (last_insert_rowid(), '%s'); "
-	    "COMMIT;", i, 1000 + i, at);
+	    "COMMIT;", i, 200 + i, at);
 	if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("booking: %s", sqlite3_errmsg(db));
 }

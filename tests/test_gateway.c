@@ -294,6 +294,30 @@ env_start_sendgrid(struct env *e, const char *script, int timeout)
 	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_EMAIL));
 }
 
+/*
+ * Sends the first message as row i (answered by script) and fails unless
+ * it ends with outcome, status and retry_after.
+ */
+static void
+send_first(struct env *e, size_t i, const char *script, enum outcome outcome,
+    long status, long retry_after)
+{
+	const struct send_result *res = &e->run.res[0];
+
+	if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done, &e->run) != 0 ||
+	    e->run.ndone != 1)
+		fail_msg("row %zu (%s): send", i, script);
+	if (res->outcome != outcome)
+		fail_msg("row %zu (%s): outcome %d, want %d (%s)", i, script,
+		    (int)res->outcome, (int)outcome, res->error);
+	if (res->http_status != status)
+		fail_msg("row %zu (%s): status %ld", i, script,
+		    res->http_status);
+	if (res->retry_after != retry_after)
+		fail_msg("row %zu (%s): retry_after %ld", i, script,
+		    res->retry_after);
+}
+
 /* SendGrid's own answer: a 202 with no body, the id in X-Message-Id. */
 static void
 test_sendgrid_sent(void **state)
@@ -356,19 +380,8 @@ test_sendgrid_outcomes(void **state)
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		env_start_sendgrid(e, rows[i].script, 10);
-		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
-		    &e->run) != 0 || e->run.ndone != 1)
-			fail_msg("row %zu (%s): send", i, rows[i].script);
-		if (res->outcome != rows[i].outcome)
-			fail_msg("row %zu (%s): outcome %d, want %d (%s)", i,
-			    rows[i].script, (int)res->outcome,
-			    (int)rows[i].outcome, res->error);
-		if (res->http_status != rows[i].http_status)
-			fail_msg("row %zu (%s): status %ld", i, rows[i].script,
-			    res->http_status);
-		if (res->retry_after != rows[i].retry_after)
-			fail_msg("row %zu (%s): retry_after %ld", i,
-			    rows[i].script, res->retry_after);
+		send_first(e, i, rows[i].script, rows[i].outcome,
+		    rows[i].http_status, rows[i].retry_after);
 		if (strcmp(res->error, rows[i].error) != 0)
 			fail_msg("row %zu (%s): error \"%s\"", i,
 			    rows[i].script, res->error);
@@ -419,22 +432,11 @@ test_outcomes(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		env_start(e, rows[i].script, SMS_PROVIDER_TWILIO, 2,
 		    rows[i].timeout);
-		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
-		    &e->run) != 0 || e->run.ndone != 1)
-			fail_msg("row %zu (%s): send", i, rows[i].script);
-		if (res->outcome != rows[i].outcome)
-			fail_msg("row %zu (%s): outcome %d, want %d", i,
-			    rows[i].script, (int)res->outcome,
-			    (int)rows[i].outcome);
-		if (res->http_status != rows[i].http_status)
-			fail_msg("row %zu (%s): status %ld", i, rows[i].script,
-			    res->http_status);
+		send_first(e, i, rows[i].script, rows[i].outcome,
+		    rows[i].http_status, rows[i].retry_after);
 		if (strcmp(res->code, rows[i].code) != 0)
 			fail_msg("row %zu (%s): code \"%s\"", i,
 			    rows[i].script, res->code);
-		if (res->retry_after != rows[i].retry_after)
-			fail_msg("row %zu (%s): retry_after %ld", i,
-			    rows[i].script, res->retry_after);
 		if (strncmp(res->error, rows[i].error,
 		    strlen(rows[i].error)) != 0 ||
 		    (rows[i].error[0] == '\0' && res->error[0] != '\0'))
@@ -677,19 +679,8 @@ test_bad_answers(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		env_start(e, rows[i].script, rows[i].provider, 2,
 		    rows[i].timeout);
-		if (gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
-		    &e->run) != 0 || e->run.ndone != 1)
-			fail_msg("row %zu (%s): send", i, rows[i].script);
-		if (res->outcome != rows[i].outcome)
-			fail_msg("row %zu (%s): outcome %d, want %d (%s)", i,
-			    rows[i].script, (int)res->outcome,
-			    (int)rows[i].outcome, res->error);
-		if (res->http_status != rows[i].http_status)
-			fail_msg("row %zu (%s): status %ld", i, rows[i].script,
-			    res->http_status);
-		if (res->retry_after != rows[i].retry_after)
-			fail_msg("row %zu (%s): retry_after %ld", i,
-			    rows[i].script, res->retry_after);
+		send_first(e, i, rows[i].script, rows[i].outcome,
+		    rows[i].http_status, rows[i].retry_after);
 		if (rows[i].prefix ? strncmp(res->error, rows[i].error,
 		    strlen(rows[i].error)) != 0 :
 		    strcmp(res->error, rows[i].error) != 0)
