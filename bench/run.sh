@@ -167,6 +167,31 @@ once() {
 	"$tools/rusage" "$tmp/$name.ru" "$@" "$build/aftercared" \
 	    -c "$tmp/$name.conf" --once --now "$when" 2>>"$tmp/aftercared.log"
 }
+# daemon_start NAME: a running aftercared on NAME.conf, its pid in dpid;
+# fails unless it completes its first pass (NAME.prom) within 60 s.
+daemon_start() {
+	rm -f "$tmp/$1.prom"
+	"$build/aftercared" -c "$tmp/$1.conf" 2>>"$tmp/aftercared.log" &
+	dpid=$!
+	pids="$pids $dpid"
+	i=0
+	while [ ! -e "$tmp/$1.prom" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$tmp/$1.prom" ] && kill -0 $dpid 2>/dev/null
+}
+# daemon_stop: SIGTERM, then SIGKILL after 15 s
+daemon_stop() {
+	kill $dpid 2>/dev/null || true
+	i=0
+	while kill -0 $dpid 2>/dev/null && [ $i -lt 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 $dpid 2>/dev/null || true
+	wait $dpid 2>/dev/null || true
+}
 checkpoint() { sql "$1" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; }
 
 # --- the machine -----------------------------------------------------------
@@ -460,16 +485,7 @@ gap
 if [ -e "$tmp/idle.db" ]; then
 	say "idle: ${idle_secs} s"
 	conf idle "$port" "$best"
-	rm -f "$tmp/idle.prom"
-	"$build/aftercared" -c "$tmp/idle.conf" 2>>"$tmp/aftercared.log" &
-	dpid=$!
-	pids="$pids $dpid"
-	i=0
-	while [ ! -e "$tmp/idle.prom" ] && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ ! -e "$tmp/idle.prom" ] || ! kill -0 $dpid 2>/dev/null; then
+	if ! daemon_start idle; then
 		broke "the daemon did not complete a pass in 60 s"
 	else
 		sleep 1
@@ -508,14 +524,7 @@ if [ -e "$tmp/idle.db" ]; then
 			broke "ingest: gen failed"
 		fi
 	fi
-	kill $dpid 2>/dev/null || true
-	i=0
-	while kill -0 $dpid 2>/dev/null && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 $dpid 2>/dev/null || true
-	wait $dpid 2>/dev/null || true
+	daemon_stop
 else
 	row "idle, ingest" "not run" "no synced database"
 fi
@@ -530,15 +539,7 @@ say "pick-up: $pickups commits per synchronous setting"
 conf pickup "$port" "$best"
 init pickup
 gen pickup -n 10000 -a $((T0 + 2 * D)) >/dev/null
-"$build/aftercared" -c "$tmp/pickup.conf" 2>>"$tmp/aftercared.log" &
-dpid=$!
-pids="$pids $dpid"
-i=0
-while [ ! -e "$tmp/pickup.prom" ] && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -e "$tmp/pickup.prom" ] || ! kill -0 $dpid 2>/dev/null; then
+if ! daemon_start pickup; then
 	broke "pick-up: the daemon did not complete a pass in 60 s"
 else
 	for s in FULL NORMAL; do
@@ -556,8 +557,7 @@ else
 		    "target < 2000 ms"
 	done
 fi
-kill $dpid 2>/dev/null || true
-wait $dpid 2>/dev/null || true
+daemon_stop
 rm -f "$tmp/pickup.db"*
 
 # --- 5. rate limit ---------------------------------------------------------
