@@ -64,6 +64,8 @@ main(int argc, char *argv[])
 	int			 ch;
 
 	log_init(LOG_PRI_INFO);
+	/* A log in a file or on a terminal says when things happened. */
+	log_settimestamps(true);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":c:vh", longopts, NULL)) != -1) {
 		switch (ch) {
