@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* aftercared.c: main() of the daemon: options, configuration, then the loop. */
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -60,7 +63,8 @@ main(int argc, char *argv[])
 	struct config		*cfg;
 	const char		*now_arg = NULL;
 	char			 err[512];
-	bool			 check = false;
+	struct stat		 sb;
+	bool			 check = false, path_given = false;
 	int			 ch;
 
 	log_init(LOG_PRI_INFO);
@@ -71,6 +75,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c':
 			opts.config_path = optarg;
+			path_given = true;
 			break;
 		case OPT_CHECK:
 			check = true;
@@ -132,7 +137,13 @@ main(int argc, char *argv[])
 
 	if ((cfg = config_load(opts.config_path, 0, err, sizeof(err))) ==
 	    NULL) {
-		(void)fprintf(stderr, "%s\n", err);
+		/* A first run, before the file is installed: say what to do. */
+		if (!path_given && stat(opts.config_path, &sb) == -1 &&
+		    errno == ENOENT)
+			(void)fprintf(stderr, "%s (name another with -c FILE)"
+			    "\n", err);
+		else
+			(void)fprintf(stderr, "%s\n", err);
 		return 2;
 	}
 	if (check) {
