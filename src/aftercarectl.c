@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* aftercarectl.c: main() of the staff tool: global options, then a command. */
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,8 +37,10 @@ main(int argc, char *argv[])
 	struct config	*cfg;
 	const char	*path = CONFIG_DEFAULT_PATH;
 	char		 err[512];
+	struct stat	 sb;
 	size_t		 i;
 	int		 a = 1, ret;
+	bool		 path_given = false;
 
 	log_init(LOG_PRI_WARNING);
 	while (a < argc && argv[a][0] == '-') {
@@ -56,6 +62,7 @@ main(int argc, char *argv[])
 				return CLI_USAGE;
 			}
 			path = argv[a + 1];
+			path_given = true;
 			a += 2;
 			continue;
 		}
@@ -79,7 +86,12 @@ main(int argc, char *argv[])
 	/* Staff need not read the gateway's secrets to manage patients. */
 	if ((cfg = config_load(path, CONFIG_NO_SECRETS, err, sizeof(err))) ==
 	    NULL) {
-		(void)fprintf(stderr, "%s\n", err);
+		/* A first run, before the file is installed: say what to do. */
+		if (!path_given && stat(path, &sb) == -1 && errno == ENOENT)
+			(void)fprintf(stderr, "%s (name another with -c FILE)"
+			    "\n", err);
+		else
+			(void)fprintf(stderr, "%s\n", err);
 		return CLI_USAGE;
 	}
 	ret = commands[i].fn(cfg, argc - a, argv + a);

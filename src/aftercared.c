@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* aftercared.c: main() of the daemon: options, configuration, then the loop. */
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -60,15 +63,19 @@ main(int argc, char *argv[])
 	struct config		*cfg;
 	const char		*now_arg = NULL;
 	char			 err[512];
-	bool			 check = false;
+	struct stat		 sb;
+	bool			 check = false, path_given = false;
 	int			 ch;
 
 	log_init(LOG_PRI_INFO);
+	/* A log in a file or on a terminal says when things happened. */
+	log_settimestamps(true);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":c:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			opts.config_path = optarg;
+			path_given = true;
 			break;
 		case OPT_CHECK:
 			check = true;
@@ -130,7 +137,13 @@ main(int argc, char *argv[])
 
 	if ((cfg = config_load(opts.config_path, 0, err, sizeof(err))) ==
 	    NULL) {
-		(void)fprintf(stderr, "%s\n", err);
+		/* A first run, before the file is installed: say what to do. */
+		if (!path_given && stat(opts.config_path, &sb) == -1 &&
+		    errno == ENOENT)
+			(void)fprintf(stderr, "%s (name another with -c FILE)"
+			    "\n", err);
+		else
+			(void)fprintf(stderr, "%s\n", err);
 		return 2;
 	}
 	if (check) {

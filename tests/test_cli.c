@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture/testenv.h"
@@ -374,11 +376,130 @@ test_command_lines(void **state)
 	}
 }
 
+/* "2026-12-03T20:15:02Z" for now, to compare with a line's time. */
+static void
+stamp_now(char *buf, size_t len)
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	assert_non_null(gmtime_r(&now, &tm));
+	assert_int_equal(strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm), 20);
+}
+
+/*
+ * Every line of text starts as want says: with "<N>" (the journal), with
+ * the time between before and after, or with neither.
+ */
+enum head { HEAD_PRIORITY, HEAD_TIME, HEAD_NONE };
+
+static void
+check_heads(const char *what, const char *text, enum head want,
+    const char *before, const char *after)
+{
+	const char	*line, *nl;
+	char		 when[21];
+	size_t		 n = 0;
+
+	for (line = text; *line != '\0'; line = nl + 1, n++) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			fail_msg("%s: unterminated line: %s", what, line);
+		switch (want) {
+		case HEAD_PRIORITY:
+			if (line[0] != '<' || line[1] < '0' || line[1] > '7' ||
+			    line[2] != '>' || line[3] == '<')
+				fail_msg("%s: no priority: %s", what, line);
+			break;
+		case HEAD_TIME:
+			snprintf(when, sizeof(when), "%.20s", line);
+			if (strlen(when) != 20 || when[4] != '-' ||
+			    when[10] != 'T' || when[19] != 'Z' ||
+			    line[20] != ' ' || line[21] == '<' ||
+			    strcmp(when, before) < 0 || strcmp(when, after) > 0)
+				fail_msg("%s: no time from %s to %s: %s", what,
+				    before, after, line);
+			break;
+		case HEAD_NONE:
+			if (line[0] == '<' || (line[0] >= '0' &&
+			    line[0] <= '9'))
+				fail_msg("%s: a prefix: %s", what, line);
+			break;
+		}
+	}
+	if (n == 0)
+		fail_msg("%s: nothing on stderr", what);
+}
+
+/*
+ * Priority prefixes only when stderr is the journal that $JOURNAL_STREAM
+ * names; otherwise the daemon's lines start with the time, the tool's
+ * with the message.
+ */
+static void
+test_log_heads(void **state)
+{
+	static const char *const ctl[] = { AFTERCARECTL, "-c", "@NODB",
+	    "status", NULL };
+	static const char *const daemon[] = { AFTERCARED, "-c", "@NODB",
+	    "--once", NULL };
+	static const struct {
+		const char	*stream;	/* "@ERR", "@OUT" or a value */
+		enum head	 ctl, daemon;
+	} rows[] = {
+		{ NULL, HEAD_NONE, HEAD_TIME },
+		{ "@ERR", HEAD_PRIORITY, HEAD_PRIORITY },
+		/* another file: stderr was redirected away from the journal */
+		{ "@OUT", HEAD_NONE, HEAD_TIME },
+		{ "", HEAD_NONE, HEAD_TIME },
+		{ "garbage", HEAD_NONE, HEAD_TIME },
+		{ "@ERR:", HEAD_NONE, HEAD_TIME },
+		{ "18446744073709551616:1", HEAD_NONE, HEAD_TIME },
+	};
+	struct result	 res;
+	struct stat	 sb;
+	char		 path[160], stream[96], before[32], after[32], what[64];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].stream == NULL)
+			assert_int_equal(unsetenv("JOURNAL_STREAM"), 0);
+		else if (rows[i].stream[0] == '@') {
+			/* the files run() truncates keep their inode */
+			snprintf(path, sizeof(path), "%s/%s", dir,
+			    strncmp(rows[i].stream, "@ERR", 4) == 0 ? "err" :
+			    "out");
+			testenv_write_file(path, "");
+			assert_int_equal(stat(path, &sb), 0);
+			snprintf(stream, sizeof(stream), "%llu:%llu%s",
+			    (unsigned long long)sb.st_dev,
+			    (unsigned long long)sb.st_ino, rows[i].stream + 4);
+			assert_int_equal(setenv("JOURNAL_STREAM", stream, 1), 0);
+		} else
+			assert_int_equal(setenv("JOURNAL_STREAM",
+			    rows[i].stream, 1), 0);
+		run(ctl, &res);
+		assert_int_equal(res.status, 1);
+		snprintf(what, sizeof(what), "row %zu: aftercarectl", i);
+		check_heads(what, res.err, rows[i].ctl, NULL, NULL);
+		stamp_now(before, sizeof(before));
+		run(daemon, &res);
+		stamp_now(after, sizeof(after));
+		assert_int_equal(res.status, 1);
+		snprintf(what, sizeof(what), "row %zu: aftercared", i);
+		check_heads(what, res.err, rows[i].daemon, before, after);
+		if (strstr(res.err, "no such database") == NULL)
+			fail_msg("%s: %s", what, res.err);
+	}
+	assert_int_equal(unsetenv("JOURNAL_STREAM"), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_command_lines),
+		cmocka_unit_test(test_log_heads),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, teardown);

@@ -509,18 +509,29 @@ test_check_config(void **state)
 	free(err);
 }
 
-/* Starts aftercared in the foreground, its stderr to e->err. */
+/*
+ * Starts aftercared in the foreground, its stderr to e->err, which it
+ * takes for the journal (as under systemd), so that lines carry their
+ * priority.
+ */
 static pid_t
 start_daemon(struct env *e)
 {
-	pid_t	pid;
-	int	fd;
+	struct stat	sb;
+	char		stream[64];
+	pid_t		pid;
+	int		fd;
 
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		fd = open(e->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd == -1 || dup2(fd, 2) == -1)
+		if (fd == -1 || dup2(fd, 2) == -1 || fstat(2, &sb) == -1)
+			_exit(127);
+		(void)snprintf(stream, sizeof(stream), "%llu:%llu",
+		    (unsigned long long)sb.st_dev,
+		    (unsigned long long)sb.st_ino);
+		if (setenv("JOURNAL_STREAM", stream, 1) == -1)
 			_exit(127);
 		execl(AFTERCARED, AFTERCARED, "-c", e->conf, (char *)NULL);
 		_exit(127);
