@@ -40,11 +40,13 @@
  * again at once starves it until its busy timeout.  So the bulk work
  * (sync, re-plan, expiry; claims and outcomes in a burst) holds the write
  * lock at most HOLD_MS per transaction, and once its transactions have
- * followed one another for RUN_MS, leaves the lock free for YIELD_MS:
- * longer than the writer's sleeps in its first 128 ms (25 ms), so it gets
- * in within about RUN_MS + HOLD_MS + YIELD_MS (100 ms) of starting to
- * wait.  A transaction after a pause of YIELD_MS or more never waits, so
- * an idle daemon's few writes go at once.  See README, Performance.
+ * followed one another for RUN_MS, holding the lock for half that time
+ * or more, leaves it free for YIELD_MS: longer than the writer's sleeps
+ * in its first 128 ms (25 ms), so it gets in within about RUN_MS +
+ * HOLD_MS + YIELD_MS (100 ms) of starting to wait.  A transaction after
+ * a pause of YIELD_MS or more never waits, so an idle daemon's few writes
+ * go at once, and neither do the small ones of a rate-limited send, 20 ms
+ * apart (a pause there would bunch its sends).  See README, Performance.
  */
 #define HOLD_MS		20
 #define RUN_MS		50
@@ -508,6 +510,7 @@ struct store {
 	bool		 preview;	/* inside store_preview_begin() */
 	/* CLOCK_MONOTONIC, in microseconds, for begin()'s pacing: */
 	int64_t		 run_start;	/* this run of transactions began */
+	int64_t		 run_held;	/* the lock was held in it */
 	int64_t		 txn_start;	/* the open transaction began */
 	int64_t		 freed;		/* our last transaction ended (0: none) */
 	sqlite3_stmt	*q[Q__COUNT];
@@ -644,14 +647,17 @@ begin(struct store *st, const char *what)
 	now = clock_us();
 	run = st->freed != 0 && now - st->freed < YIELD_MS * 1000;
 	if (run && now - st->run_start >= RUN_MS * 1000) {
-		nap_us(st->freed + YIELD_MS * 1000 - now);
+		if (st->run_held * 2 >= now - st->run_start)
+			nap_us(st->freed + YIELD_MS * 1000 - now);
 		run = false;
 	}
 	if (exec(st, "BEGIN IMMEDIATE", what) == -1)
 		return -1;
 	st->txn_start = clock_us();
-	if (!run)
+	if (!run) {
 		st->run_start = st->txn_start;
+		st->run_held = 0;
+	}
 	return 0;
 }
 
@@ -665,6 +671,7 @@ commit(struct store *st, const char *what)
 		return -1;
 	}
 	st->freed = clock_us();
+	st->run_held += st->freed - st->txn_start;
 	return 0;
 }
 
@@ -675,6 +682,7 @@ rollback(struct store *st)
 		return;
 	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->freed = clock_us();
+	st->run_held += st->freed - st->txn_start;
 }
 
 /* Steps a statement that returns no rows, then resets it. */
