@@ -18,6 +18,9 @@
 #   BENCH_INGEST_CAP=60     seconds allowed for the ingest
 #   BENCH_IDLE=60           seconds of idle measured
 #   BENCH_PICKUP=50         commits per setting in the pick-up test
+#   BENCH_LOCK_N=100000     treatments beside the booking writer (0: skip)
+#   BENCH_LOCK_IDLE=20      seconds of the idle daemon beside it
+#   BENCH_LOCK_LEAD=60      seconds from writing them to their burst
 set -eu
 build=${1:-build-bench}
 cd "$(dirname "$0")/.."
@@ -608,6 +611,124 @@ else
 	    "in $(kv secs "$tmp/rate.out") s; target 49-51"
 	row "rate limit 50/s: worst 1-second window" \
 	    "$(kv worst "$tmp/rate.out")" "sliding; target <= 50"
+fi
+
+# --- 6. the booking software beside aftercared ----------------------------
+# A booking writer (bench/booking.c: one small insert or update per
+# commit, a commit every 10 ms, busy timeout 5 s) runs throughout, while
+# a daemon on the real clock syncs N new treatments (two milestones: 24h,
+# 1w), idles, sends a burst of N due reminders (the treatments are dated so
+# that their 24h milestone falls due BENCH_LOCK_LEAD s after they were
+# written), then takes a third milestone (SIGHUP) and looks at every
+# treatment again.  Each phase: the writer's worst commit, p99, errors.
+lock_n=${BENCH_LOCK_N:-100000}
+lock_idle=${BENCH_LOCK_IDLE:-20}
+lock_lead=${BENCH_LOCK_LEAD:-60}
+us() { echo $(( $(date +%s%N) / 1000 )); }
+lock_conf() {	# lock_conf [MILESTONE]: lock.conf, two milestones (+ one)
+	cat >"$tmp/lock.conf" <<EOF
+database = "$tmp/lock.db";
+clinic = { name = "Riverside Skin Clinic"; phone = "+1 555 0100"; };
+timezone = "UTC";
+quiet_hours = { start = "00:00"; end = "00:00"; };
+sms = {
+  provider = "twilio";
+  url = "http://127.0.0.1:$port";
+  account_sid = "$sid";
+  auth_token_file = "$tmp/twilio.token";
+  from = "+15550100";
+};
+milestones = (
+  { name = "24h"; after = "24h"; template = "day1"; },
+  { name = "1w"; after = "7d"; template = "week1"; }${1:+,
+  $1}
+);
+EOF
+}
+# lock_row PHASE FROM TO: the writer's commits that ended in [FROM, TO)
+lock_row() {
+	"$tools/booking" -s "$2" "$3" "$tmp/booking.log" >"$tmp/lock.out"
+	row "booking writer: $1" "$(kv worst_ms "$tmp/lock.out") ms" \
+	    "worst commit; p99 $(kv p99_ms "$tmp/lock.out") ms," \
+	    "$(kv errors "$tmp/lock.out") errors, $(kv commits \
+	    "$tmp/lock.out") commits in $(calc %.1f "($3 - $2) / 1e6") s;" \
+	    "target < 250 ms, 0 errors"
+}
+# lock_wait SQL VALUE CAP: until SQL (a count) reaches VALUE; 1 after CAP s
+lock_wait() {
+	t=$(( $(date +%s) + $3 ))
+	while [ "$(sql lock "$1")" -lt "$2" ]; do
+		[ "$(date +%s)" -ge $t ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+gap
+if [ "$lock_n" -gt 0 ] && tool booking sqlite3; then
+	say "booking writer: $(human "$lock_n") treatments"
+	lock_conf
+	init lock
+	tb=$(( $(date +%s) + lock_lead ))
+	gen lock -n "$lock_n" -a $((tb - D)) >/dev/null
+	"$tools/booking" -p 10 "$tmp/lock.db" >"$tmp/booking.log" &
+	bpid=$!
+	pids="$pids $bpid"
+	sleep 1
+	"$build/aftercared" -c "$tmp/lock.conf" 2>>"$tmp/aftercared.log" &
+	dpid=$!
+	pids="$pids $dpid"
+	t0=$(us)
+	if lock_wait "SELECT coalesce(sum(n), 0) FROM reminder_counts" \
+	    $((2 * lock_n)) $((tb - $(date +%s))) &&
+	    lock_wait "SELECT -count(*) FROM treatment_changes" 0 \
+	    $((tb - $(date +%s))); then
+		t1=$(us)
+		lock_row "sync of $(human "$lock_n") new treatments" $t0 $t1
+		left=$(( tb - $(date +%s) - 1 ))
+		[ $left -gt "$lock_idle" ] && left=$lock_idle
+		if [ $left -ge 5 ]; then
+			t2=$(us)
+			sleep $left
+			lock_row "idle daemon on $(human "$lock_n")" $t2 $(us)
+		else
+			row "booking writer: idle daemon" "not run" "the sync" \
+			    "ended $((left + 1)) s before the burst;" \
+			    "raise BENCH_LOCK_LEAD"
+		fi
+	else
+		row "booking writer: sync of $(human "$lock_n")" \
+		    ">$lock_lead s" "not done when the burst fell due;" \
+		    "raise BENCH_LOCK_LEAD"
+	fi
+	while [ "$(date +%s)" -lt $tb ]; do sleep 0.1; done
+	t3=$(us)
+	if lock_wait "SELECT n FROM reminder_counts WHERE state = 'sent'" \
+	    "$lock_n" 600; then
+		t4=$(us)
+		lock_row "burst of $(human "$lock_n") due" $t3 $t4
+		row "burst beside the booking writer" "$(calc %.0f \
+		    "$lock_n * 1e6 / ($t4 - $t3)")/s" "the daemon, default" \
+		    "concurrency"
+	else
+		broke "booking writer: the burst was not sent in 600 s"
+	fi
+	lock_conf '{ name = "2w"; after = "14d"; template = "week2"; }'
+	sleep 1
+	t5=$(us)
+	kill -HUP $dpid
+	if lock_wait "SELECT coalesce(sum(n), 0) FROM reminder_counts" \
+	    $((3 * lock_n)) 600; then
+		lock_row "re-plan of $(human "$lock_n") (SIGHUP)" $t5 $(us)
+	else
+		broke "booking writer: the re-plan was not done in 600 s"
+	fi
+	daemon_stop
+	kill $bpid 2>/dev/null || true
+	wait $bpid 2>/dev/null || true
+	rm -f "$tmp/lock.db"* "$tmp/booking.log"
+else
+	row "booking writer" "not run" "BENCH_LOCK_N=0, or bench/booking.c" \
+	    "did not build"
 fi
 
 # --- the table -------------------------------------------------------------

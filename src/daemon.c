@@ -60,6 +60,13 @@
 /* Reminders claimed per batch, per unit of concurrency. */
 #define CLAIM_PER_SLOT	8
 
+/*
+ * Held outcomes written per transaction: one after another, each paced by
+ * the store, rather than one commit each at once (which would keep the
+ * booking software out).
+ */
+#define FLUSH_PER_COMMIT	64
+
 /* The database's busy timeout while transfers are in flight. */
 #define SEND_BUSY_TIMEOUT_MS	100
 
@@ -482,22 +489,36 @@ write_outcome(struct store *st, const struct record *o)
 }
 
 /*
- * Writes the outcomes held by round_write(), oldest first.  Returns 0 once
- * none is left, or -1 if the database still refuses them.
+ * Writes the outcomes held by round_write(), oldest first, up to
+ * FLUSH_PER_COMMIT a transaction.  Returns 0 once none is left, or -1 if
+ * the database still refuses them.
  */
 static int
 flush_unrecorded(struct daemon *d)
 {
-	size_t	i;
+	size_t	i, n, done = 0;
+	bool	ok;
 
-	for (i = 0; i < d->nunrecorded; i++)
-		if (write_outcome(d->st, &d->unrecorded[i]) == -1)
+	while (done < d->nunrecorded) {
+		n = d->nunrecorded - done;
+		if (n > FLUSH_PER_COMMIT)
+			n = FLUSH_PER_COMMIT;
+		if (store_outcomes_begin(d->st) == -1)
 			break;
-	if (i > 0) {
-		memmove(d->unrecorded, d->unrecorded + i,
-		    (d->nunrecorded - i) * sizeof(*d->unrecorded));
-		d->nunrecorded -= i;
-		log_info("event=recorded outcomes=%zu held=%zu", i,
+		for (i = 0; i < n; i++)
+			if (write_outcome(d->st, &d->unrecorded[done + i]) ==
+			    -1)
+				break;
+		ok = i == n;
+		if (store_outcomes_end(d->st, ok) == -1 || !ok)
+			break;
+		done += n;
+	}
+	if (done > 0) {
+		memmove(d->unrecorded, d->unrecorded + done,
+		    (d->nunrecorded - done) * sizeof(*d->unrecorded));
+		d->nunrecorded -= done;
+		log_info("event=recorded outcomes=%zu held=%zu", done,
 		    d->nunrecorded);
 	}
 	return d->nunrecorded == 0 ? 0 : -1;

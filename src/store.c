@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,8 +27,31 @@
  */
 #define EXPIRE_BATCH	512
 
-/* Treatment changes turned into reminders per transaction. */
+/* Treatment changes turned into reminders per transaction, at most. */
 #define SYNC_BATCH	256
+
+/* Treatments queued per statement when the plan changed. */
+#define QUEUE_BATCH	2048
+
+/*
+ * The booking software's writes matter more than ours, and SQLite's busy
+ * handler is not fair: a writer that finds the lock taken sleeps 1, 2, 5,
+ * 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms at a time, and gets in only
+ * if it wakes while the lock is free, so a loop that commits and begins
+ * again at once starves it until its busy timeout.  So the bulk work
+ * (sync, re-plan, expiry; claims and outcomes in a burst) holds the write
+ * lock at most HOLD_MS per transaction, and once its transactions have
+ * followed one another for RUN_MS, holding the lock for half that time
+ * or more, leaves it free for YIELD_MS: longer than the writer's sleeps
+ * in its first 128 ms (25 ms), so it gets in within about RUN_MS +
+ * HOLD_MS + YIELD_MS (100 ms) of starting to wait.  A transaction after
+ * a pause of YIELD_MS or more never waits, so an idle daemon's few writes
+ * go at once, and neither do the small ones of a rate-limited send, 20 ms
+ * apart (a pause there would bunch its sends).  See README, Performance.
+ */
+#define HOLD_MS		20
+#define RUN_MS		50
+#define YIELD_MS	30
 
 /*
  * The schema.  patients and treatments are the booking software's (the
@@ -187,6 +211,9 @@ enum {
 	Q_SYNC_ALL,
 	Q_PLAN_GET,
 	Q_PLAN_SET,
+	Q_CURSOR_GET,
+	Q_CURSOR_SET,
+	Q_CURSOR_CLEAR,
 	Q_CANCEL_TREATMENT,
 	Q_RESTORE_TREATMENT,
 	Q_UPSERT,
@@ -268,12 +295,23 @@ static const char *const queries[Q__COUNT] = {
 	    "DELETE FROM treatment_changes WHERE seq <= ?1",
 	[Q_SYNC_ALL] =
 	    "INSERT INTO treatment_changes (treatment_id) "
-	    "SELECT id FROM treatments ORDER BY id",
+	    "SELECT id FROM treatments WHERE id > ?1 ORDER BY id LIMIT ?2 "
+	    "RETURNING treatment_id",
 	[Q_PLAN_GET] =
 	    "SELECT value FROM aftercare_state WHERE key = 'plan'",
 	[Q_PLAN_SET] =
 	    "INSERT INTO aftercare_state (key, value) VALUES ('plan', ?1) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* While a new plan's treatments are being queued: the last one. */
+	[Q_CURSOR_GET] =
+	    "SELECT CAST(value AS INTEGER) FROM aftercare_state "
+	    "WHERE key = 'plan_queued_to'",
+	[Q_CURSOR_SET] =
+	    "INSERT INTO aftercare_state (key, value) "
+	    "VALUES ('plan_queued_to', ?1) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[Q_CURSOR_CLEAR] =
+	    "DELETE FROM aftercare_state WHERE key = 'plan_queued_to'",
 	[Q_CANCEL_TREATMENT] =
 	    "UPDATE reminders SET state = 'cancelled', "
 	    "cancelled_by = 'treatment', last_error = ?2, updated_at = ?3 "
@@ -499,6 +537,11 @@ struct store {
 	size_t		 nkinds;
 	bool		 preview;	/* inside store_preview_begin() */
 	int		 busy_ms;	/* the busy timeout set */
+	/* CLOCK_MONOTONIC, in microseconds, for begin()'s pacing: */
+	int64_t		 run_start;	/* this run of transactions began */
+	int64_t		 run_held;	/* the lock was held in it */
+	int64_t		 txn_start;	/* the open transaction began */
+	int64_t		 freed;		/* our last transaction ended (0: none) */
 	sqlite3_stmt	*q[Q__COUNT];
 };
 
@@ -522,6 +565,9 @@ static const char *const states[] = {
 };
 
 static int	exec(struct store *, const char *, const char *);
+static int64_t	clock_us(void);
+static void	nap_us(int64_t);
+static bool	held_long(const struct store *);
 static int	begin(struct store *, const char *);
 static int	commit(struct store *, const char *);
 static void	rollback(struct store *);
@@ -531,7 +577,7 @@ static int	wal_on(struct store *);
 static int	migrate(struct store *, int);
 static int	language_column(struct store *);
 static int	sync_batch(struct store *, const struct config *, time_t,
-		    size_t *);
+		    size_t *, bool *);
 /* What sync_treatment() needs to know of a treatment and its patient. */
 struct sync_row {
 	int64_t		 tid;
@@ -555,7 +601,7 @@ static const struct tz *patient_zone(struct store *, const struct config *,
 		    const char *, int64_t);
 static int	note_problem(struct store *, int64_t, const char *,
 		    const char *, time_t);
-static int	plan_check(struct store *, const struct config *);
+static int	plan_check(struct store *, const struct config *, bool *);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	bind_text_or_null(sqlite3_stmt *, int, const char *);
 static int	mark(struct store *, int, int64_t, time_t, const char *,
@@ -567,7 +613,7 @@ static int	clear_problem(struct store *, int64_t);
 static int	cancel_treatment(struct store *, int64_t, const char *,
 		    time_t);
 static void	reminder_clear(struct reminder *);
-static int	expire_due(struct store *, time_t, const char *);
+static int	expire_due(struct store *, time_t, const char *, bool *);
 static void	reminder_read(sqlite3_stmt *, struct reminder *);
 static int	update_one(struct store *, sqlite3_stmt *, const char *,
 		    const char *, int64_t, char *, size_t);
@@ -588,18 +634,65 @@ exec(struct store *st, const char *sql, const char *what)
 	return 0;
 }
 
+/* CLOCK_MONOTONIC in microseconds (0 if it cannot be read: no pacing). */
+static int64_t
+clock_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+nap_us(int64_t us)
+{
+	struct timespec	ts, left;
+
+	ts.tv_sec = (time_t)(us / 1000000);
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (nanosleep(&ts, &left) == -1 && errno == EINTR)
+		ts = left;
+}
+
+/* True once the open transaction has held the write lock for HOLD_MS. */
+static bool
+held_long(const struct store *st)
+{
+	return !st->preview && clock_us() - st->txn_start >= HOLD_MS * 1000;
+}
+
 /*
  * BEGIN IMMEDIATE takes the write lock up front, so a transaction that
  * reads and then writes never fails half-way with SQLITE_BUSY; the busy
- * timeout applies to the BEGIN itself.  In a preview everything already
- * runs inside the outer transaction.
+ * timeout applies to the BEGIN itself.  After RUN_MS of transactions one
+ * after another, it first leaves the lock free for YIELD_MS (see HOLD_MS).
+ * In a preview everything already runs inside the outer transaction.
  */
 static int
 begin(struct store *st, const char *what)
 {
+	int64_t	now;
+	bool	run;
+
 	if (st->preview)
 		return 0;
-	return exec(st, "BEGIN IMMEDIATE", what);
+	now = clock_us();
+	run = st->freed != 0 && now - st->freed < YIELD_MS * 1000;
+	if (run && now - st->run_start >= RUN_MS * 1000) {
+		if (st->run_held * 2 >= now - st->run_start)
+			nap_us(st->freed + YIELD_MS * 1000 - now);
+		run = false;
+	}
+	if (exec(st, "BEGIN IMMEDIATE", what) == -1)
+		return -1;
+	st->txn_start = clock_us();
+	if (!run) {
+		st->run_start = st->txn_start;
+		st->run_held = 0;
+	}
+	return 0;
 }
 
 static int
@@ -611,6 +704,8 @@ commit(struct store *st, const char *what)
 		rollback(st);
 		return -1;
 	}
+	st->freed = clock_us();
+	st->run_held += st->freed - st->txn_start;
 	return 0;
 }
 
@@ -620,6 +715,8 @@ rollback(struct store *st)
 	if (st->preview || sqlite3_get_autocommit(st->db))
 		return;
 	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->freed = clock_us();
+	st->run_held += st->freed - st->txn_start;
 }
 
 /* Steps a statement that returns no rows, then resets it. */
@@ -906,17 +1003,22 @@ store_path(const struct store *st)
 
 /*
  * If the milestones changed since they were last applied (or were never
- * applied), every treatment is queued once more.
+ * applied), every treatment is queued once more: in parts of about
+ * HOLD_MS each, the last treatment queued kept with them, so that a
+ * restart carries on where it stopped.  Sets *done once all are queued.
+ * Runs inside the caller's transaction.
  */
 static int
-plan_check(struct store *st, const struct config *cfg)
+plan_check(struct store *st, const struct config *cfg, bool *done)
 {
 	sqlite3_stmt	*s;
 	char		*plan;
 	const char	*old;
-	int		 ret = -1, rc;
+	int64_t		 from = 0, id;
+	int		 ret = -1, rc, n;
 	bool		 same = false;
 
+	*done = false;
 	plan = config_plan_fingerprint(cfg);
 	s = st->q[Q_PLAN_GET];
 	rc = sqlite3_step(s);
@@ -930,20 +1032,60 @@ plan_check(struct store *st, const struct config *cfg)
 	}
 	(void)sqlite3_reset(s);
 	if (same) {
-		ret = 0;
+		/* Queued to a treatment: that plan's queueing goes on. */
+		s = st->q[Q_CURSOR_GET];
+		if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+			*done = true;
+			ret = 0;
+			goto out;
+		}
+		if (rc != SQLITE_ROW) {
+			log_err("store: %s: read plan: %s", st->path,
+			    sqlite3_errmsg(st->db));
+			goto out;
+		}
+		from = sqlite3_column_int64(s, 0);
+		(void)sqlite3_reset(s);
+	} else {
+		log_info("store: milestones are new or changed; looking at "
+		    "every treatment again");
+		s = st->q[Q_PLAN_SET];
+		if (sqlite3_bind_text(s, 1, plan, -1, SQLITE_TRANSIENT) !=
+		    SQLITE_OK || step_done(st, s, "record plan") == -1)
+			goto out;
+	}
+	s = st->q[Q_SYNC_ALL];
+	do {
+		if (sqlite3_bind_int64(s, 1, from) != SQLITE_OK ||
+		    sqlite3_bind_int(s, 2, QUEUE_BATCH) != SQLITE_OK)
+			goto out;
+		n = 0;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			if (id > from)
+				from = id;
+			n++;
+		}
+		(void)sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			log_err("store: %s: queue all treatments: %s",
+			    st->path, sqlite3_errmsg(st->db));
+			goto out;
+		}
+	} while (n == QUEUE_BATCH && !held_long(st));
+	if (n < QUEUE_BATCH) {
+		*done = true;
+		ret = step_done(st, st->q[Q_CURSOR_CLEAR], "record plan");
 		goto out;
 	}
-	log_info("store: milestones are new or changed; looking at every "
-	    "treatment again");
-	if (step_done(st, st->q[Q_SYNC_ALL], "queue all treatments") == -1)
-		goto out;
-	s = st->q[Q_PLAN_SET];
-	if (sqlite3_bind_text(s, 1, plan, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	s = st->q[Q_CURSOR_SET];
+	if (sqlite3_bind_int64(s, 1, from) != SQLITE_OK ||
 	    step_done(st, s, "record plan") == -1)
 		goto out;
 	ret = 0;
 out:
 	(void)sqlite3_reset(st->q[Q_PLAN_GET]);
+	(void)sqlite3_reset(st->q[Q_CURSOR_GET]);
 	free(plan);
 	return ret;
 }
@@ -960,26 +1102,34 @@ store_sync_some(struct store *st, const struct config *cfg, time_t now,
     size_t limit, size_t *changed)
 {
 	size_t	total = 0, n;
+	bool	done, more;
 
-	if (begin(st, "sync") == -1)
-		return -1;
-	if (plan_check(st, cfg) == -1 || commit(st, "sync") == -1) {
-		rollback(st);
-		return -1;
-	}
 	do {
-		if (sync_batch(st, cfg, now, &n) == -1)
+		if (begin(st, "sync") == -1)
+			return -1;
+		if (plan_check(st, cfg, &done) == -1 ||
+		    commit(st, "sync") == -1) {
+			rollback(st);
+			return -1;
+		}
+	} while (!done);
+	do {
+		if (sync_batch(st, cfg, now, &n, &more) == -1)
 			return -1;
 		total += n;
-	} while (n == SYNC_BATCH && (limit == 0 || total < limit));
+	} while (more && (limit == 0 || total < limit));
 	if (changed != NULL)
 		*changed = total;
 	return 0;
 }
 
-/* Turns up to SYNC_BATCH queued changes into reminders, in one transaction. */
+/*
+ * Turns up to SYNC_BATCH queued changes into reminders, in one transaction
+ * of about HOLD_MS at most; sets *more unless the queue is empty.
+ */
 static int
-sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
+sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
+    bool *more)
 {
 	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
 	struct sync_row	 row;
@@ -988,6 +1138,7 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 	int		 rc, ret = -1;
 
 	*n = 0;
+	*more = false;
 	if (begin(st, "sync") == -1)
 		return -1;
 	if (sqlite3_bind_int(s, 1, SYNC_BATCH) != SQLITE_OK)
@@ -1021,7 +1172,14 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n)
 		if (rc == -1)
 			goto out;
 		(*n)++;
+		if (held_long(st)) {
+			*more = true;
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
+	if (*n == SYNC_BATCH)
+		*more = true;
 	if (rc != SQLITE_DONE) {
 		log_err("store: %s: read treatment changes: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -1500,14 +1658,18 @@ fail:
 	return -1;
 }
 
-/* Expires due reminders past their window, logging each. */
+/*
+ * Expires due reminders past their window, logging each, until none is
+ * left or the transaction has held the lock for HOLD_MS (then sets *more).
+ */
 static int
-expire_due(struct store *st, time_t now, const char *channel)
+expire_due(struct store *st, time_t now, const char *channel, bool *more)
 {
 	sqlite3_stmt	*s = st->q[Q_EXPIRE];
 	char		 due[32], until[32];
 	int		 rc, n;
 
+	*more = false;
 	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 3, EXPIRE_BATCH) != SQLITE_OK)
@@ -1527,7 +1689,8 @@ expire_due(struct store *st, time_t now, const char *channel)
 				    until);
 		}
 		(void)sqlite3_reset(s);
-	} while (rc == SQLITE_DONE && n == EXPIRE_BATCH);
+	} while (rc == SQLITE_DONE && n == EXPIRE_BATCH && !held_long(st));
+	*more = rc == SQLITE_DONE && n == EXPIRE_BATCH;
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -1539,6 +1702,7 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 	struct reminder	*v = NULL;
 	size_t		 nv = 0, i;
 	int		 rc, ret = -1;
+	bool		 more;
 
 	*out = NULL;
 	*n = 0;
@@ -1546,8 +1710,15 @@ store_claim_due(struct store *st, time_t now, time_t lease_until,
 		return 0;
 	if (begin(st, "claim") == -1)
 		return -1;
-	if (expire_due(st, now, channel) == -1)
-		goto out;
+	/* A long catch-up of expiries goes in transactions of its own. */
+	for (;;) {
+		if (expire_due(st, now, channel, &more) == -1)
+			goto out;
+		if (!more)
+			break;
+		if (commit(st, "expire") == -1 || begin(st, "claim") == -1)
+			goto out;
+	}
 	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, channel, -1, SQLITE_STATIC) != SQLITE_OK)

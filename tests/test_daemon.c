@@ -1781,6 +1781,83 @@ test_stop_during_long_sync(void **state)
 	assert_log_clean(e);
 }
 
+/* Treatments in the re-plan test: enough that it lasts several seconds. */
+#define REPLAN_TREATMENTS	60000
+
+/*
+ * The booking software's writes come first: while a new plan is applied
+ * to every treatment of a large database, a front desk committing one
+ * small write after another, with a busy timeout of 2 s (less than the
+ * README's advice), never finds the database locked.
+ */
+static void
+test_replan_lets_writer_in(void **state)
+{
+	struct env	*e = *state;
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 extra[1024], q[256], why[256] = "";
+	time_t		 give_up;
+	pid_t		 pid;
+	int64_t		 pending = 0;
+	int		 commits = 0, failures = 0;
+
+	ctl(e, "treatment", "cancel", "1", NULL, NULL, NULL, NULL);
+	snprintf(q, sizeof(q), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+	    "SELECT i + 1 FROM n WHERE i < %d) INSERT INTO treatments "
+	    "(patient_id, performed_at) SELECT 1, '2030-01-07T09:00:00Z' "
+	    "FROM n", REPLAN_TREATMENTS);
+	db_exec(e, q);
+	/* The default plan: three reminders each, none due for years */
+	assert_int_equal(once(e, "2029-12-01T00:00:00Z"), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 3 * REPLAN_TREATMENTS);
+	pid = start_daemon(e);
+	wait_log(e, pid, "event=started");
+	snprintf(extra, sizeof(extra), "milestones = (\n"
+	    "  { name = \"24h\"; after = \"24h\"; template = \"day1\"; },\n"
+	    "  { name = \"3d\"; after = \"3d\"; template = \"day1\"; },\n"
+	    "  { name = \"1w\"; after = \"7d\"; template = \"week1\"; },\n"
+	    "  { name = \"2w\"; after = \"14d\"; template = \"week2\"; }\n"
+	    ");\n");
+	write_config(e, e->gw.url, extra);
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 2000), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT n FROM "
+	    "reminder_counts WHERE state = 'pending'", -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(kill(pid, SIGHUP), 0);
+	/* A front desk: a new patient every 10 ms, each its own commit */
+	give_up = time(NULL) + 240;
+	while (pending < 4 * REPLAN_TREATMENTS && time(NULL) < give_up) {
+		if (sqlite3_exec(db, "BEGIN; INSERT INTO patients (full_name, "
+		    "email) VALUES ('Front Desk', 'desk@example.com'); COMMIT",
+		    NULL, NULL, NULL) == SQLITE_OK)
+			commits++;
+		else {
+			if (failures++ == 0)
+				snprintf(why, sizeof(why), "%s",
+				    sqlite3_errmsg(db));
+			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		}
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		pending = sqlite3_column_int64(s, 0);
+		assert_int_equal(sqlite3_reset(s), SQLITE_OK);
+		(void)poll(NULL, 0, 10);
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(wait_exit(pid), 0);
+	if (failures > 0)
+		fail_msg("%d of %d commits failed during the re-plan: %s",
+		    failures, commits + failures, why);
+	/* the re-plan was done, with the writer's commits beside it */
+	assert_int_equal(pending, 4 * REPLAN_TREATMENTS);
+	assert_true(commits > 0);
+	assert_log_clean(e);
+}
+
 /*
  * A rate-limited SMS gateway does not hold email back until every SMS is
  * out: the channels take turns, a few seconds of sending each.
@@ -1957,6 +2034,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_channels_pause_apart,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_during_long_sync,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replan_lets_writer_in,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_take_turns,
 		    setup, teardown),
