@@ -759,6 +759,20 @@ static const struct {
 	{ CLINIC TWILIO SG_HEAD "  rate_limit = 100;\n" FROM_TAIL, 0, NULL },
 	{ CLINIC TWILIO SG_HEAD "  rate_limit = 10001;\n" FROM_TAIL, 0,
 	    ":6: rate_limit must be between 0 and 10000" },
+
+	/* 250: email.helo, the EHLO name */
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"mail.clinic.example.com\";\n"
+	    FROM_TAIL, 0, NULL },
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"vm\";\n" FROM_TAIL, 0,
+	    ":6: helo \"vm\" must be a fully qualified domain name such as "
+	    "\"mail.clinic.example.com\"" },
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"mail_1.example.com\";\n"
+	    FROM_TAIL, 0, ":6: helo \"mail_1.example.com\" must be a fully "
+	    "qualified domain name" },
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"\";\n" FROM_TAIL, 0,
+	    ":6: helo must not be empty" },
+	{ CLINIC TWILIO SG_HEAD "  helo = \"mail.clinic.example.com\";\n"
+	    FROM_TAIL, 0, ":6: helo is only used with provider \"smtp\"" },
 };
 
 static void
