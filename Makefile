@@ -76,7 +76,8 @@ test_compose_OBJS = compose config schedule tz template phone mail util log
 test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
 test_store_OBJS = store config schedule tz template phone json mail util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd
+test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
+	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
@@ -90,7 +91,7 @@ MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd
+	mandoc tzdata python3-aiosmtpd postfix openssl
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl

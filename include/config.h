@@ -135,6 +135,7 @@ struct config {
 		char	*username;	/* smtp AUTH, or NULL */
 		char	*password;	/* smtp AUTH; NULL with CONFIG_NO_SECRETS */
 		bool	 starttls;	/* smtp://: require STARTTLS */
+		char	*helo;		/* smtp: EHLO name; NULL: gateway's */
 		char	*from;		/* sender address (addr-spec) */
 		char	*from_name;	/* display name; default clinic.name */
 		char	*unsubscribe;	/* List-Unsubscribe URI (mailto:, https:) */

@@ -184,14 +184,14 @@ static const char *const sms_keys[] = {
 };
 static const char *const email_keys[] = {
 	"provider", "url", "api_key", "api_key_file", "username", "password",
-	"password_file", "starttls", "from", "from_name", "unsubscribe",
-	"ca_file", "rate_limit", NULL
+	"password_file", "starttls", "helo", "from", "from_name",
+	"unsubscribe", "ca_file", "rate_limit", NULL
 };
 static const char *const sendgrid_keys[] = {
 	"api_key", "api_key_file", NULL
 };
 static const char *const smtp_keys[] = {
-	"username", "password", "password_file", "starttls", NULL
+	"username", "password", "password_file", "starttls", "helo", NULL
 };
 static const char *const delivery_keys[] = {
 	"concurrency", "timeout", "max_attempts", "backoff", "backoff_max",
@@ -1937,6 +1937,18 @@ load_email(struct loader *ld, const config_setting_t *root,
 			ld_warn(ld, s, "starttls = false: mail%s crosses the "
 			    "network in clear text", user != NULL ?
 			    ", and the SMTP password," : "");
+
+		/* The EHLO name: RFC 5321 4.1.1.1 wants it fully qualified. */
+		v = NULL;
+		if (get_string(ld, g, "email", "helo", "helo",
+		    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
+			return -1;
+		if (v != NULL && (!host_ok(v, strlen(v)) ||
+		    strchr(v, '.') == NULL))
+			return ld_error(ld, s, "helo \"%.80s\" must be a fully "
+			    "qualified domain name such as "
+			    "\"mail.clinic.example.com\"", v);
+		cfg->email.helo = xstrdup(v);
 	}
 
 	if (get_string(ld, g, "email", "from", "from",
@@ -2331,6 +2343,7 @@ config_free(struct config *cfg)
 	secret_free(cfg->email.password);
 	free(cfg->email.url);
 	free(cfg->email.username);
+	free(cfg->email.helo);
 	free(cfg->email.from);
 	free(cfg->email.from_name);
 	free(cfg->email.unsubscribe);

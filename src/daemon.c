@@ -628,7 +628,8 @@ count_result(struct daemon *d, const struct send_result *res)
 		d->last_success = time(NULL);
 		return;
 	}
-	if (res->unreached)
+	/* An SMTP server that refused our EHLO name, say, was reached. */
+	if (res->unreached && res->http_status == 0)
 		why = FAIL_UNREACHABLE;
 	else if (res->http_status == 0)
 		why = FAIL_TRANSPORT;

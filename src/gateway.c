@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
@@ -36,6 +37,34 @@
 /* The share of a provider's rate limit we use. */
 #define GATEWAY_RATE_MARGIN	0.99
 
+/*
+ * How far an SMTP exchange got: the last command we sent.  A refusal
+ * before RCPT TO is about us (our name, login or sender), not about the
+ * recipient.
+ */
+enum smtp_stage {
+	SMTP_GREETING,		/* nothing sent yet on this connection */
+	SMTP_EHLO,		/* EHLO or HELO */
+	SMTP_STARTTLS,
+	SMTP_AUTH,
+	SMTP_MAIL,
+	SMTP_RCPT,
+	SMTP_DATA		/* DATA, the message, its end */
+};
+
+/*
+ * What a refusal of RCPT TO blames, when it is not the recipient: Postfix
+ * (smtpd_delay_reject, on by default) answers a refused client, EHLO name
+ * or sender only at RCPT TO, saying which in its reply text.
+ */
+enum smtp_blame {
+	BLAME_NONE,
+	BLAME_CLIENT,		/* "Client host rejected" */
+	BLAME_HELO,		/* "Helo command rejected" */
+	BLAME_SENDER,		/* "Sender address rejected" */
+	BLAME_RELAY		/* "Relay access denied" */
+};
+
 /* One reusable easy handle and the request it is carrying. */
 struct xfer {
 	struct gateway		*gw;
@@ -53,6 +82,8 @@ struct xfer {
 	char			*mail_from;
 	struct buf		 mail;
 	size_t			 mail_off;
+	enum smtp_stage		 stage;
+	enum smtp_blame		 blame;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -63,6 +94,7 @@ struct gateway {
 	const char		*url_key;	/* "sms.url", for people */
 	const char		*ca_file;
 	bool			 smtp;		/* SMTP, not HTTP */
+	char			*smtp_url;	/* email.url/EHLO name */
 	CURLM			*multi;
 	struct xfer		*xfers;
 	size_t			 nxfers;
@@ -106,6 +138,11 @@ static void	gateway_smtp_result(struct xfer *x, CURLcode rc,
 		    struct send_result *res);
 static void	header_value(const char *data, size_t n, size_t namelen,
 		    char *value, size_t len);
+static int	gateway_smtp_debug(CURL *e, curl_infotype type, char *data,
+		    size_t n, void *arg);
+static char	*gateway_helo(const struct config *cfg);
+static bool	gateway_refused_us(struct xfer *x, long code,
+		    struct send_result *res);
 
 void
 gw_request_init(struct gw_request *req)
@@ -261,6 +298,7 @@ struct gateway *
 gateway_new(const struct config *cfg, enum channel ch)
 {
 	struct gateway	*gw;
+	char		*helo;
 	size_t		 i, n;
 	int		 rate;
 
@@ -272,6 +310,12 @@ gateway_new(const struct config *cfg, enum channel ch)
 	gw->cfg = cfg;
 	if (gateway_provider_set(gw, cfg, ch) == -1)
 		goto fail;
+	/* libcurl says the URL's path in EHLO (and else this host's name). */
+	if (gw->smtp && cfg->email.url != NULL && cfg->email.from != NULL) {
+		helo = gateway_helo(cfg);
+		gw->smtp_url = xasprintf("%s/%s", cfg->email.url, helo);
+		free(helo);
+	}
 	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
 	/*
 	 * 1% under the limit, so that a send started a moment late (the
@@ -336,6 +380,7 @@ gateway_free(struct gateway *gw)
 	free(gw->xfers);
 	if (gw->multi != NULL)
 		(void)curl_multi_cleanup(gw->multi);
+	free(gw->smtp_url);
 	free(gw);
 	curl_global_cleanup();
 }
@@ -386,6 +431,10 @@ gateway_easy_setup(struct gateway *gw, struct xfer *x)
 		 */
 		if (curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT,
 		    timeout) != CURLE_OK ||
+		    curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION,
+		    gateway_smtp_debug) != CURLE_OK ||
+		    curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) != CURLE_OK ||
+		    curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK ||
 		    curl_easy_setopt(e, CURLOPT_READFUNCTION, gateway_read_cb)
 		    != CURLE_OK ||
 		    curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK ||
@@ -664,6 +713,8 @@ gateway_start_smtp(struct gateway *gw, struct xfer *x,
 	m.date = msg->date;
 	x->mail.len = 0;
 	x->mail_off = 0;
+	x->stage = SMTP_GREETING;
+	x->blame = BLAME_NONE;
 	if (msg->to == NULL || !mail_address_valid(msg->to)) {
 		(void)snprintf(err, errlen, "smtp: reminder %lld: the "
 		    "recipient is not a usable email address",
@@ -684,7 +735,7 @@ gateway_start_smtp(struct gateway *gw, struct xfer *x,
 	 * turns the upload off, and libcurl would then send VRFY instead.
 	 */
 	if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_URL, cfg->email.url) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_URL, gw->smtp_url) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail_from) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
@@ -804,10 +855,144 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 }
 
 /*
+ * libcurl's trace of an SMTP exchange (CURLOPT_VERBOSE goes only here):
+ * the commands we send tell how far it got, and a refused RCPT TO's text
+ * whom it blames.  Nothing of it is kept or logged: it quotes addresses,
+ * and after AUTH our credentials.
+ */
+static int
+gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
+    void *arg)
+{
+	static const struct {
+		const char	*cmd;
+		enum smtp_stage	 stage;
+	} cmds[] = {
+		{ "EHLO ", SMTP_EHLO }, { "HELO ", SMTP_EHLO },
+		{ "STARTTLS\r", SMTP_STARTTLS }, { "AUTH ", SMTP_AUTH },
+		{ "MAIL FROM:", SMTP_MAIL }, { "RCPT TO:", SMTP_RCPT },
+		{ "DATA\r", SMTP_DATA }
+	};
+	static const struct {
+		const char	*says;
+		enum smtp_blame	 blame;
+	} blames[] = {
+		{ "Client host rejected", BLAME_CLIENT },
+		{ "Helo command rejected", BLAME_HELO },
+		{ "Sender address rejected", BLAME_SENDER },
+		{ "Relay access denied", BLAME_RELAY }
+	};
+	struct xfer	*x = arg;
+	size_t		 i, j, len;
+
+	(void)e;
+	if (type == CURLINFO_HEADER_OUT) {
+		/* A line of AUTH's exchange is base64: it matches none. */
+		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			len = strlen(cmds[i].cmd);
+			if (n >= len && strncasecmp(data, cmds[i].cmd, len) ==
+			    0) {
+				x->stage = cmds[i].stage;
+				break;
+			}
+		}
+	} else if (type == CURLINFO_HEADER_IN && x->stage == SMTP_RCPT &&
+	    n >= 4 && (data[0] == '4' || data[0] == '5')) {
+		for (i = 0; i < sizeof(blames) / sizeof(blames[0]); i++) {
+			len = strlen(blames[i].says);
+			for (j = 0; j + len <= n; j++)
+				if (memcmp(data + j, blames[i].says, len) == 0)
+					break;
+			if (j + len <= n) {
+				x->blame = blames[i].blame;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The name we give in EHLO, which a relay may insist is fully qualified:
+ * email.helo, else this host's name if it is fully qualified, else the
+ * domain of email.from.  Caller frees.
+ */
+static char *
+gateway_helo(const struct config *cfg)
+{
+	char		 host[256];
+	const char	*p;
+
+	if (cfg->email.helo != NULL)
+		return xstrdup(cfg->email.helo);
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		for (p = host; (*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+		    *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '.'; p++)
+			;
+		if (*p == '\0' && strchr(host, '.') != NULL &&
+		    host[0] != '.' && p[-1] != '.' &&
+		    strstr(host, "..") == NULL)
+			return xstrdup(host);
+	}
+	return xstrdup(strrchr(cfg->email.from, '@') + 1);
+}
+
+/*
+ * A refusal that is about our side, not the message: of the connection,
+ * our EHLO name, STARTTLS, our login or our sender (before RCPT TO, or
+ * blamed in RCPT TO's reply).  Retrying it for each reminder cannot help
+ * until an operator fixes the configuration, so it is no attempt and the
+ * channel pauses.  Returns whether code was such a refusal (res filled).
+ */
+static bool
+gateway_refused_us(struct xfer *x, long code, struct send_result *res)
+{
+	const char	*what, *fix;
+
+	if (x->blame == BLAME_CLIENT ||
+	    (x->blame == BLAME_NONE && x->stage == SMTP_GREETING)) {
+		what = "refused this host";
+		fix = "check email.url, or that the server takes mail from "
+		    "this host";
+	} else if (x->blame == BLAME_HELO || (x->blame == BLAME_NONE &&
+	    x->stage == SMTP_EHLO)) {
+		what = "refused our EHLO name";
+		fix = "set email.helo to this host's fully qualified domain "
+		    "name";
+	} else if (x->blame == BLAME_NONE && x->stage == SMTP_STARTTLS) {
+		what = "refused STARTTLS";
+		fix = "check email.url and email.starttls";
+	} else if (x->blame == BLAME_RELAY || (x->blame == BLAME_NONE &&
+	    x->stage == SMTP_AUTH)) {
+		what = x->blame == BLAME_RELAY ? "does not relay for us" :
+		    "refused our login";
+		fix = "check email.username and the password";
+	} else if (x->blame == BLAME_SENDER || (x->blame == BLAME_NONE &&
+	    x->stage == SMTP_MAIL)) {
+		what = "refused our sender";
+		fix = "check email.from (the server may want the address of "
+		    "email.username)";
+	} else
+		return false;
+	res->outcome = OUTCOME_RETRY;
+	res->unreached = true;
+	if (code > 0)
+		(void)snprintf(res->code, sizeof(res->code), "%ld", code);
+	(void)snprintf(res->error, sizeof(res->error), "the mail server %s "
+	    "(SMTP %ld): %s", what, code, fix);
+	log_warnx("gateway: reminder %lld: the mail server %s (SMTP %ld): "
+	    "%s", (long long)x->msg->reminder_id, what, code, fix);
+	return true;
+}
+
+/*
  * An SMTP exchange: the server's last reply code decides, as RFC 5321
  * says: 2xx accepted, 4xx try again later, 5xx never (a bad address,
- * say).  Trouble on the wire is as for HTTP.  A server that never
- * answered at all was not reached.
+ * say), unless the refusal is about us (gateway_refused_us()).  Trouble
+ * on the wire is as for HTTP.  Until RCPT TO nothing of the message was
+ * handed over, so a failure then (TLS, say) is no attempt.
  */
 static void
 gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
@@ -846,15 +1031,12 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		return;
 	}
 	if (rc == CURLE_LOGIN_DENIED) {
-		res->outcome = OUTCOME_RETRY;
-		(void)snprintf(res->error, sizeof(res->error), "the mail "
-		    "server refused our login (SMTP %ld): check email.username "
-		    "and the password", code);
-		log_warnx("gateway: reminder %lld: the mail server refused "
-		    "our login: check email.username and the password",
-		    (long long)x->msg->reminder_id);
-		return;
+		x->stage = SMTP_AUTH;
+		x->blame = BLAME_NONE;
 	}
+	if ((rc == CURLE_LOGIN_DENIED || (code >= 400 && code <= 599)) &&
+	    gateway_refused_us(x, code, res))
+		return;
 	if (code >= 400 && code <= 599) {
 		/* The server's words may quote the address: keep the code. */
 		res->outcome = code >= 500 ? OUTCOME_FAILED : OUTCOME_RETRY;
@@ -868,7 +1050,10 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		return;
 	}
 	gateway_curl_error(x, rc, res);
-	res->unreached = code == 0;
+	/* The last reply (the greeting's 220, EHLO's 250) is not the cause. */
+	res->unreached = x->stage < SMTP_RCPT;
+	if (res->unreached)
+		res->http_status = 0;
 }
 
 /* Turns a completed transfer into a result. */

@@ -19,6 +19,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# The tests run their own Postfix: no system one set up, none on port 25.
+case " $missing " in
+*" postfix "*)
+	echo "postfix postfix/main_mailer_type select No configuration" |
+	    debconf-set-selections || {
+		echo "debconf-set-selections failed; install postfix with" \
+		    "\"No configuration\"" >&2
+		exit 1
+	}
+	;;
+esac
 apt-get update -qq && apt-get install -y -qq$missing >/dev/null || {
 	echo "apt-get install failed; run: apt-get install -y$missing" >&2
 	exit 1

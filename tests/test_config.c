@@ -795,6 +795,19 @@ static const struct {
 	{ FROM_ROW("Skin Clinic"), 0, NULL },
 	{ FROM_ROW("+442079460123"), 0, NULL },
 #undef FROM_ROW
+	/* 262: email.helo, the EHLO name */
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"mail.clinic.example.com\";\n"
+	    FROM_TAIL, 0, NULL },
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"vm\";\n" FROM_TAIL, 0,
+	    ":6: helo \"vm\" must be a fully qualified domain name such as "
+	    "\"mail.clinic.example.com\"" },
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"mail_1.example.com\";\n"
+	    FROM_TAIL, 0, ":6: helo \"mail_1.example.com\" must be a fully "
+	    "qualified domain name" },
+	{ CLINIC TWILIO SMTP_HEAD "  helo = \"\";\n" FROM_TAIL, 0,
+	    ":6: helo must not be empty" },
+	{ CLINIC TWILIO SG_HEAD "  helo = \"mail.clinic.example.com\";\n"
+	    FROM_TAIL, 0, ":6: helo is only used with provider \"smtp\"" },
 };
 
 static void

@@ -25,6 +25,7 @@
 #include "gateway.h"
 #include "log.h"
 #include "util.h"
+#include "fixture/postfix.h"
 #include "fixture/smtpd.h"
 #include "testutil.h"
 
@@ -67,6 +68,7 @@ struct run {
 
 struct env {
 	struct smtpd		 s;
+	struct postfix		 pf;
 	struct config		 cfg;
 	struct gateway		*gw;
 	struct message		 msgs[NMSG];
@@ -145,6 +147,7 @@ env_stop(struct env *e)
 	gateway_free(e->gw);
 	e->gw = NULL;
 	smtpd_stop(&e->s);
+	postfix_stop(&e->pf);
 	smtpd_messages_free(e->ms, e->nms);
 	e->ms = NULL;
 	e->nms = 0;
@@ -183,6 +186,7 @@ setup(void **state)
 
 	e = xcalloc(1, sizeof(*e));
 	e->s.pid = -1;
+	e->pf.pid = -1;
 	e->closed_fd = -1;
 	*state = e;
 	return 0;
@@ -735,8 +739,181 @@ test_starttls_required(void **state)
 	assert_int_equal(res->outcome, OUTCOME_RETRY);
 	assert_non_null(strstr(res->error, "TLS"));
 	assert_null(strstr(res->error, "example.com"));
+	/* Never offered: no attempt, and EHLO's 250 is not its status. */
+	assert_true(res->unreached);
+	assert_int_equal(res->http_status, 0);
 	env_messages(e);
 	assert_int_equal(e->nms, 0);
+}
+
+/* Skips the test, saying why in one line, where Postfix cannot run. */
+static void
+postfix_or_skip(void)
+{
+	char	 why[128];
+
+	if (!postfix_usable(why, sizeof(why))) {
+		print_message("postfix: %s; skipped\n", why);
+		skip();
+	}
+}
+
+/* Starts Postfix and a gateway to it, with cfg as the test changed it. */
+static void
+env_postfix(struct env *e, bool tls, const char *extra)
+{
+	if (postfix_start(&e->pf, tls, extra) == -1)
+		fail_msg("cannot start Postfix");
+	env_gateway(e, e->pf.url, 1, 5);
+}
+
+/* The gateway again, after the test changed e->cfg. */
+static void
+env_regateway(struct env *e)
+{
+	gateway_free(e->gw);
+	assert_non_null(e->gw = gateway_new(&e->cfg, CHANNEL_EMAIL));
+}
+
+/* How many messages Postfix holds, and whether one is msgs[0]. */
+static size_t
+env_held(struct env *e, bool *first)
+{
+	char	 id[128];
+	size_t	 n, with;
+
+	(void)snprintf(id, sizeof(id), "Message-ID: <%s@clinic.example.com>",
+	    e->msgs[0].idempotency_key);
+	if (postfix_held(&e->pf, id, &n, &with) == -1)
+		fail_msg("cannot read Postfix's queue");
+	*first = with == 1;
+	return n;
+}
+
+/*
+ * A real Postfix that wants a fully qualified EHLO name (Debian's
+ * postfix, smtpd_helo_restrictions): the default name passes, and the
+ * message is queued as sent, once.
+ */
+static void
+test_postfix_sent(void **state)
+{
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+	bool			 first;
+
+	postfix_or_skip();
+	env_postfix(e, false, "smtpd_helo_required = yes\n"
+	    "smtpd_helo_restrictions = reject_non_fqdn_helo_hostname");
+	env_send(e, 1);
+	if (res->outcome != OUTCOME_SENT)
+		fail_msg("outcome %d: %s", (int)res->outcome, res->error);
+	assert_int_equal(res->http_status, 250);
+	assert_int_equal(env_held(e, &first), 1);
+	assert_true(first);
+}
+
+/*
+ * Postfix refusing our side, before RCPT TO or (smtpd_delay_reject, its
+ * default) at it: a configuration problem, retried, no attempt, with what
+ * to fix; never "check the address".
+ */
+static void
+test_postfix_refuses_us(void **state)
+{
+	static const struct {
+		const char	*helo;		/* NULL: the default */
+		const char	*extra;		/* main.cf */
+		const char	*code;
+		const char	*says;
+	} rows[] = {
+		{ "vm", "smtpd_helo_required = yes\n"
+		    "smtpd_helo_restrictions = reject_non_fqdn_helo_hostname",
+		    "504", "email.helo" },
+		{ "vm", "smtpd_delay_reject = no\nsmtpd_helo_required = yes\n"
+		    "smtpd_helo_restrictions = reject_non_fqdn_helo_hostname",
+		    "504", "email.helo" },
+		{ NULL, "smtpd_sender_restrictions = "
+		    "check_sender_access static:REJECT", "554", "email.from" },
+		{ NULL, "smtpd_delay_reject = no\nsmtpd_sender_restrictions = "
+		    "check_sender_access static:REJECT", "554", "email.from" },
+		{ NULL, "smtpd_client_restrictions = "
+		    "check_client_access static:REJECT", "554", "email.url" },
+	};
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 i;
+	bool			 first;
+
+	postfix_or_skip();
+	for (i = 0; i < NELEM(rows); i++) {
+		env_postfix(e, false, rows[i].extra);
+		e->cfg.email.helo = (char *)(uintptr_t)rows[i].helo;
+		env_regateway(e);
+		env_send(e, 1);
+		if (res->outcome != OUTCOME_RETRY || !res->unreached)
+			ROW_FAIL(i, "outcome %d unreached %d: %s",
+			    (int)res->outcome, (int)res->unreached, res->error);
+		if (strcmp(res->code, rows[i].code) != 0 ||
+		    strstr(res->error, rows[i].says) == NULL ||
+		    strstr(res->error, "check the address") != NULL)
+			ROW_FAIL(i, "code %s: \"%s\" does not say %s",
+			    res->code, res->error, rows[i].says);
+		if (strstr(res->error, "example.com") != NULL)
+			ROW_FAIL(i, "error names an address: %s", res->error);
+		if (env_held(e, &first) != 0)
+			ROW_FAIL(i, "a message was queued");
+		env_stop(e);
+	}
+}
+
+/*
+ * STARTTLS against Postfix: with no STARTTLS offered, or a certificate
+ * nobody vouches for, nothing is sent and it was no attempt, with no
+ * SMTP status; with email.ca_file vouching for it, the message goes.
+ */
+static void
+test_postfix_tls(void **state)
+{
+	static const struct {
+		bool		 tls;		/* Postfix offers STARTTLS */
+		bool		 ca;		/* email.ca_file is its cert */
+		enum outcome	 outcome;
+	} rows[] = {
+		{ false, false, OUTCOME_RETRY },
+		{ true, false, OUTCOME_RETRY },
+		{ true, true, OUTCOME_SENT },
+	};
+	struct env		*e = *state;
+	const struct send_result *res = &e->run.res[0];
+	size_t			 i, held;
+	bool			 first;
+
+	postfix_or_skip();
+	for (i = 0; i < NELEM(rows); i++) {
+		env_postfix(e, rows[i].tls, NULL);
+		e->cfg.email.starttls = true;
+		e->cfg.email.ca_file = rows[i].ca ? e->pf.ca : NULL;
+		env_regateway(e);
+		env_send(e, 1);
+		if (res->outcome != rows[i].outcome)
+			ROW_FAIL(i, "outcome %d: %s", (int)res->outcome,
+			    res->error);
+		held = env_held(e, &first);
+		if (rows[i].outcome == OUTCOME_SENT) {
+			if (held != 1 || !first)
+				ROW_FAIL(i, "%zu held", held);
+		} else {
+			if (!res->unreached || res->http_status != 0 ||
+			    strstr(res->error, "TLS") == NULL)
+				ROW_FAIL(i, "unreached %d status %ld: %s",
+				    (int)res->unreached, res->http_status,
+				    res->error);
+			if (held != 0)
+				ROW_FAIL(i, "%zu held", held);
+		}
+		env_stop(e);
+	}
 }
 
 int
@@ -756,6 +933,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_connection_reuse, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_header_injection, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_postfix_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_postfix_refuses_us, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_postfix_tls, setup,
 		    teardown),
 	};
 
