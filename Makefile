@@ -14,7 +14,7 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 PKG_CONFIG ?= pkg-config
-PKGS = libcurl libconfig sqlite3
+PKGS = libcurl libconfig sqlite3 libcrypto
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
@@ -34,6 +34,8 @@ SRCS += src/schedule.c
 SRCS += src/tz.c
 SRCS += src/template.c
 SRCS += src/phone.c
+SRCS += src/form.c
+SRCS += src/sig.c
 SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
@@ -52,6 +54,8 @@ TESTS += test_schedule
 TESTS += test_tz
 TESTS += test_template
 TESTS += test_phone
+TESTS += test_form
+TESTS += test_sig
 TESTS += test_json
 TESTS += test_mail
 TESTS += test_config
@@ -69,6 +73,8 @@ test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
 test_template_OBJS = template util
 test_phone_OBJS = phone
+test_form_OBJS = form util
+test_sig_OBJS = sig form util
 test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config schedule tz template mail util log
@@ -91,7 +97,7 @@ MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd postfix openssl
+	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl
