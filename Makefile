@@ -80,10 +80,10 @@ test_sig_OBJS = sig form util
 test_keyword_OBJS = keyword util
 test_json_OBJS = json util
 test_mail_OBJS = mail util
-test_config_OBJS = config sig form schedule tz template mail util log
-test_compose_OBJS = compose config sig form schedule tz template phone mail util log
+test_config_OBJS = config sig form keyword schedule tz template mail util log
+test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
 test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
-test_store_OBJS = store config sig form schedule tz template phone json mail util log
+test_store_OBJS = store config sig form keyword schedule tz template phone json mail util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
 test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
@@ -233,7 +233,7 @@ FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
 FUZZ_TARGETS += tz
 FUZZ_TARGETS += mail
-FUZZ_SRCS = log util json schedule tz template phone form sig config gateway gw_twilio gw_webhook \
+FUZZ_SRCS = log util json schedule tz template phone form sig keyword config gateway gw_twilio gw_webhook \
 	gw_sendgrid mail
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)

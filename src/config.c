@@ -19,6 +19,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "keyword.h"
 #include "log.h"
 #include "mail.h"
 #include "schedule.h"
@@ -213,16 +214,6 @@ static const char *const inbound_keys[] = {
 	"listen", "public_url", "escalate_to", "urgent_words", "sendgrid_key",
 	"sendgrid_key_file", "acknowledge", "acknowledgement",
 	"max_connections", "timeout", NULL
-};
-
-/*
- * What a reply says that staff should see first: the signs of infection
- * the clinical guidance tells patients to report (prolonged redness,
- * swelling or oozing), and those of any wound going wrong.
- */
-static const char *const default_urgent_words[] = {
-	"oozing", "pus", "fever", "swelling", "bleeding", "blister",
-	"infection", "pain"
 };
 
 /* The answer to a reply, with inbound.acknowledge = true. */
@@ -2349,31 +2340,40 @@ load_escalate_to(struct loader *ld, const config_setting_t *g,
 
 /*
  * inbound.urgent_words: a reply holding one is marked urgent; the
- * default is the clinical guidance's.  "()" marks nothing urgent.
+ * default is keyword.c's, from the clinical guidance.  "()" marks
+ * nothing urgent.
  */
 static int
 load_urgent_words(struct loader *ld, const config_setting_t *g,
     struct config *cfg)
 {
 	const config_setting_t	*s;
-	size_t			 i;
+	char			 msg[160];
+	size_t			 i, n;
 
 	if (get_strings(ld, g, "urgent_words", URGENT_WORDS_MAX, &s,
 	    &cfg->inbound.urgent_words, &cfg->inbound.nurgent_words) == -1)
 		return -1;
 	if (s == NULL) {
-		cfg->inbound.nurgent_words = NITEMS(default_urgent_words);
-		cfg->inbound.urgent_words = xcalloc(
-		    cfg->inbound.nurgent_words + 1, sizeof(char *));
-		for (i = 0; i < cfg->inbound.nurgent_words; i++)
+		for (n = 0; keyword_urgent_default[n] != NULL; n++)
+			;
+		cfg->inbound.urgent_words = xcalloc(n + 1, sizeof(char *));
+		for (i = 0; i < n; i++)
 			cfg->inbound.urgent_words[i] =
-			    xstrdup(default_urgent_words[i]);
+			    xstrdup(keyword_urgent_default[i]);
+		cfg->inbound.nurgent_words = n;
 		return 0;
 	}
-	for (i = 0; i < cfg->inbound.nurgent_words; i++)
+	for (i = 0; i < cfg->inbound.nurgent_words; i++) {
 		if (strlen(cfg->inbound.urgent_words[i]) > URGENT_WORD_MAX)
 			return ld_error(ld, s, "urgent_words: item %zu is "
 			    "longer than %d bytes", i + 1, URGENT_WORD_MAX);
+		msg[0] = '\0';
+		if (keyword_urgent_check(cfg->inbound.urgent_words[i], msg,
+		    sizeof(msg)) == -1)
+			return ld_error(ld, s, "urgent_words: \"%.64s\": %s",
+			    cfg->inbound.urgent_words[i], msg);
+	}
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "keyword.h"
 #include "log.h"
 #include "template.h"
 #include "util.h"
@@ -962,8 +963,16 @@ static const struct {
 	    ":5: urgent_words: item 1 must be one line, not empty" },
 	{ IN_ROW("urgent_words = [ \"" LONG_WORD "\" ];"), 0,
 	    ":5: urgent_words: item 1 is longer than 64 bytes" },
+	{ IN_ROW("urgent_words = [ \"infect*\", \"hard to breathe\" ];"), 0,
+	    NULL },
+	{ IN_ROW("urgent_words = [ \"in*fect\" ];"), 0, ":5: urgent_words: "
+	    "\"in*fect\": '*' may only end an urgent word" },
+	{ IN_ROW("urgent_words = [ \"ab*\" ];"), 0,
+	    ":5: urgent_words: \"ab*\": a stem before '*' needs" },
+	{ IN_ROW("urgent_words = [ \"!!!\" ];"), 0,
+	    ":5: urgent_words: \"!!!\": an urgent word has no letters" },
 
-	/* 336: inbound.acknowledge, its text */
+	/* 340: inbound.acknowledge, its text */
 	{ IN_ROW("acknowledge = true;"), 0, NULL },
 	{ IN_ROW("acknowledge = false; acknowledgement = \"{clinic_name} has "
 	    "your message; call {clinic_phone} if it is urgent.\";"), 0, NULL },
@@ -981,7 +990,7 @@ static const struct {
 	{ IN_ROW("acknowledgement = \"\";"), 0,
 	    ":5: acknowledgement must not be empty" },
 
-	/* 344: inbound limits */
+	/* 348: inbound limits */
 	{ IN_ROW("max_connections = 1; timeout = 60;"), 0, NULL },
 	{ IN_ROW("max_connections = 1024; timeout = 1;"), 0, NULL },
 	{ IN_ROW("max_connections = 0;"), 0,
@@ -994,7 +1003,7 @@ static const struct {
 	    ":5: timeout must be an integer (seconds)" },
 #undef IN_ROW
 
-	/* 350: inbound.sendgrid_key, parsed by libcrypto */
+	/* 354: inbound.sendgrid_key, parsed by libcrypto */
 #define SG_ROW(v) CLINIC TWILIO SENDGRID IN_HEAD "  " v "\n" IN_TAIL
 	{ SG_ROW("sendgrid_key = \"" SG_P256 "\";"), 0, NULL },
 	{ SG_ROW("sendgrid_key = \"-----BEGIN PUBLIC KEY-----\\n" SG_P256
@@ -2373,7 +2382,6 @@ test_inbound(void **state)
 	struct config	*cfg;
 	char		 err[512], path[192], *text, *log;
 	size_t		 i;
-	bool		 oozing = false;
 
 	/* Without the section, nothing of it. */
 	cfg = load_text(fx, CLINIC TWILIO, 0, err, sizeof(err));
@@ -2397,11 +2405,13 @@ test_inbound(void **state)
 	assert_string_equal(cfg->inbound.public_url,
 	    "https://clinic.example.com/aftercare");
 	assert_int_equal(cfg->inbound.nescalate_to, 0);
-	assert_int_equal(cfg->inbound.nurgent_words, 8);
-	for (i = 0; i < cfg->inbound.nurgent_words; i++)
-		oozing = oozing ||
-		    strcmp(cfg->inbound.urgent_words[i], "oozing") == 0;
-	assert_true(oozing);
+	for (i = 0; keyword_urgent_default[i] != NULL; i++)
+		assert_string_equal(cfg->inbound.urgent_words[i],
+		    keyword_urgent_default[i]);
+	assert_int_equal(cfg->inbound.nurgent_words, i);
+	assert_true(keyword_urgent("still oozing", 12,
+	    (const char *const *)cfg->inbound.urgent_words,
+	    cfg->inbound.nurgent_words) >= 0);
 	assert_null(cfg->inbound.sendgrid_key);
 	assert_false(cfg->inbound.acknowledge);
 	assert_non_null(strstr(cfg->inbound.acknowledgement,
