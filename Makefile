@@ -42,6 +42,7 @@ SRCS += src/sgevent.c
 SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
+SRCS += src/inbox.c
 SRCS += src/gateway.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
@@ -68,6 +69,7 @@ TESTS += test_config
 TESTS += test_compose
 TESTS += test_gw
 TESTS += test_store
+TESTS += test_inbox
 TESTS += test_gateway
 TESTS += test_smtp
 TESTS += test_daemon
@@ -90,6 +92,8 @@ test_config_OBJS = config sig form keyword schedule tz template mail util log
 test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
 test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
 test_store_OBJS = store config sig form keyword schedule tz template phone json mail util log
+test_inbox_OBJS = inbox store config sig form keyword delivery schedule tz template phone json \
+	mail util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
 test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix

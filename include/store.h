@@ -11,7 +11,7 @@ struct config;
 struct store;
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -104,6 +104,12 @@ void		 store_close(struct store *st);
 
 /* The path the store was opened with (borrowed). */
 const char	*store_path(const struct store *st);
+
+/*
+ * The connection, for a module that keeps statements of its own on the
+ * tables it writes (inbox.c); borrowed, closed by store_close().
+ */
+struct sqlite3	*store_db(struct store *st);
 
 /*
  * Turns queued treatment changes into reminders, per cfg's milestones:
