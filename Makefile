@@ -43,6 +43,7 @@ SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
 SRCS += src/inbox.c
+SRCS += src/inbound.c
 SRCS += src/gateway.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
@@ -69,6 +70,7 @@ TESTS += test_config
 TESTS += test_compose
 TESTS += test_gw
 TESTS += test_store
+TESTS += test_inbound
 TESTS += test_inbox
 TESTS += test_gateway
 TESTS += test_smtp
@@ -94,6 +96,7 @@ test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz ut
 test_store_OBJS = store config sig form keyword schedule tz template phone json mail util log
 test_inbox_OBJS = inbox store config sig form keyword delivery schedule tz template phone json \
 	mail util log
+test_inbound_OBJS = inbound json util
 test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
 test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
