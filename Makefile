@@ -44,6 +44,7 @@ SRCS += src/config.c
 SRCS += src/store.c
 SRCS += src/inbox.c
 SRCS += src/inbound.c
+SRCS += src/activation.c
 SRCS += src/gateway.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
@@ -53,6 +54,13 @@ SRCS += src/daemon.c
 SRCS += src/cli.c
 
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
+
+# aftercare-inbound alone serves HTTP: only it links libmicrohttpd.
+INBOUND_PKGS = libmicrohttpd
+INBOUND_SRCS += src/receiver.c
+INBOUND_OBJS = $(INBOUND_SRCS:src/%.c=$(BUILD)/%.o)
+INBOUND_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(INBOUND_PKGS) 2>/dev/null)
+INBOUND_LIBS = $(shell $(PKG_CONFIG) --libs $(INBOUND_PKGS) 2>/dev/null)
 
 # Each test links only the objects it needs.
 TESTS += test_schedule
@@ -113,10 +121,10 @@ MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev
+	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
-all: $(BUILD)/aftercared $(BUILD)/aftercarectl
+all: $(BUILD)/aftercared $(BUILD)/aftercarectl $(BUILD)/aftercare-inbound
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -c -o $@ $<
@@ -126,6 +134,11 @@ $(BUILD)/aftercared: $(BUILD)/aftercared.o $(OBJS)
 
 $(BUILD)/aftercarectl: $(BUILD)/aftercarectl.o $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(INBOUND_OBJS): LIBS_CFLAGS += $(INBOUND_CFLAGS)
+
+$(BUILD)/aftercare-inbound: $(BUILD)/aftercare-inbound.o $(INBOUND_OBJS) $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(INBOUND_LIBS) $(LIBS)
 
 $(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -276,5 +289,6 @@ fuzz: $(FUZZ_BINS)
 		fi; \
 	done; exit $$fail
 
--include $(OBJS:.o=.d) $(BUILD)/aftercared.d $(BUILD)/aftercarectl.d
+-include $(OBJS:.o=.d) $(INBOUND_OBJS:.o=.d) $(BUILD)/aftercared.d \
+	$(BUILD)/aftercarectl.d $(BUILD)/aftercare-inbound.d
 -include $(wildcard $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*.d)
