@@ -86,6 +86,7 @@ TESTS += test_daemon
 TESTS += test_cli
 TESTS += test_rows
 TESTS += test_crash
+TESTS += test_inbound_http
 
 test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
@@ -112,6 +113,7 @@ test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/
 test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
+test_inbound_http_OBJS = util tests/fixture/testenv
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 

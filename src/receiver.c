@@ -60,6 +60,7 @@ struct request {
 	struct buf		 body;
 	size_t			 max;
 	bool			 answered;	/* a response is queued */
+	bool			 too_large;	/* the body went over max */
 	int			 status;
 };
 
@@ -714,16 +715,21 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*size > 0) {
-		/* Chunked, with no Content-Length: counted as it comes. */
-		if (req->body.len + *size > req->max) {
-			*size = 0;
-			return refuse(rc, c, req, MHD_HTTP_CONTENT_TOO_LARGE,
-			    "the body is over %zu bytes", req->max);
-		}
-		buf_append(&req->body, data, *size);
+		/*
+		 * Chunked, with no Content-Length: counted as it comes, and
+		 * the rest read and dropped (libmicrohttpd answers only once
+		 * the body is in), until the request's deadline.
+		 */
+		if (req->too_large || req->body.len + *size > req->max)
+			req->too_large = true;
+		else
+			buf_append(&req->body, data, *size);
 		*size = 0;
 		return MHD_YES;
 	}
+	if (req->too_large)
+		return refuse(rc, c, req, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "the body is over %zu bytes", req->max);
 	buf_append(&req->body, "", 0);
 	switch (req->ep) {
 	case INBOUND_TWILIO_SMS:
@@ -861,6 +867,7 @@ stop(struct receiver *rc)
 	struct conn	*cn;
 	size_t		 i;
 	int		 fd;
+	char		 c;
 
 	rc->stopping = true;
 	activation_notify("STOPPING=1");
@@ -869,8 +876,11 @@ stop(struct receiver *rc)
 		if (fd != MHD_INVALID_SOCKET)
 			(void)close(fd);
 	}
+	/* A request already sent on one (unread yet) is served. */
 	for (cn = rc->conns; cn != NULL; cn = cn->next)
-		if (!cn->busy && cn->served && cn->fd != -1)
+		if (!cn->busy && cn->served && cn->fd != -1 &&
+		    recv(cn->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK))
 			(void)shutdown(cn->fd, SHUT_RDWR);
 	log_info("inbound: stopping; finishing %u connection(s)",
 	    connections(rc));
