@@ -121,6 +121,7 @@ TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 MANS += man/aftercarectl.1
 MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
+MANS += man/aftercare-inbound.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
 	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev
@@ -174,8 +175,9 @@ check: deps
 	@$(MAKE) --no-print-directory check-install
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
-# systemd-analyze security (exposure 2.0 at most) and verify on the unit
-# where systemd-analyze is installed.
+# systemd-analyze security (exposure 2.0 at most for aftercared, 1.5 for
+# aftercare-inbound) and verify on the units where systemd-analyze is
+# installed.
 check-install: all
 	@sh tests/test_install.sh $(BUILD)
 
@@ -212,10 +214,19 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/aftercared $(DESTDIR)$(SBINDIR)/aftercared
 	install -m 0755 $(BUILD)/aftercarectl $(DESTDIR)$(BINDIR)/aftercarectl
+	install -m 0755 $(BUILD)/aftercare-inbound \
+		$(DESTDIR)$(SBINDIR)/aftercare-inbound
 	sed -e 's|/usr/local/sbin/aftercared|$(SBINDIR)/aftercared|' \
 	    -e 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
 		systemd/aftercared.service >$(DESTDIR)$(UNITDIR)/aftercared.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/aftercared.service
+	sed -e 's|/usr/local/sbin/aftercare-inbound|$(SBINDIR)/aftercare-inbound|' \
+	    -e 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
+		systemd/aftercare-inbound.service \
+		>$(DESTDIR)$(UNITDIR)/aftercare-inbound.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/aftercare-inbound.service
+	install -m 0644 systemd/aftercare-inbound.socket \
+		$(DESTDIR)$(UNITDIR)/aftercare-inbound.socket
 	install -m 0644 systemd/aftercare.sysusers $(DESTDIR)$(SYSUSERSDIR)/aftercare.conf
 	sed 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
 		systemd/aftercare.tmpfiles >$(DESTDIR)$(TMPFILESDIR)/aftercare.conf
@@ -223,6 +234,8 @@ install: all
 	install -m 0644 man/aftercarectl.1 $(DESTDIR)$(MANDIR)/man1/aftercarectl.1
 	install -m 0644 man/aftercare.conf.5 $(DESTDIR)$(MANDIR)/man5/aftercare.conf.5
 	install -m 0644 man/aftercared.8 $(DESTDIR)$(MANDIR)/man8/aftercared.8
+	install -m 0644 man/aftercare-inbound.8 \
+		$(DESTDIR)$(MANDIR)/man8/aftercare-inbound.8
 	test -e $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf || \
 		install -m 0640 etc/aftercare.conf $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && \
@@ -236,12 +249,16 @@ install: all
 # Leaves the config (and the token, the database, the aftercare user).
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/aftercared $(DESTDIR)$(BINDIR)/aftercarectl \
+		$(DESTDIR)$(SBINDIR)/aftercare-inbound \
 		$(DESTDIR)$(UNITDIR)/aftercared.service \
+		$(DESTDIR)$(UNITDIR)/aftercare-inbound.service \
+		$(DESTDIR)$(UNITDIR)/aftercare-inbound.socket \
 		$(DESTDIR)$(SYSUSERSDIR)/aftercare.conf \
 		$(DESTDIR)$(TMPFILESDIR)/aftercare.conf \
 		$(DESTDIR)$(MANDIR)/man1/aftercarectl.1 \
 		$(DESTDIR)$(MANDIR)/man5/aftercare.conf.5 \
-		$(DESTDIR)$(MANDIR)/man8/aftercared.8
+		$(DESTDIR)$(MANDIR)/man8/aftercared.8 \
+		$(DESTDIR)$(MANDIR)/man8/aftercare-inbound.8
 
 clean:
 	rm -rf $(BUILD)
