@@ -14,8 +14,6 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "compose.h"
@@ -25,6 +23,7 @@
 #include "log.h"
 #include "phone.h"
 #include "schedule.h"
+#include "sd.h"
 #include "store.h"
 #include "util.h"
 
@@ -119,10 +118,7 @@ struct daemon {
 	int		 gw_failures[CHANNEL__COUNT];
 	time_t		 last_beat;	/* heartbeat last written */
 
-	/* systemd: the watchdog interval (0: none) and the last STATUS= */
-	int64_t		 watchdog_ms;
-	struct timespec	 last_ping;
-	char		 status[256];
+	struct sd	 sd;		/* systemd: the watchdog, STATUS= */
 
 	/* For the Prometheus text file: counts since start. */
 	uint64_t	 sends[CHANNEL__COUNT];
@@ -164,9 +160,6 @@ struct record {
 };
 
 static time_t	daemon_now(const struct daemon *);
-static void	notify(const char *);
-static void	watchdog_init(struct daemon *);
-static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, const struct send_result *);
 static int	next_work(struct daemon *, time_t *);
@@ -204,84 +197,6 @@ daemon_now(const struct daemon *d)
 }
 
 /*
- * Tells systemd how we are doing (sd_notify(3)'s protocol: one datagram to
- * $NOTIFY_SOCKET, "@" meaning the abstract namespace).  Small enough to
- * write here rather than link libsystemd.  Without the variable, nothing.
- */
-static void
-notify(const char *state)
-{
-	struct sockaddr_un	 sun;
-	const char		*path;
-	size_t			 len;
-	int			 fd;
-
-	if ((path = getenv("NOTIFY_SOCKET")) == NULL || *path == '\0')
-		return;
-	if ((path[0] != '/' && path[0] != '@') ||
-	    (len = strlen(path)) >= sizeof(sun.sun_path)) {
-		log_warnx("daemon: NOTIFY_SOCKET is not a unix socket path");
-		return;
-	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, len);
-	if (sun.sun_path[0] == '@')
-		sun.sun_path[0] = '\0';
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("daemon: notify socket");
-		return;
-	}
-	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun,
-	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
-		log_warn("daemon: notify systemd");
-	(void)close(fd);
-}
-
-/*
- * With WatchdogSec= set, systemd passes $WATCHDOG_USEC (and $WATCHDOG_PID,
- * which must be ours) and expects WATCHDOG=1 more often than that; we
- * ping at half the interval.
- */
-static void
-watchdog_init(struct daemon *d)
-{
-	const char	*usec, *pid;
-	char		 err[64];
-	int64_t		 v, p;
-
-	d->watchdog_ms = 0;
-	if ((usec = getenv("WATCHDOG_USEC")) == NULL)
-		return;
-	if ((pid = getenv("WATCHDOG_PID")) != NULL &&
-	    (util_int64_parse(pid, 1, INT64_MAX, &p, err, sizeof(err)) == -1 ||
-	    p != (int64_t)getpid()))
-		return;
-	if (util_int64_parse(usec, 1, INT64_MAX, &v, err, sizeof(err)) == -1) {
-		log_warnx("daemon: WATCHDOG_USEC: %s", err);
-		return;
-	}
-	d->watchdog_ms = v / 2000 > 0 ? v / 2000 : 1;
-}
-
-static void
-watchdog_ping(struct daemon *d)
-{
-	struct timespec	now;
-	int64_t		ms;
-
-	if (d->watchdog_ms == 0 ||
-	    clock_gettime(CLOCK_MONOTONIC, &now) == -1)
-		return;
-	ms = (int64_t)(now.tv_sec - d->last_ping.tv_sec) * 1000 +
-	    (now.tv_nsec - d->last_ping.tv_nsec) / 1000000;
-	if (d->last_ping.tv_sec != 0 && ms < d->watchdog_ms)
-		return;
-	notify("WATCHDOG=1");
-	d->last_ping = now;
-}
-
-/*
  * Tells systemd, in one line, what we are doing:
  * "next reminder due 2026-11-25 09:00 UTC; 0 failed in 24 h"; sent only
  * when it changes.
@@ -289,38 +204,21 @@ watchdog_ping(struct daemon *d)
 static void
 report_status(struct daemon *d)
 {
-	char		 line[sizeof(d->status)], next[64], until[32];
-	time_t		 t;
+	char		 text[SD_STATUS_MAX];
+	time_t		 t, now = time(NULL);
 	int64_t		 failed;
 	enum channel	 ch;
 
 	if (next_work(d, &t) == -1 ||
-	    store_failed_since(d->st, time(NULL) - 86400, &failed) == -1)
+	    store_failed_since(d->st, now - 86400, &failed) == -1)
 		return;
-	if (t == 0)
-		(void)snprintf(next, sizeof(next), "nothing pending");
-	else {
-		schedule_rfc3339_format(t, until, sizeof(until));
-		(void)snprintf(next, sizeof(next), "next reminder due %.10s "
-		    "%.5s UTC", until, until + 11);
-	}
-	if (d->paused_until[CHANNEL_SMS] > time(NULL) ||
-	    d->paused_until[CHANNEL_EMAIL] > time(NULL)) {
-		ch = d->paused_until[CHANNEL_SMS] > time(NULL) ? CHANNEL_SMS :
-		    CHANNEL_EMAIL;
-		schedule_rfc3339_format(d->paused_until[ch], until,
-		    sizeof(until));
-		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
-		    "24 h; %s gateway paused until %.5s UTC", next,
-		    (long long)failed, ch == CHANNEL_SMS ? "SMS" : "email",
-		    until + 11);
-	} else
-		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
-		    "24 h", next, (long long)failed);
-	if (strcmp(line, d->status) == 0)
-		return;
-	memcpy(d->status, line, sizeof(line));
-	notify(line);
+	ch = d->paused_until[CHANNEL_SMS] > now ? CHANNEL_SMS : CHANNEL_EMAIL;
+	if (d->paused_until[ch] > now)
+		sd_status_format(text, sizeof(text), t, failed,
+		    ch == CHANNEL_SMS ? "SMS" : "email", d->paused_until[ch]);
+	else
+		sd_status_format(text, sizeof(text), t, failed, NULL, 0);
+	sd_status(&d->sd, text);
 }
 
 /*
@@ -397,7 +295,7 @@ reload(struct daemon *d)
 	int		 ch, lockfd = -1;
 
 	d->reload = false;
-	notify("RELOADING=1");
+	sd_send("RELOADING=1");
 	if ((cfg = config_load(d->opts->config_path, 0, err,
 	    sizeof(err))) == NULL) {
 		log_err("%s", err);
@@ -449,7 +347,7 @@ reload(struct daemon *d)
 		log_setpriority(cfg->log_priority);
 	log_info("event=reloaded config=%s", d->opts->config_path);
 out:
-	notify("READY=1");
+	sd_send("READY=1");
 }
 
 static void
@@ -781,7 +679,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	int			 attempts;
 
 	d->reported[idx] = true;
-	watchdog_ping(d);
+	sd_watchdog_ping(&d->sd);
 	count_result(d, res);
 	if (res->outcome == OUTCOME_RETRY)
 		pause_gateway(d, res);
@@ -1042,7 +940,7 @@ pass_run(struct daemon *d, time_t now)
 		}
 		total += changed;
 		(void)signals_read(d);
-		watchdog_ping(d);
+		sd_watchdog_ping(&d->sd);
 	} while (changed >= SYNC_PER_LOOK && !d->stopping);
 	if (total > 0)
 		log_debug("event=synced treatments=%zu", total);
@@ -1242,8 +1140,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	now = time(NULL);
 	if (next != 0 && next - now < idle)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
-	if (d->watchdog_ms != 0 && d->watchdog_ms < wait_ms)
-		wait_ms = d->watchdog_ms;
+	if (d->sd.watchdog_ms != 0 && d->sd.watchdog_ms < wait_ms)
+		wait_ms = d->sd.watchdog_ms;
 	if (d->settle_ms != 0 && d->settle_ms < wait_ms)
 		wait_ms = d->settle_ms;
 	pfd[0].fd = d->sigfd;
@@ -1404,8 +1302,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	}
 	log_info("event=started database=%s", cfg->database);
 	watch_database(&d);
-	watchdog_init(&d);
-	notify("READY=1");
+	sd_init(&d.sd);
+	sd_send("READY=1");
 	if (store_data_version(d.st, &version) == -1)
 		goto out;
 	changed = 1;
@@ -1433,7 +1331,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		if (d.stopping)
 			break;
 		beat(&d);
-		watchdog_ping(&d);
+		sd_watchdog_ping(&d.sd);
 		report_status(&d);
 		if ((changed = sleep_until_work(&d, &version)) == -1) {
 			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
@@ -1441,7 +1339,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 			changed = 1;
 		}
 	}
-	notify("STOPPING=1");
+	sd_send("STOPPING=1");
 	ret = finish(&d) == 0 ? 0 : 1;
 	log_info("event=stopped");
 out:
