@@ -21,6 +21,7 @@
 #include "daemon.h"
 #include "gateway.h"
 #include "log.h"
+#include "metrics.h"
 #include "phone.h"
 #include "schedule.h"
 #include "sd.h"
@@ -69,22 +70,6 @@
 /* The database's busy timeout while transfers are in flight. */
 #define SEND_BUSY_TIMEOUT_MS	100
 
-/* Why a send did not succeed, as counted in the metrics. */
-enum fail_reason {
-	FAIL_UNREACHABLE,	/* no connection, name or TLS session */
-	FAIL_TRANSPORT,		/* reached, then timed out or broke off */
-	FAIL_RATE_LIMITED,	/* 429 */
-	FAIL_SERVER_ERROR,	/* 5xx (and 408) */
-	FAIL_REJECTED,		/* any other answer */
-	FAIL_RECIPIENT,		/* no usable number: never sent */
-	FAIL__COUNT
-};
-
-static const char *const fail_names[FAIL__COUNT] = {
-	"unreachable", "transport", "rate_limited", "server_error",
-	"rejected", "invalid_recipient"
-};
-
 struct daemon {
 	const struct daemon_opts *opts;
 	struct config	*cfg;
@@ -120,11 +105,7 @@ struct daemon {
 
 	struct sd	 sd;		/* systemd: the watchdog, STATUS= */
 
-	/* For the Prometheus text file: counts since start. */
-	uint64_t	 sends[CHANNEL__COUNT];
-	uint64_t	 failures[CHANNEL__COUNT][FAIL__COUNT];
-	time_t		 last_success;
-	double		 pass_seconds;
+	struct metrics	 metrics;	/* for the Prometheus text file */
 
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
@@ -166,7 +147,7 @@ static int	next_work(struct daemon *, time_t *);
 static void	watch_database(struct daemon *);
 static bool	watch_read(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
-static void	metrics_write(struct daemon *);
+static void	write_metrics(struct daemon *);
 static int	signals_open(void);
 static bool	signals_read(void *);
 static void	reload(struct daemon *);
@@ -522,8 +503,8 @@ count_result(struct daemon *d, const struct send_result *res)
 	enum fail_reason	why;
 
 	if (res->outcome == OUTCOME_SENT) {
-		d->sends[d->ch]++;
-		d->last_success = time(NULL);
+		d->metrics.sends[d->ch]++;
+		d->metrics.last_success = time(NULL);
 		return;
 	}
 	/* An SMTP server that refused our EHLO name, say, was reached. */
@@ -541,98 +522,24 @@ count_result(struct daemon *d, const struct send_result *res)
 		why = FAIL_SERVER_ERROR;
 	else
 		why = FAIL_REJECTED;
-	d->failures[d->ch][why]++;
+	d->metrics.failures[d->ch][why]++;
 }
 
-/*
- * Writes the metrics for node_exporter's textfile collector: to a
- * temporary file beside it, then renamed over it, so the collector never
- * reads half a file.
- */
+/* The metrics file, if there is one: our counts and the table's. */
 static void
-metrics_write(struct daemon *d)
+write_metrics(struct daemon *d)
 {
-	static const char *const states[] = {
-		"pending", "sending", "sent", "failed", "cancelled", "expired"
-	};
 	struct store_status	 s;
-	const char		*provider;
-	struct buf		 b;
-	char			*tmp;
-	int64_t			 counts[6];
-	size_t			 i;
+	const char		*provider[CHANNEL__COUNT];
 	int			 ch;
-	FILE			*f;
 
 	if (d->cfg->metrics_file == NULL ||
 	    store_status(d->st, time(NULL), &s) == -1)
 		return;
-	counts[0] = s.pending;
-	counts[1] = s.sending;
-	counts[2] = s.sent;
-	counts[3] = s.failed;
-	counts[4] = s.cancelled;
-	counts[5] = s.expired;
-	buf_init(&b);
-	buf_puts(&b, "# HELP aftercare_reminders Reminders by state.\n"
-	    "# TYPE aftercare_reminders gauge\n");
-	for (i = 0; i < 6; i++)
-		buf_printf(&b, "aftercare_reminders{state=\"%s\"} %lld\n",
-		    states[i], (long long)counts[i]);
-	buf_puts(&b, "# HELP aftercare_sends_total Messages the gateway "
-	    "accepted since aftercared started.\n"
-	    "# TYPE aftercare_sends_total counter\n");
 	for (ch = 0; ch < CHANNEL__COUNT; ch++)
-		if (d->gw[ch] != NULL)
-			buf_printf(&b, "aftercare_sends_total{provider=\"%s\"} "
-			    "%llu\n", gateway_provider(d->gw[ch]),
-			    (unsigned long long)d->sends[ch]);
-	buf_puts(&b, "# HELP aftercare_send_failures_total Sends that did "
-	    "not succeed since aftercared started, by reason.\n"
-	    "# TYPE aftercare_send_failures_total counter\n");
-	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-		if (d->gw[ch] == NULL)
-			continue;
-		provider = gateway_provider(d->gw[ch]);
-		for (i = 0; i < FAIL__COUNT; i++)
-			buf_printf(&b, "aftercare_send_failures_total{provider="
-			    "\"%s\",reason=\"%s\"} %llu\n", provider,
-			    fail_names[i],
-			    (unsigned long long)d->failures[ch][i]);
-	}
-	buf_printf(&b, "# HELP aftercare_last_success_timestamp_seconds When "
-	    "the gateway last accepted a message.\n"
-	    "# TYPE aftercare_last_success_timestamp_seconds gauge\n"
-	    "aftercare_last_success_timestamp_seconds %lld\n"
-	    "# HELP aftercare_pass_duration_seconds How long the last pass "
-	    "took.\n"
-	    "# TYPE aftercare_pass_duration_seconds gauge\n"
-	    "aftercare_pass_duration_seconds %.6f\n",
-	    (long long)(d->last_success ? d->last_success : s.last_sent),
-	    d->pass_seconds);
-	tmp = xasprintf("%s.tmp", d->cfg->metrics_file);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		log_warn("metrics: %s", tmp);
-		goto out;
-	}
-	if (fwrite(b.data, 1, b.len, f) != b.len) {
-		log_warn("metrics: %s", tmp);
-		(void)fclose(f);
-		(void)unlink(tmp);
-		goto out;
-	}
-	if (fclose(f) == EOF) {
-		log_warn("metrics: %s", tmp);
-		(void)unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, d->cfg->metrics_file) == -1) {
-		log_warn("metrics: %s", d->cfg->metrics_file);
-		(void)unlink(tmp);
-	}
-out:
-	free(tmp);
-	buf_clear(&b);
+		provider[ch] = d->gw[ch] != NULL ?
+		    gateway_provider(d->gw[ch]) : NULL;
+	(void)metrics_write(d->cfg->metrics_file, &d->metrics, &s, provider);
 }
 
 /*
@@ -791,7 +698,7 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 		c = &d->composed[nmsg];
 		switch (compose_message(cfg, r, now, c)) {
 		case COMPOSE_FAIL:
-			d->failures[ch][FAIL_RECIPIENT]++;
+			d->metrics.failures[ch][FAIL_RECIPIENT]++;
 			/* The reason names ids only, never the row's values. */
 			log_warnx("event=failed reminder=%lld milestone=%s "
 			    "channel=%s reason=\"%s\"", (long long)r->id,
@@ -908,7 +815,7 @@ pass(struct daemon *d, time_t now)
 	int	ret;
 
 	ret = pass_run(d, now);
-	metrics_write(d);
+	write_metrics(d);
 	return ret;
 }
 
@@ -972,7 +879,7 @@ done:
 	ret = 0;
 out:
 	if (clock_gettime(CLOCK_MONOTONIC, &end) == 0 && start.tv_sec != 0)
-		d->pass_seconds = (double)(end.tv_sec - start.tv_sec) +
+		d->metrics.pass_seconds = (double)(end.tv_sec - start.tv_sec) +
 		    (double)(end.tv_nsec - start.tv_nsec) / 1e9;
 	return ret;
 }
