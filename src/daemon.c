@@ -85,14 +85,6 @@ struct daemon {
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
 
-	/* The batch being sent, for the completion callback. */
-	enum channel	 ch;
-	struct reminder	*batch;
-	struct message	*msgs;
-	size_t		*msg_reminder;	/* msgs[i] is batch[msg_reminder[i]] */
-	struct composed	*composed;	/* what msgs[i] points into */
-	bool		*reported;	/* the gateway answered msgs[i] */
-
 	/*
 	 * While a channel's gateway is in trouble (429, 5xx, unreachable),
 	 * nothing is sent on it before paused_until: one probe then, not one
@@ -140,9 +132,28 @@ struct record {
 	char		 stop[PHONE_E164_MAX];
 };
 
+/*
+ * The batch in flight: reminders of one channel claimed together, and
+ * the messages made of those that are to go.  The gateway's callbacks
+ * get it.
+ */
+struct batch {
+	struct daemon	*d;
+	enum channel	 ch;
+	time_t		 now;		/* the pass's time */
+	struct reminder	*claimed;
+	size_t		 nclaimed;
+	struct message	*msgs;
+	size_t		 nmsgs;
+	size_t		*msg_reminder;	/* msgs[i] is of claimed[this[i]] */
+	struct composed	*composed;	/* what msgs[i] points into */
+	bool		*reported;	/* the gateway answered msgs[i] */
+};
+
 static time_t	daemon_now(const struct daemon *);
 static void	report_status(struct daemon *);
-static void	count_result(struct daemon *, const struct send_result *);
+static void	count_result(struct daemon *, enum channel,
+		    const struct send_result *);
 static int	next_work(struct daemon *, time_t *);
 static void	watch_database(struct daemon *);
 static bool	watch_read(struct daemon *);
@@ -153,6 +164,16 @@ static bool	signals_read(void *);
 static void	reload(struct daemon *);
 static int	pass(struct daemon *, time_t);
 static int	pass_run(struct daemon *, time_t);
+static size_t	claim_size(const struct daemon *, enum channel);
+static int	batch_claim(struct batch *, struct daemon *, enum channel,
+		    time_t, size_t);
+static bool	batch_filter(struct batch *, const struct reminder *,
+		    enum compose_result, const struct composed *);
+static void	batch_compose(struct batch *);
+static bool	batch_event(void *);
+static void	batch_round(void *);
+static int	batch_send(struct batch *);
+static void	batch_clear(struct batch *);
 static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
@@ -169,7 +190,8 @@ static int	write_outcome(struct store *, const struct record *);
 static int	flush_unrecorded(struct daemon *);
 static void	round_add(struct daemon *, const struct record *);
 static void	round_write(void *);
-static void	pause_gateway(struct daemon *, const struct send_result *);
+static void	pause_gateway(struct daemon *, enum channel,
+		    const struct send_result *);
 
 static time_t
 daemon_now(const struct daemon *d)
@@ -462,9 +484,9 @@ gateways_new(const struct config *cfg, struct gateway **gw)
 		gw[CHANNEL_SMS] = NULL;
 		return -1;
 	}
-	gateway_on_round(gw[CHANNEL_SMS], round_write);
+	gateway_on_round(gw[CHANNEL_SMS], batch_round);
 	if (gw[CHANNEL_EMAIL] != NULL)
-		gateway_on_round(gw[CHANNEL_EMAIL], round_write);
+		gateway_on_round(gw[CHANNEL_EMAIL], batch_round);
 	return 0;
 }
 
@@ -498,12 +520,12 @@ next_work(struct daemon *d, time_t *when)
 
 /* Counts a gateway answer for the metrics. */
 static void
-count_result(struct daemon *d, const struct send_result *res)
+count_result(struct daemon *d, enum channel ch, const struct send_result *res)
 {
 	enum fail_reason	why;
 
 	if (res->outcome == OUTCOME_SENT) {
-		d->metrics.sends[d->ch]++;
+		d->metrics.sends[ch]++;
 		d->metrics.last_success = time(NULL);
 		return;
 	}
@@ -512,7 +534,7 @@ count_result(struct daemon *d, const struct send_result *res)
 		why = FAIL_UNREACHABLE;
 	else if (res->http_status == 0)
 		why = FAIL_TRANSPORT;
-	else if (strcmp(gateway_provider(d->gw[d->ch]), "smtp") == 0)
+	else if (strcmp(gateway_provider(d->gw[ch]), "smtp") == 0)
 		/* SMTP: 4xx is the server's trouble, 5xx a refusal. */
 		why = res->http_status >= 500 ? FAIL_REJECTED :
 		    FAIL_SERVER_ERROR;
@@ -522,7 +544,7 @@ count_result(struct daemon *d, const struct send_result *res)
 		why = FAIL_SERVER_ERROR;
 	else
 		why = FAIL_REJECTED;
-	d->metrics.failures[d->ch][why]++;
+	d->metrics.failures[ch][why]++;
 }
 
 /* The metrics file, if there is one: our counts and the table's. */
@@ -548,26 +570,26 @@ write_metrics(struct daemon *d)
  * troubles in a row, has passed; then one request probes it again.
  */
 static void
-pause_gateway(struct daemon *d, const struct send_result *res)
+pause_gateway(struct daemon *d, enum channel ch, const struct send_result *res)
 {
 	int64_t	delay;
 	time_t	until;
 
-	if (d->gw_failures[d->ch] < 64)
-		d->gw_failures[d->ch]++;
-	delay = schedule_backoff(d->gw_failures[d->ch],
+	if (d->gw_failures[ch] < 64)
+		d->gw_failures[ch]++;
+	delay = schedule_backoff(d->gw_failures[ch],
 	    d->cfg->delivery.backoff_base, d->cfg->delivery.backoff_max,
 	    arc4random());
 	if (res->retry_after > delay)
 		delay = res->retry_after;
 	until = daemon_now(d) + delay;
-	if (until > d->paused_until[d->ch]) {
-		d->paused_until[d->ch] = until;
+	if (until > d->paused_until[ch]) {
+		d->paused_until[ch] = until;
 		log_notice("event=gateway_paused provider=%s status=%ld "
-		    "in=%llds troubles=%d", gateway_provider(d->gw[d->ch]),
-		    res->http_status, (long long)delay, d->gw_failures[d->ch]);
+		    "in=%llds troubles=%d", gateway_provider(d->gw[ch]),
+		    res->http_status, (long long)delay, d->gw_failures[ch]);
 	}
-	gateway_pause(d->gw[d->ch]);
+	gateway_pause(d->gw[ch]);
 }
 
 /*
@@ -578,26 +600,27 @@ pause_gateway(struct daemon *d, const struct send_result *res)
 static void
 sent_one(void *arg, size_t idx, const struct send_result *res)
 {
-	struct daemon		*d = arg;
-	const struct reminder	*r = &d->batch[d->msg_reminder[idx]];
+	struct batch		*b = arg;
+	struct daemon		*d = b->d;
+	const struct reminder	*r = &b->claimed[b->msg_reminder[idx]];
 	struct record		 o;
 	const char		*code = res->code[0] ? res->code : "-";
 	int64_t			 delay;
 	int			 attempts;
 
-	d->reported[idx] = true;
+	b->reported[idx] = true;
 	sd_watchdog_ping(&d->sd);
-	count_result(d, res);
+	count_result(d, b->ch, res);
 	if (res->outcome == OUTCOME_RETRY)
-		pause_gateway(d, res);
+		pause_gateway(d, b->ch, res);
 	else
-		d->gw_failures[d->ch] = 0;
+		d->gw_failures[b->ch] = 0;
 	memset(&o, 0, sizeof(o));
 	o.id = r->id;
 	o.now = daemon_now(d);
 	/* No reminder goes to that number again, written with the outcome. */
 	if (res->opted_out) {
-		(void)snprintf(o.stop, sizeof(o.stop), "%s", d->msgs[idx].to);
+		(void)snprintf(o.stop, sizeof(o.stop), "%s", b->msgs[idx].to);
 		log_notice("event=opted_out reminder=%lld: the recipient "
 		    "unsubscribed; no SMS goes to that number again",
 		    (long long)r->id);
@@ -610,7 +633,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
 		log_info("event=sent reminder=%lld milestone=%s provider=%s "
 		    "status=%ld ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status,
+		    r->milestone, gateway_provider(d->gw[b->ch]), res->http_status,
 		    res->ms, attempts);
 		break;
 	case OUTCOME_RETRY:
@@ -622,7 +645,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			log_warnx("event=failed reminder=%lld milestone=%s "
 			    "provider=%s status=%ld code=%s attempts=%d "
 			    "reason=max_attempts", (long long)r->id,
-			    r->milestone, gateway_provider(d->gw[d->ch]),
+			    r->milestone, gateway_provider(d->gw[b->ch]),
 			    res->http_status, code, attempts);
 			break;
 		}
@@ -637,7 +660,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_notice("event=retry reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
-		    (long long)r->id, r->milestone, gateway_provider(d->gw[d->ch]),
+		    (long long)r->id, r->milestone, gateway_provider(d->gw[b->ch]),
 		    res->http_status, code, res->ms, attempts,
 		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
@@ -647,11 +670,232 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_warnx("event=failed reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status, code,
+		    r->milestone, gateway_provider(d->gw[b->ch]), res->http_status, code,
 		    res->ms, attempts);
 		break;
 	}
 	round_add(d, &o);
+}
+
+/*
+ * How many reminders of channel ch to claim at once: after trouble at the
+ * gateway, one, to probe it; under a rate limit, about BATCH_PACED_SECS
+ * of sending.
+ */
+static size_t
+claim_size(const struct daemon *d, enum channel ch)
+{
+	const struct config	*cfg = d->cfg;
+	size_t			 max;
+	int			 rate;
+
+	if (d->gw_failures[ch] > 0)
+		return 1;
+	max = (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
+	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
+	if (rate > 0 && (size_t)rate * BATCH_PACED_SECS < max)
+		max = (size_t)rate * BATCH_PACED_SECS;
+	return max;
+}
+
+/*
+ * Claims up to max reminders due on channel ch into b, which
+ * batch_clear() empties.  Returns 0, or -1 (logged) with none claimed.
+ */
+static int
+batch_claim(struct batch *b, struct daemon *d, enum channel ch, time_t now,
+    size_t max)
+{
+	time_t	lease;
+
+	memset(b, 0, sizeof(*b));
+	b->d = d;
+	b->ch = ch;
+	b->now = now;
+	/* For people reading the table: when this batch should be done. */
+	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
+	    d->cfg->delivery.timeout;
+	if (store_claim_due(d->st, now, lease, max, config_channel_name(ch),
+	    &b->claimed, &b->nclaimed) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Whether the claimed reminder r, composed into c, is to be sent: if not,
+ * says so and keeps its outcome (failed, cancelled, or later if the STOP
+ * list cannot be read) for round_write().
+ */
+static bool
+batch_filter(struct batch *b, const struct reminder *r,
+    enum compose_result what, const struct composed *c)
+{
+	struct daemon	*d = b->d;
+	struct record	 o;
+	bool		 optout;
+
+	switch (what) {
+	case COMPOSE_FAIL:
+		d->metrics.failures[b->ch][FAIL_RECIPIENT]++;
+		/* The reason names ids only, never the row's values. */
+		log_warnx("event=failed reminder=%lld milestone=%s "
+		    "channel=%s reason=\"%s\"", (long long)r->id,
+		    r->milestone, config_channel_name(b->ch), c->reason);
+		outcome_text(&o, REC_FAILED, r->id, b->now, c->reason);
+		round_add(d, &o);
+		return false;
+	case COMPOSE_CANCEL:
+		log_info("event=cancelled reminder=%lld milestone=%s "
+		    "channel=%s reason=\"%s\"", (long long)r->id,
+		    r->milestone, config_channel_name(b->ch), c->reason);
+		outcome_text(&o, c->optout ? REC_OPTED_OUT : REC_CANCELLED,
+		    r->id, b->now, c->reason);
+		round_add(d, &o);
+		return false;
+	case COMPOSE_SEND:
+		break;
+	}
+	if (b->ch != CHANNEL_SMS)
+		return true;
+	if (store_optout_has(d->st, c->to, &optout) == -1) {
+		/*
+		 * Not known: later, and not an attempt (at once, it would be
+		 * claimed again at once).
+		 */
+		outcome_text(&o, REC_RETRY, r->id, b->now, "could not read the "
+		    "STOP list; tried again later");
+		o.next = b->now + d->cfg->delivery.backoff_base;
+		round_add(d, &o);
+		return false;
+	}
+	if (optout) {
+		log_info("event=cancelled reminder=%lld milestone=%s "
+		    "reason=\"opted out at the gateway\"", (long long)r->id,
+		    r->milestone);
+		outcome_text(&o, REC_CANCELLED, r->id, b->now, "the number "
+		    "unsubscribed (replied STOP to an earlier message)");
+		round_add(d, &o);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Composes each claimed reminder into a message to send, or an outcome;
+ * those outcomes are written at once, in one transaction, before anything
+ * is sent.
+ */
+static void
+batch_compose(struct batch *b)
+{
+	const struct reminder	*r;
+	enum compose_result	 what;
+	struct composed		*c;
+	struct message		*m;
+	size_t			 i;
+
+	b->msgs = xcalloc(b->nclaimed, sizeof(*b->msgs));
+	b->msg_reminder = xcalloc(b->nclaimed, sizeof(*b->msg_reminder));
+	b->composed = xcalloc(b->nclaimed, sizeof(*b->composed));
+	b->reported = xcalloc(b->nclaimed, sizeof(*b->reported));
+	for (i = 0; i < b->nclaimed; i++) {
+		r = &b->claimed[i];
+		c = &b->composed[b->nmsgs];
+		what = compose_message(b->d->cfg, r, b->now, c);
+		if (!batch_filter(b, r, what, c)) {
+			compose_clear(c);
+			continue;
+		}
+		m = &b->msgs[b->nmsgs];
+		m->reminder_id = r->id;
+		m->milestone = r->milestone;
+		m->to = c->to;
+		m->to_name = c->to_name;
+		m->subject = c->subject;
+		m->body = c->body;
+		m->html = c->html;
+		m->idempotency_key = r->idempotency_key;
+		m->date = daemon_now(b->d);
+		b->msg_reminder[b->nmsgs] = i;
+		b->nmsgs++;
+	}
+	round_write(b->d);
+}
+
+/* For the gateway: a signal that came meanwhile stops the sending. */
+static bool
+batch_event(void *arg)
+{
+	struct batch	*b = arg;
+
+	return signals_read(b->d);
+}
+
+/* For the gateway: each round's answers are written together. */
+static void
+batch_round(void *arg)
+{
+	struct batch	*b = arg;
+
+	round_write(b->d);
+}
+
+/*
+ * Sends the batch's messages, each answer recorded by sent_one().
+ * Returns 0, or -1 if libcurl or the database failed.
+ */
+static int
+batch_send(struct batch *b)
+{
+	struct daemon	*d = b->d;
+	int		 rc;
+
+	if (b->nmsgs == 0)
+		return 0;
+	/*
+	 * While transfers are in flight, a locked database must not hold
+	 * up the loop (an answer could be taken for a timeout): outcomes it
+	 * refuses are held and written after the batch.
+	 */
+	if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
+		return -1;
+	rc = gateway_send(d->gw[b->ch], b->msgs, b->nmsgs, d->sigfd,
+	    batch_event, sent_one, b);
+	round_write(d);
+	if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
+	    rc == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Gives back what was claimed but never started (we are stopping), and
+ * frees the batch.
+ */
+static void
+batch_clear(struct batch *b)
+{
+	struct record	o;
+	size_t		i;
+
+	for (i = 0; i < b->nmsgs; i++) {
+		if (b->reported[i])
+			continue;
+		log_debug("event=released reminder=%lld",
+		    (long long)b->msgs[i].reminder_id);
+		outcome_text(&o, REC_RELEASE, b->msgs[i].reminder_id,
+		    daemon_now(b->d), "");
+		round_add(b->d, &o);
+	}
+	round_write(b->d);
+	for (i = 0; i < b->nmsgs; i++)
+		compose_clear(&b->composed[i]);
+	free(b->composed);
+	free(b->reported);
+	free(b->msgs);
+	free(b->msg_reminder);
+	store_reminders_free(b->claimed, b->nclaimed);
+	memset(b, 0, sizeof(*b));
 }
 
 /*
@@ -661,146 +905,17 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 static int
 send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 {
-	const struct config	*cfg = d->cfg;
-	struct composed		*c;
-	struct message		*m;
-	struct record		 o;
-	struct reminder		*r;
-	size_t			 n, nmsg = 0, i, max;
-	time_t			 lease;
-	bool			 optout;
-	int			 rc, rate;
-	int			 ret = -1;
+	struct batch	b;
+	int		ret = 0;
 
-	d->ch = ch;
-	/* After trouble at the gateway, one request probes it first. */
-	max = d->gw_failures[ch] > 0 ? 1 :
-	    (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
-	/* Under a rate limit, a batch of about BATCH_PACED_SECS of sending. */
-	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
-	if (rate > 0 && (size_t)rate * BATCH_PACED_SECS < max)
-		max = (size_t)rate * BATCH_PACED_SECS;
-	/* For people reading the table: when this batch should be done. */
-	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
-	    cfg->delivery.timeout;
-	if (store_claim_due(d->st, now, lease, max, config_channel_name(ch),
-	    &d->batch, &n) == -1)
+	if (batch_claim(&b, d, ch, now, claim_size(d, ch)) == -1)
 		return -1;
-	*claimed = n;
-	if (n == 0)
-		return 0;
-	d->msgs = xcalloc(n, sizeof(*d->msgs));
-	d->msg_reminder = xcalloc(n, sizeof(*d->msg_reminder));
-	d->composed = xcalloc(n, sizeof(*d->composed));
-	d->reported = xcalloc(n, sizeof(*d->reported));
-	for (i = 0; i < n; i++) {
-		r = &d->batch[i];
-		c = &d->composed[nmsg];
-		switch (compose_message(cfg, r, now, c)) {
-		case COMPOSE_FAIL:
-			d->metrics.failures[ch][FAIL_RECIPIENT]++;
-			/* The reason names ids only, never the row's values. */
-			log_warnx("event=failed reminder=%lld milestone=%s "
-			    "channel=%s reason=\"%s\"", (long long)r->id,
-			    r->milestone, config_channel_name(ch), c->reason);
-			outcome_text(&o, REC_FAILED, r->id, now, c->reason);
-			round_add(d, &o);
-			compose_clear(c);
-			continue;
-		case COMPOSE_CANCEL:
-			log_info("event=cancelled reminder=%lld milestone=%s "
-			    "channel=%s reason=\"%s\"", (long long)r->id,
-			    r->milestone, config_channel_name(ch), c->reason);
-			outcome_text(&o, c->optout ? REC_OPTED_OUT :
-			    REC_CANCELLED, r->id, now, c->reason);
-			round_add(d, &o);
-			compose_clear(c);
-			continue;
-		case COMPOSE_SEND:
-			break;
-		}
-		if (ch == CHANNEL_SMS) {
-			if (store_optout_has(d->st, c->to, &optout) == -1) {
-				/*
-				 * Not known: later, and not an attempt (at
-				 * once, it would be claimed again at once).
-				 */
-				outcome_text(&o, REC_RETRY, r->id, now,
-				    "could not read the STOP list; tried again "
-				    "later");
-				o.next = now + cfg->delivery.backoff_base;
-				round_add(d, &o);
-				compose_clear(c);
-				continue;
-			}
-			if (optout) {
-				log_info("event=cancelled reminder=%lld "
-				    "milestone=%s reason=\"opted out at the "
-				    "gateway\"", (long long)r->id,
-				    r->milestone);
-				outcome_text(&o, REC_CANCELLED, r->id, now,
-				    "the number unsubscribed (replied STOP to "
-				    "an earlier message)");
-				round_add(d, &o);
-				compose_clear(c);
-				continue;
-			}
-		}
-		m = &d->msgs[nmsg];
-		m->reminder_id = r->id;
-		m->milestone = r->milestone;
-		m->to = c->to;
-		m->to_name = c->to_name;
-		m->subject = c->subject;
-		m->body = c->body;
-		m->html = c->html;
-		m->idempotency_key = r->idempotency_key;
-		m->date = daemon_now(d);
-		d->msg_reminder[nmsg] = i;
-		nmsg++;
+	*claimed = b.nclaimed;
+	if (b.nclaimed > 0) {
+		batch_compose(&b);
+		ret = batch_send(&b);
 	}
-	/*
-	 * While transfers are in flight, a locked database must not hold
-	 * up the loop (an answer could be taken for a timeout): outcomes it
-	 * refuses are held and written after the batch.
-	 */
-	/* What will not be sent, in one transaction before what will. */
-	round_write(d);
-	if (nmsg > 0) {
-		if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
-			goto out;
-		rc = gateway_send(d->gw[ch], d->msgs, nmsg, d->sigfd,
-		    signals_read, sent_one, d);
-		round_write(d);
-		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
-		    rc == -1)
-			goto out;
-	}
-	ret = 0;
-out:
-	/* Claimed but never started (we are stopping): give them back. */
-	for (i = 0; i < nmsg; i++) {
-		if (d->reported[i])
-			continue;
-		log_debug("event=released reminder=%lld",
-		    (long long)d->msgs[i].reminder_id);
-		outcome_text(&o, REC_RELEASE, d->msgs[i].reminder_id,
-		    daemon_now(d), "");
-		round_add(d, &o);
-	}
-	round_write(d);
-	for (i = 0; i < nmsg; i++)
-		compose_clear(&d->composed[i]);
-	free(d->composed);
-	free(d->reported);
-	free(d->msgs);
-	free(d->msg_reminder);
-	store_reminders_free(d->batch, n);
-	d->composed = NULL;
-	d->reported = NULL;
-	d->msgs = NULL;
-	d->msg_reminder = NULL;
-	d->batch = NULL;
+	batch_clear(&b);
 	return ret;
 }
 
