@@ -1,4 +1,4 @@
-/* metrics.h: the Prometheus text file, for node_exporter's textfile collector. */
+/* metrics.h: the Prometheus text file, for node_exporter's collector. */
 #ifndef AFTERCARE_METRICS_H
 #define AFTERCARE_METRICS_H
 

@@ -1,4 +1,4 @@
-/* sd.h: what aftercared tells systemd (sd_notify(3)): its state, the watchdog, STATUS=. */
+/* sd.h: what aftercared tells systemd: its state, the watchdog, STATUS=. */
 #ifndef AFTERCARE_SD_H
 #define AFTERCARE_SD_H
 

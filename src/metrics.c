@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* metrics.c: the Prometheus text file, for node_exporter's textfile collector. */
+/* metrics.c: the Prometheus text file, for node_exporter's collector. */
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* sd.c: what aftercared tells systemd (sd_notify(3)): its state, the watchdog, STATUS=. */
+/* sd.c: what aftercared tells systemd: its state, the watchdog, STATUS=. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tz.c: civil days, TZif (RFC 8536) zones and POSIX TZ rules, read by name, queried purely. */
+/* tz.c: civil days, TZif (RFC 8536) zones, POSIX TZ rules; queried purely. */
 
 #include <sys/stat.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_metrics.c: the Prometheus text, and its file written in a temporary directory. */
+/* test_metrics.c: the Prometheus text, and its file in a temporary dir. */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_sd.c: sd_notify(3) datagrams on a real unix socket, the watchdog, STATUS=. */
+/* test_sd.c: sd.c's datagrams on a real unix socket; watchdog; STATUS=. */
 
 #include <stdarg.h>
 #include <stddef.h>
