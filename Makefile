@@ -42,6 +42,7 @@ SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
 SRCS += src/gw_sendgrid.c
 SRCS += src/mail.c
+SRCS += src/preview.c
 SRCS += src/metrics.c
 SRCS += src/sd.c
 SRCS += src/daemon.c

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "phone.h"
+#include "preview.h"
 #include "schedule.h"
 #include "sd.h"
 #include "store.h"
@@ -1305,7 +1306,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	if ((d.st = store_open(cfg->database, 0)) == NULL)
 		goto out;
 	if (opts->dry_run) {
-		ret = daemon_preview(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
+		ret = preview_due(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
 		goto out;
 	}
 	if ((d.lockfd = instance_lock(cfg->database)) == -1)
@@ -1378,101 +1379,5 @@ out:
 	if (d.lockfd != -1)
 		(void)close(d.lockfd);
 	config_free(d.cfg);
-	return ret;
-}
-
-struct preview {
-	FILE	*out;
-	time_t	 now;
-};
-
-static void
-preview_later(void *arg, const struct reminder_row *row)
-{
-	struct preview	*p = arg;
-	char		 when[32];
-
-	schedule_rfc3339_format(row->next_attempt_at, when, sizeof(when));
-	(void)fprintf(p->out, "later %s  reminder %lld  patient %lld  "
-	    "treatment %lld  milestone %s  %s\n", when, (long long)row->id,
-	    (long long)row->patient_id, (long long)row->treatment_id,
-	    row->milestone, row->channel);
-}
-
-int
-daemon_preview(const struct config *cfg, struct store *st, time_t now,
-    FILE *out)
-{
-	struct preview	 p = { out, now };
-	struct reminder	*batch;
-	struct composed	 c;
-	size_t		 n, i, total = 0;
-	char		 when[32];
-	int		 ret = -1, ch = 0;
-	bool		 optout;
-
-	if (store_preview_begin(st) == -1)
-		return -1;
-	if (store_sync(st, cfg, now, NULL) == -1)
-		goto out;
-	schedule_rfc3339_format(now, when, sizeof(when));
-	(void)fprintf(out, "dry run at %s: nothing is sent or changed\n",
-	    when);
-	/* Each channel in turn, as the daemon would. */
-	while (ch < CHANNEL__COUNT) {
-		if (store_claim_due(st, now, now, 256, config_channel_name(ch),
-		    &batch, &n) == -1)
-			goto out;
-		if (n == 0)
-			ch++;
-		for (i = 0; i < n; i++) {
-			const struct reminder *r = &batch[i];
-
-			schedule_rfc3339_format(r->due_at, when, sizeof(when));
-			(void)fprintf(out, "now   %s  reminder %lld  patient "
-			    "%lld  treatment %lld  milestone %s  %s: ", when,
-			    (long long)r->id, (long long)r->patient_id,
-			    (long long)r->treatment_id, r->milestone,
-			    r->channel);
-			switch (compose_message(cfg, r, now, &c)) {
-			case COMPOSE_SEND:
-				/* As sending would: a number that said STOP. */
-				if (c.channel == CHANNEL_SMS &&
-				    (store_optout_has(st, c.to, &optout) == -1 ||
-				    optout)) {
-					(void)fprintf(out, "would cancel: the "
-					    "number unsubscribed (or the STOP "
-					    "list cannot be read)\n");
-					break;
-				}
-				if (c.channel == CHANNEL_EMAIL)
-					(void)fprintf(out, "would send: "
-					    "Subject: %s\n", c.subject);
-				(void)fprintf(out, "%s    %s\n",
-				    c.channel == CHANNEL_EMAIL ? "" :
-				    "would send:\n", c.body);
-				break;
-			case COMPOSE_FAIL:
-				(void)fprintf(out, "would fail: %s\n",
-				    c.reason);
-				break;
-			case COMPOSE_CANCEL:
-				(void)fprintf(out, "would cancel: %s\n",
-				    c.reason);
-				break;
-			}
-			compose_clear(&c);
-		}
-		total += n;
-		store_reminders_free(batch, n);
-	}
-	if (total == 0)
-		(void)fprintf(out, "nothing is due now\n");
-	if (store_reminders_list(st, "pending", preview_later, &p) == -1)
-		goto out;
-	ret = 0;
-out:
-	if (store_preview_end(st) == -1)
-		ret = -1;
 	return ret;
 }
