@@ -60,6 +60,7 @@ TESTS += test_mail
 TESTS += test_config
 TESTS += test_compose
 TESTS += test_gw
+TESTS += test_preview
 TESTS += test_metrics
 TESTS += test_sd
 TESTS += test_store
@@ -78,6 +79,8 @@ test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config schedule tz template mail util log
 test_compose_OBJS = compose config schedule tz template phone mail util log
+test_preview_OBJS = preview compose store config schedule tz template phone json mail \
+	util log
 test_metrics_OBJS = metrics log util
 test_sd_OBJS = sd schedule tz log util
 test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
