@@ -85,12 +85,6 @@ time_t	schedule_due_in_zone(time_t performed, int64_t after, bool calendar,
 time_t	schedule_quiet_defer(time_t due, int start_min, int end_min,
 	    const struct tz *z);
 
-/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
-int64_t	schedule_days_from_civil(int64_t y, int m, int d);
-
-/* The proleptic Gregorian date of day z since 1970-01-01. */
-void	schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
-
 /*
  * Delay before retry number `attempts` (1 for the first retry):
  * base * 2^(attempts-1), capped at cap, then spread by jitter in

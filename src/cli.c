@@ -12,16 +12,15 @@
 #include <time.h>
 
 #include "cli.h"
-#include "compose.h"
 #include "config.h"
 #include "daemon.h"
 #include "json.h"
 #include "log.h"
 #include "mail.h"
 #include "phone.h"
+#include "preview.h"
 #include "schedule.h"
 #include "store.h"
-#include "template.h"
 #include "tz.h"
 #include "util.h"
 
@@ -46,12 +45,10 @@ static void	json_time(struct buf *, time_t);
 static int	list_reminders(const struct config *, bool, const char *,
 		    int64_t);
 static bool	take_json(int *, char **);
-static void	local_format(time_t, const struct tz *, char *, size_t);
 static void	print_time(const char *, time_t, const char *);
 static void	status_json(const struct config *, const struct store_status *,
 		    bool);
 static int	consent(const struct config *, int, char **, bool);
-static void	preview_email(const struct composed *);
 
 void
 cli_usage(FILE *f)
@@ -510,37 +507,6 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 	return rc == 0 ? CLI_OK : CLI_FAILED;
 }
 
-/* "2026-12-01 10:00 -05:00" for t in zone z (NULL: UTC). */
-static void
-local_format(time_t t, const struct tz *z, char *buf, size_t len)
-{
-	char	utc[32];
-	int	off = z ? tz_offset(z, t) : 0, a = off < 0 ? -off : off;
-
-	schedule_rfc3339_format(t + off, utc, sizeof(utc));
-	utc[10] = ' ';
-	(void)snprintf(buf, len, "%.16s %c%02d:%02d", utc, off < 0 ? '-' : '+',
-	    a / 3600, a % 3600 / 60);
-}
-
-/* An email as the patient will see it: subject, then the text, indented. */
-static void
-preview_email(const struct composed *c)
-{
-	const char	*p, *nl;
-
-	(void)printf("  email%s%s%s:\n  Subject: %s\n", c->lang != NULL ?
-	    " (" : "", c->lang != NULL ? c->lang : "", c->lang != NULL ?
-	    ")" : "", c->subject);
-	for (p = c->body; *p != '\0'; p = *nl ? nl + 1 : nl) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p);
-		(void)printf("  | %.*s\n", (int)(nl - p), p);
-	}
-	if (c->html != NULL)
-		(void)printf("  (and an HTML version)\n");
-}
-
 /*
  * preview --treatment ID: every reminder of the treatment, when it goes out
  * (the patient's local time and UTC) and its exact text, or what became
@@ -551,14 +517,9 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 {
 	struct cli_opt	 o[] = { { "treatment", true, NULL } };
 	struct reminder	*v;
-	struct composed	 c;
-	struct sms_info	 info;
 	struct store	*st;
-	struct tz	*pz = NULL;
-	const struct tz	*z;
-	char		 err[160], when[48], utc[32];
 	int64_t		 id;
-	size_t		 n, i;
+	size_t		 n;
 	int		 ret;
 
 	if ((ret = parse_opts("preview", argc - 1, argv + 1, o, 1, NULL)) !=
@@ -581,48 +542,7 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 		    "no reminders (see aftercarectl status)\n", (long long)id);
 		return CLI_FAILED;
 	}
-	if (v[0].timezone != NULL && *v[0].timezone != '\0')
-		pz = tz_load(v[0].timezone, err, sizeof(err));
-	z = pz ? pz : cfg->zone;
-	(void)printf("treatment %lld, patient %lld, time zone %s\n",
-	    (long long)id, (long long)v[0].patient_id,
-	    pz ? v[0].timezone : cfg->timezone);
-	for (i = 0; i < n; i++) {
-		local_format(v[i].due_at, z, when, sizeof(when));
-		schedule_rfc3339_format(v[i].due_at, utc, sizeof(utc));
-		(void)printf("\n%s %s: %s\n  due %s (%s)\n", v[i].milestone,
-		    v[i].channel, v[i].state, when, utc);
-		if (strcmp(v[i].state, "sent") == 0) {
-			local_format(v[i].sent_at, z, when, sizeof(when));
-			(void)printf("  went out %s\n", when);
-		} else if (strcmp(v[i].state, "pending") != 0 &&
-		    strcmp(v[i].state, "sending") != 0) {
-			(void)printf("  %s\n", v[i].last_error ?
-			    v[i].last_error : "");
-			continue;
-		}
-		switch (compose_message(cfg, &v[i], time(NULL), &c)) {
-		case COMPOSE_SEND:
-			if (c.channel == CHANNEL_EMAIL) {
-				preview_email(&c);
-				break;
-			}
-			template_sms_info(c.body, &info);
-			(void)printf("  text (%s%s%s, %zu segment%s):\n  %s\n",
-			    c.lang != NULL ? c.lang : "", c.lang != NULL ?
-			    ", " : "",
-			    info.encoding == SMS_GSM7 ? "GSM-7" : "UCS-2",
-			    info.segments, info.segments == 1 ? "" : "s",
-			    c.body);
-			break;
-		case COMPOSE_FAIL:
-		case COMPOSE_CANCEL:
-			(void)printf("  would not be sent: %s\n", c.reason);
-			break;
-		}
-		compose_clear(&c);
-	}
-	tz_free(pz);
+	preview_treatment(cfg, v, n, time(NULL), stdout);
 	store_reminders_free(v, n);
 	return CLI_OK;
 }
