@@ -136,6 +136,7 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD) $(TESTS)
 	@$(MAKE) --no-print-directory check-install
+	@sh tests/test_deb.sh $(BUILD) $(VERSION)
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
 # systemd-analyze security (exposure 2.0 at most) and verify on the unit
