@@ -39,6 +39,7 @@ fi
 rm -rf "$out" && mkdir -p "$src" || exit 1
 top=${build%%/*}
 for f in * .[!.]*; do
+	[ -e "$f" ] || continue
 	case $f in
 	.git | build | build-* | "$top") ;;
 	*) cp -pR "$f" "$src/" || exit 1 ;;
