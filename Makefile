@@ -102,6 +102,7 @@ MANS += man/aftercared.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
 	mandoc tzdata python3-aiosmtpd postfix openssl
+DEB_DEPS_APT = build-essential debhelper devscripts lintian
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl
@@ -145,6 +146,7 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD) $(TESTS)
 	@$(MAKE) --no-print-directory check-install
+	@sh tests/test_deb.sh $(BUILD) $(VERSION)
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
 # systemd-analyze security (exposure 2.0 at most) and verify on the unit
@@ -215,6 +217,14 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/aftercarectl.1 \
 		$(DESTDIR)$(MANDIR)/man5/aftercare.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/aftercared.8
+
+# The Debian packages, in $(BUILD)/deb: dpkg-buildpackage -us -uc -b on a
+# copy of this tree (tests/deb.sh), then lintian, failing on any error or
+# warning.  Installs the tools and the Build-Depends first when missing.
+.PHONY: deb
+deb:
+	@sh tests/deps.sh $(DEB_DEPS_APT)
+	@sh tests/deb.sh $(BUILD) $(VERSION)
 
 clean:
 	rm -rf $(BUILD)
