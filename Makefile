@@ -239,8 +239,12 @@ FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
 FUZZ_TARGETS += tz
 FUZZ_TARGETS += mail
+FUZZ_TARGETS += form
+FUZZ_TARGETS += sig
+FUZZ_TARGETS += events
+FUZZ_TARGETS += keyword
 FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook \
-	gw_sendgrid mail
+	gw_sendgrid mail form sig keyword delivery sgevent
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)
