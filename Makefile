@@ -14,7 +14,7 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 PKG_CONFIG ?= pkg-config
-PKGS = libcurl libconfig sqlite3
+PKGS = libcurl libconfig sqlite3 libcrypto
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
@@ -34,6 +34,11 @@ SRCS += src/schedule.c
 SRCS += src/tz.c
 SRCS += src/template.c
 SRCS += src/phone.c
+SRCS += src/form.c
+SRCS += src/sig.c
+SRCS += src/keyword.c
+SRCS += src/delivery.c
+SRCS += src/sgevent.c
 SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
@@ -55,6 +60,11 @@ TESTS += test_schedule
 TESTS += test_tz
 TESTS += test_template
 TESTS += test_phone
+TESTS += test_form
+TESTS += test_sig
+TESTS += test_keyword
+TESTS += test_delivery
+TESTS += test_sgevent
 TESTS += test_json
 TESTS += test_mail
 TESTS += test_config
@@ -75,6 +85,11 @@ test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
 test_template_OBJS = template util
 test_phone_OBJS = phone
+test_form_OBJS = form util
+test_sig_OBJS = sig form util
+test_keyword_OBJS = keyword util
+test_delivery_OBJS = delivery
+test_sgevent_OBJS = sgevent delivery json util
 test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config schedule tz template mail util log
@@ -101,7 +116,7 @@ MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd postfix openssl
+	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev
 DEB_DEPS_APT = build-essential debhelper devscripts lintian
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
@@ -244,8 +259,12 @@ FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
 FUZZ_TARGETS += tz
 FUZZ_TARGETS += mail
+FUZZ_TARGETS += form
+FUZZ_TARGETS += sig
+FUZZ_TARGETS += events
+FUZZ_TARGETS += keyword
 FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook \
-	gw_sendgrid mail
+	gw_sendgrid mail form sig keyword delivery sgevent
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

@@ -28,4 +28,15 @@ int	json_get(const char *text, size_t len, const char *key, char *out,
 int	json_get_index(const char *text, size_t len, size_t idx, char *out,
 	    size_t outlen);
 
+/*
+ * Steps through the elements of the top-level array of a JSON text of len
+ * bytes, validating as it goes: *pos is 0 on the first call and is moved
+ * on by each.  Returns 0 with the next element's text in *elem and
+ * *elemlen, 1 after the last element (the rest of the text checked), or
+ * -1 if the text is not a JSON array.  Walking n elements reads the text
+ * once, where json_get_index() would read it n times.
+ */
+int	json_array_next(const char *text, size_t len, size_t *pos,
+	    const char **elem, size_t *elemlen);
+
 #endif

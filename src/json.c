@@ -458,3 +458,50 @@ json_get_index(const char *text, size_t len, size_t idx, char *out,
 {
 	return json_lookup(text, len, NULL, idx, out, outlen);
 }
+
+int
+json_array_next(const char *text, size_t len, size_t *pos, const char **elem,
+    size_t *elemlen)
+{
+	struct json_parser	 jp;
+	const char		*start;
+
+	if (text == NULL || *pos > len)
+		return -1;
+	jp.p = text + *pos;
+	jp.end = text + len;
+	jp.depth = 1;
+	json_skip_ws(&jp);
+	if (*pos == 0) {
+		if (jp.p >= jp.end || *jp.p != '[')
+			return -1;
+		jp.p++;
+		json_skip_ws(&jp);
+		if (jp.p < jp.end && *jp.p == ']')
+			goto last;
+	} else {
+		/* Just after an element. */
+		if (jp.p >= jp.end)
+			return -1;
+		if (*jp.p == ']')
+			goto last;
+		if (*jp.p != ',')
+			return -1;
+		jp.p++;
+		json_skip_ws(&jp);
+	}
+	start = jp.p;
+	if (json_value(&jp) == -1)
+		return -1;
+	*elem = start;
+	*elemlen = (size_t)(jp.p - start);
+	*pos = (size_t)(jp.p - text);
+	return 0;
+last:
+	jp.p++;
+	json_skip_ws(&jp);
+	if (jp.p != jp.end)
+		return -1;
+	*pos = len;
+	return 1;
+}

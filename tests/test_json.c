@@ -315,6 +315,78 @@ test_get_index(void **state)
 }
 
 /* What we write, we read back. */
+/*
+ * json_array_next(): each element's text in turn, then 1, or -1 where the
+ * text stops being an array.
+ */
+static void
+test_array_next(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;	/* the elements, "|" after each */
+		int		 rc;	/* the last call's */
+	} rows[] = {
+		{ "[]", "", 1 },
+		{ " [ ] ", "", 1 },
+		{ "[1]", "1|", 1 },
+		{ " [ 1 , \"a\" , {\"b\":[2]} ] \r\n", "1|\"a\"|{\"b\":[2]}|",
+		  1 },
+		{ "[\"a\\\"b\",null,true]", "\"a\\\"b\"|null|true|", 1 },
+		{ "[{},\r\n{}]\r\n", "{}|{}|", 1 },
+		{ "[1,]", "1|", -1 },
+		{ "[1 2]", "1|", -1 },
+		{ "[1]x", "1|", -1 },
+		{ "[1][2]", "1|", -1 },
+		{ "[1,{\"a\":}]", "1|", -1 },
+		{ "[01]", "0|", -1 },
+		{ "{}", "", -1 },
+		{ "\"[1]\"", "", -1 },
+		{ "", "", -1 },
+		{ "[", "", -1 },
+		{ "[1", "1|", -1 },
+	};
+	struct buf	 got, b;
+	const char	*elem;
+	size_t		 i, pos, elemlen;
+	int		 rc, d;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		buf_init(&got);
+		buf_append(&got, "", 0);
+		pos = 0;
+		while ((rc = json_array_next(rows[i].text, strlen(rows[i].text),
+		    &pos, &elem, &elemlen)) == 0) {
+			buf_append(&got, elem, elemlen);
+			buf_puts(&got, "|");
+		}
+		if (rc != rows[i].rc || strcmp(got.data, rows[i].want) != 0)
+			fail_msg("row %zu: rc %d, got \"%s\", want %d \"%s\"",
+			    i, rc, got.data, rows[i].rc, rows[i].want);
+		buf_clear(&got);
+	}
+	pos = 0;
+	assert_int_equal(json_array_next(NULL, 0, &pos, &elem, &elemlen), -1);
+	/* the length bounds the text */
+	pos = 0;
+	assert_int_equal(json_array_next("[1]GARBAGE", 3, &pos, &elem,
+	    &elemlen), 0);
+	assert_int_equal(json_array_next("[1]GARBAGE", 3, &pos, &elem,
+	    &elemlen), 1);
+	/* an element nested too deep is refused */
+	buf_init(&b);
+	buf_puts(&b, "[1,");
+	for (d = 0; d < 100000; d++)
+		buf_puts(&b, "[");
+	pos = 0;
+	assert_int_equal(json_array_next(b.data, b.len, &pos, &elem, &elemlen),
+	    0);
+	assert_int_equal(json_array_next(b.data, b.len, &pos, &elem, &elemlen),
+	    -1);
+	buf_clear(&b);
+}
+
 static void
 test_roundtrip(void **state)
 {
@@ -349,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_get_truncate),
 		cmocka_unit_test(test_get_deep),
 		cmocka_unit_test(test_get_index),
+		cmocka_unit_test(test_array_next),
 		cmocka_unit_test(test_roundtrip),
 	};
 
