@@ -37,11 +37,11 @@ check_parse(void (*parse)(long, const char *, size_t, struct send_result *),
 	enum outcome		 want = gw_status_outcome(status);
 
 	memset(&res, 0xaa, sizeof(res));
-	res.http_status = 4242;
+	res.status = 4242;
 	res.retry_after = 4343;
 	res.unreached = false;
 	parse(status, body, len, &res);
-	if (res.outcome != want || res.http_status != 4242 ||
+	if (res.outcome != want || res.status != 4242 ||
 	    res.retry_after != 4343 || res.unreached)
 		abort();
 	check_str(res.provider_id, sizeof(res.provider_id), 1);

@@ -35,7 +35,7 @@ struct message {
 
 struct send_result {
 	enum outcome	outcome;
-	long		http_status;	/* 0 if no HTTP answer */
+	long		status;		/* HTTP status or SMTP reply code, or 0 */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	bool		unreached;	/* never got to the gateway: no attempt */
 	bool		opted_out;	/* the recipient unsubscribed (STOP) */
@@ -45,7 +45,7 @@ struct send_result {
 	/*
 	 * Why, for the staff (stored with the reminder, shown by aftercarectl);
 	 * may quote the gateway's own words, so it is never logged: logs get
-	 * http_status, code and the curl error class only.
+	 * status, code and the curl error class only.
 	 */
 	char		error[256];
 };

@@ -629,17 +629,17 @@ count_result(struct daemon *d, const struct send_result *res)
 		return;
 	}
 	/* An SMTP server that refused our EHLO name, say, was reached. */
-	if (res->unreached && res->http_status == 0)
+	if (res->unreached && res->status == 0)
 		why = FAIL_UNREACHABLE;
-	else if (res->http_status == 0)
+	else if (res->status == 0)
 		why = FAIL_TRANSPORT;
 	else if (strcmp(gateway_provider(d->gw[d->ch]), "smtp") == 0)
 		/* SMTP: 4xx is the server's trouble, 5xx a refusal. */
-		why = res->http_status >= 500 ? FAIL_REJECTED :
+		why = res->status >= 500 ? FAIL_REJECTED :
 		    FAIL_SERVER_ERROR;
-	else if (res->http_status == 429)
+	else if (res->status == 429)
 		why = FAIL_RATE_LIMITED;
-	else if (res->http_status >= 500 || res->http_status == 408)
+	else if (res->status >= 500 || res->status == 408)
 		why = FAIL_SERVER_ERROR;
 	else
 		why = FAIL_REJECTED;
@@ -760,7 +760,7 @@ pause_gateway(struct daemon *d, const struct send_result *res)
 		d->paused_until[d->ch] = until;
 		log_notice("event=gateway_paused provider=%s status=%ld "
 		    "in=%llds troubles=%d", gateway_provider(d->gw[d->ch]),
-		    res->http_status, (long long)delay, d->gw_failures[d->ch]);
+		    res->status, (long long)delay, d->gw_failures[d->ch]);
 	}
 	gateway_pause(d->gw[d->ch]);
 }
@@ -805,7 +805,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
 		log_info("event=sent reminder=%lld milestone=%s provider=%s "
 		    "status=%ld ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status,
+		    r->milestone, gateway_provider(d->gw[d->ch]), res->status,
 		    res->ms, attempts);
 		break;
 	case OUTCOME_RETRY:
@@ -818,7 +818,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			    "provider=%s status=%ld code=%s attempts=%d "
 			    "reason=max_attempts", (long long)r->id,
 			    r->milestone, gateway_provider(d->gw[d->ch]),
-			    res->http_status, code, attempts);
+			    res->status, code, attempts);
 			break;
 		}
 		delay = schedule_backoff(attempts > 0 ? attempts : 1,
@@ -833,7 +833,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		log_notice("event=retry reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
 		    (long long)r->id, r->milestone, gateway_provider(d->gw[d->ch]),
-		    res->http_status, code, res->ms, attempts,
+		    res->status, code, res->ms, attempts,
 		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
 	case OUTCOME_FAILED:
@@ -842,7 +842,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_warnx("event=failed reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status, code,
+		    r->milestone, gateway_provider(d->gw[d->ch]), res->status, code,
 		    res->ms, attempts);
 		break;
 	}

@@ -1003,7 +1003,7 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code) !=
 	    CURLE_OK)
 		code = 0;
-	res->http_status = code;
+	res->status = code;
 	/*
 	 * A failed exchange leaves the connection out of step (a reply that
 	 * came too late would answer the next message's MAIL FROM): libcurl
@@ -1053,7 +1053,7 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 	/* The last reply (the greeting's 220, EHLO's 250) is not the cause. */
 	res->unreached = x->stage < SMTP_RCPT;
 	if (res->unreached)
-		res->http_status = 0;
+		res->status = 0;
 }
 
 /* Turns a completed transfer into a result. */
@@ -1083,7 +1083,7 @@ gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		    (long long)x->msg->reminder_id);
 		return;
 	}
-	res->http_status = status;
+	res->status = status;
 	x->gw->parse(status, x->resp.data, x->resp.len, res);
 	res->retry_after = x->retry_after;
 	if (status >= 300 && status <= 399)

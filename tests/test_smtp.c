@@ -741,7 +741,7 @@ test_starttls_required(void **state)
 	assert_null(strstr(res->error, "example.com"));
 	/* Never offered: no attempt, and EHLO's 250 is not its status. */
 	assert_true(res->unreached);
-	assert_int_equal(res->http_status, 0);
+	assert_int_equal(res->status, 0);
 	env_messages(e);
 	assert_int_equal(e->nms, 0);
 }
@@ -808,7 +808,7 @@ test_postfix_sent(void **state)
 	env_send(e, 1);
 	if (res->outcome != OUTCOME_SENT)
 		fail_msg("outcome %d: %s", (int)res->outcome, res->error);
-	assert_int_equal(res->http_status, 250);
+	assert_int_equal(res->status, 250);
 	assert_int_equal(env_held(e, &first), 1);
 	assert_true(first);
 }
@@ -904,10 +904,10 @@ test_postfix_tls(void **state)
 			if (held != 1 || !first)
 				ROW_FAIL(i, "%zu held", held);
 		} else {
-			if (!res->unreached || res->http_status != 0 ||
+			if (!res->unreached || res->status != 0 ||
 			    strstr(res->error, "TLS") == NULL)
 				ROW_FAIL(i, "unreached %d status %ld: %s",
-				    (int)res->unreached, res->http_status,
+				    (int)res->unreached, res->status,
 				    res->error);
 			if (held != 0)
 				ROW_FAIL(i, "%zu held", held);
