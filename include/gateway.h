@@ -18,6 +18,20 @@ enum outcome {
 };
 
 /*
+ * What kind of failure a result is, the same for every provider whatever
+ * its protocol: the metrics count failures by it.
+ */
+enum failure {
+	FAILURE_NONE,		/* sent */
+	FAILURE_UNREACHABLE,	/* no name, connection or TLS session */
+	FAILURE_TRANSPORT,	/* reached, then timed out or broke off; or
+				   no request was made */
+	FAILURE_RATE_LIMITED,	/* HTTP 429 */
+	FAILURE_SERVER_ERROR,	/* HTTP 5xx or 408; an SMTP reply under 500 */
+	FAILURE_REJECTED	/* any other HTTP answer; SMTP 5xx */
+};
+
+/*
  * One SMS or email to send; every pointer is borrowed for the duration
  * of the call.
  */
@@ -35,6 +49,7 @@ struct message {
 
 struct send_result {
 	enum outcome	outcome;
+	enum failure	failure;	/* FAILURE_NONE if sent */
 	long		status;		/* HTTP status or SMTP reply code, or 0 */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	bool		unreached;	/* never got to the gateway: no attempt */

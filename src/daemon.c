@@ -628,21 +628,23 @@ count_result(struct daemon *d, const struct send_result *res)
 		d->last_success = time(NULL);
 		return;
 	}
-	/* An SMTP server that refused our EHLO name, say, was reached. */
-	if (res->unreached && res->status == 0)
+	switch (res->failure) {
+	case FAILURE_UNREACHABLE:
 		why = FAIL_UNREACHABLE;
-	else if (res->status == 0)
+		break;
+	case FAILURE_TRANSPORT:
 		why = FAIL_TRANSPORT;
-	else if (strcmp(gateway_provider(d->gw[d->ch]), "smtp") == 0)
-		/* SMTP: 4xx is the server's trouble, 5xx a refusal. */
-		why = res->status >= 500 ? FAIL_REJECTED :
-		    FAIL_SERVER_ERROR;
-	else if (res->status == 429)
+		break;
+	case FAILURE_RATE_LIMITED:
 		why = FAIL_RATE_LIMITED;
-	else if (res->status >= 500 || res->status == 408)
+		break;
+	case FAILURE_SERVER_ERROR:
 		why = FAIL_SERVER_ERROR;
-	else
+		break;
+	default:
 		why = FAIL_REJECTED;
+		break;
+	}
 	d->failures[d->ch][why]++;
 }
 

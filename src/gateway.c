@@ -136,6 +136,7 @@ static size_t	gateway_read_cb(char *data, size_t size, size_t nmemb,
 		    void *arg);
 static void	gateway_smtp_result(struct xfer *x, CURLcode rc,
 		    struct send_result *res);
+static enum failure	gateway_smtp_failure(const struct send_result *res);
 static void	header_value(const char *data, size_t n, size_t namelen,
 		    char *value, size_t len);
 static int	gateway_smtp_debug(CURL *e, curl_infotype type, char *data,
@@ -180,6 +181,18 @@ gw_status_outcome(long status)
 	return OUTCOME_FAILED;
 }
 
+enum failure
+gw_status_failure(long status)
+{
+	if (status >= 200 && status <= 299)
+		return FAILURE_NONE;
+	if (status == 429)
+		return FAILURE_RATE_LIMITED;
+	if (status >= 500 || status == 408)
+		return FAILURE_SERVER_ERROR;
+	return FAILURE_REJECTED;
+}
+
 void
 gw_url_base(struct buf *b, const char *base)
 {
@@ -198,6 +211,7 @@ gw_answer_read(long status, const char *body, size_t len,
 	size_t	i;
 
 	res->outcome = gw_status_outcome(status);
+	res->failure = gw_status_failure(status);
 	res->provider_id[0] = '\0';
 	res->code[0] = '\0';
 	res->error[0] = '\0';
@@ -241,6 +255,7 @@ result_init(struct send_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->outcome = OUTCOME_RETRY;
+	res->failure = FAILURE_TRANSPORT;
 	res->retry_after = -1;
 }
 
@@ -789,6 +804,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	    CURLE_OK)
 		pre = 0;
 	res->unreached = pre == 0;
+	res->failure = res->unreached ? FAILURE_UNREACHABLE : FAILURE_TRANSPORT;
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -1056,6 +1072,21 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		res->status = 0;
 }
 
+/*
+ * What kind of failure an SMTP exchange's result is, by its last reply:
+ * 4xx is the server's trouble, 5xx a refusal.  A server that refused our
+ * EHLO name, say, was reached.
+ */
+static enum failure
+gateway_smtp_failure(const struct send_result *res)
+{
+	if (res->outcome == OUTCOME_SENT)
+		return FAILURE_NONE;
+	if (res->status == 0)
+		return res->unreached ? FAILURE_UNREACHABLE : FAILURE_TRANSPORT;
+	return res->status >= 500 ? FAILURE_REJECTED : FAILURE_SERVER_ERROR;
+}
+
 /* Turns a completed transfer into a result. */
 static void
 gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
@@ -1069,6 +1100,7 @@ gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
 	res->ms = (long)(us / 1000);
 	if (x->gw->smtp) {
 		gateway_smtp_result(x, rc, res);
+		res->failure = gateway_smtp_failure(res);
 		return;
 	}
 	if (rc != CURLE_OK) {

@@ -27,6 +27,11 @@ void	gw_request_clear(struct gw_request *req);
  * 5xx retry; anything else failed (3xx too: redirects are not followed).
  */
 enum outcome	gw_status_outcome(long status);
+/*
+ * What kind of failure an HTTP status is: 429 rate limited, 5xx and 408
+ * the server's trouble, anything else rejected; FAILURE_NONE for 2xx.
+ */
+enum failure	gw_status_failure(long status);
 /* Appends a provider's base URL to b without its trailing slashes. */
 void		gw_url_base(struct buf *b, const char *base);
 
@@ -44,9 +49,9 @@ int	gw_sendgrid_build(const struct config *cfg, const struct message *msg,
 
 /*
  * What reading an answer has in common for every provider: classifies
- * status into res->outcome and clears res; on success takes
- * res->provider_id from the first of id_keys the JSON answer has, and
- * returns true.  On failure takes res->code from "code" (only if it is
+ * status into res->outcome and res->failure and clears res; on success
+ * takes res->provider_id from the first of id_keys the JSON answer has,
+ * and returns true.  On failure takes res->code from "code" (only if it is
  * made of letters, digits, '_', '.' and '-': it is logged), the gateway's
  * own reason from the first of reason_keys into reason (one line), and
  * for a redirect explains it in res->error; returns false.  The key
