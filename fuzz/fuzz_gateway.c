@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_gateway.c: libFuzzer target for the providers' answer parsers
- * (gw_twilio_parse(), gw_webhook_parse()) and json_get().  The first two
+ * (gw_twilio.parse(), gw_webhook.parse()) and json_get().  The first two
  * bytes choose the HTTP status; the rest is the body.
  */
 
@@ -128,12 +128,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(body, data + 2, len);
 
-	check_parse(gw_twilio_parse, status, body, len);
-	check_parse(gw_webhook_parse, status, body, len);
+	check_parse(gw_twilio.parse, status, body, len);
+	check_parse(gw_webhook.parse, status, body, len);
 	check_json(body, len);
 	if (len == 0) {
-		check_parse(gw_twilio_parse, status, NULL, 0);
-		check_parse(gw_webhook_parse, status, NULL, 0);
+		check_parse(gw_twilio.parse, status, NULL, 0);
+		check_parse(gw_webhook.parse, status, NULL, 0);
 	}
 	free(body);
 	return 0;

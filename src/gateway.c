@@ -65,44 +65,35 @@ enum smtp_blame {
 	BLAME_RELAY		/* "Relay access denied" */
 };
 
-/* One reusable easy handle and the request it is carrying. */
-struct xfer {
-	struct gateway		*gw;
-	CURL			*easy;
-	bool			 busy;
-	size_t			 idx;
-	const struct message	*msg;
+/* An HTTP handle's own: the request it carries and the answer. */
+struct http_state {
 	struct gw_request	 req;
 	struct curl_slist	*headers;
 	struct buf		 resp;
 	long			 retry_after;
 	char			 header_id[128];	/* X-Message-Id */
-	/* SMTP: the envelope and the message being uploaded. */
+};
+
+/* An SMTP handle's own: the envelope and the message being uploaded. */
+struct smtp_state {
+	char			*url;		/* email.url/EHLO name */
 	struct curl_slist	*rcpt;
 	char			*mail_from;
 	struct buf		 mail;
 	size_t			 mail_off;
 	enum smtp_stage		 stage;
 	enum smtp_blame		 blame;
-	char			 errbuf[CURL_ERROR_SIZE];
 };
 
 struct gateway {
 	const struct config	*cfg;
 	enum channel		 ch;
-	const char		*name;		/* the provider, for logs */
+	const struct gw_provider *provider;
 	const char		*url_key;	/* "sms.url", for people */
 	const char		*ca_file;
-	bool			 smtp;		/* SMTP, not HTTP */
-	char			*smtp_url;	/* email.url/EHLO name */
 	CURLM			*multi;
-	struct xfer		*xfers;
+	struct gw_xfer		*xfers;
 	size_t			 nxfers;
-	int			 (*build)(const struct config *,
-				    const struct message *, struct gw_request *,
-				    char *, size_t);
-	void			 (*parse)(long, const char *, size_t,
-				    struct send_result *);
 	bool			 paused;	/* start nothing more now */
 	void			 (*round)(void *);	/* after completions */
 	/* The provider's rate limit: schedule_pace()'s interval and next. */
@@ -110,40 +101,73 @@ struct gateway {
 	double			 tat;		/* CLOCK_MONOTONIC seconds */
 };
 
-static size_t	gateway_write_cb(char *data, size_t size, size_t nmemb,
-		    void *arg);
-static size_t	gateway_header_cb(char *data, size_t size, size_t nmemb,
-		    void *arg);
-static long	gateway_retry_after(const char *value);
-static int	gateway_easy_setup(struct gateway *gw, struct xfer *x);
-static int	gateway_start(struct gateway *gw, struct xfer *x,
+static int	gateway_easy_setup(struct gateway *gw, struct gw_xfer *x);
+static int	gateway_start(struct gateway *gw, struct gw_xfer *x,
 		    const struct message *msg, size_t idx,
 		    struct send_result *res);
-static void	gateway_header(struct xfer *x, const char *name,
-		    const char *value);
-static void	gateway_release(struct xfer *x);
-static void	gateway_result(struct xfer *x, CURLcode rc,
-		    struct send_result *res);
-static void	gateway_curl_error(struct xfer *x, CURLcode rc,
+static void	gateway_release(struct gw_xfer *x);
+static void	gateway_result(struct gw_xfer *x, CURLcode rc,
 		    struct send_result *res);
 static void	result_init(struct send_result *res);
 static bool	gateway_pace(struct gateway *gw, long *wait_ms);
-static int	gateway_start_http(struct gateway *gw, struct xfer *x,
-		    const struct message *msg, char *err, size_t errlen);
-static int	gateway_start_smtp(struct gateway *gw, struct xfer *x,
-		    const struct message *msg, char *err, size_t errlen);
-static size_t	gateway_read_cb(char *data, size_t size, size_t nmemb,
-		    void *arg);
-static void	gateway_smtp_result(struct xfer *x, CURLcode rc,
+
+static int	http_setup(struct gw_xfer *x);
+static int	http_start(struct gw_xfer *x, char *err, size_t errlen);
+static void	http_result(struct gw_xfer *x, CURLcode rc,
 		    struct send_result *res);
-static enum failure	gateway_smtp_failure(const struct send_result *res);
+static void	http_release(struct gw_xfer *x);
+static void	http_clear(struct gw_xfer *x);
+static size_t	http_write_cb(char *data, size_t size, size_t nmemb,
+		    void *arg);
+static size_t	http_header_cb(char *data, size_t size, size_t nmemb,
+		    void *arg);
 static void	header_value(const char *data, size_t n, size_t namelen,
 		    char *value, size_t len);
-static int	gateway_smtp_debug(CURL *e, curl_infotype type, char *data,
-		    size_t n, void *arg);
-static char	*gateway_helo(const struct config *cfg);
-static bool	gateway_refused_us(struct xfer *x, long code,
+static long	http_retry_after(const char *value);
+static void	http_header(struct http_state *s, const char *name,
+		    const char *value);
+
+static int	smtp_setup(struct gw_xfer *x);
+static int	smtp_start(struct gw_xfer *x, char *err, size_t errlen);
+static void	smtp_result(struct gw_xfer *x, CURLcode rc,
 		    struct send_result *res);
+static void	smtp_release(struct gw_xfer *x);
+static void	smtp_clear(struct gw_xfer *x);
+static size_t	smtp_read_cb(char *data, size_t size, size_t nmemb,
+		    void *arg);
+static size_t	smtp_write_cb(char *data, size_t size, size_t nmemb,
+		    void *arg);
+static int	smtp_debug(CURL *e, curl_infotype type, char *data,
+		    size_t n, void *arg);
+static char	*smtp_helo(const struct config *cfg);
+static bool	smtp_refused_us(struct gw_xfer *x, long code,
+		    struct send_result *res);
+static void	smtp_outcome(struct gw_xfer *x, CURLcode rc,
+		    struct send_result *res);
+static enum failure	smtp_failure(const struct send_result *res);
+
+const struct gw_proto gw_http = {
+	.protocols = "http,https",
+	.setup = http_setup,
+	.start = http_start,
+	.result = http_result,
+	.release = http_release,
+	.clear = http_clear
+};
+
+static const struct gw_proto smtp_proto = {
+	.protocols = "smtp,smtps",
+	.setup = smtp_setup,
+	.start = smtp_start,
+	.result = smtp_result,
+	.release = smtp_release,
+	.clear = smtp_clear
+};
+
+const struct gw_provider gw_smtp = {
+	.name = "smtp",
+	.proto = &smtp_proto
+};
 
 void
 gw_request_init(struct gw_request *req)
@@ -270,14 +294,10 @@ gateway_provider_set(struct gateway *gw, const struct config *cfg,
 		gw->ca_file = cfg->sms.ca_file;
 		switch (cfg->sms.provider) {
 		case SMS_PROVIDER_TWILIO:
-			gw->name = "twilio";
-			gw->build = gw_twilio_build;
-			gw->parse = gw_twilio_parse;
+			gw->provider = &gw_twilio;
 			return 0;
 		case SMS_PROVIDER_WEBHOOK:
-			gw->name = "webhook";
-			gw->build = gw_webhook_build;
-			gw->parse = gw_webhook_parse;
+			gw->provider = &gw_webhook;
 			return 0;
 		}
 		log_warnx("gateway: unknown SMS provider %d",
@@ -288,13 +308,10 @@ gateway_provider_set(struct gateway *gw, const struct config *cfg,
 	gw->ca_file = cfg->email.ca_file;
 	switch (cfg->email.provider) {
 	case EMAIL_PROVIDER_SENDGRID:
-		gw->name = "sendgrid";
-		gw->build = gw_sendgrid_build;
-		gw->parse = gw_sendgrid_parse;
+		gw->provider = &gw_sendgrid;
 		return 0;
 	case EMAIL_PROVIDER_SMTP:
-		gw->name = "smtp";
-		gw->smtp = true;
+		gw->provider = &gw_smtp;
 		return 0;
 	case EMAIL_PROVIDER_NONE:
 		break;
@@ -306,14 +323,14 @@ gateway_provider_set(struct gateway *gw, const struct config *cfg,
 const char *
 gateway_provider(const struct gateway *gw)
 {
-	return gw->name;
+	return gw->provider->name;
 }
 
 struct gateway *
 gateway_new(const struct config *cfg, enum channel ch)
 {
 	struct gateway	*gw;
-	char		*helo;
+	struct gw_xfer	*x;
 	size_t		 i, n;
 	int		 rate;
 
@@ -325,12 +342,6 @@ gateway_new(const struct config *cfg, enum channel ch)
 	gw->cfg = cfg;
 	if (gateway_provider_set(gw, cfg, ch) == -1)
 		goto fail;
-	/* libcurl says the URL's path in EHLO (and else this host's name). */
-	if (gw->smtp && cfg->email.url != NULL && cfg->email.from != NULL) {
-		helo = gateway_helo(cfg);
-		gw->smtp_url = xasprintf("%s/%s", cfg->email.url, helo);
-		free(helo);
-	}
 	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
 	/*
 	 * 1% under the limit, so that a send started a moment late (the
@@ -347,10 +358,14 @@ gateway_new(const struct config *cfg, enum channel ch)
 	    (size_t)cfg->delivery.concurrency : 1;
 	gw->xfers = xcalloc(n, sizeof(*gw->xfers));
 	for (i = 0; i < n; i++) {
-		gw->xfers[i].gw = gw;
-		gw_request_init(&gw->xfers[i].req);
-		buf_init(&gw->xfers[i].resp);
-		buf_init(&gw->xfers[i].mail);
+		x = &gw->xfers[i];
+		x->gw = gw;
+		x->cfg = cfg;
+		x->provider = gw->provider;
+		x->ch = ch;
+		x->url_key = gw->url_key;
+		x->timeout = cfg->delivery.timeout > 0 ?
+		    cfg->delivery.timeout : 30;
 	}
 	gw->nxfers = n;
 	for (i = 0; i < n; i++)
@@ -377,51 +392,49 @@ gateway_pause(struct gateway *gw)
 void
 gateway_free(struct gateway *gw)
 {
-	size_t	 i;
+	struct gw_xfer	*x;
+	size_t		 i;
 
 	if (gw == NULL)
 		return;
 	for (i = 0; i < gw->nxfers; i++) {
-		if (gw->xfers[i].easy == NULL)
+		x = &gw->xfers[i];
+		if (x->easy == NULL)
 			continue;
-		if (gw->xfers[i].busy)
-			(void)curl_multi_remove_handle(gw->multi,
-			    gw->xfers[i].easy);
-		gateway_release(&gw->xfers[i]);
-		curl_easy_cleanup(gw->xfers[i].easy);
-		buf_clear(&gw->xfers[i].resp);
-		buf_clear(&gw->xfers[i].mail);
+		if (x->busy) {
+			(void)curl_multi_remove_handle(gw->multi, x->easy);
+			gateway_release(x);
+		}
+		gw->provider->proto->clear(x);
+		curl_easy_cleanup(x->easy);
 	}
 	free(gw->xfers);
 	if (gw->multi != NULL)
 		(void)curl_multi_cleanup(gw->multi);
-	free(gw->smtp_url);
 	free(gw);
 	curl_global_cleanup();
 }
 
 /* Options that stay the same for every request a handle carries. */
 static int
-gateway_easy_setup(struct gateway *gw, struct xfer *x)
+gateway_easy_setup(struct gateway *gw, struct gw_xfer *x)
 {
-	const struct config	*cfg = gw->cfg;
-	CURL			*e;
-	long			 timeout, connect;
-	int			 ret = -1;
+	CURL	*e;
+	long	 connect;
 
 	if ((x->easy = curl_easy_init()) == NULL) {
 		log_warnx("gateway: cannot create a libcurl handle");
 		return -1;
 	}
 	e = x->easy;
-	timeout = cfg->delivery.timeout > 0 ? cfg->delivery.timeout : 30;
-	connect = timeout < GATEWAY_CONNECT_MAX ? timeout : GATEWAY_CONNECT_MAX;
+	connect = x->timeout < GATEWAY_CONNECT_MAX ? x->timeout :
+	    GATEWAY_CONNECT_MAX;
 	if (curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT, x->timeout) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, connect) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, gw->smtp ?
-	    "smtp,smtps" : "http,https") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+	    gw->provider->proto->protocols) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
@@ -429,93 +442,83 @@ gateway_easy_setup(struct gateway *gw, struct xfer *x)
 	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_USERAGENT,
 	    "aftercare/" AFTERCARE_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, gateway_write_cb) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, gateway_header_cb) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK) {
+	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK) {
 		log_warnx("gateway: cannot set libcurl options");
-		goto out;
+		return -1;
 	}
-	if (gw->smtp) {
-		/*
-		 * libcurl waits for the reply to the end of DATA on its own,
-		 * also when closing: never longer than a request may take.
-		 */
-		if (curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT,
-		    timeout) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION,
-		    gateway_smtp_debug) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_READFUNCTION, gateway_read_cb)
-		    != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK ||
-		    (cfg->email.starttls && curl_easy_setopt(e,
-		    CURLOPT_USE_SSL, (long)CURLUSESSL_ALL) != CURLE_OK) ||
-		    (cfg->email.username != NULL && (curl_easy_setopt(e,
-		    CURLOPT_USERNAME, cfg->email.username) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_PASSWORD,
-		    cfg->email.password != NULL ? cfg->email.password : "") !=
-		    CURLE_OK))) {
-			log_warnx("gateway: libcurl refused an SMTP option");
-			goto out;
-		}
-	} else if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK) {
-		log_warnx("gateway: cannot set libcurl options");
-		goto out;
-	}
+	if (gw->provider->proto->setup(x) == -1)
+		return -1;
 	if (gw->ca_file != NULL &&
 	    curl_easy_setopt(e, CURLOPT_CAINFO, gw->ca_file) != CURLE_OK) {
 		log_warnx("gateway: libcurl cannot use the ca_file of %s",
 		    gw->url_key);
-		goto out;
+		return -1;
 	}
-	ret = 0;
-out:
-	return ret;
+	return 0;
+}
+
+/* HTTP: a POST whose answer and headers are read by the callbacks. */
+static int
+http_setup(struct gw_xfer *x)
+{
+	struct http_state	*s;
+	CURL			*e = x->easy;
+
+	s = xcalloc(1, sizeof(*s));
+	gw_request_init(&s->req);
+	buf_init(&s->resp);
+	x->state = s;
+	if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_WRITEDATA, s) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HEADERDATA, s) != CURLE_OK) {
+		log_warnx("gateway: cannot set libcurl options");
+		return -1;
+	}
+	return 0;
 }
 
 /* Keeps at most GATEWAY_BODY_MAX bytes; more is not an error. */
 static size_t
-gateway_write_cb(char *data, size_t size, size_t nmemb, void *arg)
+http_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct xfer	*x = arg;
-	size_t		 n = size * nmemb, room;
+	struct http_state	*s = arg;
+	size_t			 n = size * nmemb, room;
 
-	room = x->resp.len < GATEWAY_BODY_MAX ?
-	    GATEWAY_BODY_MAX - x->resp.len : 0;
-	buf_append(&x->resp, data, n < room ? n : room);
+	room = s->resp.len < GATEWAY_BODY_MAX ?
+	    GATEWAY_BODY_MAX - s->resp.len : 0;
+	buf_append(&s->resp, data, n < room ? n : room);
 	return n;
 }
 
 static size_t
-gateway_header_cb(char *data, size_t size, size_t nmemb, void *arg)
+http_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	static const char	 retry[] = "retry-after:";
 	static const char	 msgid[] = "x-message-id:";
-	struct xfer		*x = arg;
+	struct http_state	*s = arg;
 	size_t			 n = size * nmemb;
 	char			 value[128];
 
 	/* A new status line (after 100 Continue, say) starts afresh. */
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		x->retry_after = -1;
-		x->header_id[0] = '\0';
+		s->retry_after = -1;
+		s->header_id[0] = '\0';
 		return n;
 	}
 	if (n >= sizeof(retry) - 1 &&
 	    strncasecmp(data, retry, sizeof(retry) - 1) == 0) {
 		header_value(data, n, sizeof(retry) - 1, value, sizeof(value));
 		if (value[0] != '\0')
-			x->retry_after = gateway_retry_after(value);
+			s->retry_after = http_retry_after(value);
 	} else if (n >= sizeof(msgid) - 1 &&
 	    strncasecmp(data, msgid, sizeof(msgid) - 1) == 0) {
-		header_value(data, n, sizeof(msgid) - 1, x->header_id,
-		    sizeof(x->header_id));
-		util_text_clean(x->header_id);
+		header_value(data, n, sizeof(msgid) - 1, s->header_id,
+		    sizeof(s->header_id));
+		util_text_clean(s->header_id);
 	}
 	return n;
 }
@@ -541,24 +544,9 @@ header_value(const char *data, size_t n, size_t namelen, char *value,
 	value[vlen] = '\0';
 }
 
-/* Hands libcurl the next part of the message being uploaded (SMTP). */
-static size_t
-gateway_read_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer	*x = arg;
-	size_t		 room = size * nmemb, left;
-
-	left = x->mail.len - x->mail_off;
-	if (left > room)
-		left = room;
-	memcpy(data, x->mail.data + x->mail_off, left);
-	x->mail_off += left;
-	return left;
-}
-
 /* Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3). */
 static long
-gateway_retry_after(const char *value)
+http_retry_after(const char *value)
 {
 	char		*end;
 	long long	 secs;
@@ -585,24 +573,135 @@ gateway_retry_after(const char *value)
 }
 
 /*
- * Adds "name: value" to x's headers (value NULL: "name:", which removes
- * libcurl's own header).  libcurl copies the line; running out of memory
- * is fatal, as for xmalloc().
+ * Adds "name: value" to the request's headers (value NULL: "name:", which
+ * removes libcurl's own header).  libcurl copies the line; running out of
+ * memory is fatal, as for xmalloc().
  */
 static void
-gateway_header(struct xfer *x, const char *name, const char *value)
+http_header(struct http_state *s, const char *name, const char *value)
 {
 	struct curl_slist	*h;
 	char			*line;
 
 	line = xasprintf("%s:%s%s", name, value != NULL ? " " : "",
 	    value != NULL ? value : "");
-	h = curl_slist_append(x->headers, line);
+	h = curl_slist_append(s->headers, line);
 	explicit_bzero(line, strlen(line));
 	free(line);
 	if (h == NULL)
 		fatalx("gateway: out of memory");
-	x->headers = h;
+	s->headers = h;
+}
+
+/* Sets x up for its message's HTTP request.  Returns 0, or -1 with err. */
+static int
+http_start(struct gw_xfer *x, char *err, size_t errlen)
+{
+	struct http_state	*s = x->state;
+	const struct message	*msg = x->msg;
+	char			*auth;
+	CURL			*e = x->easy;
+
+	s->retry_after = -1;
+	s->header_id[0] = '\0';
+	s->resp.len = 0;
+	buf_append(&s->resp, "", 0);
+	if (x->provider->build(x->cfg, msg, &s->req, err, errlen) == -1)
+		return -1;
+	if (s->req.bearer != NULL && strpbrk(s->req.bearer, "\r\n") != NULL) {
+		(void)snprintf(err, errlen, "the auth token has a newline");
+		return -1;
+	}
+
+	http_header(s, "Content-Type", s->req.content_type);
+	http_header(s, "Accept", "application/json");
+	http_header(s, "Idempotency-Key", msg->idempotency_key);
+	/* Never wait for a "100 Continue" the gateway may not send. */
+	http_header(s, "Expect", NULL);
+	if (s->req.bearer != NULL) {
+		auth = xasprintf("Bearer %s", s->req.bearer);
+		http_header(s, "Authorization", auth);
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
+	if (curl_easy_setopt(e, CURLOPT_URL, s->req.url) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)s->req.body.len) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+	    s->req.body.data != NULL ? s->req.body.data : "") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_USERPWD, s->req.userpwd) != CURLE_OK) {
+		(void)snprintf(err, errlen, "libcurl refused an option "
+		    "(check %s)", x->url_key);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the answer to an HTTP request: the provider's, then the headers'. */
+static void
+http_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
+{
+	struct http_state	*s = x->state;
+	long			 status = 0;
+
+	if (rc != CURLE_OK) {
+		gw_curl_error(x, rc, res);
+		return;
+	}
+	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
+	    CURLE_OK || status < 100) {
+		(void)snprintf(res->error, sizeof(res->error),
+		    "the gateway's answer had no HTTP status");
+		log_info("gateway: reminder %lld: no HTTP status",
+		    (long long)x->msg->reminder_id);
+		return;
+	}
+	res->status = status;
+	x->provider->parse(status, s->resp.data, s->resp.len, res);
+	res->retry_after = s->retry_after;
+	if (status >= 300 && status <= 399)
+		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: "
+		    "redirect not followed (check %s)", status, x->url_key);
+	if (res->outcome == OUTCOME_SENT && res->provider_id[0] == '\0')
+		(void)snprintf(res->provider_id, sizeof(res->provider_id),
+		    "%s", s->header_id);
+	if (res->code[0] != '\0')
+		log_debug("gateway: reminder %lld: HTTP %ld, code %s in %lld ms",
+		    (long long)x->msg->reminder_id, status, res->code,
+		    (long long)res->ms);
+	else
+		log_debug("gateway: reminder %lld: HTTP %ld in %lld ms",
+		    (long long)x->msg->reminder_id, status,
+		    (long long)res->ms);
+}
+
+static void
+http_release(struct gw_xfer *x)
+{
+	struct http_state	*s = x->state;
+
+	curl_slist_free_all(s->headers);
+	s->headers = NULL;
+	gw_request_clear(&s->req);
+	/* Drop the pointers into freed memory before the next request. */
+	(void)curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, NULL);
+	(void)curl_easy_setopt(x->easy, CURLOPT_USERPWD, NULL);
+	(void)curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, NULL);
+}
+
+static void
+http_clear(struct gw_xfer *x)
+{
+	struct http_state	*s = x->state;
+
+	if (s == NULL)
+		return;
+	buf_clear(&s->resp);
+	free(s);
+	x->state = NULL;
 }
 
 /*
@@ -610,8 +709,8 @@ gateway_header(struct xfer *x, const char *name, const char *value)
  * or -1 with res filled (the message was not sent).
  */
 static int
-gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
-    size_t idx, struct send_result *res)
+gateway_start(struct gateway *gw, struct gw_xfer *x,
+    const struct message *msg, size_t idx, struct send_result *res)
 {
 	char		 err[200];
 	CURLMcode	 mc;
@@ -619,11 +718,7 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 	result_init(res);
 	x->msg = msg;
 	x->idx = idx;
-	x->retry_after = -1;
-	x->header_id[0] = '\0';
 	x->errbuf[0] = '\0';
-	x->resp.len = 0;
-	buf_append(&x->resp, "", 0);
 	err[0] = '\0';
 
 	/* A bad request stays bad: FAILED, unlike trouble on the wire. */
@@ -633,8 +728,7 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 		(void)snprintf(err, sizeof(err), "no usable idempotency key");
 		goto fail;
 	}
-	if ((gw->smtp ? gateway_start_smtp(gw, x, msg, err, sizeof(err)) :
-	    gateway_start_http(gw, x, msg, err, sizeof(err))) == -1)
+	if (gw->provider->proto->start(x, err, sizeof(err)) == -1)
 		goto fail;
 	if ((mc = curl_multi_add_handle(gw->multi, x->easy)) != CURLM_OK) {
 		(void)snprintf(err, sizeof(err), "libcurl: %s",
@@ -653,140 +747,17 @@ fail:
 	return -1;
 }
 
-/* Sets x up for msg's HTTP request.  Returns 0, or -1 with err. */
-static int
-gateway_start_http(struct gateway *gw, struct xfer *x,
-    const struct message *msg, char *err, size_t errlen)
-{
-	char	*auth;
-	CURL	*e = x->easy;
-
-	if (gw->build(gw->cfg, msg, &x->req, err, errlen) == -1)
-		return -1;
-	if (x->req.bearer != NULL && strpbrk(x->req.bearer, "\r\n") != NULL) {
-		(void)snprintf(err, errlen, "the auth token has a newline");
-		return -1;
-	}
-
-	gateway_header(x, "Content-Type", x->req.content_type);
-	gateway_header(x, "Accept", "application/json");
-	gateway_header(x, "Idempotency-Key", msg->idempotency_key);
-	/* Never wait for a "100 Continue" the gateway may not send. */
-	gateway_header(x, "Expect", NULL);
-	if (x->req.bearer != NULL) {
-		auth = xasprintf("Bearer %s", x->req.bearer);
-		gateway_header(x, "Authorization", auth);
-		explicit_bzero(auth, strlen(auth));
-		free(auth);
-	}
-	if (curl_easy_setopt(e, CURLOPT_URL, x->req.url) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)x->req.body.len) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_POSTFIELDS,
-	    x->req.body.data != NULL ? x->req.body.data : "") != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_USERPWD, x->req.userpwd) != CURLE_OK) {
-		(void)snprintf(err, errlen, "libcurl refused an option "
-		    "(check %s)", gw->url_key);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Sets x up to send msg by SMTP: the message is built here (mail.c) and
- * uploaded; its Message-ID is the reminder's idempotency key, so that a
- * message sent twice after a crash is the same message.
- */
-static int
-gateway_start_smtp(struct gateway *gw, struct xfer *x,
-    const struct message *msg, char *err, size_t errlen)
-{
-	const struct config	*cfg = gw->cfg;
-	struct mail		 m;
-	struct curl_slist	*l;
-	char			*rcpt;
-	CURL			*e = x->easy;
-
-	if (cfg->email.url == NULL || cfg->email.from == NULL) {
-		(void)snprintf(err, errlen, "smtp: email.url and email.from "
-		    "are required");
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.from = cfg->email.from;
-	m.from_name = cfg->email.from_name;
-	m.to = msg->to;
-	m.to_name = msg->to_name;
-	m.subject = msg->subject;
-	m.text = msg->body;
-	m.html = msg->html;
-	m.id = msg->idempotency_key;
-	m.unsubscribe = cfg->email.unsubscribe;
-	m.date = msg->date;
-	x->mail.len = 0;
-	x->mail_off = 0;
-	x->stage = SMTP_GREETING;
-	x->blame = BLAME_NONE;
-	if (msg->to == NULL || !mail_address_valid(msg->to)) {
-		(void)snprintf(err, errlen, "smtp: reminder %lld: the "
-		    "recipient is not a usable email address",
-		    (long long)msg->reminder_id);
-		return -1;
-	}
-	if (mail_build(&m, &x->mail, err, errlen) == -1)
-		return -1;
-	x->mail_from = xasprintf("<%s>", cfg->email.from);
-	rcpt = xasprintf("<%s>", msg->to);
-	l = curl_slist_append(NULL, rcpt);
-	free(rcpt);
-	if (l == NULL)
-		fatalx("gateway: out of memory");
-	x->rcpt = l;
-	/*
-	 * Every time: releasing a request clears CURLOPT_POSTFIELDS, which
-	 * turns the upload off, and libcurl would then send VRFY instead.
-	 */
-	if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_URL, gw->smtp_url) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail_from) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
-	    (curl_off_t)x->mail.len) != CURLE_OK) {
-		(void)snprintf(err, errlen, "libcurl refused an option "
-		    "(check email.url)");
-		return -1;
-	}
-	return 0;
-}
-
 /* Frees what one request held; the handle itself is kept for reuse. */
 static void
-gateway_release(struct xfer *x)
+gateway_release(struct gw_xfer *x)
 {
-	curl_slist_free_all(x->headers);
-	x->headers = NULL;
-	curl_slist_free_all(x->rcpt);
-	x->rcpt = NULL;
-	free(x->mail_from);
-	x->mail_from = NULL;
-	x->mail.len = 0;
-	x->mail_off = 0;
-	gw_request_clear(&x->req);
+	x->provider->proto->release(x);
 	x->busy = false;
 	x->msg = NULL;
-	/* Drop the pointers into freed memory before the next request. */
-	(void)curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_USERPWD, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_RCPT, NULL);
 }
 
-static void
-gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
+void
+gw_curl_error(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 {
 	const char	*what, *detail;
 	curl_off_t	 pre;
@@ -841,7 +812,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	case CURLE_USE_SSL_FAILED:
 		/* Retrying cannot help until someone fixes it, so say so. */
 		tls = true;
-		what = x->gw->ch == CHANNEL_SMS ? "TLS/certificate problem "
+		what = x->ch == CHANNEL_SMS ? "TLS/certificate problem "
 		    "with the gateway (an operator must fix sms.url or "
 		    "sms.ca_file)" : "TLS/certificate problem with the gateway "
 		    "(an operator must fix email.url or email.ca_file)";
@@ -849,7 +820,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 		res->outcome = OUTCOME_FAILED;
-		what = x->gw->ch == CHANNEL_SMS ? "bad gateway URL (check "
+		what = x->ch == CHANNEL_SMS ? "bad gateway URL (check "
 		    "sms.url)" : "bad gateway URL (check email.url)";
 		break;
 	default:
@@ -863,11 +834,88 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 		log_warnx("gateway: reminder %lld: TLS/certificate problem "
 		    "(%s): check %s and its ca_file",
 		    (long long)x->msg->reminder_id, curl_easy_strerror(rc),
-		    x->gw->url_key);
+		    x->url_key);
 	else
 		log_info("gateway: reminder %lld: %s (%s)",
 		    (long long)x->msg->reminder_id, what,
 		    curl_easy_strerror(rc));
+}
+
+/*
+ * SMTP: the message is uploaded (without the upload libcurl would send
+ * VRFY instead), and libcurl's trace tells how far an exchange got.
+ */
+static int
+smtp_setup(struct gw_xfer *x)
+{
+	const struct config	*cfg = x->cfg;
+	struct smtp_state	*s;
+	char			*helo;
+	CURL			*e = x->easy;
+
+	s = xcalloc(1, sizeof(*s));
+	buf_init(&s->mail);
+	x->state = s;
+	/* libcurl says the URL's path in EHLO (and else this host's name). */
+	if (cfg->email.url != NULL && cfg->email.from != NULL) {
+		helo = smtp_helo(cfg);
+		s->url = xasprintf("%s/%s", cfg->email.url, helo);
+		free(helo);
+	}
+	/*
+	 * libcurl waits for the reply to the end of DATA on its own, also
+	 * when closing: never longer than a request may take.
+	 */
+	if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    x->timeout) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, smtp_debug) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_DEBUGDATA, s) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_READFUNCTION, smtp_read_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_READDATA, s) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, smtp_write_cb) !=
+	    CURLE_OK ||
+	    (cfg->email.starttls && curl_easy_setopt(e,
+	    CURLOPT_USE_SSL, (long)CURLUSESSL_ALL) != CURLE_OK) ||
+	    (cfg->email.username != NULL && (curl_easy_setopt(e,
+	    CURLOPT_USERNAME, cfg->email.username) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PASSWORD,
+	    cfg->email.password != NULL ? cfg->email.password : "") !=
+	    CURLE_OK))) {
+		log_warnx("gateway: libcurl refused an SMTP option");
+		return -1;
+	}
+	return 0;
+}
+
+/* Hands libcurl the next part of the message being uploaded. */
+static size_t
+smtp_read_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct smtp_state	*s = arg;
+	size_t			 room = size * nmemb, left;
+
+	left = s->mail.len - s->mail_off;
+	if (left > room)
+		left = room;
+	memcpy(data, s->mail.data + s->mail_off, left);
+	s->mail_off += left;
+	return left;
+}
+
+/*
+ * Sending mail downloads nothing; anything libcurl passes on all the same
+ * is dropped, not printed on stdout as libcurl would by default.
+ */
+static size_t
+smtp_write_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	(void)data;
+	(void)arg;
+	return size * nmemb;
 }
 
 /*
@@ -877,8 +925,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
  * and after AUTH our credentials.
  */
 static int
-gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
-    void *arg)
+smtp_debug(CURL *e, curl_infotype type, char *data, size_t n, void *arg)
 {
 	static const struct {
 		const char	*cmd;
@@ -898,8 +945,8 @@ gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
 		{ "Sender address rejected", BLAME_SENDER },
 		{ "Relay access denied", BLAME_RELAY }
 	};
-	struct xfer	*x = arg;
-	size_t		 i, j, len;
+	struct smtp_state	*s = arg;
+	size_t			 i, j, len;
 
 	(void)e;
 	if (type == CURLINFO_HEADER_OUT) {
@@ -908,11 +955,11 @@ gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
 			len = strlen(cmds[i].cmd);
 			if (n >= len && strncasecmp(data, cmds[i].cmd, len) ==
 			    0) {
-				x->stage = cmds[i].stage;
+				s->stage = cmds[i].stage;
 				break;
 			}
 		}
-	} else if (type == CURLINFO_HEADER_IN && x->stage == SMTP_RCPT &&
+	} else if (type == CURLINFO_HEADER_IN && s->stage == SMTP_RCPT &&
 	    n >= 4 && (data[0] == '4' || data[0] == '5')) {
 		for (i = 0; i < sizeof(blames) / sizeof(blames[0]); i++) {
 			len = strlen(blames[i].says);
@@ -920,7 +967,7 @@ gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
 				if (memcmp(data + j, blames[i].says, len) == 0)
 					break;
 			if (j + len <= n) {
-				x->blame = blames[i].blame;
+				s->blame = blames[i].blame;
 				break;
 			}
 		}
@@ -934,7 +981,7 @@ gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
  * domain of email.from.  Caller frees.
  */
 static char *
-gateway_helo(const struct config *cfg)
+smtp_helo(const struct config *cfg)
 {
 	char		 host[256];
 	const char	*p;
@@ -963,30 +1010,31 @@ gateway_helo(const struct config *cfg)
  * channel pauses.  Returns whether code was such a refusal (res filled).
  */
 static bool
-gateway_refused_us(struct xfer *x, long code, struct send_result *res)
+smtp_refused_us(struct gw_xfer *x, long code, struct send_result *res)
 {
-	const char	*what, *fix;
+	struct smtp_state	*s = x->state;
+	const char		*what, *fix;
 
-	if (x->blame == BLAME_CLIENT ||
-	    (x->blame == BLAME_NONE && x->stage == SMTP_GREETING)) {
+	if (s->blame == BLAME_CLIENT ||
+	    (s->blame == BLAME_NONE && s->stage == SMTP_GREETING)) {
 		what = "refused this host";
 		fix = "check email.url, or that the server takes mail from "
 		    "this host";
-	} else if (x->blame == BLAME_HELO || (x->blame == BLAME_NONE &&
-	    x->stage == SMTP_EHLO)) {
+	} else if (s->blame == BLAME_HELO || (s->blame == BLAME_NONE &&
+	    s->stage == SMTP_EHLO)) {
 		what = "refused our EHLO name";
 		fix = "set email.helo to this host's fully qualified domain "
 		    "name";
-	} else if (x->blame == BLAME_NONE && x->stage == SMTP_STARTTLS) {
+	} else if (s->blame == BLAME_NONE && s->stage == SMTP_STARTTLS) {
 		what = "refused STARTTLS";
 		fix = "check email.url and email.starttls";
-	} else if (x->blame == BLAME_RELAY || (x->blame == BLAME_NONE &&
-	    x->stage == SMTP_AUTH)) {
-		what = x->blame == BLAME_RELAY ? "does not relay for us" :
+	} else if (s->blame == BLAME_RELAY || (s->blame == BLAME_NONE &&
+	    s->stage == SMTP_AUTH)) {
+		what = s->blame == BLAME_RELAY ? "does not relay for us" :
 		    "refused our login";
 		fix = "check email.username and the password";
-	} else if (x->blame == BLAME_SENDER || (x->blame == BLAME_NONE &&
-	    x->stage == SMTP_MAIL)) {
+	} else if (s->blame == BLAME_SENDER || (s->blame == BLAME_NONE &&
+	    s->stage == SMTP_MAIL)) {
 		what = "refused our sender";
 		fix = "check email.from (the server may want the address of "
 		    "email.username)";
@@ -1006,15 +1054,16 @@ gateway_refused_us(struct xfer *x, long code, struct send_result *res)
 /*
  * An SMTP exchange: the server's last reply code decides, as RFC 5321
  * says: 2xx accepted, 4xx try again later, 5xx never (a bad address,
- * say), unless the refusal is about us (gateway_refused_us()).  Trouble
+ * say), unless the refusal is about us (smtp_refused_us()).  Trouble
  * on the wire is as for HTTP.  Until RCPT TO nothing of the message was
  * handed over, so a failure then (TLS, say) is no attempt.
  */
 static void
-gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
+smtp_outcome(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 {
-	curl_socket_t	fd;
-	long		code = 0;
+	struct smtp_state	*s = x->state;
+	curl_socket_t		 fd;
+	long			 code = 0;
 
 	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code) !=
 	    CURLE_OK)
@@ -1047,11 +1096,11 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		return;
 	}
 	if (rc == CURLE_LOGIN_DENIED) {
-		x->stage = SMTP_AUTH;
-		x->blame = BLAME_NONE;
+		s->stage = SMTP_AUTH;
+		s->blame = BLAME_NONE;
 	}
 	if ((rc == CURLE_LOGIN_DENIED || (code >= 400 && code <= 599)) &&
-	    gateway_refused_us(x, code, res))
+	    smtp_refused_us(x, code, res))
 		return;
 	if (code >= 400 && code <= 599) {
 		/* The server's words may quote the address: keep the code. */
@@ -1065,9 +1114,9 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
 		    (long long)x->msg->reminder_id, code);
 		return;
 	}
-	gateway_curl_error(x, rc, res);
+	gw_curl_error(x, rc, res);
 	/* The last reply (the greeting's 220, EHLO's 250) is not the cause. */
-	res->unreached = x->stage < SMTP_RCPT;
+	res->unreached = s->stage < SMTP_RCPT;
 	if (res->unreached)
 		res->status = 0;
 }
@@ -1078,7 +1127,7 @@ gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
  * EHLO name, say, was reached.
  */
 static enum failure
-gateway_smtp_failure(const struct send_result *res)
+smtp_failure(const struct send_result *res)
 {
 	if (res->outcome == OUTCOME_SENT)
 		return FAILURE_NONE;
@@ -1087,52 +1136,116 @@ gateway_smtp_failure(const struct send_result *res)
 	return res->status >= 500 ? FAILURE_REJECTED : FAILURE_SERVER_ERROR;
 }
 
+static void
+smtp_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
+{
+	smtp_outcome(x, rc, res);
+	res->failure = smtp_failure(res);
+}
+
+/*
+ * Sets x up to send its message by SMTP: the message is built here (mail.c) and
+ * uploaded; its Message-ID is the reminder's idempotency key, so that a
+ * message sent twice after a crash is the same message.
+ */
+static int
+smtp_start(struct gw_xfer *x, char *err, size_t errlen)
+{
+	const struct config	*cfg = x->cfg;
+	const struct message	*msg = x->msg;
+	struct smtp_state	*s = x->state;
+	struct mail		 m;
+	struct curl_slist	*l;
+	char			*rcpt;
+	CURL			*e = x->easy;
+
+	if (cfg->email.url == NULL || cfg->email.from == NULL) {
+		(void)snprintf(err, errlen, "smtp: email.url and email.from "
+		    "are required");
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from = cfg->email.from;
+	m.from_name = cfg->email.from_name;
+	m.to = msg->to;
+	m.to_name = msg->to_name;
+	m.subject = msg->subject;
+	m.text = msg->body;
+	m.html = msg->html;
+	m.id = msg->idempotency_key;
+	m.unsubscribe = cfg->email.unsubscribe;
+	m.date = msg->date;
+	s->mail.len = 0;
+	s->mail_off = 0;
+	s->stage = SMTP_GREETING;
+	s->blame = BLAME_NONE;
+	if (msg->to == NULL || !mail_address_valid(msg->to)) {
+		(void)snprintf(err, errlen, "smtp: reminder %lld: the "
+		    "recipient is not a usable email address",
+		    (long long)msg->reminder_id);
+		return -1;
+	}
+	if (mail_build(&m, &s->mail, err, errlen) == -1)
+		return -1;
+	s->mail_from = xasprintf("<%s>", cfg->email.from);
+	rcpt = xasprintf("<%s>", msg->to);
+	l = curl_slist_append(NULL, rcpt);
+	free(rcpt);
+	if (l == NULL)
+		fatalx("gateway: out of memory");
+	s->rcpt = l;
+	if (curl_easy_setopt(e, CURLOPT_URL, s->url) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, s->mail_from) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, s->rcpt) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)s->mail.len) != CURLE_OK) {
+		(void)snprintf(err, errlen, "libcurl refused an option "
+		    "(check email.url)");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+smtp_release(struct gw_xfer *x)
+{
+	struct smtp_state	*s = x->state;
+
+	curl_slist_free_all(s->rcpt);
+	s->rcpt = NULL;
+	free(s->mail_from);
+	s->mail_from = NULL;
+	s->mail.len = 0;
+	s->mail_off = 0;
+	/* Drop the pointers into freed memory before the next request. */
+	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, NULL);
+	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_RCPT, NULL);
+}
+
+static void
+smtp_clear(struct gw_xfer *x)
+{
+	struct smtp_state	*s = x->state;
+
+	if (s == NULL)
+		return;
+	free(s->url);
+	buf_clear(&s->mail);
+	free(s);
+	x->state = NULL;
+}
+
 /* Turns a completed transfer into a result. */
 static void
-gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
+gateway_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 {
-	long		 status = 0;
 	curl_off_t	 us = 0;
 
 	result_init(res);
 	if (curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &us) != CURLE_OK)
 		us = 0;
 	res->ms = (long)(us / 1000);
-	if (x->gw->smtp) {
-		gateway_smtp_result(x, rc, res);
-		res->failure = gateway_smtp_failure(res);
-		return;
-	}
-	if (rc != CURLE_OK) {
-		gateway_curl_error(x, rc, res);
-		return;
-	}
-	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
-	    CURLE_OK || status < 100) {
-		(void)snprintf(res->error, sizeof(res->error),
-		    "the gateway's answer had no HTTP status");
-		log_info("gateway: reminder %lld: no HTTP status",
-		    (long long)x->msg->reminder_id);
-		return;
-	}
-	res->status = status;
-	x->gw->parse(status, x->resp.data, x->resp.len, res);
-	res->retry_after = x->retry_after;
-	if (status >= 300 && status <= 399)
-		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: "
-		    "redirect not followed (check %s)", status,
-		    x->gw->url_key);
-	if (res->outcome == OUTCOME_SENT && res->provider_id[0] == '\0')
-		(void)snprintf(res->provider_id, sizeof(res->provider_id),
-		    "%s", x->header_id);
-	if (res->code[0] != '\0')
-		log_debug("gateway: reminder %lld: HTTP %ld, code %s in %lld ms",
-		    (long long)x->msg->reminder_id, status, res->code,
-		    (long long)(us / 1000));
-	else
-		log_debug("gateway: reminder %lld: HTTP %ld in %lld ms",
-		    (long long)x->msg->reminder_id, status,
-		    (long long)(us / 1000));
+	x->provider->proto->result(x, rc, res);
 }
 
 /*
@@ -1162,7 +1275,7 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 {
 	struct send_result	 res;
 	struct curl_waitfd	 wfd;
-	struct xfer		*x;
+	struct gw_xfer		*x;
 	CURLMsg			*cm;
 	CURLMcode		 mc;
 	CURLcode		 rc;
@@ -1214,7 +1327,7 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 			if (curl_easy_getinfo(cm->easy_handle, CURLINFO_PRIVATE,
 			    &priv) != CURLE_OK || priv == NULL)
 				fatalx("gateway: a transfer lost its owner");
-			x = (struct xfer *)priv;
+			x = (struct gw_xfer *)priv;
 			gateway_result(x, rc, &res);
 			(void)curl_multi_remove_handle(gw->multi, x->easy);
 			idx = x->idx;

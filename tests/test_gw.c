@@ -89,7 +89,7 @@ test_twilio_build(void **state)
 		msg.body = rows[i].body;
 		msg.idempotency_key = "aftercare-42";
 		gw_request_init(&req);
-		if (gw_twilio_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		if (gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
 			fail_msg("row %zu: %s", i, err);
 		if (strcmp(req.url, rows[i].want_url) != 0)
 			fail_msg("row %zu: url %s", i, req.url);
@@ -124,7 +124,7 @@ test_twilio_build_sid(void **state)
 	config_twilio(&cfg, "https://api.twilio.com");
 	cfg.sms.account_sid = (char *)(uintptr_t)"AC/../x?y";
 	gw_request_init(&req);
-	assert_int_equal(gw_twilio_build(&cfg, &msg, &req, err, sizeof(err)),
+	assert_int_equal(gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)),
 	    0);
 	assert_string_equal(req.url, "https://api.twilio.com/2010-04-01/"
 	    "Accounts/AC%2F..%2Fx%3Fy/Messages.json");
@@ -175,9 +175,9 @@ test_build_errors(void **state)
 		gw_request_init(&req);
 		err[0] = '\0';
 		if (rows[i].provider == SMS_PROVIDER_TWILIO)
-			rc = gw_twilio_build(&cfg, &msg, &req, err, sizeof(err));
+			rc = gw_twilio.build(&cfg, &msg, &req, err, sizeof(err));
 		else
-			rc = gw_webhook_build(&cfg, &msg, &req, err,
+			rc = gw_webhook.build(&cfg, &msg, &req, err,
 			    sizeof(err));
 		if (rc != -1 || err[0] == '\0')
 			fail_msg("row %zu: rc %d, err \"%s\"", i, rc, err);
@@ -230,7 +230,7 @@ test_webhook_build(void **state)
 		msg.body = rows[i].body;
 		msg.idempotency_key = "k";
 		gw_request_init(&req);
-		if (gw_webhook_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		if (gw_webhook.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
 			fail_msg("row %zu: %s", i, err);
 		if (strcmp(req.url, "https://example.com/sms/") != 0)
 			fail_msg("row %zu: url %s", i, req.url);
@@ -372,7 +372,7 @@ test_sendgrid_build(void **state)
 		msg.idempotency_key = "aftercare-42";
 		msg.date = 1764000000;
 		gw_request_init(&req);
-		if (gw_sendgrid_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		if (gw_sendgrid.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
 			fail_msg("row %zu: %s", i, err);
 		if (strcmp(req.url, rows[i].want_url) != 0)
 			fail_msg("row %zu: url %s", i, req.url);
@@ -481,7 +481,7 @@ test_sendgrid_build_errors(void **state)
 		}
 		gw_request_init(&req);
 		err[0] = '\0';
-		if (gw_sendgrid_build(&cfg, &msg, &req, err, sizeof(err)) != -1)
+		if (gw_sendgrid.build(&cfg, &msg, &req, err, sizeof(err)) != -1)
 			fail_msg("row %zu: accepted", i);
 		if (strstr(err, rows[i].want) == NULL)
 			fail_msg("row %zu: err \"%s\"", i, err);
@@ -556,7 +556,7 @@ check_parse(const struct parse_row *rows, size_t n,
 		if (res.retry_after != 17)
 			fail_msg("row %zu: retry_after touched", i);
 		/* only Twilio's 21610 says the recipient unsubscribed */
-		if (res.opted_out != (parse == gw_twilio_parse &&
+		if (res.opted_out != (parse == gw_twilio.parse &&
 		    strcmp(rows[i].code, "21610") == 0))
 			fail_msg("row %zu: opted_out %d", i, (int)res.opted_out);
 	}
@@ -627,7 +627,7 @@ test_twilio_parse(void **state)
 	};
 
 	(void)state;
-	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_twilio_parse);
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_twilio.parse);
 }
 
 static void
@@ -673,7 +673,7 @@ test_webhook_parse(void **state)
 	};
 
 	(void)state;
-	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_webhook_parse);
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_webhook.parse);
 }
 
 static void
@@ -749,12 +749,12 @@ test_sendgrid_parse(void **state)
 	struct send_result	 res;
 
 	(void)state;
-	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_sendgrid_parse);
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_sendgrid.parse);
 	/* no body at all */
-	gw_sendgrid_parse(500, NULL, 0, &res);
+	gw_sendgrid.parse(500, NULL, 0, &res);
 	assert_int_equal(res.outcome, OUTCOME_RETRY);
 	assert_string_equal(res.error, "HTTP 500");
-	gw_sendgrid_parse(202, NULL, 0, &res);
+	gw_sendgrid.parse(202, NULL, 0, &res);
 	assert_int_equal(res.outcome, OUTCOME_SENT);
 	assert_string_equal(res.provider_id, "");
 }
@@ -772,7 +772,7 @@ test_parse_long(void **state)
 	msg[sizeof(msg) - 1] = '\0';
 	(void)snprintf(body, sizeof(body), "{\"code\":21211,\"message\":\"%s\"}",
 	    msg);
-	gw_twilio_parse(400, body, strlen(body), &res);
+	gw_twilio.parse(400, body, strlen(body), &res);
 	assert_int_equal(res.outcome, OUTCOME_FAILED);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_non_null(strstr(res.error, "HTTP 400: Twilio error 21211: xxx"));
@@ -780,17 +780,17 @@ test_parse_long(void **state)
 	    "invalid: correct it, then resend)"));
 
 	(void)snprintf(body, sizeof(body), "{\"error\":\"%s\"}", msg);
-	gw_webhook_parse(400, body, strlen(body), &res);
+	gw_webhook.parse(400, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_int_equal(strncmp(res.error, "HTTP 400: xxx", 13), 0);
 
 	(void)snprintf(body, sizeof(body), "{\"errors\":[{\"message\":"
 	    "\"%s\"}]}", msg);
-	gw_sendgrid_parse(401, body, strlen(body), &res);
+	gw_sendgrid.parse(401, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_int_equal(strncmp(res.error, "HTTP 401: xxx", 13), 0);
 	assert_non_null(strstr(res.error, "x (check email.api_key)"));
-	gw_sendgrid_parse(403, body, strlen(body), &res);
+	gw_sendgrid.parse(403, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_non_null(strstr(res.error, "x (check that email.api_key may "
 	    "send mail and that email.from is a verified sender)"));
