@@ -38,6 +38,7 @@ SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
 SRCS += src/gateway.c
+SRCS += src/gw_http.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
 SRCS += src/gw_sendgrid.c
@@ -74,10 +75,10 @@ test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config schedule tz template mail util log
 test_compose_OBJS = compose config schedule tz template phone mail util log
-test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
+test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store config schedule tz template phone json mail util log
-test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
+test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
+test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
@@ -225,8 +226,8 @@ FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
 FUZZ_TARGETS += tz
 FUZZ_TARGETS += mail
-FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook \
-	gw_sendgrid gw_smtp mail
+FUZZ_SRCS = log util json schedule tz template phone config gateway gw_http gw_twilio \
+	gw_webhook gw_sendgrid gw_smtp mail
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)
