@@ -41,8 +41,8 @@ check_parse(void (*parse)(long, const char *, size_t, struct send_result *),
 	res.retry_after = 4343;
 	res.unreached = false;
 	parse(status, body, len, &res);
-	if (res.outcome != want || res.status != 4242 ||
-	    res.retry_after != 4343 || res.unreached)
+	if (res.outcome != want || res.failure != gw_status_failure(status) ||
+	    res.status != 4242 || res.retry_after != 4343 || res.unreached)
 		abort();
 	check_str(res.provider_id, sizeof(res.provider_id), 1);
 	check_str(res.code, sizeof(res.code), 1);

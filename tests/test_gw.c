@@ -522,6 +522,36 @@ test_status_outcome(void **state)
 			fail_msg("row %zu: status %ld", i, rows[i].status);
 }
 
+/* What kind of failure each HTTP status is, as the metrics count it. */
+static void
+test_status_failure(void **state)
+{
+	static const struct {
+		long		 status;
+		enum failure	 want;
+	} rows[] = {
+		{ 100, FAILURE_REJECTED }, { 199, FAILURE_REJECTED },
+		{ 200, FAILURE_NONE }, { 201, FAILURE_NONE },
+		{ 202, FAILURE_NONE }, { 299, FAILURE_NONE },
+		{ 301, FAILURE_REJECTED }, { 302, FAILURE_REJECTED },
+		{ 400, FAILURE_REJECTED }, { 401, FAILURE_REJECTED },
+		{ 404, FAILURE_REJECTED }, { 407, FAILURE_REJECTED },
+		{ 408, FAILURE_SERVER_ERROR }, { 409, FAILURE_REJECTED },
+		{ 428, FAILURE_REJECTED }, { 429, FAILURE_RATE_LIMITED },
+		{ 430, FAILURE_REJECTED }, { 499, FAILURE_REJECTED },
+		{ 500, FAILURE_SERVER_ERROR }, { 503, FAILURE_SERVER_ERROR },
+		{ 599, FAILURE_SERVER_ERROR }, { 600, FAILURE_SERVER_ERROR },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (gw_status_failure(rows[i].status) != rows[i].want)
+			fail_msg("row %zu: status %ld: failure %d, want %d", i,
+			    rows[i].status, (int)gw_status_failure(
+			    rows[i].status), (int)rows[i].want);
+}
+
 struct parse_row {
 	long		 status;
 	const char	*body;
@@ -807,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_sendgrid_build),
 		cmocka_unit_test(test_sendgrid_build_errors),
 		cmocka_unit_test(test_status_outcome),
+		cmocka_unit_test(test_status_failure),
 		cmocka_unit_test(test_twilio_parse),
 		cmocka_unit_test(test_webhook_parse),
 		cmocka_unit_test(test_sendgrid_parse),
