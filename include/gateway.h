@@ -1,4 +1,4 @@
-/* gateway.h: sends messages over HTTP with libcurl and classifies the outcome. */
+/* gateway.h: sends messages by HTTP or SMTP and classifies the outcome. */
 #ifndef AFTERCARE_GATEWAY_H
 #define AFTERCARE_GATEWAY_H
 
@@ -50,7 +50,7 @@ struct message {
 struct send_result {
 	enum outcome	outcome;
 	enum failure	failure;	/* FAILURE_NONE if sent */
-	long		status;		/* HTTP status or SMTP reply code, or 0 */
+	long		status;		/* HTTP status, SMTP reply code, or 0 */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	bool		unreached;	/* never got to the gateway: no attempt */
 	bool		opted_out;	/* the recipient unsubscribed (STOP) */

@@ -179,7 +179,7 @@ sendgrid_parse(long status, const char *body, size_t len,
 	char		 quote[SENDGRID_QUOTE_MAX];
 	const char	*hint = NULL;
 
-	/* The message id comes in X-Message-Id, read by gateway.c. */
+	/* The message id comes in X-Message-Id, read by gw_http.c. */
 	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
 	    sizeof(quote), res))
 		return;
