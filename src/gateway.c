@@ -50,6 +50,7 @@ static void	gateway_result(struct gw_xfer *x, CURLcode rc,
 static void	result_init(struct send_result *res);
 static bool	gateway_pace(struct gateway *gw, long *wait_ms);
 
+/* A result before anything is known of the exchange: no answer, retry. */
 static void
 result_init(struct send_result *res)
 {
@@ -135,7 +136,6 @@ gateway_new(const struct config *cfg, enum channel ch)
 	gw->xfers = xcalloc(n, sizeof(*gw->xfers));
 	for (i = 0; i < n; i++) {
 		x = &gw->xfers[i];
-		x->gw = gw;
 		x->cfg = cfg;
 		x->provider = gw->provider;
 		x->ch = ch;

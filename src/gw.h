@@ -27,7 +27,6 @@ struct gw_request {
  * fills it; the protocol keeps its own in state.
  */
 struct gw_xfer {
-	struct gateway			*gw;
 	const struct config		*cfg;
 	const struct gw_provider	*provider;
 	enum channel			 ch;
@@ -131,8 +130,9 @@ bool	gw_answer_read(long status, const char *body, size_t len,
 	    char *reason, size_t reasonlen, struct send_result *res);
 
 /*
- * Classifies a transfer that libcurl could not complete (rc) into res
- * and logs it; sets res->unreached if the request was never sent.
+ * Classifies a transfer that libcurl could not complete (rc) into res's
+ * outcome, failure and error, and logs it; sets res->unreached if the
+ * request was never sent.
  */
 void	gw_curl_error(struct gw_xfer *x, CURLcode rc, struct send_result *res);
 

@@ -170,6 +170,10 @@ sendgrid_build(const struct config *cfg, const struct message *msg,
 	return 0;
 }
 
+/*
+ * SendGrid answers 202 with an empty body; its message id comes in the
+ * X-Message-Id header, which gw_http.c takes when provider_id is "".
+ */
 static void
 sendgrid_parse(long status, const char *body, size_t len,
     struct send_result *res)
@@ -179,7 +183,6 @@ sendgrid_parse(long status, const char *body, size_t len,
 	char		 quote[SENDGRID_QUOTE_MAX];
 	const char	*hint = NULL;
 
-	/* The message id comes in X-Message-Id, read by gw_http.c. */
 	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
 	    sizeof(quote), res))
 		return;

@@ -13,11 +13,11 @@
 
 static void		twilio_form_append(struct buf *b, const char *s);
 static const char	*twilio_explain(const char *code);
-static int	twilio_build(const struct config *cfg,
-		    const struct message *msg, struct gw_request *req,
-		    char *err, size_t errlen);
-static void	twilio_parse(long status, const char *body, size_t len,
-		    struct send_result *res);
+static int		twilio_build(const struct config *cfg,
+			    const struct message *msg, struct gw_request *req,
+			    char *err, size_t errlen);
+static void		twilio_parse(long status, const char *body,
+			    size_t len, struct send_result *res);
 
 /*
  * application/x-www-form-urlencoded: every byte except the RFC 3986
