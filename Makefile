@@ -43,9 +43,11 @@ SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
 SRCS += src/gateway.c
+SRCS += src/gw_http.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
 SRCS += src/gw_sendgrid.c
+SRCS += src/gw_smtp.c
 SRCS += src/mail.c
 SRCS += src/preview.c
 SRCS += src/metrics.c
@@ -98,10 +100,10 @@ test_preview_OBJS = preview compose store config schedule tz template phone json
 	util log
 test_metrics_OBJS = metrics log util
 test_sd_OBJS = sd schedule tz log util
-test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
+test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store config schedule tz template phone json mail util log
-test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
+test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
+test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
@@ -263,8 +265,8 @@ FUZZ_TARGETS += form
 FUZZ_TARGETS += sig
 FUZZ_TARGETS += events
 FUZZ_TARGETS += keyword
-FUZZ_SRCS = log util json schedule tz template phone config gateway gw_twilio gw_webhook \
-	gw_sendgrid mail form sig keyword delivery sgevent
+FUZZ_SRCS = log util json schedule tz template phone config gateway gw_http gw_twilio \
+	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

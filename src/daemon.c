@@ -530,21 +530,23 @@ count_result(struct daemon *d, enum channel ch, const struct send_result *res)
 		d->metrics.last_success = time(NULL);
 		return;
 	}
-	/* An SMTP server that refused our EHLO name, say, was reached. */
-	if (res->unreached && res->http_status == 0)
+	switch (res->failure) {
+	case FAILURE_UNREACHABLE:
 		why = FAIL_UNREACHABLE;
-	else if (res->http_status == 0)
+		break;
+	case FAILURE_TRANSPORT:
 		why = FAIL_TRANSPORT;
-	else if (strcmp(gateway_provider(d->gw[ch]), "smtp") == 0)
-		/* SMTP: 4xx is the server's trouble, 5xx a refusal. */
-		why = res->http_status >= 500 ? FAIL_REJECTED :
-		    FAIL_SERVER_ERROR;
-	else if (res->http_status == 429)
+		break;
+	case FAILURE_RATE_LIMITED:
 		why = FAIL_RATE_LIMITED;
-	else if (res->http_status >= 500 || res->http_status == 408)
+		break;
+	case FAILURE_SERVER_ERROR:
 		why = FAIL_SERVER_ERROR;
-	else
+		break;
+	default:
 		why = FAIL_REJECTED;
+		break;
+	}
 	d->metrics.failures[ch][why]++;
 }
 
@@ -588,7 +590,7 @@ pause_gateway(struct daemon *d, enum channel ch, const struct send_result *res)
 		d->paused_until[ch] = until;
 		log_notice("event=gateway_paused provider=%s status=%ld "
 		    "in=%llds troubles=%d", gateway_provider(d->gw[ch]),
-		    res->http_status, (long long)delay, d->gw_failures[ch]);
+		    res->status, (long long)delay, d->gw_failures[ch]);
 	}
 	gateway_pause(d->gw[ch]);
 }
@@ -634,7 +636,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
 		log_info("event=sent reminder=%lld milestone=%s provider=%s "
 		    "status=%ld ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[b->ch]), res->http_status,
+		    r->milestone, gateway_provider(d->gw[b->ch]), res->status,
 		    res->ms, attempts);
 		break;
 	case OUTCOME_RETRY:
@@ -647,7 +649,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			    "provider=%s status=%ld code=%s attempts=%d "
 			    "reason=max_attempts", (long long)r->id,
 			    r->milestone, gateway_provider(d->gw[b->ch]),
-			    res->http_status, code, attempts);
+			    res->status, code, attempts);
 			break;
 		}
 		delay = schedule_backoff(attempts > 0 ? attempts : 1,
@@ -662,7 +664,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		log_notice("event=retry reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
 		    (long long)r->id, r->milestone, gateway_provider(d->gw[b->ch]),
-		    res->http_status, code, res->ms, attempts,
+		    res->status, code, res->ms, attempts,
 		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
 	case OUTCOME_FAILED:
@@ -671,7 +673,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_warnx("event=failed reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[b->ch]), res->http_status, code,
+		    r->milestone, gateway_provider(d->gw[b->ch]), res->status, code,
 		    res->ms, attempts);
 		break;
 	}
