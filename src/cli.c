@@ -465,9 +465,10 @@ json_time(struct buf *b, time_t t)
 }
 
 /*
- * A reminder as a row of the table, which fits TABLE_COLS: a milestone
- * is cut to its column and the last error to what is left; the time it
- * went out, the gateway's id and the whole error are in --json.
+ * A reminder as a row of the table, which fits TABLE_COLS: the due time
+ * to the minute, a milestone cut to its column and the last error to
+ * what is left; all of them, the time it went out and the gateway's id
+ * are in --json.
  */
 static void
 print_reminder(void *arg, const struct reminder_row *row)
@@ -475,16 +476,17 @@ print_reminder(void *arg, const struct reminder_row *row)
 	struct listing		*l = arg;
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
 	struct buf		 b;
-	char			 due[32], tries[16];
+	char			 utc[32], due[32], tries[16];
 
 	if (!l->json) {
-		schedule_rfc3339_format(row->due_at, due, sizeof(due));
+		schedule_rfc3339_format(row->due_at, utc, sizeof(utc));
+		(void)snprintf(due, sizeof(due), "%.10s %.5sZ", utc, utc + 11);
 		(void)snprintf(tries, sizeof(tries), "%d", row->attempts);
 		row_id(&t, row->id, 6);
 		row_id(&t, row->patient_id, 7);
 		row_text(&t, row->milestone, 9);
 		row_text(&t, row->channel, 7);
-		row_text(&t, due, 20);
+		row_text(&t, due, 17);
 		row_text(&t, row->state, 9);
 		row_text(&t, tries, 5);
 		row_end(&t, row->last_error);
@@ -556,7 +558,7 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 		row_text(&t, "PATIENT", 7);
 		row_text(&t, "MILESTONE", 9);
 		row_text(&t, "CHANNEL", 7);
-		row_text(&t, "DUE", 20);
+		row_text(&t, "DUE", 17);
 		row_text(&t, "STATE", 9);
 		row_text(&t, "TRIES", 5);
 		row_end(&t, "LAST ERROR");
