@@ -96,7 +96,7 @@ struct patient_row {
  */
 struct treatment_row {
 	int64_t		 id;
-	int64_t		 patient_id;	/* -1 if not an integer (NULL) */
+	int64_t		 patient_id;	/* -1 if not an integer */
 	const char	*kind;		/* NULL if none */
 	const char	*performed_at;	/* NULL if none */
 	const char	*status;	/* NULL if none */

@@ -43,7 +43,8 @@ void	template_treatment_name(const char *kind, char *buf, size_t len);
  * '?', a longer text cut to end in "...", NULL or "" as "-".  Returns the
  * columns written (fewer than cols if len is under 4 * cols + 1).
  */
-size_t	template_cell(const char *text, size_t cols, char *buf, size_t len);
+size_t	template_cell(const char *text, size_t cols, char *buf,
+	    size_t len);
 
 enum sms_encoding {
 	SMS_GSM7,	/* GSM 03.38 default alphabet and its extension table */

@@ -67,7 +67,7 @@ struct zone_entry {
 struct zones {
 	struct zone_entry *v;
 	size_t		 n;
-	struct tz	*spare;		/* the last one loaded past ZONES_MAX */
+	struct tz	*spare;		/* loaded past ZONES_MAX */
 };
 
 static void	row_id(struct table_row *, int64_t, size_t);
@@ -297,7 +297,8 @@ int
 cli_patient(const struct config *cfg, int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("patient", "missing subcommand: add or list");
+		return usage_error("patient", "missing subcommand: add or "
+		    "list");
 	if (strcmp(argv[1], "add") == 0)
 		return patient_add(cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "list") == 0)
@@ -647,8 +648,8 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 			    "treatment with id %lld\n", (long long)id);
 			return CLI_FAILED;
 		}
-		(void)printf("treatment %lld has no reminders (see aftercarectl "
-		    "status)\n", (long long)id);
+		(void)printf("treatment %lld has no reminders (see "
+		    "aftercarectl status)\n", (long long)id);
 		return CLI_OK;
 	}
 	if (v[0].timezone != NULL && *v[0].timezone != '\0')
@@ -988,7 +989,7 @@ struct patient_listing {
 	struct zones		 zones;
 	bool			 json;
 	size_t			 rows;
-	bool			 failed;	/* the STOP list could not be read */
+	bool			 failed;	/* the STOP list unread */
 };
 
 /*
@@ -1009,7 +1010,8 @@ print_patient(void *arg, const struct patient_row *row)
 	struct composed		 c;
 	struct buf		 b;
 	const char		*zone, *from, *name;
-	char			 why[2][256], reach[16], agreed[16], cell[96];
+	char			 why[2][256], reach[16], agreed[16];
+	char			 cell[96];
 	bool			 in[2], stop;
 	size_t			 i;
 
@@ -1032,15 +1034,15 @@ print_patient(void *arg, const struct patient_row *row)
 		memset(&c, 0, sizeof(c));
 		if (channels[i] == CHANNEL_EMAIL &&
 		    l->cfg->email.provider == EMAIL_PROVIDER_NONE)
-			(void)snprintf(why[i], sizeof(why[i]), "%s has no email "
-			    "section", l->cfg->path);
+			(void)snprintf(why[i], sizeof(why[i]), "%s has no "
+			    "email section", l->cfg->path);
 		else if (compose_address(&r, channels[i], &c) != COMPOSE_SEND)
 			(void)snprintf(why[i], sizeof(why[i]), "%s", c.reason);
 		else if (channels[i] == CHANNEL_SMS) {
 			if (store_optout_has(l->st, c.to, &stop) == -1) {
 				l->failed = true;
-				(void)snprintf(why[i], sizeof(why[i]), "the STOP "
-				    "list cannot be read");
+				(void)snprintf(why[i], sizeof(why[i]),
+				    "the STOP list cannot be read");
 			} else if (stop)
 				(void)snprintf(why[i], sizeof(why[i]), "the "
 				    "number unsubscribed (replied STOP to an "

@@ -2420,7 +2420,8 @@ store_plans_check(struct store *st, char *err, size_t errlen)
 		"SCAN treatments", "SCAN patients",
 		"reminders_state (state=?)", "TEMP B-TREE"
 	};
-	const size_t	 npass = sizeof(pass_queries) / sizeof(pass_queries[0]);
+	const size_t	 npass = sizeof(pass_queries) /
+			    sizeof(pass_queries[0]);
 	sqlite3_stmt	*s;
 	char		*sql;
 	const char	*line;
