@@ -69,6 +69,7 @@ struct zones {
 	size_t		 n;
 	struct tz	*spare;		/* loaded past ZONES_MAX */
 };
+struct patient_listing;
 
 static void	row_id(struct table_row *, int64_t, size_t);
 static void	row_text(struct table_row *, const char *, size_t);
@@ -77,6 +78,8 @@ static void	json_booking(struct buf *, const char *);
 static const struct tz *zone_pick(struct zones *, const struct config *,
 		    const char *, const char **, const char **);
 static void	zones_clear(struct zones *);
+static void	patient_reach(struct patient_listing *,
+		    const struct patient_row *, char [CHANNEL__COUNT][256]);
 static void	print_patient(void *, const struct patient_row *);
 static void	print_treatment(void *, const struct treatment_row *);
 static int	patient_list(const struct config *, int, char **);
@@ -993,27 +996,22 @@ struct patient_listing {
 };
 
 /*
- * A patient, with the channels aftercared reaches them on: those where a
- * claimed reminder finds consent and a phone number or address it can
- * send to (compose_address(); the sync makes reminders wherever there is
- * a phone number or address that is not blank, so on each of these too),
- * on a channel the configuration has, and for SMS a number that has not
- * replied STOP.  Their phone number and address are never printed.
+ * Why aftercared does not reach the patient on each channel, into
+ * why[ch]; "" where it does.  It does where a claimed reminder finds
+ * consent and a phone number or address it can send to
+ * (compose_address(); the sync makes reminders wherever there is a phone
+ * number or address that is not blank, so on each of these too), on a
+ * channel the configuration has, and for SMS a number that has not
+ * replied STOP.
  */
 static void
-print_patient(void *arg, const struct patient_row *row)
+patient_reach(struct patient_listing *l, const struct patient_row *row,
+    char why[CHANNEL__COUNT][256])
 {
-	static const enum channel channels[] = { CHANNEL_SMS, CHANNEL_EMAIL };
-	struct patient_listing	*l = arg;
-	struct table_row	 t = { { NULL, 0, 0 }, 0 };
-	struct reminder		 r;
-	struct composed		 c;
-	struct buf		 b;
-	const char		*zone, *from, *name;
-	char			 why[2][256], reach[16], agreed[16];
-	char			 cell[96];
-	bool			 in[2], stop;
-	size_t			 i;
+	struct reminder	 r;
+	struct composed	 c;
+	bool		 stop;
+	int		 ch;
 
 	memset(&r, 0, sizeof(r));
 	r.patient_id = row->id;
@@ -1022,43 +1020,75 @@ print_patient(void *arg, const struct patient_row *row)
 	r.email = xstrdup(row->email);
 	r.sms_opt_in = row->sms_opt_in;
 	r.email_opt_in = row->email_opt_in;
-	reach[0] = agreed[0] = '\0';
-	for (i = 0; i < 2; i++) {
-		name = config_channel_name(channels[i]);
-		in[i] = channels[i] == CHANNEL_SMS ? row->sms_opt_in :
-		    row->email_opt_in;
-		if (in[i])
-			(void)snprintf(agreed + strlen(agreed), sizeof(agreed) -
-			    strlen(agreed), "%s%s", agreed[0] ? "," : "", name);
-		why[i][0] = '\0';
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		why[ch][0] = '\0';
 		memset(&c, 0, sizeof(c));
-		if (channels[i] == CHANNEL_EMAIL &&
+		if (ch == CHANNEL_EMAIL &&
 		    l->cfg->email.provider == EMAIL_PROVIDER_NONE)
-			(void)snprintf(why[i], sizeof(why[i]), "%s has no "
+			(void)snprintf(why[ch], sizeof(why[ch]), "%s has no "
 			    "email section", l->cfg->path);
-		else if (compose_address(&r, channels[i], &c) != COMPOSE_SEND)
-			(void)snprintf(why[i], sizeof(why[i]), "%s", c.reason);
-		else if (channels[i] == CHANNEL_SMS) {
+		else if (compose_address(&r, ch, &c) != COMPOSE_SEND)
+			(void)snprintf(why[ch], sizeof(why[ch]), "%s",
+			    c.reason);
+		else if (ch == CHANNEL_SMS) {
 			if (store_optout_has(l->st, c.to, &stop) == -1) {
 				l->failed = true;
-				(void)snprintf(why[i], sizeof(why[i]),
+				(void)snprintf(why[ch], sizeof(why[ch]),
 				    "the STOP list cannot be read");
 			} else if (stop)
-				(void)snprintf(why[i], sizeof(why[i]), "the "
+				(void)snprintf(why[ch], sizeof(why[ch]), "the "
 				    "number unsubscribed (replied STOP to an "
 				    "earlier message)");
 		}
-		if (why[i][0] == '\0')
-			(void)snprintf(reach + strlen(reach), sizeof(reach) -
-			    strlen(reach), "%s%s", reach[0] ? "," : "", name);
 	}
 	free(r.phone);
 	free(r.email);
+}
+
+/*
+ * A patient: the channels aftercared reaches them on (patient_reach()),
+ * those they consent to, their language and time zone.  Never their
+ * phone number or address.
+ */
+static void
+print_patient(void *arg, const struct patient_row *row)
+{
+	struct patient_listing	*l = arg;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct buf		 b;
+	const char		*zone, *from, *sep;
+	char			 why[CHANNEL__COUNT][256], reach[16];
+	char			 agreed[16], cell[96];
+	bool			 in[CHANNEL__COUNT];
+	size_t			 n;
+	int			 ch;
+
+	patient_reach(l, row, why);
+	in[CHANNEL_SMS] = row->sms_opt_in;
+	in[CHANNEL_EMAIL] = row->email_opt_in;
 	(void)zone_pick(&l->zones, l->cfg, row->timezone, &zone, &from);
 	if (!l->json) {
+		(void)snprintf(reach, sizeof(reach), "none");
+		(void)snprintf(agreed, sizeof(agreed), "none");
+		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+			if (why[ch][0] == '\0') {
+				n = strcmp(reach, "none") == 0 ? 0 :
+				    strlen(reach);
+				(void)snprintf(reach + n, sizeof(reach) - n,
+				    "%s%s", n ? "," : "",
+				    config_channel_name(ch));
+			}
+			if (in[ch]) {
+				n = strcmp(agreed, "none") == 0 ? 0 :
+				    strlen(agreed);
+				(void)snprintf(agreed + n, sizeof(agreed) - n,
+				    "%s%s", n ? "," : "",
+				    config_channel_name(ch));
+			}
+		}
 		row_id(&t, row->id, 6);
-		row_text(&t, reach[0] ? reach : "none", 9);
-		row_text(&t, agreed[0] ? agreed : "none", 9);
+		row_text(&t, reach, 9);
+		row_text(&t, agreed, 9);
 		row_text(&t, row->language, 10);
 		(void)snprintf(cell, sizeof(cell), "%s%s", zone,
 		    strcmp(from, "clinic") == 0 ? " (clinic's, none set)" :
@@ -1071,20 +1101,21 @@ print_patient(void *arg, const struct patient_row *row)
 	buf_init(&b);
 	buf_printf(&b, "%s\n  {\"id\": %lld, \"reach\": [", l->rows ? "," : "",
 	    (long long)row->id);
-	for (i = 0; i < 2; i++)
-		if (why[i][0] == '\0')
-			buf_printf(&b, "%s\"%s\"", b.data[b.len - 1] == '[' ?
-			    "" : ", ", config_channel_name(channels[i]));
+	for (ch = 0, sep = ""; ch < CHANNEL__COUNT; ch++)
+		if (why[ch][0] == '\0') {
+			buf_printf(&b, "%s\"%s\"", sep, config_channel_name(ch));
+			sep = ", ";
+		}
 	buf_printf(&b, "], \"consent\": {\"sms\": %s, \"email\": %s}, "
-	    "\"not_reached\": {", in[0] ? "true" : "false",
-	    in[1] ? "true" : "false");
-	for (i = 0; i < 2; i++) {
-		if (why[i][0] == '\0')
-			continue;
-		buf_printf(&b, "%s\"%s\": ", b.data[b.len - 1] == '{' ? "" :
-		    ", ", config_channel_name(channels[i]));
-		json_append_string(&b, why[i]);
-	}
+	    "\"not_reached\": {", in[CHANNEL_SMS] ? "true" : "false",
+	    in[CHANNEL_EMAIL] ? "true" : "false");
+	for (ch = 0, sep = ""; ch < CHANNEL__COUNT; ch++)
+		if (why[ch][0] != '\0') {
+			buf_printf(&b, "%s\"%s\": ", sep,
+			    config_channel_name(ch));
+			json_append_string(&b, why[ch]);
+			sep = ", ";
+		}
 	buf_puts(&b, "}, \"timezone\": ");
 	json_append_string(&b, zone);
 	buf_printf(&b, ", \"timezone_from\": \"%s\", \"language\": ", from);

@@ -421,7 +421,9 @@ template_cell(const char *text, size_t cols, char *buf, size_t len)
 	if (s == NULL || *s == '\0')
 		s = (const unsigned char *)"-";
 	for (; *s != '\0'; s += w) {
-		if ((bad = (w = utf8_decode(s, &cp)) < 0))
+		w = utf8_decode(s, &cp);
+		bad = w < 0;
+		if (bad)
 			w = 1;
 		else if (is_control(cp) && !is_space(cp))
 			continue;
