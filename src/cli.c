@@ -1119,7 +1119,8 @@ print_patient(void *arg, const struct patient_row *row)
 	buf_puts(&b, "}, \"timezone\": ");
 	json_append_string(&b, zone);
 	buf_printf(&b, ", \"timezone_from\": \"%s\", \"language\": ", from);
-	json_booking(&b, row->language);
+	json_booking(&b, row->language != NULL && *row->language != '\0' ?
+	    row->language : NULL);
 	buf_puts(&b, "}");
 	(void)fputs(b.data, stdout);
 	buf_clear(&b);
