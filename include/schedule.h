@@ -41,6 +41,10 @@ int	schedule_rfc3339_parse(const char *s, time_t *t, int *offset_min,
 /* Formats t as "2026-11-24T14:00:00Z" (len >= 21). */
 void	schedule_rfc3339_format(time_t t, char *buf, size_t len);
 
+/* Formats t as "2026-12-01 10:00 -05:00" in zone z (NULL: UTC). */
+void	schedule_local_format(time_t t, const struct tz *z, char *buf,
+	    size_t len);
+
 /*
  * Formats the calendar date of t as seen at UTC offset offset_min, in
  * English: "Tuesday 24 November".

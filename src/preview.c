@@ -18,7 +18,6 @@
 static enum compose_result compose(const struct config *, struct store *,
 		    const struct reminder *, time_t, struct composed *);
 static void	later(void *, const struct reminder_row *);
-static void	local_format(time_t, const struct tz *, char *, size_t);
 static void	email(FILE *, const struct composed *);
 
 /*
@@ -123,19 +122,6 @@ out:
 	return ret;
 }
 
-/* "2026-12-01 10:00 -05:00" for t in zone z (NULL: UTC). */
-static void
-local_format(time_t t, const struct tz *z, char *buf, size_t len)
-{
-	char	utc[32];
-	int	off = z ? tz_offset(z, t) : 0, a = off < 0 ? -off : off;
-
-	schedule_rfc3339_format(t + off, utc, sizeof(utc));
-	utc[10] = ' ';
-	(void)snprintf(buf, len, "%.16s %c%02d:%02d", utc, off < 0 ? '-' : '+',
-	    a / 3600, a % 3600 / 60);
-}
-
 /* An email as the patient will see it: subject, then the text, indented. */
 static void
 email(FILE *out, const struct composed *c)
@@ -172,12 +158,12 @@ preview_treatment(const struct config *cfg, const struct reminder *v,
 	    (long long)v[0].treatment_id, (long long)v[0].patient_id,
 	    pz ? v[0].timezone : cfg->timezone);
 	for (i = 0; i < n; i++) {
-		local_format(v[i].due_at, z, when, sizeof(when));
+		schedule_local_format(v[i].due_at, z, when, sizeof(when));
 		schedule_rfc3339_format(v[i].due_at, utc, sizeof(utc));
 		(void)fprintf(out, "\n%s %s: %s\n  due %s (%s)\n",
 		    v[i].milestone, v[i].channel, v[i].state, when, utc);
 		if (strcmp(v[i].state, "sent") == 0) {
-			local_format(v[i].sent_at, z, when, sizeof(when));
+			schedule_local_format(v[i].sent_at, z, when, sizeof(when));
 			(void)fprintf(out, "  went out %s\n", when);
 		} else if (strcmp(v[i].state, "pending") != 0 &&
 		    strcmp(v[i].state, "sending") != 0) {

@@ -416,6 +416,18 @@ schedule_rfc3339_format(time_t t, char *buf, size_t len)
 }
 
 void
+schedule_local_format(time_t t, const struct tz *z, char *buf, size_t len)
+{
+	char	utc[32];
+	int	off = z ? tz_offset(z, t) : 0, a = off < 0 ? -off : off;
+
+	schedule_rfc3339_format(t + off, utc, sizeof(utc));
+	utc[10] = ' ';
+	(void)snprintf(buf, len, "%.16s %c%02d:%02d", utc, off < 0 ? '-' : '+',
+	    a / 3600, a % 3600 / 60);
+}
+
+void
 schedule_date_format(time_t t, int offset_min, char *buf, size_t len)
 {
 	int64_t		 days, sod, year;
