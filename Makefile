@@ -46,10 +46,15 @@ SRCS += src/inbox.c
 SRCS += src/inbound.c
 SRCS += src/activation.c
 SRCS += src/gateway.c
+SRCS += src/gw_http.c
 SRCS += src/gw_twilio.c
 SRCS += src/gw_webhook.c
 SRCS += src/gw_sendgrid.c
+SRCS += src/gw_smtp.c
 SRCS += src/mail.c
+SRCS += src/preview.c
+SRCS += src/metrics.c
+SRCS += src/sd.c
 SRCS += src/daemon.c
 SRCS += src/cli.c
 
@@ -77,6 +82,9 @@ TESTS += test_mail
 TESTS += test_config
 TESTS += test_compose
 TESTS += test_gw
+TESTS += test_preview
+TESTS += test_metrics
+TESTS += test_sd
 TESTS += test_store
 TESTS += test_inbound
 TESTS += test_inbox
@@ -101,13 +109,17 @@ test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config sig form keyword schedule tz template mail util log
 test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
-test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
+test_preview_OBJS = preview compose store config sig form keyword schedule tz template phone \
+	json mail util log
+test_metrics_OBJS = metrics log util
+test_sd_OBJS = sd schedule tz log util
+test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store config sig form keyword schedule tz template phone json mail util log
 test_inbox_OBJS = inbox store config sig form keyword delivery schedule tz template phone json \
 	mail util log
 test_inbound_OBJS = inbound json util
-test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
+test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
+test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
@@ -125,6 +137,7 @@ MANS += man/aftercare-inbound.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
 	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev
+DEB_DEPS_APT = build-essential debhelper devscripts lintian
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
 all: $(BUILD)/aftercared $(BUILD)/aftercarectl $(BUILD)/aftercare-inbound
@@ -173,6 +186,7 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD) $(TESTS)
 	@$(MAKE) --no-print-directory check-install
+	@sh tests/test_deb.sh $(BUILD) $(VERSION)
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
 # systemd-analyze security (exposure 2.0 at most for aftercared, 1.5 for
@@ -260,6 +274,14 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/aftercared.8 \
 		$(DESTDIR)$(MANDIR)/man8/aftercare-inbound.8
 
+# The Debian packages, in $(BUILD)/deb: dpkg-buildpackage -us -uc -b on a
+# copy of this tree (tests/deb.sh), then lintian, failing on any error or
+# warning.  Installs the tools and the Build-Depends first when missing.
+.PHONY: deb
+deb:
+	@sh tests/deps.sh $(DEB_DEPS_APT)
+	@sh tests/deb.sh $(BUILD) $(VERSION)
+
 clean:
 	rm -rf $(BUILD)
 
@@ -278,8 +300,12 @@ FUZZ_TARGETS += config
 FUZZ_TARGETS += gateway
 FUZZ_TARGETS += tz
 FUZZ_TARGETS += mail
-FUZZ_SRCS = log util json schedule tz template phone form sig keyword config gateway gw_twilio gw_webhook \
-	gw_sendgrid mail
+FUZZ_TARGETS += form
+FUZZ_TARGETS += sig
+FUZZ_TARGETS += events
+FUZZ_TARGETS += keyword
+FUZZ_SRCS = log util json schedule tz template phone config gateway gw_http gw_twilio \
+	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

@@ -88,7 +88,7 @@ check_config(const struct config *cfg)
 			abort();
 		if (template_check(m->sms, err, sizeof(err)) != 0)
 			abort();
-		if (config_milestone(cfg, m->name) != m)
+		if (config_milestone(cfg, NULL, m->name) != m)
 			abort();
 	}
 	fp = config_plan_fingerprint(cfg);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_gateway.c: libFuzzer target for the providers' answer parsers
- * (gw_twilio_parse(), gw_webhook_parse()) and json_get().  The first two
+ * (gw_twilio.parse(), gw_webhook.parse()) and json_get().  The first two
  * bytes choose the HTTP status; the rest is the body.
  */
 
@@ -37,12 +37,12 @@ check_parse(void (*parse)(long, const char *, size_t, struct send_result *),
 	enum outcome		 want = gw_status_outcome(status);
 
 	memset(&res, 0xaa, sizeof(res));
-	res.http_status = 4242;
+	res.status = 4242;
 	res.retry_after = 4343;
 	res.unreached = false;
 	parse(status, body, len, &res);
-	if (res.outcome != want || res.http_status != 4242 ||
-	    res.retry_after != 4343 || res.unreached)
+	if (res.outcome != want || res.failure != gw_status_failure(status) ||
+	    res.status != 4242 || res.retry_after != 4343 || res.unreached)
 		abort();
 	check_str(res.provider_id, sizeof(res.provider_id), 1);
 	check_str(res.code, sizeof(res.code), 1);
@@ -128,12 +128,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(body, data + 2, len);
 
-	check_parse(gw_twilio_parse, status, body, len);
-	check_parse(gw_webhook_parse, status, body, len);
+	check_parse(gw_twilio.parse, status, body, len);
+	check_parse(gw_webhook.parse, status, body, len);
 	check_json(body, len);
 	if (len == 0) {
-		check_parse(gw_twilio_parse, status, NULL, 0);
-		check_parse(gw_webhook_parse, status, NULL, 0);
+		check_parse(gw_twilio.parse, status, NULL, 0);
+		check_parse(gw_webhook.parse, status, NULL, 0);
 	}
 	free(body);
 	return 0;

@@ -46,4 +46,14 @@ enum compose_result compose_message(const struct config *cfg,
 		    const struct reminder *r, time_t now, struct composed *out);
 void		 compose_clear(struct composed *c);
 
+/*
+ * The part of compose_message() that looks at the patient alone: their
+ * consent on channel ch (r->sms_opt_in, r->email_opt_in) and a phone
+ * number or address there that can be sent to (r->phone, r->email), into
+ * out->to, or the reason in out->reason.  out must be zeroed; nothing in
+ * it is allocated.
+ */
+enum compose_result compose_address(const struct reminder *r,
+		    enum channel ch, struct composed *out);
+
 #endif

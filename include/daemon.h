@@ -3,7 +3,6 @@
 #define AFTERCARE_DAEMON_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <time.h>
 
 struct config;
@@ -30,13 +29,5 @@ int	daemon_run(const struct daemon_opts *opts, struct config *cfg);
  * running on it.
  */
 bool	daemon_lock_held(const char *database);
-
-/*
- * Prints to out what a pass at now would send and what is pending later,
- * changing nothing.  Returns 0, or -1 (logged).
- */
-struct store;
-int	daemon_preview(const struct config *cfg, struct store *st, time_t now,
-	    FILE *out);
 
 #endif

@@ -1,4 +1,4 @@
-/* gateway.h: sends messages over HTTP with libcurl and classifies the outcome. */
+/* gateway.h: sends messages by HTTP or SMTP and classifies the outcome. */
 #ifndef AFTERCARE_GATEWAY_H
 #define AFTERCARE_GATEWAY_H
 
@@ -15,6 +15,20 @@ enum outcome {
 	OUTCOME_SENT,		/* the gateway accepted it (2xx) */
 	OUTCOME_RETRY,		/* 408, 429, 5xx, timeout, connection: try later */
 	OUTCOME_FAILED		/* any other answer: do not try again */
+};
+
+/*
+ * What kind of failure a result is, the same for every provider whatever
+ * its protocol: the metrics count failures by it.
+ */
+enum failure {
+	FAILURE_NONE,		/* sent */
+	FAILURE_UNREACHABLE,	/* no name, connection or TLS session */
+	FAILURE_TRANSPORT,	/* reached, then timed out or broke off; or
+				   no request was made */
+	FAILURE_RATE_LIMITED,	/* HTTP 429 */
+	FAILURE_SERVER_ERROR,	/* HTTP 5xx or 408; an SMTP reply under 500 */
+	FAILURE_REJECTED	/* any other HTTP answer; SMTP 5xx */
 };
 
 /*
@@ -35,7 +49,8 @@ struct message {
 
 struct send_result {
 	enum outcome	outcome;
-	long		http_status;	/* 0 if no HTTP answer */
+	enum failure	failure;	/* FAILURE_NONE if sent */
+	long		status;		/* HTTP status, SMTP reply code, or 0 */
 	long		retry_after;	/* seconds asked by the gateway, or -1 */
 	bool		unreached;	/* never got to the gateway: no attempt */
 	bool		opted_out;	/* the recipient unsubscribed (STOP) */
@@ -45,7 +60,7 @@ struct send_result {
 	/*
 	 * Why, for the staff (stored with the reminder, shown by aftercarectl);
 	 * may quote the gateway's own words, so it is never logged: logs get
-	 * http_status, code and the curl error class only.
+	 * status, code and the curl error class only.
 	 */
 	char		error[256];
 };

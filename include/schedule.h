@@ -41,6 +41,10 @@ int	schedule_rfc3339_parse(const char *s, time_t *t, int *offset_min,
 /* Formats t as "2026-11-24T14:00:00Z" (len >= 21). */
 void	schedule_rfc3339_format(time_t t, char *buf, size_t len);
 
+/* Formats t as "2026-12-01 10:00 -05:00" in zone z (NULL: UTC). */
+void	schedule_local_format(time_t t, const struct tz *z, char *buf,
+	    size_t len);
+
 /*
  * Formats the calendar date of t as seen at UTC offset offset_min, in
  * English: "Tuesday 24 November".
@@ -84,12 +88,6 @@ time_t	schedule_due_in_zone(time_t performed, int64_t after, bool calendar,
  */
 time_t	schedule_quiet_defer(time_t due, int start_min, int end_min,
 	    const struct tz *z);
-
-/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
-int64_t	schedule_days_from_civil(int64_t y, int m, int d);
-
-/* The proleptic Gregorian date of day z since 1970-01-01. */
-void	schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 
 /*
  * Delay before retry number `attempts` (1 for the first retry):

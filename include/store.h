@@ -74,6 +74,35 @@ struct reminder_row {
 	const char	*provider_id;	/* "" if none */
 };
 
+/*
+ * A row of `aftercarectl patient list`, as the booking software wrote it;
+ * borrowed for the callback's duration.  The phone number and address are
+ * there to be checked, never to be shown.
+ */
+struct patient_row {
+	int64_t		 id;
+	const char	*phone;		/* NULL if none */
+	const char	*email;		/* NULL if none */
+	const char	*timezone;	/* NULL if none */
+	const char	*language;	/* NULL if none */
+	/* Consent as a claim reads it: NULL is none. */
+	bool		 sms_opt_in;
+	bool		 email_opt_in;
+};
+
+/*
+ * A row of `aftercarectl treatment list`, as the booking software wrote
+ * it; borrowed for the callback's duration.
+ */
+struct treatment_row {
+	int64_t		 id;
+	int64_t		 patient_id;	/* -1 if not an integer */
+	const char	*kind;		/* NULL if none */
+	const char	*performed_at;	/* NULL if none */
+	const char	*status;	/* NULL if none */
+	const char	*timezone;	/* the patient's; NULL if none */
+};
+
 /* A treatment that cannot get reminders, and why. */
 struct treatment_problem {
 	int64_t	 treatment_id;
@@ -279,6 +308,27 @@ int	store_status(struct store *st, time_t now, struct store_status *s);
 int	store_patient_history(struct store *st, int64_t patient_id,
 	    void (*fn)(void *arg, const struct reminder_row *row), void *arg);
 
+/*
+ * Sets *known if patient id is in patients, or a treatment names them (a
+ * patient the booking software deleted, whose treatments are still
+ * there).  Returns 0, or -1 (logged).
+ */
+int	store_patient_known(struct store *st, int64_t id, bool *known);
+
+/* Sets *exists if treatment id is in treatments.  Returns 0, or -1 (logged). */
+int	store_treatment_exists(struct store *st, int64_t id, bool *exists);
+
+/* Calls fn for every patient, by id.  Returns 0, or -1 (logged). */
+int	store_patients_list(struct store *st,
+	    void (*fn)(void *arg, const struct patient_row *row), void *arg);
+
+/*
+ * Calls fn for every treatment of patient_id (0: of everyone), by id.
+ * Returns 0, or -1 (logged).
+ */
+int	store_treatments_list(struct store *st, int64_t patient_id,
+	    void (*fn)(void *arg, const struct treatment_row *row), void *arg);
+
 /* Sets *n to the reminders failed since then.  Returns 0, or -1 (logged). */
 int	store_failed_since(struct store *st, time_t since, int64_t *n);
 
@@ -291,8 +341,9 @@ int	store_heartbeat(struct store *st, time_t now);
 /*
  * For tests: whether every statement a pass runs reads through an index
  * (SQLite's query plans), never all reminders or all of a state's, so
- * that a pass costs O(log n) in the reminders.  Returns 0, or -1 naming
- * the first that does not in err.
+ * that a pass costs O(log n) in the reminders; and so does each look-up
+ * of a patient's or treatment's by id.  Returns 0, or -1 naming the
+ * first that does not in err.
  */
 int	store_plans_check(struct store *st, char *err, size_t errlen);
 

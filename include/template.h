@@ -36,6 +36,16 @@ void	template_first_name(const char *full_name, char *buf, size_t len);
 /* A treatment kind for people: "chemical_peel" gives "chemical peel". */
 void	template_treatment_name(const char *kind, char *buf, size_t len);
 
+/*
+ * text as a table cell of at most cols columns, into buf[len], taking
+ * each character to be one column: white space as a space, other control
+ * characters and direction marks dropped, a byte that is not UTF-8 as
+ * '?', a longer text cut to end in "...", NULL or "" as "-".  Returns the
+ * columns written (fewer than cols if len is under 4 * cols + 1).
+ */
+size_t	template_cell(const char *text, size_t cols, char *buf,
+	    size_t len);
+
 enum sms_encoding {
 	SMS_GSM7,	/* GSM 03.38 default alphabet and its extension table */
 	SMS_UCS2	/* anything else: UTF-16 code units */

@@ -67,4 +67,10 @@ int		 tz_offset(const struct tz *z, time_t t);
 time_t		 tz_local_to_utc(const struct tz *z, int64_t local_seconds,
 		    int *fold_or_gap);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
+int64_t		 tz_days_from_civil(int64_t y, int m, int d);
+
+/* The proleptic Gregorian date of day z since 1970-01-01. */
+void		 tz_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
 #endif

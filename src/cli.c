@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mail.h"
 #include "phone.h"
+#include "preview.h"
 #include "schedule.h"
 #include "store.h"
 #include "template.h"
@@ -46,12 +47,42 @@ static void	json_time(struct buf *, time_t);
 static int	list_reminders(const struct config *, bool, const char *,
 		    int64_t);
 static bool	take_json(int *, char **);
-static void	local_format(time_t, const struct tz *, char *, size_t);
 static void	print_time(const char *, time_t, const char *);
 static void	status_json(const struct config *, const struct store_status *,
 		    bool);
 static int	consent(const struct config *, int, char **, bool);
-static void	preview_email(const struct composed *);
+
+/* A table row being built, and the columns it takes so far. */
+struct table_row {
+	struct buf	b;
+	size_t		used;
+};
+
+/* The time zones of patients, each loaded once. */
+struct zone_entry {
+	char		*name;
+	struct tz	*tz;		/* NULL: unknown */
+};
+struct zones {
+	struct zone_entry *v;
+	size_t		 n;
+	struct tz	*spare;		/* loaded past ZONES_MAX */
+};
+struct patient_listing;
+
+static void	row_id(struct table_row *, int64_t, size_t);
+static void	row_text(struct table_row *, const char *, size_t);
+static void	row_end(struct table_row *, const char *);
+static void	json_booking(struct buf *, const char *);
+static const struct tz *zone_pick(struct zones *, const struct config *,
+		    const char *, const char **, const char **);
+static void	zones_clear(struct zones *);
+static void	patient_reach(struct patient_listing *,
+		    const struct patient_row *, char [CHANNEL__COUNT][256]);
+static void	print_patient(void *, const struct patient_row *);
+static void	print_treatment(void *, const struct treatment_row *);
+static int	patient_list(const struct config *, int, char **);
+static int	treatment_list(const struct config *, int, char **);
 
 void
 cli_usage(FILE *f)
@@ -62,8 +93,12 @@ cli_usage(FILE *f)
 	    "  init                         create or upgrade the database\n"
 	    "  patient add --name N [--phone P] [--email E] [--tz ZONE]\n"
 	    "              [--language TAG]  at least one of --phone, --email\n"
+	    "  patient list [--json]        channels each patient is reached "
+	    "on, zone,\n"
+	    "                               language, consent\n"
 	    "  treatment add --patient ID --at TIME [--kind K]\n"
 	    "  treatment cancel ID\n"
+	    "  treatment list [--patient ID] [--json]\n"
 	    "  optout --patient ID [--channel sms|email]\n"
 	    "  optin --patient ID [--channel sms|email]\n"
 	    "  reminders [--state S] [--json]  list reminders (S: pending, "
@@ -264,9 +299,12 @@ int
 cli_patient(const struct config *cfg, int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("patient", "missing subcommand: add");
+		return usage_error("patient", "missing subcommand: add or "
+		    "list");
 	if (strcmp(argv[1], "add") == 0)
 		return patient_add(cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "list") == 0)
+		return patient_list(cfg, argc - 1, argv + 1);
 	return usage_error("patient", "unknown subcommand \"%.40s\"", argv[1]);
 }
 
@@ -343,12 +381,14 @@ int
 cli_treatment(const struct config *cfg, int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("treatment", "missing subcommand: add or "
-		    "cancel");
+		return usage_error("treatment", "missing subcommand: add, "
+		    "cancel or list");
 	if (strcmp(argv[1], "add") == 0)
 		return treatment_add(cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "cancel") == 0)
 		return treatment_cancel(cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "list") == 0)
+		return treatment_list(cfg, argc - 1, argv + 1);
 	return usage_error("treatment", "unknown subcommand \"%.40s\"",
 	    argv[1]);
 }
@@ -427,26 +467,32 @@ json_time(struct buf *b, time_t t)
 	json_append_string(b, when);
 }
 
+/*
+ * A reminder as a row of the table, which fits TABLE_COLS: the due time
+ * to the minute, a milestone cut to its column and the last error to
+ * what is left; all of them, the time it went out and the gateway's id
+ * are in --json.
+ */
 static void
 print_reminder(void *arg, const struct reminder_row *row)
 {
-	struct listing	*l = arg;
-	struct buf	 b;
-	char		 due[32], sent[32];
+	struct listing		*l = arg;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct buf		 b;
+	char			 utc[32], due[32], tries[16];
 
 	if (!l->json) {
-		schedule_rfc3339_format(row->due_at, due, sizeof(due));
-		if (row->sent_at != 0)
-			schedule_rfc3339_format(row->sent_at, sent,
-			    sizeof(sent));
-		else
-			(void)snprintf(sent, sizeof(sent), "-");
-		(void)printf("%-6lld %-7lld %-9s %-7s %-20s %-20s %-9s %8d  "
-		    "%-34s  %s\n", (long long)row->id,
-		    (long long)row->patient_id, row->milestone, row->channel,
-		    due, sent, row->state, row->attempts,
-		    row->provider_id[0] ? row->provider_id : "-",
-		    row->last_error);
+		schedule_rfc3339_format(row->due_at, utc, sizeof(utc));
+		(void)snprintf(due, sizeof(due), "%.10s %.5sZ", utc, utc + 11);
+		(void)snprintf(tries, sizeof(tries), "%d", row->attempts);
+		row_id(&t, row->id, 6);
+		row_id(&t, row->patient_id, 7);
+		row_text(&t, row->milestone, 9);
+		row_text(&t, row->channel, 7);
+		row_text(&t, due, 17);
+		row_text(&t, row->state, 9);
+		row_text(&t, tries, 5);
+		row_end(&t, row->last_error);
 		l->rows++;
 		return;
 	}
@@ -488,18 +534,38 @@ static int
 list_reminders(const struct config *cfg, bool json, const char *state,
     int64_t patient)
 {
-	struct listing	 l = { json, 0 };
-	struct store	*st;
-	int		 rc;
+	struct listing		 l = { json, 0 };
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct store		*st;
+	bool			 known;
+	int			 rc;
 
 	if ((st = open_store(cfg)) == NULL)
 		return CLI_FAILED;
+	if (patient > 0) {
+		if (store_patient_known(st, patient, &known) == -1) {
+			store_close(st);
+			return CLI_FAILED;
+		}
+		if (!known) {
+			(void)fprintf(stderr, "aftercarectl history: no "
+			    "patient with id %lld\n", (long long)patient);
+			store_close(st);
+			return CLI_FAILED;
+		}
+	}
 	if (json)
 		(void)fputs("[", stdout);
-	else
-		(void)printf("%-6s %-7s %-9s %-7s %-20s %-20s %-9s %8s  %-34s  "
-		    "%s\n", "ID", "PATIENT", "MILESTONE", "CHANNEL", "DUE",
-		    "SENT", "STATE", "ATTEMPTS", "GATEWAY ID", "LAST ERROR");
+	else {
+		row_text(&t, "ID", 6);
+		row_text(&t, "PATIENT", 7);
+		row_text(&t, "MILESTONE", 9);
+		row_text(&t, "CHANNEL", 7);
+		row_text(&t, "DUE", 17);
+		row_text(&t, "STATE", 9);
+		row_text(&t, "TRIES", 5);
+		row_end(&t, "LAST ERROR");
+	}
 	if (patient > 0)
 		rc = store_patient_history(st, patient, print_reminder, &l);
 	else
@@ -508,37 +574,6 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 		(void)fputs(l.rows ? "\n]\n" : "]\n", stdout);
 	store_close(st);
 	return rc == 0 ? CLI_OK : CLI_FAILED;
-}
-
-/* "2026-12-01 10:00 -05:00" for t in zone z (NULL: UTC). */
-static void
-local_format(time_t t, const struct tz *z, char *buf, size_t len)
-{
-	char	utc[32];
-	int	off = z ? tz_offset(z, t) : 0, a = off < 0 ? -off : off;
-
-	schedule_rfc3339_format(t + off, utc, sizeof(utc));
-	utc[10] = ' ';
-	(void)snprintf(buf, len, "%.16s %c%02d:%02d", utc, off < 0 ? '-' : '+',
-	    a / 3600, a % 3600 / 60);
-}
-
-/* An email as the patient will see it: subject, then the text, indented. */
-static void
-preview_email(const struct composed *c)
-{
-	const char	*p, *nl;
-
-	(void)printf("  email%s%s%s:\n  Subject: %s\n", c->lang != NULL ?
-	    " (" : "", c->lang != NULL ? c->lang : "", c->lang != NULL ?
-	    ")" : "", c->subject);
-	for (p = c->body; *p != '\0'; p = *nl ? nl + 1 : nl) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p);
-		(void)printf("  | %.*s\n", (int)(nl - p), p);
-	}
-	if (c->html != NULL)
-		(void)printf("  (and an HTML version)\n");
 }
 
 /*
@@ -551,14 +586,10 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 {
 	struct cli_opt	 o[] = { { "treatment", true, NULL } };
 	struct reminder	*v;
-	struct composed	 c;
-	struct sms_info	 info;
 	struct store	*st;
-	struct tz	*pz = NULL;
-	const struct tz	*z;
-	char		 err[160], when[48], utc[32];
 	int64_t		 id;
-	size_t		 n, i;
+	size_t		 n;
+	bool		 exists = true;
 	int		 ret;
 
 	if ((ret = parse_opts("preview", argc - 1, argv + 1, o, 1, NULL)) !=
@@ -571,58 +602,23 @@ cli_preview(const struct config *cfg, int argc, char **argv)
 		return CLI_FAILED;
 	/* The treatment's newest row decides what the reminders say. */
 	if (sync_reminders(cfg, st) == -1 ||
-	    store_treatment_reminders(st, id, &v, &n) == -1) {
+	    store_treatment_reminders(st, id, &v, &n) == -1 ||
+	    (n == 0 && store_treatment_exists(st, id, &exists) == -1)) {
 		store_close(st);
 		return CLI_FAILED;
 	}
 	store_close(st);
 	if (n == 0) {
-		(void)fprintf(stderr, "aftercarectl preview: treatment %lld has "
-		    "no reminders (see aftercarectl status)\n", (long long)id);
-		return CLI_FAILED;
-	}
-	if (v[0].timezone != NULL && *v[0].timezone != '\0')
-		pz = tz_load(v[0].timezone, err, sizeof(err));
-	z = pz ? pz : cfg->zone;
-	(void)printf("treatment %lld, patient %lld, time zone %s\n",
-	    (long long)id, (long long)v[0].patient_id,
-	    pz ? v[0].timezone : cfg->timezone);
-	for (i = 0; i < n; i++) {
-		local_format(v[i].due_at, z, when, sizeof(when));
-		schedule_rfc3339_format(v[i].due_at, utc, sizeof(utc));
-		(void)printf("\n%s %s: %s\n  due %s (%s)\n", v[i].milestone,
-		    v[i].channel, v[i].state, when, utc);
-		if (strcmp(v[i].state, "sent") == 0) {
-			local_format(v[i].sent_at, z, when, sizeof(when));
-			(void)printf("  went out %s\n", when);
-		} else if (strcmp(v[i].state, "pending") != 0 &&
-		    strcmp(v[i].state, "sending") != 0) {
-			(void)printf("  %s\n", v[i].last_error ?
-			    v[i].last_error : "");
-			continue;
+		if (!exists) {
+			(void)fprintf(stderr, "aftercarectl preview: no "
+			    "treatment with id %lld\n", (long long)id);
+			return CLI_FAILED;
 		}
-		switch (compose_message(cfg, &v[i], time(NULL), &c)) {
-		case COMPOSE_SEND:
-			if (c.channel == CHANNEL_EMAIL) {
-				preview_email(&c);
-				break;
-			}
-			template_sms_info(c.body, &info);
-			(void)printf("  text (%s%s%s, %zu segment%s):\n  %s\n",
-			    c.lang != NULL ? c.lang : "", c.lang != NULL ?
-			    ", " : "",
-			    info.encoding == SMS_GSM7 ? "GSM-7" : "UCS-2",
-			    info.segments, info.segments == 1 ? "" : "s",
-			    c.body);
-			break;
-		case COMPOSE_FAIL:
-		case COMPOSE_CANCEL:
-			(void)printf("  would not be sent: %s\n", c.reason);
-			break;
-		}
-		compose_clear(&c);
+		(void)printf("treatment %lld has no reminders (see "
+		    "aftercarectl status)\n", (long long)id);
+		return CLI_OK;
 	}
-	tz_free(pz);
+	preview_treatment(cfg, v, n, time(NULL), stdout);
 	store_reminders_free(v, n);
 	return CLI_OK;
 }
@@ -781,4 +777,427 @@ cli_status(const struct config *cfg, int argc, char **argv)
 		(void)printf("  treatment %lld: %s\n",
 		    (long long)s.problems[i].treatment_id, s.problems[i].problem);
 	return CLI_OK;
+}
+
+/* Tables fit a terminal this wide. */
+#define TABLE_COLS	100
+
+/* Zones loaded and kept, at most; any more are loaded each time. */
+#define ZONES_MAX	256
+
+/* An id as a cell of cols columns, or more if it needs them; "-" if < 0. */
+static void
+row_id(struct table_row *t, int64_t v, size_t cols)
+{
+	char	num[24];
+	int	n;
+
+	if (v < 0)
+		n = snprintf(num, sizeof(num), "-");
+	else
+		n = snprintf(num, sizeof(num), "%lld", (long long)v);
+	buf_printf(&t->b, "%-*s ", (int)cols, num);
+	t->used += ((size_t)n > cols ? (size_t)n : cols) + 1;
+}
+
+/* A text as a cell of cols columns: see template_cell(). */
+static void
+row_text(struct table_row *t, const char *s, size_t cols)
+{
+	char	cell[TABLE_COLS * 4 + 1];
+	size_t	n;
+
+	n = template_cell(s, cols, cell, sizeof(cell));
+	buf_printf(&t->b, "%s%*s ", cell, (int)(cols - n), "");
+	t->used += cols + 1;
+}
+
+/*
+ * The last cell, cut to what is left of TABLE_COLS; prints the row and
+ * makes t ready for the next.
+ */
+static void
+row_end(struct table_row *t, const char *s)
+{
+	char	cell[TABLE_COLS * 4 + 1];
+
+	(void)template_cell(s, t->used < TABLE_COLS ? TABLE_COLS - t->used :
+	    0, cell, sizeof(cell));
+	buf_printf(&t->b, "%s\n", cell);
+	(void)fputs(t->b.data, stdout);
+	buf_clear(&t->b);
+	t->used = 0;
+}
+
+/*
+ * A text of the booking software's as JSON: null for NULL, otherwise all
+ * of it, as one line of valid UTF-8 (see template_cell()).
+ */
+static void
+json_booking(struct buf *b, const char *s)
+{
+	char	*clean;
+	size_t	 len;
+
+	if (s == NULL || *s == '\0') {
+		buf_puts(b, s == NULL ? "null" : "\"\"");
+		return;
+	}
+	len = strlen(s);
+	clean = xmalloc(4 * len + 1);
+	(void)template_cell(s, len, clean, 4 * len + 1);
+	json_append_string(b, clean);
+	free(clean);
+}
+
+/*
+ * The zone a patient's reminders are timed in, as the sync picks it:
+ * theirs (name), or the clinic's when theirs is empty or not known to
+ * tzdata.  *zone is its name, *from "patient", "clinic" (none set) or
+ * "unknown" (theirs is not known).
+ */
+static const struct tz *
+zone_pick(struct zones *zs, const struct config *cfg, const char *name,
+    const char **zone, const char **from)
+{
+	struct tz	*z;
+	char		 err[160];
+	size_t		 i;
+
+	*zone = cfg->timezone;
+	*from = "clinic";
+	if (name == NULL || *name == '\0')
+		return cfg->zone;
+	for (i = 0; i < zs->n; i++)
+		if (strcmp(zs->v[i].name, name) == 0)
+			break;
+	if (i < zs->n)
+		z = zs->v[i].tz;
+	else {
+		z = tz_load(name, err, sizeof(err));
+		if (zs->n < ZONES_MAX) {
+			zs->v = xrealloc(zs->v, (zs->n + 1) * sizeof(*zs->v));
+			zs->v[zs->n].name = xstrdup(name);
+			zs->v[zs->n++].tz = z;
+		} else {
+			tz_free(zs->spare);
+			zs->spare = z;
+		}
+	}
+	if (z == NULL) {
+		*from = "unknown";
+		return cfg->zone;
+	}
+	*zone = name;
+	*from = "patient";
+	return z;
+}
+
+static void
+zones_clear(struct zones *zs)
+{
+	size_t	i;
+
+	for (i = 0; i < zs->n; i++) {
+		free(zs->v[i].name);
+		tz_free(zs->v[i].tz);
+	}
+	free(zs->v);
+	tz_free(zs->spare);
+	memset(zs, 0, sizeof(*zs));
+}
+
+/* What `patient list` prints as it goes. */
+struct patient_listing {
+	const struct config	*cfg;
+	struct store		*st;
+	struct zones		 zones;
+	bool			 json;
+	size_t			 rows;
+	bool			 failed;	/* the STOP list unread */
+};
+
+/*
+ * Why aftercared does not reach the patient on each channel, into
+ * why[ch]; "" where it does.  It does where a claimed reminder finds
+ * consent and a phone number or address it can send to
+ * (compose_address(); the sync makes reminders wherever there is a phone
+ * number or address that is not blank, so on each of these too), on a
+ * channel the configuration has, and for SMS a number that has not
+ * replied STOP.
+ */
+static void
+patient_reach(struct patient_listing *l, const struct patient_row *row,
+    char why[CHANNEL__COUNT][256])
+{
+	struct reminder	 r;
+	struct composed	 c;
+	bool		 stop;
+	int		 ch;
+
+	memset(&r, 0, sizeof(r));
+	r.patient_id = row->id;
+	r.patient_found = true;
+	r.phone = xstrdup(row->phone);
+	r.email = xstrdup(row->email);
+	r.sms_opt_in = row->sms_opt_in;
+	r.email_opt_in = row->email_opt_in;
+	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+		why[ch][0] = '\0';
+		memset(&c, 0, sizeof(c));
+		if (ch == CHANNEL_EMAIL &&
+		    l->cfg->email.provider == EMAIL_PROVIDER_NONE)
+			(void)snprintf(why[ch], sizeof(why[ch]), "%s has no "
+			    "email section", l->cfg->path);
+		else if (compose_address(&r, ch, &c) != COMPOSE_SEND)
+			(void)snprintf(why[ch], sizeof(why[ch]), "%s",
+			    c.reason);
+		else if (ch == CHANNEL_SMS) {
+			if (store_optout_has(l->st, c.to, &stop) == -1) {
+				l->failed = true;
+				(void)snprintf(why[ch], sizeof(why[ch]),
+				    "the STOP list cannot be read");
+			} else if (stop)
+				(void)snprintf(why[ch], sizeof(why[ch]), "the "
+				    "number unsubscribed (replied STOP to an "
+				    "earlier message)");
+		}
+	}
+	free(r.phone);
+	free(r.email);
+}
+
+/*
+ * A patient: the channels aftercared reaches them on (patient_reach()),
+ * those they consent to, their language and time zone.  Never their
+ * phone number or address.
+ */
+static void
+print_patient(void *arg, const struct patient_row *row)
+{
+	struct patient_listing	*l = arg;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct buf		 b;
+	const char		*zone, *from, *sep;
+	char			 why[CHANNEL__COUNT][256], reach[16];
+	char			 agreed[16], cell[96];
+	bool			 in[CHANNEL__COUNT];
+	size_t			 n;
+	int			 ch;
+
+	patient_reach(l, row, why);
+	in[CHANNEL_SMS] = row->sms_opt_in;
+	in[CHANNEL_EMAIL] = row->email_opt_in;
+	(void)zone_pick(&l->zones, l->cfg, row->timezone, &zone, &from);
+	if (!l->json) {
+		(void)snprintf(reach, sizeof(reach), "none");
+		(void)snprintf(agreed, sizeof(agreed), "none");
+		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
+			if (why[ch][0] == '\0') {
+				n = strcmp(reach, "none") == 0 ? 0 :
+				    strlen(reach);
+				(void)snprintf(reach + n, sizeof(reach) - n,
+				    "%s%s", n ? "," : "",
+				    config_channel_name(ch));
+			}
+			if (in[ch]) {
+				n = strcmp(agreed, "none") == 0 ? 0 :
+				    strlen(agreed);
+				(void)snprintf(agreed + n, sizeof(agreed) - n,
+				    "%s%s", n ? "," : "",
+				    config_channel_name(ch));
+			}
+		}
+		row_id(&t, row->id, 6);
+		row_text(&t, reach, 9);
+		row_text(&t, agreed, 9);
+		row_text(&t, row->language, 10);
+		(void)snprintf(cell, sizeof(cell), "%s%s", zone,
+		    strcmp(from, "clinic") == 0 ? " (clinic's, none set)" :
+		    strcmp(from, "unknown") == 0 ? " (clinic's, theirs "
+		    "unknown)" : "");
+		row_end(&t, cell);
+		l->rows++;
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "%s\n  {\"id\": %lld, \"reach\": [", l->rows ? "," : "",
+	    (long long)row->id);
+	for (ch = 0, sep = ""; ch < CHANNEL__COUNT; ch++)
+		if (why[ch][0] == '\0') {
+			buf_printf(&b, "%s\"%s\"", sep, config_channel_name(ch));
+			sep = ", ";
+		}
+	buf_printf(&b, "], \"consent\": {\"sms\": %s, \"email\": %s}, "
+	    "\"not_reached\": {", in[CHANNEL_SMS] ? "true" : "false",
+	    in[CHANNEL_EMAIL] ? "true" : "false");
+	for (ch = 0, sep = ""; ch < CHANNEL__COUNT; ch++)
+		if (why[ch][0] != '\0') {
+			buf_printf(&b, "%s\"%s\": ", sep,
+			    config_channel_name(ch));
+			json_append_string(&b, why[ch]);
+			sep = ", ";
+		}
+	buf_puts(&b, "}, \"timezone\": ");
+	json_append_string(&b, zone);
+	buf_printf(&b, ", \"timezone_from\": \"%s\", \"language\": ", from);
+	json_booking(&b, row->language != NULL && *row->language != '\0' ?
+	    row->language : NULL);
+	buf_puts(&b, "}");
+	(void)fputs(b.data, stdout);
+	buf_clear(&b);
+	l->rows++;
+}
+
+/* patient list [--json]: every patient, and how they are reached. */
+static int
+patient_list(const struct config *cfg, int argc, char **argv)
+{
+	struct patient_listing	 l;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	int			 ret, rc;
+
+	memset(&l, 0, sizeof(l));
+	l.cfg = cfg;
+	l.json = take_json(&argc, argv);
+	if ((ret = parse_opts("patient list", argc - 1, argv + 1, NULL, 0,
+	    NULL)) != CLI_OK)
+		return ret;
+	if ((l.st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	if (l.json)
+		(void)fputs("[", stdout);
+	else {
+		row_text(&t, "ID", 6);
+		row_text(&t, "REACH", 9);
+		row_text(&t, "CONSENT", 9);
+		row_text(&t, "LANGUAGE", 10);
+		row_end(&t, "TIME ZONE");
+	}
+	rc = store_patients_list(l.st, print_patient, &l);
+	if (l.json)
+		(void)fputs(l.rows ? "\n]\n" : "]\n", stdout);
+	store_close(l.st);
+	zones_clear(&l.zones);
+	return rc == 0 && !l.failed ? CLI_OK : CLI_FAILED;
+}
+
+/* What `treatment list` prints as it goes. */
+struct treatment_listing {
+	const struct config	*cfg;
+	struct zones		 zones;
+	bool			 json;
+	size_t			 rows;
+};
+
+/*
+ * A treatment as the booking software wrote it: its time in UTC and in
+ * the patient's zone, when it can be read.
+ */
+static void
+print_treatment(void *arg, const struct treatment_row *row)
+{
+	struct treatment_listing *l = arg;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	const struct tz		*z;
+	struct buf		 b;
+	const char		*zone, *from;
+	char			 err[160], utc[32], local[48];
+	time_t			 at;
+	bool			 ok;
+
+	z = zone_pick(&l->zones, l->cfg, row->timezone, &zone, &from);
+	ok = row->performed_at != NULL && schedule_rfc3339_parse(
+	    row->performed_at, &at, NULL, err, sizeof(err)) == 0;
+	if (ok) {
+		schedule_rfc3339_format(at, utc, sizeof(utc));
+		schedule_local_format(at, z, local, sizeof(local));
+	}
+	if (!l->json) {
+		row_id(&t, row->id, 6);
+		row_id(&t, row->patient_id, 7);
+		row_text(&t, row->kind, 18);
+		row_text(&t, row->status, 10);
+		row_text(&t, ok ? utc : "not RFC 3339", 20);
+		row_end(&t, ok ? local : "-");
+		l->rows++;
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "%s\n  {\"id\": %lld, \"patient\": ", l->rows ? "," : "",
+	    (long long)row->id);
+	if (row->patient_id < 0)
+		buf_puts(&b, "null");
+	else
+		buf_printf(&b, "%lld", (long long)row->patient_id);
+	buf_puts(&b, ", \"kind\": ");
+	json_booking(&b, row->kind);
+	buf_puts(&b, ", \"status\": ");
+	json_booking(&b, row->status);
+	buf_puts(&b, ", \"performed_at\": ");
+	json_booking(&b, row->performed_at);
+	buf_puts(&b, ", \"at\": ");
+	if (ok)
+		json_append_string(&b, utc);
+	else
+		buf_puts(&b, "null");
+	buf_puts(&b, ", \"timezone\": ");
+	json_append_string(&b, zone);
+	buf_puts(&b, "}");
+	(void)fputs(b.data, stdout);
+	buf_clear(&b);
+	l->rows++;
+}
+
+/* treatment list [--patient ID] [--json]: the treatments, by id. */
+static int
+treatment_list(const struct config *cfg, int argc, char **argv)
+{
+	struct cli_opt		 o[] = { { "patient", false, NULL } };
+	struct treatment_listing l;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct store		*st;
+	int64_t			 patient = 0;
+	bool			 known;
+	int			 ret, rc;
+
+	memset(&l, 0, sizeof(l));
+	l.cfg = cfg;
+	l.json = take_json(&argc, argv);
+	if ((ret = parse_opts("treatment list", argc - 1, argv + 1, o, 1,
+	    NULL)) != CLI_OK)
+		return ret;
+	if (o[0].value != NULL && (ret = parse_id("treatment list",
+	    "--patient", o[0].value, &patient)) != CLI_OK)
+		return ret;
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	if (patient > 0) {
+		if (store_patient_known(st, patient, &known) == -1) {
+			store_close(st);
+			return CLI_FAILED;
+		}
+		if (!known) {
+			(void)fprintf(stderr, "aftercarectl treatment list: no "
+			    "patient with id %lld\n", (long long)patient);
+			store_close(st);
+			return CLI_FAILED;
+		}
+	}
+	if (l.json)
+		(void)fputs("[", stdout);
+	else {
+		row_text(&t, "ID", 6);
+		row_text(&t, "PATIENT", 7);
+		row_text(&t, "KIND", 18);
+		row_text(&t, "STATUS", 10);
+		row_text(&t, "AT (UTC)", 20);
+		row_end(&t, "AT (PATIENT'S ZONE)");
+	}
+	rc = store_treatments_list(st, patient, print_treatment, &l);
+	if (l.json)
+		(void)fputs(l.rows ? "\n]\n" : "]\n", stdout);
+	store_close(st);
+	zones_clear(&l.zones);
+	return rc == 0 ? CLI_OK : CLI_FAILED;
 }

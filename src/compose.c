@@ -15,8 +15,6 @@
 #include "template.h"
 #include "util.h"
 
-static enum compose_result	compose_address(const struct reminder *,
-				    enum channel, struct composed *);
 static char	*html_escape(const char *);
 static char	*name_clean(const char *);
 
@@ -94,8 +92,7 @@ name_clean(const char *s)
 	return buf_take(&b);
 }
 
-/* The patient's consent and address on channel ch, into out->to. */
-static enum compose_result
+enum compose_result
 compose_address(const struct reminder *r, enum channel ch,
     struct composed *out)
 {

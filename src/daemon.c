@@ -14,8 +14,6 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "compose.h"
@@ -23,8 +21,11 @@
 #include "daemon.h"
 #include "gateway.h"
 #include "log.h"
+#include "metrics.h"
 #include "phone.h"
+#include "preview.h"
 #include "schedule.h"
+#include "sd.h"
 #include "store.h"
 #include "util.h"
 
@@ -70,22 +71,6 @@
 /* The database's busy timeout while transfers are in flight. */
 #define SEND_BUSY_TIMEOUT_MS	100
 
-/* Why a send did not succeed, as counted in the metrics. */
-enum fail_reason {
-	FAIL_UNREACHABLE,	/* no connection, name or TLS session */
-	FAIL_TRANSPORT,		/* reached, then timed out or broke off */
-	FAIL_RATE_LIMITED,	/* 429 */
-	FAIL_SERVER_ERROR,	/* 5xx (and 408) */
-	FAIL_REJECTED,		/* any other answer */
-	FAIL_RECIPIENT,		/* no usable number: never sent */
-	FAIL__COUNT
-};
-
-static const char *const fail_names[FAIL__COUNT] = {
-	"unreachable", "transport", "rate_limited", "server_error",
-	"rejected", "invalid_recipient"
-};
-
 struct daemon {
 	const struct daemon_opts *opts;
 	struct config	*cfg;
@@ -101,14 +86,6 @@ struct daemon {
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
 
-	/* The batch being sent, for the completion callback. */
-	enum channel	 ch;
-	struct reminder	*batch;
-	struct message	*msgs;
-	size_t		*msg_reminder;	/* msgs[i] is batch[msg_reminder[i]] */
-	struct composed	*composed;	/* what msgs[i] points into */
-	bool		*reported;	/* the gateway answered msgs[i] */
-
 	/*
 	 * While a channel's gateway is in trouble (429, 5xx, unreachable),
 	 * nothing is sent on it before paused_until: one probe then, not one
@@ -119,16 +96,9 @@ struct daemon {
 	int		 gw_failures[CHANNEL__COUNT];
 	time_t		 last_beat;	/* heartbeat last written */
 
-	/* systemd: the watchdog interval (0: none) and the last STATUS= */
-	int64_t		 watchdog_ms;
-	struct timespec	 last_ping;
-	char		 status[256];
+	struct sd	 sd;		/* systemd: the watchdog, STATUS= */
 
-	/* For the Prometheus text file: counts since start. */
-	uint64_t	 sends[CHANNEL__COUNT];
-	uint64_t	 failures[CHANNEL__COUNT][FAIL__COUNT];
-	time_t		 last_success;
-	double		 pass_seconds;
+	struct metrics	 metrics;	/* for the Prometheus text file */
 
 	/* Outcomes the database could not take yet, oldest first. */
 	struct record	*unrecorded;
@@ -163,22 +133,48 @@ struct record {
 	char		 stop[PHONE_E164_MAX];
 };
 
+/*
+ * The batch in flight: reminders of one channel claimed together, and
+ * the messages made of those that are to go.  The gateway's callbacks
+ * get it.
+ */
+struct batch {
+	struct daemon	*d;
+	enum channel	 ch;
+	time_t		 now;		/* the pass's time */
+	struct reminder	*claimed;
+	size_t		 nclaimed;
+	struct message	*msgs;
+	size_t		 nmsgs;
+	size_t		*msg_reminder;	/* msgs[i] is of claimed[this[i]] */
+	struct composed	*composed;	/* what msgs[i] points into */
+	bool		*reported;	/* the gateway answered msgs[i] */
+};
+
 static time_t	daemon_now(const struct daemon *);
-static void	notify(const char *);
-static void	watchdog_init(struct daemon *);
-static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
-static void	count_result(struct daemon *, const struct send_result *);
+static void	count_result(struct daemon *, enum channel,
+		    const struct send_result *);
 static int	next_work(struct daemon *, time_t *);
 static void	watch_database(struct daemon *);
 static bool	watch_read(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
-static void	metrics_write(struct daemon *);
+static void	write_metrics(struct daemon *);
 static int	signals_open(void);
 static bool	signals_read(void *);
 static void	reload(struct daemon *);
 static int	pass(struct daemon *, time_t);
 static int	pass_run(struct daemon *, time_t);
+static size_t	claim_size(const struct daemon *, enum channel);
+static int	batch_claim(struct batch *, struct daemon *, enum channel,
+		    time_t, size_t);
+static bool	batch_filter(struct batch *, const struct reminder *,
+		    enum compose_result, const struct composed *);
+static void	batch_compose(struct batch *);
+static bool	batch_event(void *);
+static void	batch_round(void *);
+static int	batch_send(struct batch *);
+static void	batch_clear(struct batch *);
 static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
@@ -195,90 +191,13 @@ static int	write_outcome(struct store *, const struct record *);
 static int	flush_unrecorded(struct daemon *);
 static void	round_add(struct daemon *, const struct record *);
 static void	round_write(void *);
-static void	pause_gateway(struct daemon *, const struct send_result *);
+static void	pause_gateway(struct daemon *, enum channel,
+		    const struct send_result *);
 
 static time_t
 daemon_now(const struct daemon *d)
 {
 	return d->opts->fixed_now ? d->opts->now : time(NULL);
-}
-
-/*
- * Tells systemd how we are doing (sd_notify(3)'s protocol: one datagram to
- * $NOTIFY_SOCKET, "@" meaning the abstract namespace).  Small enough to
- * write here rather than link libsystemd.  Without the variable, nothing.
- */
-static void
-notify(const char *state)
-{
-	struct sockaddr_un	 sun;
-	const char		*path;
-	size_t			 len;
-	int			 fd;
-
-	if ((path = getenv("NOTIFY_SOCKET")) == NULL || *path == '\0')
-		return;
-	if ((path[0] != '/' && path[0] != '@') ||
-	    (len = strlen(path)) >= sizeof(sun.sun_path)) {
-		log_warnx("daemon: NOTIFY_SOCKET is not a unix socket path");
-		return;
-	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, len);
-	if (sun.sun_path[0] == '@')
-		sun.sun_path[0] = '\0';
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("daemon: notify socket");
-		return;
-	}
-	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun,
-	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1)
-		log_warn("daemon: notify systemd");
-	(void)close(fd);
-}
-
-/*
- * With WatchdogSec= set, systemd passes $WATCHDOG_USEC (and $WATCHDOG_PID,
- * which must be ours) and expects WATCHDOG=1 more often than that; we
- * ping at half the interval.
- */
-static void
-watchdog_init(struct daemon *d)
-{
-	const char	*usec, *pid;
-	char		 err[64];
-	int64_t		 v, p;
-
-	d->watchdog_ms = 0;
-	if ((usec = getenv("WATCHDOG_USEC")) == NULL)
-		return;
-	if ((pid = getenv("WATCHDOG_PID")) != NULL &&
-	    (util_int64_parse(pid, 1, INT64_MAX, &p, err, sizeof(err)) == -1 ||
-	    p != (int64_t)getpid()))
-		return;
-	if (util_int64_parse(usec, 1, INT64_MAX, &v, err, sizeof(err)) == -1) {
-		log_warnx("daemon: WATCHDOG_USEC: %s", err);
-		return;
-	}
-	d->watchdog_ms = v / 2000 > 0 ? v / 2000 : 1;
-}
-
-static void
-watchdog_ping(struct daemon *d)
-{
-	struct timespec	now;
-	int64_t		ms;
-
-	if (d->watchdog_ms == 0 ||
-	    clock_gettime(CLOCK_MONOTONIC, &now) == -1)
-		return;
-	ms = (int64_t)(now.tv_sec - d->last_ping.tv_sec) * 1000 +
-	    (now.tv_nsec - d->last_ping.tv_nsec) / 1000000;
-	if (d->last_ping.tv_sec != 0 && ms < d->watchdog_ms)
-		return;
-	notify("WATCHDOG=1");
-	d->last_ping = now;
 }
 
 /*
@@ -289,38 +208,21 @@ watchdog_ping(struct daemon *d)
 static void
 report_status(struct daemon *d)
 {
-	char		 line[sizeof(d->status)], next[64], until[32];
-	time_t		 t;
+	char		 text[SD_STATUS_MAX];
+	time_t		 t, now = time(NULL);
 	int64_t		 failed;
 	enum channel	 ch;
 
 	if (next_work(d, &t) == -1 ||
-	    store_failed_since(d->st, time(NULL) - 86400, &failed) == -1)
+	    store_failed_since(d->st, now - 86400, &failed) == -1)
 		return;
-	if (t == 0)
-		(void)snprintf(next, sizeof(next), "nothing pending");
-	else {
-		schedule_rfc3339_format(t, until, sizeof(until));
-		(void)snprintf(next, sizeof(next), "next reminder due %.10s "
-		    "%.5s UTC", until, until + 11);
-	}
-	if (d->paused_until[CHANNEL_SMS] > time(NULL) ||
-	    d->paused_until[CHANNEL_EMAIL] > time(NULL)) {
-		ch = d->paused_until[CHANNEL_SMS] > time(NULL) ? CHANNEL_SMS :
-		    CHANNEL_EMAIL;
-		schedule_rfc3339_format(d->paused_until[ch], until,
-		    sizeof(until));
-		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
-		    "24 h; %s gateway paused until %.5s UTC", next,
-		    (long long)failed, ch == CHANNEL_SMS ? "SMS" : "email",
-		    until + 11);
-	} else
-		(void)snprintf(line, sizeof(line), "STATUS=%s; %lld failed in "
-		    "24 h", next, (long long)failed);
-	if (strcmp(line, d->status) == 0)
-		return;
-	memcpy(d->status, line, sizeof(line));
-	notify(line);
+	ch = d->paused_until[CHANNEL_SMS] > now ? CHANNEL_SMS : CHANNEL_EMAIL;
+	if (d->paused_until[ch] > now)
+		sd_status_format(text, sizeof(text), t, failed,
+		    ch == CHANNEL_SMS ? "SMS" : "email", d->paused_until[ch]);
+	else
+		sd_status_format(text, sizeof(text), t, failed, NULL, 0);
+	sd_status(&d->sd, text);
 }
 
 /*
@@ -397,7 +299,7 @@ reload(struct daemon *d)
 	int		 ch, lockfd = -1;
 
 	d->reload = false;
-	notify("RELOADING=1");
+	sd_send("RELOADING=1");
 	if ((cfg = config_load(d->opts->config_path, 0, err,
 	    sizeof(err))) == NULL) {
 		log_err("%s", err);
@@ -449,7 +351,7 @@ reload(struct daemon *d)
 		log_setpriority(cfg->log_priority);
 	log_info("event=reloaded config=%s", d->opts->config_path);
 out:
-	notify("READY=1");
+	sd_send("READY=1");
 }
 
 static void
@@ -583,9 +485,9 @@ gateways_new(const struct config *cfg, struct gateway **gw)
 		gw[CHANNEL_SMS] = NULL;
 		return -1;
 	}
-	gateway_on_round(gw[CHANNEL_SMS], round_write);
+	gateway_on_round(gw[CHANNEL_SMS], batch_round);
 	if (gw[CHANNEL_EMAIL] != NULL)
-		gateway_on_round(gw[CHANNEL_EMAIL], round_write);
+		gateway_on_round(gw[CHANNEL_EMAIL], batch_round);
 	return 0;
 }
 
@@ -619,122 +521,50 @@ next_work(struct daemon *d, time_t *when)
 
 /* Counts a gateway answer for the metrics. */
 static void
-count_result(struct daemon *d, const struct send_result *res)
+count_result(struct daemon *d, enum channel ch, const struct send_result *res)
 {
 	enum fail_reason	why;
 
 	if (res->outcome == OUTCOME_SENT) {
-		d->sends[d->ch]++;
-		d->last_success = time(NULL);
+		d->metrics.sends[ch]++;
+		d->metrics.last_success = time(NULL);
 		return;
 	}
-	/* An SMTP server that refused our EHLO name, say, was reached. */
-	if (res->unreached && res->http_status == 0)
+	switch (res->failure) {
+	case FAILURE_UNREACHABLE:
 		why = FAIL_UNREACHABLE;
-	else if (res->http_status == 0)
+		break;
+	case FAILURE_TRANSPORT:
 		why = FAIL_TRANSPORT;
-	else if (strcmp(gateway_provider(d->gw[d->ch]), "smtp") == 0)
-		/* SMTP: 4xx is the server's trouble, 5xx a refusal. */
-		why = res->http_status >= 500 ? FAIL_REJECTED :
-		    FAIL_SERVER_ERROR;
-	else if (res->http_status == 429)
+		break;
+	case FAILURE_RATE_LIMITED:
 		why = FAIL_RATE_LIMITED;
-	else if (res->http_status >= 500 || res->http_status == 408)
+		break;
+	case FAILURE_SERVER_ERROR:
 		why = FAIL_SERVER_ERROR;
-	else
+		break;
+	default:
 		why = FAIL_REJECTED;
-	d->failures[d->ch][why]++;
+		break;
+	}
+	d->metrics.failures[ch][why]++;
 }
 
-/*
- * Writes the metrics for node_exporter's textfile collector: to a
- * temporary file beside it, then renamed over it, so the collector never
- * reads half a file.
- */
+/* The metrics file, if there is one: our counts and the table's. */
 static void
-metrics_write(struct daemon *d)
+write_metrics(struct daemon *d)
 {
-	static const char *const states[] = {
-		"pending", "sending", "sent", "failed", "cancelled", "expired"
-	};
 	struct store_status	 s;
-	const char		*provider;
-	struct buf		 b;
-	char			*tmp;
-	int64_t			 counts[6];
-	size_t			 i;
+	const char		*provider[CHANNEL__COUNT];
 	int			 ch;
-	FILE			*f;
 
 	if (d->cfg->metrics_file == NULL ||
 	    store_status(d->st, time(NULL), &s) == -1)
 		return;
-	counts[0] = s.pending;
-	counts[1] = s.sending;
-	counts[2] = s.sent;
-	counts[3] = s.failed;
-	counts[4] = s.cancelled;
-	counts[5] = s.expired;
-	buf_init(&b);
-	buf_puts(&b, "# HELP aftercare_reminders Reminders by state.\n"
-	    "# TYPE aftercare_reminders gauge\n");
-	for (i = 0; i < 6; i++)
-		buf_printf(&b, "aftercare_reminders{state=\"%s\"} %lld\n",
-		    states[i], (long long)counts[i]);
-	buf_puts(&b, "# HELP aftercare_sends_total Messages the gateway "
-	    "accepted since aftercared started.\n"
-	    "# TYPE aftercare_sends_total counter\n");
 	for (ch = 0; ch < CHANNEL__COUNT; ch++)
-		if (d->gw[ch] != NULL)
-			buf_printf(&b, "aftercare_sends_total{provider=\"%s\"} "
-			    "%llu\n", gateway_provider(d->gw[ch]),
-			    (unsigned long long)d->sends[ch]);
-	buf_puts(&b, "# HELP aftercare_send_failures_total Sends that did "
-	    "not succeed since aftercared started, by reason.\n"
-	    "# TYPE aftercare_send_failures_total counter\n");
-	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-		if (d->gw[ch] == NULL)
-			continue;
-		provider = gateway_provider(d->gw[ch]);
-		for (i = 0; i < FAIL__COUNT; i++)
-			buf_printf(&b, "aftercare_send_failures_total{provider="
-			    "\"%s\",reason=\"%s\"} %llu\n", provider,
-			    fail_names[i],
-			    (unsigned long long)d->failures[ch][i]);
-	}
-	buf_printf(&b, "# HELP aftercare_last_success_timestamp_seconds When "
-	    "the gateway last accepted a message.\n"
-	    "# TYPE aftercare_last_success_timestamp_seconds gauge\n"
-	    "aftercare_last_success_timestamp_seconds %lld\n"
-	    "# HELP aftercare_pass_duration_seconds How long the last pass "
-	    "took.\n"
-	    "# TYPE aftercare_pass_duration_seconds gauge\n"
-	    "aftercare_pass_duration_seconds %.6f\n",
-	    (long long)(d->last_success ? d->last_success : s.last_sent),
-	    d->pass_seconds);
-	tmp = xasprintf("%s.tmp", d->cfg->metrics_file);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		log_warn("metrics: %s", tmp);
-		goto out;
-	}
-	if (fwrite(b.data, 1, b.len, f) != b.len) {
-		log_warn("metrics: %s", tmp);
-		(void)fclose(f);
-		(void)unlink(tmp);
-		goto out;
-	}
-	if (fclose(f) == EOF) {
-		log_warn("metrics: %s", tmp);
-		(void)unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, d->cfg->metrics_file) == -1) {
-		log_warn("metrics: %s", d->cfg->metrics_file);
-		(void)unlink(tmp);
-	}
-out:
-	free(tmp);
-	buf_clear(&b);
+		provider[ch] = d->gw[ch] != NULL ?
+		    gateway_provider(d->gw[ch]) : NULL;
+	(void)metrics_write(d->cfg->metrics_file, &d->metrics, &s, provider);
 }
 
 /*
@@ -743,26 +573,26 @@ out:
  * troubles in a row, has passed; then one request probes it again.
  */
 static void
-pause_gateway(struct daemon *d, const struct send_result *res)
+pause_gateway(struct daemon *d, enum channel ch, const struct send_result *res)
 {
 	int64_t	delay;
 	time_t	until;
 
-	if (d->gw_failures[d->ch] < 64)
-		d->gw_failures[d->ch]++;
-	delay = schedule_backoff(d->gw_failures[d->ch],
+	if (d->gw_failures[ch] < 64)
+		d->gw_failures[ch]++;
+	delay = schedule_backoff(d->gw_failures[ch],
 	    d->cfg->delivery.backoff_base, d->cfg->delivery.backoff_max,
 	    arc4random());
 	if (res->retry_after > delay)
 		delay = res->retry_after;
 	until = daemon_now(d) + delay;
-	if (until > d->paused_until[d->ch]) {
-		d->paused_until[d->ch] = until;
+	if (until > d->paused_until[ch]) {
+		d->paused_until[ch] = until;
 		log_notice("event=gateway_paused provider=%s status=%ld "
-		    "in=%llds troubles=%d", gateway_provider(d->gw[d->ch]),
-		    res->http_status, (long long)delay, d->gw_failures[d->ch]);
+		    "in=%llds troubles=%d", gateway_provider(d->gw[ch]),
+		    res->status, (long long)delay, d->gw_failures[ch]);
 	}
-	gateway_pause(d->gw[d->ch]);
+	gateway_pause(d->gw[ch]);
 }
 
 /*
@@ -773,26 +603,27 @@ pause_gateway(struct daemon *d, const struct send_result *res)
 static void
 sent_one(void *arg, size_t idx, const struct send_result *res)
 {
-	struct daemon		*d = arg;
-	const struct reminder	*r = &d->batch[d->msg_reminder[idx]];
+	struct batch		*b = arg;
+	struct daemon		*d = b->d;
+	const struct reminder	*r = &b->claimed[b->msg_reminder[idx]];
 	struct record		 o;
 	const char		*code = res->code[0] ? res->code : "-";
 	int64_t			 delay;
 	int			 attempts;
 
-	d->reported[idx] = true;
-	watchdog_ping(d);
-	count_result(d, res);
+	b->reported[idx] = true;
+	sd_watchdog_ping(&d->sd);
+	count_result(d, b->ch, res);
 	if (res->outcome == OUTCOME_RETRY)
-		pause_gateway(d, res);
+		pause_gateway(d, b->ch, res);
 	else
-		d->gw_failures[d->ch] = 0;
+		d->gw_failures[b->ch] = 0;
 	memset(&o, 0, sizeof(o));
 	o.id = r->id;
 	o.now = daemon_now(d);
 	/* No reminder goes to that number again, written with the outcome. */
 	if (res->opted_out) {
-		(void)snprintf(o.stop, sizeof(o.stop), "%s", d->msgs[idx].to);
+		(void)snprintf(o.stop, sizeof(o.stop), "%s", b->msgs[idx].to);
 		log_notice("event=opted_out reminder=%lld: the recipient "
 		    "unsubscribed; no SMS goes to that number again",
 		    (long long)r->id);
@@ -805,7 +636,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->provider_id);
 		log_info("event=sent reminder=%lld milestone=%s provider=%s "
 		    "status=%ld ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status,
+		    r->milestone, gateway_provider(d->gw[b->ch]), res->status,
 		    res->ms, attempts);
 		break;
 	case OUTCOME_RETRY:
@@ -817,8 +648,8 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			log_warnx("event=failed reminder=%lld milestone=%s "
 			    "provider=%s status=%ld code=%s attempts=%d "
 			    "reason=max_attempts", (long long)r->id,
-			    r->milestone, gateway_provider(d->gw[d->ch]),
-			    res->http_status, code, attempts);
+			    r->milestone, gateway_provider(d->gw[b->ch]),
+			    res->status, code, attempts);
 			break;
 		}
 		delay = schedule_backoff(attempts > 0 ? attempts : 1,
@@ -832,8 +663,8 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_notice("event=retry reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
-		    (long long)r->id, r->milestone, gateway_provider(d->gw[d->ch]),
-		    res->http_status, code, res->ms, attempts,
+		    (long long)r->id, r->milestone, gateway_provider(d->gw[b->ch]),
+		    res->status, code, res->ms, attempts,
 		    res->unreached ? "no" : "yes", (long long)delay);
 		break;
 	case OUTCOME_FAILED:
@@ -842,11 +673,232 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
 		log_warnx("event=failed reminder=%lld milestone=%s provider=%s "
 		    "status=%ld code=%s ms=%ld attempt=%d", (long long)r->id,
-		    r->milestone, gateway_provider(d->gw[d->ch]), res->http_status, code,
+		    r->milestone, gateway_provider(d->gw[b->ch]), res->status, code,
 		    res->ms, attempts);
 		break;
 	}
 	round_add(d, &o);
+}
+
+/*
+ * How many reminders of channel ch to claim at once: after trouble at the
+ * gateway, one, to probe it; under a rate limit, about BATCH_PACED_SECS
+ * of sending.
+ */
+static size_t
+claim_size(const struct daemon *d, enum channel ch)
+{
+	const struct config	*cfg = d->cfg;
+	size_t			 max;
+	int			 rate;
+
+	if (d->gw_failures[ch] > 0)
+		return 1;
+	max = (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
+	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
+	if (rate > 0 && (size_t)rate * BATCH_PACED_SECS < max)
+		max = (size_t)rate * BATCH_PACED_SECS;
+	return max;
+}
+
+/*
+ * Claims up to max reminders due on channel ch into b, which
+ * batch_clear() empties.  Returns 0, or -1 (logged) with none claimed.
+ */
+static int
+batch_claim(struct batch *b, struct daemon *d, enum channel ch, time_t now,
+    size_t max)
+{
+	time_t	lease;
+
+	memset(b, 0, sizeof(*b));
+	b->d = d;
+	b->ch = ch;
+	b->now = now;
+	/* For people reading the table: when this batch should be done. */
+	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
+	    d->cfg->delivery.timeout;
+	if (store_claim_due(d->st, now, lease, max, config_channel_name(ch),
+	    &b->claimed, &b->nclaimed) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Whether the claimed reminder r, composed into c, is to be sent: if not,
+ * says so and keeps its outcome (failed, cancelled, or later if the STOP
+ * list cannot be read) for round_write().
+ */
+static bool
+batch_filter(struct batch *b, const struct reminder *r,
+    enum compose_result what, const struct composed *c)
+{
+	struct daemon	*d = b->d;
+	struct record	 o;
+	bool		 optout;
+
+	switch (what) {
+	case COMPOSE_FAIL:
+		d->metrics.failures[b->ch][FAIL_RECIPIENT]++;
+		/* The reason names ids only, never the row's values. */
+		log_warnx("event=failed reminder=%lld milestone=%s "
+		    "channel=%s reason=\"%s\"", (long long)r->id,
+		    r->milestone, config_channel_name(b->ch), c->reason);
+		outcome_text(&o, REC_FAILED, r->id, b->now, c->reason);
+		round_add(d, &o);
+		return false;
+	case COMPOSE_CANCEL:
+		log_info("event=cancelled reminder=%lld milestone=%s "
+		    "channel=%s reason=\"%s\"", (long long)r->id,
+		    r->milestone, config_channel_name(b->ch), c->reason);
+		outcome_text(&o, c->optout ? REC_OPTED_OUT : REC_CANCELLED,
+		    r->id, b->now, c->reason);
+		round_add(d, &o);
+		return false;
+	case COMPOSE_SEND:
+		break;
+	}
+	if (b->ch != CHANNEL_SMS)
+		return true;
+	if (store_optout_has(d->st, c->to, &optout) == -1) {
+		/*
+		 * Not known: later, and not an attempt (at once, it would be
+		 * claimed again at once).
+		 */
+		outcome_text(&o, REC_RETRY, r->id, b->now, "could not read the "
+		    "STOP list; tried again later");
+		o.next = b->now + d->cfg->delivery.backoff_base;
+		round_add(d, &o);
+		return false;
+	}
+	if (optout) {
+		log_info("event=cancelled reminder=%lld milestone=%s "
+		    "reason=\"opted out at the gateway\"", (long long)r->id,
+		    r->milestone);
+		outcome_text(&o, REC_CANCELLED, r->id, b->now, "the number "
+		    "unsubscribed (replied STOP to an earlier message)");
+		round_add(d, &o);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Composes each claimed reminder into a message to send, or an outcome;
+ * those outcomes are written at once, in one transaction, before anything
+ * is sent.
+ */
+static void
+batch_compose(struct batch *b)
+{
+	const struct reminder	*r;
+	enum compose_result	 what;
+	struct composed		*c;
+	struct message		*m;
+	size_t			 i;
+
+	b->msgs = xcalloc(b->nclaimed, sizeof(*b->msgs));
+	b->msg_reminder = xcalloc(b->nclaimed, sizeof(*b->msg_reminder));
+	b->composed = xcalloc(b->nclaimed, sizeof(*b->composed));
+	b->reported = xcalloc(b->nclaimed, sizeof(*b->reported));
+	for (i = 0; i < b->nclaimed; i++) {
+		r = &b->claimed[i];
+		c = &b->composed[b->nmsgs];
+		what = compose_message(b->d->cfg, r, b->now, c);
+		if (!batch_filter(b, r, what, c)) {
+			compose_clear(c);
+			continue;
+		}
+		m = &b->msgs[b->nmsgs];
+		m->reminder_id = r->id;
+		m->milestone = r->milestone;
+		m->to = c->to;
+		m->to_name = c->to_name;
+		m->subject = c->subject;
+		m->body = c->body;
+		m->html = c->html;
+		m->idempotency_key = r->idempotency_key;
+		m->date = daemon_now(b->d);
+		b->msg_reminder[b->nmsgs] = i;
+		b->nmsgs++;
+	}
+	round_write(b->d);
+}
+
+/* For the gateway: a signal that came meanwhile stops the sending. */
+static bool
+batch_event(void *arg)
+{
+	struct batch	*b = arg;
+
+	return signals_read(b->d);
+}
+
+/* For the gateway: each round's answers are written together. */
+static void
+batch_round(void *arg)
+{
+	struct batch	*b = arg;
+
+	round_write(b->d);
+}
+
+/*
+ * Sends the batch's messages, each answer recorded by sent_one().
+ * Returns 0, or -1 if libcurl or the database failed.
+ */
+static int
+batch_send(struct batch *b)
+{
+	struct daemon	*d = b->d;
+	int		 rc;
+
+	if (b->nmsgs == 0)
+		return 0;
+	/*
+	 * While transfers are in flight, a locked database must not hold
+	 * up the loop (an answer could be taken for a timeout): outcomes it
+	 * refuses are held and written after the batch.
+	 */
+	if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
+		return -1;
+	rc = gateway_send(d->gw[b->ch], b->msgs, b->nmsgs, d->sigfd,
+	    batch_event, sent_one, b);
+	round_write(d);
+	if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
+	    rc == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Gives back what was claimed but never started (we are stopping), and
+ * frees the batch.
+ */
+static void
+batch_clear(struct batch *b)
+{
+	struct record	o;
+	size_t		i;
+
+	for (i = 0; i < b->nmsgs; i++) {
+		if (b->reported[i])
+			continue;
+		log_debug("event=released reminder=%lld",
+		    (long long)b->msgs[i].reminder_id);
+		outcome_text(&o, REC_RELEASE, b->msgs[i].reminder_id,
+		    daemon_now(b->d), "");
+		round_add(b->d, &o);
+	}
+	round_write(b->d);
+	for (i = 0; i < b->nmsgs; i++)
+		compose_clear(&b->composed[i]);
+	free(b->composed);
+	free(b->reported);
+	free(b->msgs);
+	free(b->msg_reminder);
+	store_reminders_free(b->claimed, b->nclaimed);
+	memset(b, 0, sizeof(*b));
 }
 
 /*
@@ -856,146 +908,17 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 static int
 send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 {
-	const struct config	*cfg = d->cfg;
-	struct composed		*c;
-	struct message		*m;
-	struct record		 o;
-	struct reminder		*r;
-	size_t			 n, nmsg = 0, i, max;
-	time_t			 lease;
-	bool			 optout;
-	int			 rc, rate;
-	int			 ret = -1;
+	struct batch	b;
+	int		ret = 0;
 
-	d->ch = ch;
-	/* After trouble at the gateway, one request probes it first. */
-	max = d->gw_failures[ch] > 0 ? 1 :
-	    (size_t)cfg->delivery.concurrency * CLAIM_PER_SLOT;
-	/* Under a rate limit, a batch of about BATCH_PACED_SECS of sending. */
-	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
-	if (rate > 0 && (size_t)rate * BATCH_PACED_SECS < max)
-		max = (size_t)rate * BATCH_PACED_SECS;
-	/* For people reading the table: when this batch should be done. */
-	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
-	    cfg->delivery.timeout;
-	if (store_claim_due(d->st, now, lease, max, config_channel_name(ch),
-	    &d->batch, &n) == -1)
+	if (batch_claim(&b, d, ch, now, claim_size(d, ch)) == -1)
 		return -1;
-	*claimed = n;
-	if (n == 0)
-		return 0;
-	d->msgs = xcalloc(n, sizeof(*d->msgs));
-	d->msg_reminder = xcalloc(n, sizeof(*d->msg_reminder));
-	d->composed = xcalloc(n, sizeof(*d->composed));
-	d->reported = xcalloc(n, sizeof(*d->reported));
-	for (i = 0; i < n; i++) {
-		r = &d->batch[i];
-		c = &d->composed[nmsg];
-		switch (compose_message(cfg, r, now, c)) {
-		case COMPOSE_FAIL:
-			d->failures[ch][FAIL_RECIPIENT]++;
-			/* The reason names ids only, never the row's values. */
-			log_warnx("event=failed reminder=%lld milestone=%s "
-			    "channel=%s reason=\"%s\"", (long long)r->id,
-			    r->milestone, config_channel_name(ch), c->reason);
-			outcome_text(&o, REC_FAILED, r->id, now, c->reason);
-			round_add(d, &o);
-			compose_clear(c);
-			continue;
-		case COMPOSE_CANCEL:
-			log_info("event=cancelled reminder=%lld milestone=%s "
-			    "channel=%s reason=\"%s\"", (long long)r->id,
-			    r->milestone, config_channel_name(ch), c->reason);
-			outcome_text(&o, c->optout ? REC_OPTED_OUT :
-			    REC_CANCELLED, r->id, now, c->reason);
-			round_add(d, &o);
-			compose_clear(c);
-			continue;
-		case COMPOSE_SEND:
-			break;
-		}
-		if (ch == CHANNEL_SMS) {
-			if (store_optout_has(d->st, c->to, &optout) == -1) {
-				/*
-				 * Not known: later, and not an attempt (at
-				 * once, it would be claimed again at once).
-				 */
-				outcome_text(&o, REC_RETRY, r->id, now,
-				    "could not read the STOP list; tried again "
-				    "later");
-				o.next = now + cfg->delivery.backoff_base;
-				round_add(d, &o);
-				compose_clear(c);
-				continue;
-			}
-			if (optout) {
-				log_info("event=cancelled reminder=%lld "
-				    "milestone=%s reason=\"opted out at the "
-				    "gateway\"", (long long)r->id,
-				    r->milestone);
-				outcome_text(&o, REC_CANCELLED, r->id, now,
-				    "the number unsubscribed (replied STOP to "
-				    "an earlier message)");
-				round_add(d, &o);
-				compose_clear(c);
-				continue;
-			}
-		}
-		m = &d->msgs[nmsg];
-		m->reminder_id = r->id;
-		m->milestone = r->milestone;
-		m->to = c->to;
-		m->to_name = c->to_name;
-		m->subject = c->subject;
-		m->body = c->body;
-		m->html = c->html;
-		m->idempotency_key = r->idempotency_key;
-		m->date = daemon_now(d);
-		d->msg_reminder[nmsg] = i;
-		nmsg++;
+	*claimed = b.nclaimed;
+	if (b.nclaimed > 0) {
+		batch_compose(&b);
+		ret = batch_send(&b);
 	}
-	/*
-	 * While transfers are in flight, a locked database must not hold
-	 * up the loop (an answer could be taken for a timeout): outcomes it
-	 * refuses are held and written after the batch.
-	 */
-	/* What will not be sent, in one transaction before what will. */
-	round_write(d);
-	if (nmsg > 0) {
-		if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == -1)
-			goto out;
-		rc = gateway_send(d->gw[ch], d->msgs, nmsg, d->sigfd,
-		    signals_read, sent_one, d);
-		round_write(d);
-		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1 ||
-		    rc == -1)
-			goto out;
-	}
-	ret = 0;
-out:
-	/* Claimed but never started (we are stopping): give them back. */
-	for (i = 0; i < nmsg; i++) {
-		if (d->reported[i])
-			continue;
-		log_debug("event=released reminder=%lld",
-		    (long long)d->msgs[i].reminder_id);
-		outcome_text(&o, REC_RELEASE, d->msgs[i].reminder_id,
-		    daemon_now(d), "");
-		round_add(d, &o);
-	}
-	round_write(d);
-	for (i = 0; i < nmsg; i++)
-		compose_clear(&d->composed[i]);
-	free(d->composed);
-	free(d->reported);
-	free(d->msgs);
-	free(d->msg_reminder);
-	store_reminders_free(d->batch, n);
-	d->composed = NULL;
-	d->reported = NULL;
-	d->msgs = NULL;
-	d->msg_reminder = NULL;
-	d->batch = NULL;
+	batch_clear(&b);
 	return ret;
 }
 
@@ -1010,7 +933,7 @@ pass(struct daemon *d, time_t now)
 	int	ret;
 
 	ret = pass_run(d, now);
-	metrics_write(d);
+	write_metrics(d);
 	return ret;
 }
 
@@ -1042,7 +965,7 @@ pass_run(struct daemon *d, time_t now)
 		}
 		total += changed;
 		(void)signals_read(d);
-		watchdog_ping(d);
+		sd_watchdog_ping(&d->sd);
 	} while (changed >= SYNC_PER_LOOK && !d->stopping);
 	if (total > 0)
 		log_debug("event=synced treatments=%zu", total);
@@ -1074,7 +997,7 @@ done:
 	ret = 0;
 out:
 	if (clock_gettime(CLOCK_MONOTONIC, &end) == 0 && start.tv_sec != 0)
-		d->pass_seconds = (double)(end.tv_sec - start.tv_sec) +
+		d->metrics.pass_seconds = (double)(end.tv_sec - start.tv_sec) +
 		    (double)(end.tv_nsec - start.tv_nsec) / 1e9;
 	return ret;
 }
@@ -1242,8 +1165,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	now = time(NULL);
 	if (next != 0 && next - now < idle)
 		wait_ms = next <= now ? 0 : (next - now) * 1000;
-	if (d->watchdog_ms != 0 && d->watchdog_ms < wait_ms)
-		wait_ms = d->watchdog_ms;
+	if (d->sd.watchdog_ms != 0 && d->sd.watchdog_ms < wait_ms)
+		wait_ms = d->sd.watchdog_ms;
 	if (d->settle_ms != 0 && d->settle_ms < wait_ms)
 		wait_ms = d->settle_ms;
 	pfd[0].fd = d->sigfd;
@@ -1385,7 +1308,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	if ((d.st = store_open(cfg->database, 0)) == NULL)
 		goto out;
 	if (opts->dry_run) {
-		ret = daemon_preview(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
+		ret = preview_due(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
 		goto out;
 	}
 	if ((d.lockfd = instance_lock(cfg->database)) == -1)
@@ -1404,8 +1327,8 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	}
 	log_info("event=started database=%s", cfg->database);
 	watch_database(&d);
-	watchdog_init(&d);
-	notify("READY=1");
+	sd_init(&d.sd);
+	sd_send("READY=1");
 	if (store_data_version(d.st, &version) == -1)
 		goto out;
 	changed = 1;
@@ -1433,7 +1356,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		if (d.stopping)
 			break;
 		beat(&d);
-		watchdog_ping(&d);
+		sd_watchdog_ping(&d.sd);
 		report_status(&d);
 		if ((changed = sleep_until_work(&d, &version)) == -1) {
 			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
@@ -1441,7 +1364,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 			changed = 1;
 		}
 	}
-	notify("STOPPING=1");
+	sd_send("STOPPING=1");
 	ret = finish(&d) == 0 ? 0 : 1;
 	log_info("event=stopped");
 out:
@@ -1458,101 +1381,5 @@ out:
 	if (d.lockfd != -1)
 		(void)close(d.lockfd);
 	config_free(d.cfg);
-	return ret;
-}
-
-struct preview {
-	FILE	*out;
-	time_t	 now;
-};
-
-static void
-preview_later(void *arg, const struct reminder_row *row)
-{
-	struct preview	*p = arg;
-	char		 when[32];
-
-	schedule_rfc3339_format(row->next_attempt_at, when, sizeof(when));
-	(void)fprintf(p->out, "later %s  reminder %lld  patient %lld  "
-	    "treatment %lld  milestone %s  %s\n", when, (long long)row->id,
-	    (long long)row->patient_id, (long long)row->treatment_id,
-	    row->milestone, row->channel);
-}
-
-int
-daemon_preview(const struct config *cfg, struct store *st, time_t now,
-    FILE *out)
-{
-	struct preview	 p = { out, now };
-	struct reminder	*batch;
-	struct composed	 c;
-	size_t		 n, i, total = 0;
-	char		 when[32];
-	int		 ret = -1, ch = 0;
-	bool		 optout;
-
-	if (store_preview_begin(st) == -1)
-		return -1;
-	if (store_sync(st, cfg, now, NULL) == -1)
-		goto out;
-	schedule_rfc3339_format(now, when, sizeof(when));
-	(void)fprintf(out, "dry run at %s: nothing is sent or changed\n",
-	    when);
-	/* Each channel in turn, as the daemon would. */
-	while (ch < CHANNEL__COUNT) {
-		if (store_claim_due(st, now, now, 256, config_channel_name(ch),
-		    &batch, &n) == -1)
-			goto out;
-		if (n == 0)
-			ch++;
-		for (i = 0; i < n; i++) {
-			const struct reminder *r = &batch[i];
-
-			schedule_rfc3339_format(r->due_at, when, sizeof(when));
-			(void)fprintf(out, "now   %s  reminder %lld  patient "
-			    "%lld  treatment %lld  milestone %s  %s: ", when,
-			    (long long)r->id, (long long)r->patient_id,
-			    (long long)r->treatment_id, r->milestone,
-			    r->channel);
-			switch (compose_message(cfg, r, now, &c)) {
-			case COMPOSE_SEND:
-				/* As sending would: a number that said STOP. */
-				if (c.channel == CHANNEL_SMS &&
-				    (store_optout_has(st, c.to, &optout) == -1 ||
-				    optout)) {
-					(void)fprintf(out, "would cancel: the "
-					    "number unsubscribed (or the STOP "
-					    "list cannot be read)\n");
-					break;
-				}
-				if (c.channel == CHANNEL_EMAIL)
-					(void)fprintf(out, "would send: "
-					    "Subject: %s\n", c.subject);
-				(void)fprintf(out, "%s    %s\n",
-				    c.channel == CHANNEL_EMAIL ? "" :
-				    "would send:\n", c.body);
-				break;
-			case COMPOSE_FAIL:
-				(void)fprintf(out, "would fail: %s\n",
-				    c.reason);
-				break;
-			case COMPOSE_CANCEL:
-				(void)fprintf(out, "would cancel: %s\n",
-				    c.reason);
-				break;
-			}
-			compose_clear(&c);
-		}
-		total += n;
-		store_reminders_free(batch, n);
-	}
-	if (total == 0)
-		(void)fprintf(out, "nothing is due now\n");
-	if (store_reminders_list(st, "pending", preview_later, &p) == -1)
-		goto out;
-	ret = 0;
-out:
-	if (store_preview_end(st) == -1)
-		ret = -1;
 	return ret;
 }

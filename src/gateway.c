@@ -1,25 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* gateway.c: the libcurl multi driver: sends messages, classifies outcomes. */
+/* gateway.c: the libcurl multi driver: runs a provider's transfers, paced. */
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <unistd.h>
-#include <sys/socket.h>
 
 #include <curl/curl.h>
 
 #include "config.h"
 #include "gateway.h"
 #include "gw.h"
-#include "json.h"
 #include "log.h"
-#include "mail.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -27,82 +20,19 @@
 #define AFTERCARE_VERSION	"dev"
 #endif
 
-/* Bytes of an answer kept; the rest is read and dropped. */
-#define GATEWAY_BODY_MAX	(64 * 1024)
-/* Longest wait asked by Retry-After that we honour, in seconds. */
-#define GATEWAY_RETRY_MAX	86400
 #define GATEWAY_CONNECT_MAX	10
-/* The longest provider error code we keep (and log). */
-#define GATEWAY_CODE_MAX	8
 /* The share of a provider's rate limit we use. */
 #define GATEWAY_RATE_MARGIN	0.99
-
-/*
- * How far an SMTP exchange got: the last command we sent.  A refusal
- * before RCPT TO is about us (our name, login or sender), not about the
- * recipient.
- */
-enum smtp_stage {
-	SMTP_GREETING,		/* nothing sent yet on this connection */
-	SMTP_EHLO,		/* EHLO or HELO */
-	SMTP_STARTTLS,
-	SMTP_AUTH,
-	SMTP_MAIL,
-	SMTP_RCPT,
-	SMTP_DATA		/* DATA, the message, its end */
-};
-
-/*
- * What a refusal of RCPT TO blames, when it is not the recipient: Postfix
- * (smtpd_delay_reject, on by default) answers a refused client, EHLO name
- * or sender only at RCPT TO, saying which in its reply text.
- */
-enum smtp_blame {
-	BLAME_NONE,
-	BLAME_CLIENT,		/* "Client host rejected" */
-	BLAME_HELO,		/* "Helo command rejected" */
-	BLAME_SENDER,		/* "Sender address rejected" */
-	BLAME_RELAY		/* "Relay access denied" */
-};
-
-/* One reusable easy handle and the request it is carrying. */
-struct xfer {
-	struct gateway		*gw;
-	CURL			*easy;
-	bool			 busy;
-	size_t			 idx;
-	const struct message	*msg;
-	struct gw_request	 req;
-	struct curl_slist	*headers;
-	struct buf		 resp;
-	long			 retry_after;
-	char			 header_id[128];	/* X-Message-Id */
-	/* SMTP: the envelope and the message being uploaded. */
-	struct curl_slist	*rcpt;
-	char			*mail_from;
-	struct buf		 mail;
-	size_t			 mail_off;
-	enum smtp_stage		 stage;
-	enum smtp_blame		 blame;
-	char			 errbuf[CURL_ERROR_SIZE];
-};
 
 struct gateway {
 	const struct config	*cfg;
 	enum channel		 ch;
-	const char		*name;		/* the provider, for logs */
+	const struct gw_provider *provider;
 	const char		*url_key;	/* "sms.url", for people */
 	const char		*ca_file;
-	bool			 smtp;		/* SMTP, not HTTP */
-	char			*smtp_url;	/* email.url/EHLO name */
 	CURLM			*multi;
-	struct xfer		*xfers;
+	struct gw_xfer		*xfers;
 	size_t			 nxfers;
-	int			 (*build)(const struct config *,
-				    const struct message *, struct gw_request *,
-				    char *, size_t);
-	void			 (*parse)(long, const char *, size_t,
-				    struct send_result *);
 	bool			 paused;	/* start nothing more now */
 	void			 (*round)(void *);	/* after completions */
 	/* The provider's rate limit: schedule_pace()'s interval and next. */
@@ -110,137 +40,23 @@ struct gateway {
 	double			 tat;		/* CLOCK_MONOTONIC seconds */
 };
 
-static size_t	gateway_write_cb(char *data, size_t size, size_t nmemb,
-		    void *arg);
-static size_t	gateway_header_cb(char *data, size_t size, size_t nmemb,
-		    void *arg);
-static long	gateway_retry_after(const char *value);
-static int	gateway_easy_setup(struct gateway *gw, struct xfer *x);
-static int	gateway_start(struct gateway *gw, struct xfer *x,
+static int	gateway_easy_setup(struct gateway *gw, struct gw_xfer *x);
+static int	gateway_start(struct gateway *gw, struct gw_xfer *x,
 		    const struct message *msg, size_t idx,
 		    struct send_result *res);
-static void	gateway_header(struct xfer *x, const char *name,
-		    const char *value);
-static void	gateway_release(struct xfer *x);
-static void	gateway_result(struct xfer *x, CURLcode rc,
-		    struct send_result *res);
-static void	gateway_curl_error(struct xfer *x, CURLcode rc,
+static void	gateway_release(struct gw_xfer *x);
+static void	gateway_result(struct gw_xfer *x, CURLcode rc,
 		    struct send_result *res);
 static void	result_init(struct send_result *res);
 static bool	gateway_pace(struct gateway *gw, long *wait_ms);
-static int	gateway_start_http(struct gateway *gw, struct xfer *x,
-		    const struct message *msg, char *err, size_t errlen);
-static int	gateway_start_smtp(struct gateway *gw, struct xfer *x,
-		    const struct message *msg, char *err, size_t errlen);
-static size_t	gateway_read_cb(char *data, size_t size, size_t nmemb,
-		    void *arg);
-static void	gateway_smtp_result(struct xfer *x, CURLcode rc,
-		    struct send_result *res);
-static void	header_value(const char *data, size_t n, size_t namelen,
-		    char *value, size_t len);
-static int	gateway_smtp_debug(CURL *e, curl_infotype type, char *data,
-		    size_t n, void *arg);
-static char	*gateway_helo(const struct config *cfg);
-static bool	gateway_refused_us(struct xfer *x, long code,
-		    struct send_result *res);
 
-void
-gw_request_init(struct gw_request *req)
-{
-	req->url = NULL;
-	req->content_type = NULL;
-	buf_init(&req->body);
-	req->userpwd = NULL;
-	req->bearer = NULL;
-}
-
-void
-gw_request_clear(struct gw_request *req)
-{
-	free(req->url);
-	buf_clear(&req->body);
-	if (req->userpwd != NULL) {
-		explicit_bzero(req->userpwd, strlen(req->userpwd));
-		free(req->userpwd);
-	}
-	if (req->bearer != NULL) {
-		explicit_bzero(req->bearer, strlen(req->bearer));
-		free(req->bearer);
-	}
-	gw_request_init(req);
-}
-
-enum outcome
-gw_status_outcome(long status)
-{
-	if (status >= 200 && status <= 299)
-		return OUTCOME_SENT;
-	if (status == 408 || status == 429 || (status >= 500 && status <= 599))
-		return OUTCOME_RETRY;
-	return OUTCOME_FAILED;
-}
-
-void
-gw_url_base(struct buf *b, const char *base)
-{
-	size_t	len = strlen(base);
-
-	while (len > 0 && base[len - 1] == '/')
-		len--;
-	buf_append(b, base, len);
-}
-
-bool
-gw_answer_read(long status, const char *body, size_t len,
-    const char *const *id_keys, const char *const *reason_keys,
-    char *reason, size_t reasonlen, struct send_result *res)
-{
-	size_t	i;
-
-	res->outcome = gw_status_outcome(status);
-	res->provider_id[0] = '\0';
-	res->code[0] = '\0';
-	res->error[0] = '\0';
-	res->opted_out = false;
-	reason[0] = '\0';
-	if (res->outcome == OUTCOME_SENT) {
-		/* Accepted even if the answer is unreadable: never resend. */
-		for (i = 0; id_keys[i] != NULL; i++)
-			if (json_get(body, len, id_keys[i], res->provider_id,
-			    sizeof(res->provider_id)) == 0)
-				break;
-		if (id_keys[i] == NULL)
-			res->provider_id[0] = '\0';
-		util_text_clean(res->provider_id);
-		return true;
-	}
-	/*
-	 * The code is logged, so it must be a code: short (Twilio's are 5
-	 * digits), of letters, digits and "_.-"; anything else a gateway
-	 * puts there (a phone number, a name) is dropped.
-	 */
-	if (json_get(body, len, "code", res->code, sizeof(res->code)) != 0 ||
-	    strlen(res->code) > GATEWAY_CODE_MAX ||
-	    res->code[strspn(res->code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_.-")] != '\0')
-		res->code[0] = '\0';
-	for (i = 0; reason_keys[i] != NULL; i++)
-		if (json_get(body, len, reason_keys[i], reason, reasonlen) == 0)
-			break;
-	if (reason_keys[i] == NULL)
-		reason[0] = '\0';
-	util_text_clean(reason);
-	if (status >= 300 && status < 400)
-		(void)snprintf(res->error, sizeof(res->error),
-		    "HTTP %ld: redirect not followed (check sms.url)", status);
-	return false;
-}
-
+/* A result before anything is known of the exchange: no answer, retry. */
 static void
 result_init(struct send_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->outcome = OUTCOME_RETRY;
+	res->failure = FAILURE_TRANSPORT;
 	res->retry_after = -1;
 }
 
@@ -255,14 +71,10 @@ gateway_provider_set(struct gateway *gw, const struct config *cfg,
 		gw->ca_file = cfg->sms.ca_file;
 		switch (cfg->sms.provider) {
 		case SMS_PROVIDER_TWILIO:
-			gw->name = "twilio";
-			gw->build = gw_twilio_build;
-			gw->parse = gw_twilio_parse;
+			gw->provider = &gw_twilio;
 			return 0;
 		case SMS_PROVIDER_WEBHOOK:
-			gw->name = "webhook";
-			gw->build = gw_webhook_build;
-			gw->parse = gw_webhook_parse;
+			gw->provider = &gw_webhook;
 			return 0;
 		}
 		log_warnx("gateway: unknown SMS provider %d",
@@ -273,13 +85,10 @@ gateway_provider_set(struct gateway *gw, const struct config *cfg,
 	gw->ca_file = cfg->email.ca_file;
 	switch (cfg->email.provider) {
 	case EMAIL_PROVIDER_SENDGRID:
-		gw->name = "sendgrid";
-		gw->build = gw_sendgrid_build;
-		gw->parse = gw_sendgrid_parse;
+		gw->provider = &gw_sendgrid;
 		return 0;
 	case EMAIL_PROVIDER_SMTP:
-		gw->name = "smtp";
-		gw->smtp = true;
+		gw->provider = &gw_smtp;
 		return 0;
 	case EMAIL_PROVIDER_NONE:
 		break;
@@ -291,14 +100,14 @@ gateway_provider_set(struct gateway *gw, const struct config *cfg,
 const char *
 gateway_provider(const struct gateway *gw)
 {
-	return gw->name;
+	return gw->provider->name;
 }
 
 struct gateway *
 gateway_new(const struct config *cfg, enum channel ch)
 {
 	struct gateway	*gw;
-	char		*helo;
+	struct gw_xfer	*x;
 	size_t		 i, n;
 	int		 rate;
 
@@ -310,12 +119,6 @@ gateway_new(const struct config *cfg, enum channel ch)
 	gw->cfg = cfg;
 	if (gateway_provider_set(gw, cfg, ch) == -1)
 		goto fail;
-	/* libcurl says the URL's path in EHLO (and else this host's name). */
-	if (gw->smtp && cfg->email.url != NULL && cfg->email.from != NULL) {
-		helo = gateway_helo(cfg);
-		gw->smtp_url = xasprintf("%s/%s", cfg->email.url, helo);
-		free(helo);
-	}
 	rate = ch == CHANNEL_SMS ? cfg->sms.rate_limit : cfg->email.rate_limit;
 	/*
 	 * 1% under the limit, so that a send started a moment late (the
@@ -332,10 +135,13 @@ gateway_new(const struct config *cfg, enum channel ch)
 	    (size_t)cfg->delivery.concurrency : 1;
 	gw->xfers = xcalloc(n, sizeof(*gw->xfers));
 	for (i = 0; i < n; i++) {
-		gw->xfers[i].gw = gw;
-		gw_request_init(&gw->xfers[i].req);
-		buf_init(&gw->xfers[i].resp);
-		buf_init(&gw->xfers[i].mail);
+		x = &gw->xfers[i];
+		x->cfg = cfg;
+		x->provider = gw->provider;
+		x->ch = ch;
+		x->url_key = gw->url_key;
+		x->timeout = cfg->delivery.timeout > 0 ?
+		    cfg->delivery.timeout : 30;
 	}
 	gw->nxfers = n;
 	for (i = 0; i < n; i++)
@@ -362,51 +168,49 @@ gateway_pause(struct gateway *gw)
 void
 gateway_free(struct gateway *gw)
 {
-	size_t	 i;
+	struct gw_xfer	*x;
+	size_t		 i;
 
 	if (gw == NULL)
 		return;
 	for (i = 0; i < gw->nxfers; i++) {
-		if (gw->xfers[i].easy == NULL)
+		x = &gw->xfers[i];
+		if (x->easy == NULL)
 			continue;
-		if (gw->xfers[i].busy)
-			(void)curl_multi_remove_handle(gw->multi,
-			    gw->xfers[i].easy);
-		gateway_release(&gw->xfers[i]);
-		curl_easy_cleanup(gw->xfers[i].easy);
-		buf_clear(&gw->xfers[i].resp);
-		buf_clear(&gw->xfers[i].mail);
+		if (x->busy) {
+			(void)curl_multi_remove_handle(gw->multi, x->easy);
+			gateway_release(x);
+		}
+		gw->provider->proto->clear(x);
+		curl_easy_cleanup(x->easy);
 	}
 	free(gw->xfers);
 	if (gw->multi != NULL)
 		(void)curl_multi_cleanup(gw->multi);
-	free(gw->smtp_url);
 	free(gw);
 	curl_global_cleanup();
 }
 
 /* Options that stay the same for every request a handle carries. */
 static int
-gateway_easy_setup(struct gateway *gw, struct xfer *x)
+gateway_easy_setup(struct gateway *gw, struct gw_xfer *x)
 {
-	const struct config	*cfg = gw->cfg;
-	CURL			*e;
-	long			 timeout, connect;
-	int			 ret = -1;
+	CURL	*e;
+	long	 connect;
 
 	if ((x->easy = curl_easy_init()) == NULL) {
 		log_warnx("gateway: cannot create a libcurl handle");
 		return -1;
 	}
 	e = x->easy;
-	timeout = cfg->delivery.timeout > 0 ? cfg->delivery.timeout : 30;
-	connect = timeout < GATEWAY_CONNECT_MAX ? timeout : GATEWAY_CONNECT_MAX;
+	connect = x->timeout < GATEWAY_CONNECT_MAX ? x->timeout :
+	    GATEWAY_CONNECT_MAX;
 	if (curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT, x->timeout) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, connect) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, gw->smtp ?
-	    "smtp,smtps" : "http,https") != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+	    gw->provider->proto->protocols) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
@@ -414,180 +218,19 @@ gateway_easy_setup(struct gateway *gw, struct xfer *x)
 	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_USERAGENT,
 	    "aftercare/" AFTERCARE_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, gateway_write_cb) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, gateway_header_cb) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK) {
+	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK) {
 		log_warnx("gateway: cannot set libcurl options");
-		goto out;
+		return -1;
 	}
-	if (gw->smtp) {
-		/*
-		 * libcurl waits for the reply to the end of DATA on its own,
-		 * also when closing: never longer than a request may take.
-		 */
-		if (curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT,
-		    timeout) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION,
-		    gateway_smtp_debug) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_READFUNCTION, gateway_read_cb)
-		    != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK ||
-		    (cfg->email.starttls && curl_easy_setopt(e,
-		    CURLOPT_USE_SSL, (long)CURLUSESSL_ALL) != CURLE_OK) ||
-		    (cfg->email.username != NULL && (curl_easy_setopt(e,
-		    CURLOPT_USERNAME, cfg->email.username) != CURLE_OK ||
-		    curl_easy_setopt(e, CURLOPT_PASSWORD,
-		    cfg->email.password != NULL ? cfg->email.password : "") !=
-		    CURLE_OK))) {
-			log_warnx("gateway: libcurl refused an SMTP option");
-			goto out;
-		}
-	} else if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK) {
-		log_warnx("gateway: cannot set libcurl options");
-		goto out;
-	}
+	if (gw->provider->proto->setup(x) == -1)
+		return -1;
 	if (gw->ca_file != NULL &&
 	    curl_easy_setopt(e, CURLOPT_CAINFO, gw->ca_file) != CURLE_OK) {
 		log_warnx("gateway: libcurl cannot use the ca_file of %s",
 		    gw->url_key);
-		goto out;
-	}
-	ret = 0;
-out:
-	return ret;
-}
-
-/* Keeps at most GATEWAY_BODY_MAX bytes; more is not an error. */
-static size_t
-gateway_write_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer	*x = arg;
-	size_t		 n = size * nmemb, room;
-
-	room = x->resp.len < GATEWAY_BODY_MAX ?
-	    GATEWAY_BODY_MAX - x->resp.len : 0;
-	buf_append(&x->resp, data, n < room ? n : room);
-	return n;
-}
-
-static size_t
-gateway_header_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	static const char	 retry[] = "retry-after:";
-	static const char	 msgid[] = "x-message-id:";
-	struct xfer		*x = arg;
-	size_t			 n = size * nmemb;
-	char			 value[128];
-
-	/* A new status line (after 100 Continue, say) starts afresh. */
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		x->retry_after = -1;
-		x->header_id[0] = '\0';
-		return n;
-	}
-	if (n >= sizeof(retry) - 1 &&
-	    strncasecmp(data, retry, sizeof(retry) - 1) == 0) {
-		header_value(data, n, sizeof(retry) - 1, value, sizeof(value));
-		if (value[0] != '\0')
-			x->retry_after = gateway_retry_after(value);
-	} else if (n >= sizeof(msgid) - 1 &&
-	    strncasecmp(data, msgid, sizeof(msgid) - 1) == 0) {
-		header_value(data, n, sizeof(msgid) - 1, x->header_id,
-		    sizeof(x->header_id));
-		util_text_clean(x->header_id);
-	}
-	return n;
-}
-
-/* The value of a header line of n bytes whose name takes namelen; "" if too long. */
-static void
-header_value(const char *data, size_t n, size_t namelen, char *value,
-    size_t len)
-{
-	const char	*p = data + namelen;
-	size_t		 vlen = n - namelen;
-
-	value[0] = '\0';
-	while (vlen > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		vlen--;
-	}
-	while (vlen > 0 && isspace((unsigned char)p[vlen - 1]))
-		vlen--;
-	if (vlen == 0 || vlen >= len)
-		return;
-	memcpy(value, p, vlen);
-	value[vlen] = '\0';
-}
-
-/* Hands libcurl the next part of the message being uploaded (SMTP). */
-static size_t
-gateway_read_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer	*x = arg;
-	size_t		 room = size * nmemb, left;
-
-	left = x->mail.len - x->mail_off;
-	if (left > room)
-		left = room;
-	memcpy(data, x->mail.data + x->mail_off, left);
-	x->mail_off += left;
-	return left;
-}
-
-/* Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3). */
-static long
-gateway_retry_after(const char *value)
-{
-	char		*end;
-	long long	 secs;
-	time_t		 when, now;
-
-	if (isdigit((unsigned char)value[0])) {
-		errno = 0;
-		secs = strtoll(value, &end, 10);
-		if (*end != '\0')
-			return -1;
-		if (errno == ERANGE || secs > GATEWAY_RETRY_MAX)
-			return GATEWAY_RETRY_MAX;
-		return (long)secs;
-	}
-	if ((when = curl_getdate(value, NULL)) == -1)
 		return -1;
-	if ((now = time(NULL)) == (time_t)-1)
-		return -1;
-	if (when <= now)
-		return 0;
-	if (when - now > GATEWAY_RETRY_MAX)
-		return GATEWAY_RETRY_MAX;
-	return (long)(when - now);
-}
-
-/*
- * Adds "name: value" to x's headers (value NULL: "name:", which removes
- * libcurl's own header).  libcurl copies the line; running out of memory
- * is fatal, as for xmalloc().
- */
-static void
-gateway_header(struct xfer *x, const char *name, const char *value)
-{
-	struct curl_slist	*h;
-	char			*line;
-
-	line = xasprintf("%s:%s%s", name, value != NULL ? " " : "",
-	    value != NULL ? value : "");
-	h = curl_slist_append(x->headers, line);
-	explicit_bzero(line, strlen(line));
-	free(line);
-	if (h == NULL)
-		fatalx("gateway: out of memory");
-	x->headers = h;
+	}
+	return 0;
 }
 
 /*
@@ -595,8 +238,8 @@ gateway_header(struct xfer *x, const char *name, const char *value)
  * or -1 with res filled (the message was not sent).
  */
 static int
-gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
-    size_t idx, struct send_result *res)
+gateway_start(struct gateway *gw, struct gw_xfer *x,
+    const struct message *msg, size_t idx, struct send_result *res)
 {
 	char		 err[200];
 	CURLMcode	 mc;
@@ -604,11 +247,7 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 	result_init(res);
 	x->msg = msg;
 	x->idx = idx;
-	x->retry_after = -1;
-	x->header_id[0] = '\0';
 	x->errbuf[0] = '\0';
-	x->resp.len = 0;
-	buf_append(&x->resp, "", 0);
 	err[0] = '\0';
 
 	/* A bad request stays bad: FAILED, unlike trouble on the wire. */
@@ -618,8 +257,7 @@ gateway_start(struct gateway *gw, struct xfer *x, const struct message *msg,
 		(void)snprintf(err, sizeof(err), "no usable idempotency key");
 		goto fail;
 	}
-	if ((gw->smtp ? gateway_start_smtp(gw, x, msg, err, sizeof(err)) :
-	    gateway_start_http(gw, x, msg, err, sizeof(err))) == -1)
+	if (gw->provider->proto->start(x, err, sizeof(err)) == -1)
 		goto fail;
 	if ((mc = curl_multi_add_handle(gw->multi, x->easy)) != CURLM_OK) {
 		(void)snprintf(err, sizeof(err), "libcurl: %s",
@@ -638,140 +276,17 @@ fail:
 	return -1;
 }
 
-/* Sets x up for msg's HTTP request.  Returns 0, or -1 with err. */
-static int
-gateway_start_http(struct gateway *gw, struct xfer *x,
-    const struct message *msg, char *err, size_t errlen)
-{
-	char	*auth;
-	CURL	*e = x->easy;
-
-	if (gw->build(gw->cfg, msg, &x->req, err, errlen) == -1)
-		return -1;
-	if (x->req.bearer != NULL && strpbrk(x->req.bearer, "\r\n") != NULL) {
-		(void)snprintf(err, errlen, "the auth token has a newline");
-		return -1;
-	}
-
-	gateway_header(x, "Content-Type", x->req.content_type);
-	gateway_header(x, "Accept", "application/json");
-	gateway_header(x, "Idempotency-Key", msg->idempotency_key);
-	/* Never wait for a "100 Continue" the gateway may not send. */
-	gateway_header(x, "Expect", NULL);
-	if (x->req.bearer != NULL) {
-		auth = xasprintf("Bearer %s", x->req.bearer);
-		gateway_header(x, "Authorization", auth);
-		explicit_bzero(auth, strlen(auth));
-		free(auth);
-	}
-	if (curl_easy_setopt(e, CURLOPT_URL, x->req.url) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)x->req.body.len) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_POSTFIELDS,
-	    x->req.body.data != NULL ? x->req.body.data : "") != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_USERPWD, x->req.userpwd) != CURLE_OK) {
-		(void)snprintf(err, errlen, "libcurl refused an option "
-		    "(check %s)", gw->url_key);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Sets x up to send msg by SMTP: the message is built here (mail.c) and
- * uploaded; its Message-ID is the reminder's idempotency key, so that a
- * message sent twice after a crash is the same message.
- */
-static int
-gateway_start_smtp(struct gateway *gw, struct xfer *x,
-    const struct message *msg, char *err, size_t errlen)
-{
-	const struct config	*cfg = gw->cfg;
-	struct mail		 m;
-	struct curl_slist	*l;
-	char			*rcpt;
-	CURL			*e = x->easy;
-
-	if (cfg->email.url == NULL || cfg->email.from == NULL) {
-		(void)snprintf(err, errlen, "smtp: email.url and email.from "
-		    "are required");
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.from = cfg->email.from;
-	m.from_name = cfg->email.from_name;
-	m.to = msg->to;
-	m.to_name = msg->to_name;
-	m.subject = msg->subject;
-	m.text = msg->body;
-	m.html = msg->html;
-	m.id = msg->idempotency_key;
-	m.unsubscribe = cfg->email.unsubscribe;
-	m.date = msg->date;
-	x->mail.len = 0;
-	x->mail_off = 0;
-	x->stage = SMTP_GREETING;
-	x->blame = BLAME_NONE;
-	if (msg->to == NULL || !mail_address_valid(msg->to)) {
-		(void)snprintf(err, errlen, "smtp: reminder %lld: the "
-		    "recipient is not a usable email address",
-		    (long long)msg->reminder_id);
-		return -1;
-	}
-	if (mail_build(&m, &x->mail, err, errlen) == -1)
-		return -1;
-	x->mail_from = xasprintf("<%s>", cfg->email.from);
-	rcpt = xasprintf("<%s>", msg->to);
-	l = curl_slist_append(NULL, rcpt);
-	free(rcpt);
-	if (l == NULL)
-		fatalx("gateway: out of memory");
-	x->rcpt = l;
-	/*
-	 * Every time: releasing a request clears CURLOPT_POSTFIELDS, which
-	 * turns the upload off, and libcurl would then send VRFY instead.
-	 */
-	if (curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_URL, gw->smtp_url) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, x->mail_from) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
-	    (curl_off_t)x->mail.len) != CURLE_OK) {
-		(void)snprintf(err, errlen, "libcurl refused an option "
-		    "(check email.url)");
-		return -1;
-	}
-	return 0;
-}
-
 /* Frees what one request held; the handle itself is kept for reuse. */
 static void
-gateway_release(struct xfer *x)
+gateway_release(struct gw_xfer *x)
 {
-	curl_slist_free_all(x->headers);
-	x->headers = NULL;
-	curl_slist_free_all(x->rcpt);
-	x->rcpt = NULL;
-	free(x->mail_from);
-	x->mail_from = NULL;
-	x->mail.len = 0;
-	x->mail_off = 0;
-	gw_request_clear(&x->req);
+	x->provider->proto->release(x);
 	x->busy = false;
 	x->msg = NULL;
-	/* Drop the pointers into freed memory before the next request. */
-	(void)curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_USERPWD, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, NULL);
-	(void)curl_easy_setopt(x->easy, CURLOPT_MAIL_RCPT, NULL);
 }
 
-static void
-gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
+void
+gw_curl_error(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 {
 	const char	*what, *detail;
 	curl_off_t	 pre;
@@ -789,6 +304,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	    CURLE_OK)
 		pre = 0;
 	res->unreached = pre == 0;
+	res->failure = res->unreached ? FAILURE_UNREACHABLE : FAILURE_TRANSPORT;
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -825,7 +341,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	case CURLE_USE_SSL_FAILED:
 		/* Retrying cannot help until someone fixes it, so say so. */
 		tls = true;
-		what = x->gw->ch == CHANNEL_SMS ? "TLS/certificate problem "
+		what = x->ch == CHANNEL_SMS ? "TLS/certificate problem "
 		    "with the gateway (an operator must fix sms.url or "
 		    "sms.ca_file)" : "TLS/certificate problem with the gateway "
 		    "(an operator must fix email.url or email.ca_file)";
@@ -833,7 +349,7 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 		res->outcome = OUTCOME_FAILED;
-		what = x->gw->ch == CHANNEL_SMS ? "bad gateway URL (check "
+		what = x->ch == CHANNEL_SMS ? "bad gateway URL (check "
 		    "sms.url)" : "bad gateway URL (check email.url)";
 		break;
 	default:
@@ -847,260 +363,24 @@ gateway_curl_error(struct xfer *x, CURLcode rc, struct send_result *res)
 		log_warnx("gateway: reminder %lld: TLS/certificate problem "
 		    "(%s): check %s and its ca_file",
 		    (long long)x->msg->reminder_id, curl_easy_strerror(rc),
-		    x->gw->url_key);
+		    x->url_key);
 	else
 		log_info("gateway: reminder %lld: %s (%s)",
 		    (long long)x->msg->reminder_id, what,
 		    curl_easy_strerror(rc));
 }
 
-/*
- * libcurl's trace of an SMTP exchange (CURLOPT_VERBOSE goes only here):
- * the commands we send tell how far it got, and a refused RCPT TO's text
- * whom it blames.  Nothing of it is kept or logged: it quotes addresses,
- * and after AUTH our credentials.
- */
-static int
-gateway_smtp_debug(CURL *e, curl_infotype type, char *data, size_t n,
-    void *arg)
-{
-	static const struct {
-		const char	*cmd;
-		enum smtp_stage	 stage;
-	} cmds[] = {
-		{ "EHLO ", SMTP_EHLO }, { "HELO ", SMTP_EHLO },
-		{ "STARTTLS\r", SMTP_STARTTLS }, { "AUTH ", SMTP_AUTH },
-		{ "MAIL FROM:", SMTP_MAIL }, { "RCPT TO:", SMTP_RCPT },
-		{ "DATA\r", SMTP_DATA }
-	};
-	static const struct {
-		const char	*says;
-		enum smtp_blame	 blame;
-	} blames[] = {
-		{ "Client host rejected", BLAME_CLIENT },
-		{ "Helo command rejected", BLAME_HELO },
-		{ "Sender address rejected", BLAME_SENDER },
-		{ "Relay access denied", BLAME_RELAY }
-	};
-	struct xfer	*x = arg;
-	size_t		 i, j, len;
-
-	(void)e;
-	if (type == CURLINFO_HEADER_OUT) {
-		/* A line of AUTH's exchange is base64: it matches none. */
-		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-			len = strlen(cmds[i].cmd);
-			if (n >= len && strncasecmp(data, cmds[i].cmd, len) ==
-			    0) {
-				x->stage = cmds[i].stage;
-				break;
-			}
-		}
-	} else if (type == CURLINFO_HEADER_IN && x->stage == SMTP_RCPT &&
-	    n >= 4 && (data[0] == '4' || data[0] == '5')) {
-		for (i = 0; i < sizeof(blames) / sizeof(blames[0]); i++) {
-			len = strlen(blames[i].says);
-			for (j = 0; j + len <= n; j++)
-				if (memcmp(data + j, blames[i].says, len) == 0)
-					break;
-			if (j + len <= n) {
-				x->blame = blames[i].blame;
-				break;
-			}
-		}
-	}
-	return 0;
-}
-
-/*
- * The name we give in EHLO, which a relay may insist is fully qualified:
- * email.helo, else this host's name if it is fully qualified, else the
- * domain of email.from.  Caller frees.
- */
-static char *
-gateway_helo(const struct config *cfg)
-{
-	char		 host[256];
-	const char	*p;
-
-	if (cfg->email.helo != NULL)
-		return xstrdup(cfg->email.helo);
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		for (p = host; (*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
-		    *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		    *p == '.'; p++)
-			;
-		if (*p == '\0' && strchr(host, '.') != NULL &&
-		    host[0] != '.' && p[-1] != '.' &&
-		    strstr(host, "..") == NULL)
-			return xstrdup(host);
-	}
-	return xstrdup(strrchr(cfg->email.from, '@') + 1);
-}
-
-/*
- * A refusal that is about our side, not the message: of the connection,
- * our EHLO name, STARTTLS, our login or our sender (before RCPT TO, or
- * blamed in RCPT TO's reply).  Retrying it for each reminder cannot help
- * until an operator fixes the configuration, so it is no attempt and the
- * channel pauses.  Returns whether code was such a refusal (res filled).
- */
-static bool
-gateway_refused_us(struct xfer *x, long code, struct send_result *res)
-{
-	const char	*what, *fix;
-
-	if (x->blame == BLAME_CLIENT ||
-	    (x->blame == BLAME_NONE && x->stage == SMTP_GREETING)) {
-		what = "refused this host";
-		fix = "check email.url, or that the server takes mail from "
-		    "this host";
-	} else if (x->blame == BLAME_HELO || (x->blame == BLAME_NONE &&
-	    x->stage == SMTP_EHLO)) {
-		what = "refused our EHLO name";
-		fix = "set email.helo to this host's fully qualified domain "
-		    "name";
-	} else if (x->blame == BLAME_NONE && x->stage == SMTP_STARTTLS) {
-		what = "refused STARTTLS";
-		fix = "check email.url and email.starttls";
-	} else if (x->blame == BLAME_RELAY || (x->blame == BLAME_NONE &&
-	    x->stage == SMTP_AUTH)) {
-		what = x->blame == BLAME_RELAY ? "does not relay for us" :
-		    "refused our login";
-		fix = "check email.username and the password";
-	} else if (x->blame == BLAME_SENDER || (x->blame == BLAME_NONE &&
-	    x->stage == SMTP_MAIL)) {
-		what = "refused our sender";
-		fix = "check email.from (the server may want the address of "
-		    "email.username)";
-	} else
-		return false;
-	res->outcome = OUTCOME_RETRY;
-	res->unreached = true;
-	if (code > 0)
-		(void)snprintf(res->code, sizeof(res->code), "%ld", code);
-	(void)snprintf(res->error, sizeof(res->error), "the mail server %s "
-	    "(SMTP %ld): %s", what, code, fix);
-	log_warnx("gateway: reminder %lld: the mail server %s (SMTP %ld): "
-	    "%s", (long long)x->msg->reminder_id, what, code, fix);
-	return true;
-}
-
-/*
- * An SMTP exchange: the server's last reply code decides, as RFC 5321
- * says: 2xx accepted, 4xx try again later, 5xx never (a bad address,
- * say), unless the refusal is about us (gateway_refused_us()).  Trouble
- * on the wire is as for HTTP.  Until RCPT TO nothing of the message was
- * handed over, so a failure then (TLS, say) is no attempt.
- */
-static void
-gateway_smtp_result(struct xfer *x, CURLcode rc, struct send_result *res)
-{
-	curl_socket_t	fd;
-	long		code = 0;
-
-	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code) !=
-	    CURLE_OK)
-		code = 0;
-	res->http_status = code;
-	/*
-	 * A failed exchange leaves the connection out of step (a reply that
-	 * came too late would answer the next message's MAIL FROM): libcurl
-	 * would keep it for reuse, so it is shut here and never reused.
-	 */
-	if (rc != CURLE_OK && curl_easy_getinfo(x->easy,
-	    CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD)
-		(void)shutdown(fd, SHUT_RDWR);
-	/* Only 250 to the end of DATA is delivery (not VRFY's 252, say). */
-	if (rc == CURLE_OK && code != 250) {
-		res->outcome = OUTCOME_RETRY;
-		(void)snprintf(res->error, sizeof(res->error), "the mail "
-		    "server's last reply was SMTP %ld, not 250", code);
-		log_warnx("gateway: reminder %lld: SMTP %ld where 250 was due",
-		    (long long)x->msg->reminder_id, code);
-		return;
-	}
-	if (rc == CURLE_OK) {
-		res->outcome = OUTCOME_SENT;
-		/* Our Message-ID: what the recipient's mail client shows. */
-		(void)snprintf(res->provider_id, sizeof(res->provider_id),
-		    "%s", x->msg->idempotency_key);
-		log_debug("gateway: reminder %lld: SMTP %ld in %ld ms",
-		    (long long)x->msg->reminder_id, code, res->ms);
-		return;
-	}
-	if (rc == CURLE_LOGIN_DENIED) {
-		x->stage = SMTP_AUTH;
-		x->blame = BLAME_NONE;
-	}
-	if ((rc == CURLE_LOGIN_DENIED || (code >= 400 && code <= 599)) &&
-	    gateway_refused_us(x, code, res))
-		return;
-	if (code >= 400 && code <= 599) {
-		/* The server's words may quote the address: keep the code. */
-		res->outcome = code >= 500 ? OUTCOME_FAILED : OUTCOME_RETRY;
-		(void)snprintf(res->error, sizeof(res->error), "the mail "
-		    "server refused the message: SMTP %ld (%s)", code,
-		    code >= 500 ? "permanent: check the address" :
-		    "temporary: tried again later");
-		(void)snprintf(res->code, sizeof(res->code), "%ld", code);
-		log_info("gateway: reminder %lld: SMTP %ld",
-		    (long long)x->msg->reminder_id, code);
-		return;
-	}
-	gateway_curl_error(x, rc, res);
-	/* The last reply (the greeting's 220, EHLO's 250) is not the cause. */
-	res->unreached = x->stage < SMTP_RCPT;
-	if (res->unreached)
-		res->http_status = 0;
-}
-
 /* Turns a completed transfer into a result. */
 static void
-gateway_result(struct xfer *x, CURLcode rc, struct send_result *res)
+gateway_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 {
-	long		 status = 0;
 	curl_off_t	 us = 0;
 
 	result_init(res);
 	if (curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &us) != CURLE_OK)
 		us = 0;
 	res->ms = (long)(us / 1000);
-	if (x->gw->smtp) {
-		gateway_smtp_result(x, rc, res);
-		return;
-	}
-	if (rc != CURLE_OK) {
-		gateway_curl_error(x, rc, res);
-		return;
-	}
-	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
-	    CURLE_OK || status < 100) {
-		(void)snprintf(res->error, sizeof(res->error),
-		    "the gateway's answer had no HTTP status");
-		log_info("gateway: reminder %lld: no HTTP status",
-		    (long long)x->msg->reminder_id);
-		return;
-	}
-	res->http_status = status;
-	x->gw->parse(status, x->resp.data, x->resp.len, res);
-	res->retry_after = x->retry_after;
-	if (status >= 300 && status <= 399)
-		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: "
-		    "redirect not followed (check %s)", status,
-		    x->gw->url_key);
-	if (res->outcome == OUTCOME_SENT && res->provider_id[0] == '\0')
-		(void)snprintf(res->provider_id, sizeof(res->provider_id),
-		    "%s", x->header_id);
-	if (res->code[0] != '\0')
-		log_debug("gateway: reminder %lld: HTTP %ld, code %s in %lld ms",
-		    (long long)x->msg->reminder_id, status, res->code,
-		    (long long)(us / 1000));
-	else
-		log_debug("gateway: reminder %lld: HTTP %ld in %lld ms",
-		    (long long)x->msg->reminder_id, status,
-		    (long long)(us / 1000));
+	x->provider->proto->result(x, rc, res);
 }
 
 /*
@@ -1130,7 +410,7 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 {
 	struct send_result	 res;
 	struct curl_waitfd	 wfd;
-	struct xfer		*x;
+	struct gw_xfer		*x;
 	CURLMsg			*cm;
 	CURLMcode		 mc;
 	CURLcode		 rc;
@@ -1182,7 +462,7 @@ gateway_send(struct gateway *gw, const struct message *msgs, size_t n,
 			if (curl_easy_getinfo(cm->easy_handle, CURLINFO_PRIVATE,
 			    &priv) != CURLE_OK || priv == NULL)
 				fatalx("gateway: a transfer lost its owner");
-			x = (struct xfer *)priv;
+			x = (struct gw_xfer *)priv;
 			gateway_result(x, rc, &res);
 			(void)curl_multi_remove_handle(gw->multi, x->easy);
 			idx = x->idx;

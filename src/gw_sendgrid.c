@@ -19,6 +19,11 @@ static void	sendgrid_address(struct buf *b, const char *email,
 		    const char *name);
 static void	sendgrid_first_error(const char *body, size_t len,
 		    char *out, size_t outlen);
+static int	sendgrid_build(const struct config *cfg,
+		    const struct message *msg, struct gw_request *req,
+		    char *err, size_t errlen);
+static void	sendgrid_parse(long status, const char *body, size_t len,
+		    struct send_result *res);
 
 /*
  * A MailTo or MailFrom object: the name only when there is one, and only
@@ -54,8 +59,8 @@ sendgrid_first_error(const char *body, size_t len, char *out, size_t outlen)
 	free(first);
 }
 
-int
-gw_sendgrid_build(const struct config *cfg, const struct message *msg,
+static int
+sendgrid_build(const struct config *cfg, const struct message *msg,
     struct gw_request *req, char *err, size_t errlen)
 {
 	const char	*unsub = cfg->email.unsubscribe;
@@ -165,8 +170,12 @@ gw_sendgrid_build(const struct config *cfg, const struct message *msg,
 	return 0;
 }
 
-void
-gw_sendgrid_parse(long status, const char *body, size_t len,
+/*
+ * SendGrid answers 202 with an empty body; its message id comes in the
+ * X-Message-Id header, which gw_http.c takes when provider_id is "".
+ */
+static void
+sendgrid_parse(long status, const char *body, size_t len,
     struct send_result *res)
 {
 	static const char *const id_keys[] = { NULL };
@@ -174,7 +183,6 @@ gw_sendgrid_parse(long status, const char *body, size_t len,
 	char		 quote[SENDGRID_QUOTE_MAX];
 	const char	*hint = NULL;
 
-	/* The message id comes in X-Message-Id, read by gateway.c. */
 	if (gw_answer_read(status, body, len, id_keys, reason_keys, quote,
 	    sizeof(quote), res))
 		return;
@@ -193,3 +201,10 @@ gw_sendgrid_parse(long status, const char *body, size_t len,
 	    status, quote[0] != '\0' ? ": " : "", quote,
 	    hint != NULL ? hint : "");
 }
+
+const struct gw_provider gw_sendgrid = {
+	.name = "sendgrid",
+	.proto = &gw_http,
+	.build = sendgrid_build,
+	.parse = sendgrid_parse
+};

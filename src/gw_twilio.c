@@ -13,6 +13,11 @@
 
 static void		twilio_form_append(struct buf *b, const char *s);
 static const char	*twilio_explain(const char *code);
+static int		twilio_build(const struct config *cfg,
+			    const struct message *msg, struct gw_request *req,
+			    char *err, size_t errlen);
+static void		twilio_parse(long status, const char *body,
+			    size_t len, struct send_result *res);
 
 /*
  * application/x-www-form-urlencoded: every byte except the RFC 3986
@@ -63,8 +68,8 @@ twilio_explain(const char *code)
 	return NULL;
 }
 
-int
-gw_twilio_build(const struct config *cfg, const struct message *msg,
+static int
+twilio_build(const struct config *cfg, const struct message *msg,
     struct gw_request *req, char *err, size_t errlen)
 {
 	struct buf	 url;
@@ -106,8 +111,8 @@ gw_twilio_build(const struct config *cfg, const struct message *msg,
 	return 0;
 }
 
-void
-gw_twilio_parse(long status, const char *body, size_t len,
+static void
+twilio_parse(long status, const char *body, size_t len,
     struct send_result *res)
 {
 	static const char *const id_keys[] = { "sid", NULL };
@@ -138,3 +143,10 @@ gw_twilio_parse(long status, const char *body, size_t len,
 		(void)snprintf(res->error + n, sizeof(res->error) - (size_t)n,
 		    " (%s)", why);
 }
+
+const struct gw_provider gw_twilio = {
+	.name = "twilio",
+	.proto = &gw_http,
+	.build = twilio_build,
+	.parse = twilio_parse
+};

@@ -12,8 +12,14 @@
 /* Longest quote of the gateway's own reason kept in res->error. */
 #define WEBHOOK_QUOTE_MAX	160
 
-int
-gw_webhook_build(const struct config *cfg, const struct message *msg,
+static int	webhook_build(const struct config *cfg,
+		    const struct message *msg, struct gw_request *req,
+		    char *err, size_t errlen);
+static void	webhook_parse(long status, const char *body, size_t len,
+		    struct send_result *res);
+
+static int
+webhook_build(const struct config *cfg, const struct message *msg,
     struct gw_request *req, char *err, size_t errlen)
 {
 	if (cfg->sms.url == NULL) {
@@ -46,8 +52,8 @@ gw_webhook_build(const struct config *cfg, const struct message *msg,
 	return 0;
 }
 
-void
-gw_webhook_parse(long status, const char *body, size_t len,
+static void
+webhook_parse(long status, const char *body, size_t len,
     struct send_result *res)
 {
 	static const char *const id_keys[] = { "id", "message_id", NULL };
@@ -64,3 +70,10 @@ gw_webhook_parse(long status, const char *body, size_t len,
 		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld",
 		    status);
 }
+
+const struct gw_provider gw_webhook = {
+	.name = "webhook",
+	.proto = &gw_http,
+	.build = webhook_build,
+	.parse = webhook_parse
+};

@@ -17,8 +17,9 @@
 
 /*
  * The default urgent words: the signs of infection the clinical guidance
- * names (prolonged redness is normal for a day or two, so not redness
- * itself), and the complications clinics are asked about most.
+ * names (swelling, oozing, infection), with pus, fever, bleeding, blisters
+ * and pain, each in the forms patients write ("swollen", "infected",
+ * "bled").  Not redness: the guidance calls it normal for a day or two.
  */
 const char *const keyword_urgent_default[] = {
 	"ooz*", "pus", "fever*", "swell*", "swollen", "bleed*", "bled",
@@ -62,7 +63,7 @@ static const char *const kw_skip[] = {
 	"daily", "future", "further", "more", "to", "receive", "receiving",
 	"get", "getting", "ever", "again", NULL
 };
-/* A verb right after one of these is not a request: "won't stop". */
+/* A verb one or two words after these is no request: "won't stop". */
 static const char *const kw_negations[] = {
 	"dont", "not", "never", "cant", "cannot", "wont", "didnt", "doesnt",
 	"couldnt", "wouldnt", "shouldnt", "isnt", "wasnt", "arent", NULL
@@ -79,7 +80,7 @@ static const char *const kw_polite[] = {
 };
 /* Phrases that ask to stop wherever they are. */
 static const char *const kw_phrases[] = {
-	"unsubscribe", "unsubscribe me", "unsub", "opt out", "optout",
+	"unsubscribe", "unsub", "opt out", "optout",
 	"opt me out", "opted out", "revoke", "remove me", "remove my number",
 	"take me off", "take my number off", "delete my number",
 	"leave me alone", "stopall", "wrong number", "no more texts",
@@ -305,7 +306,7 @@ kw_has_phrase(const struct kw_text *t, const char *phrase)
 
 /*
  * One of what comes after word i, past at most KW_SKIP_MAX words of
- * kw_skip: "stop [sending me] texts", "no more [of these] messages".
+ * kw_skip: "stop [sending me] texts", "don't want [these] texts".
  */
 static bool
 kw_messaging_after(const struct kw_text *t, size_t i, const char *const *what)

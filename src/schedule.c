@@ -16,14 +16,6 @@ _Static_assert(sizeof(time_t) >= 8, "schedule.c needs a 64-bit time_t");
 #define SECS_PER_DAY	86400
 #define QUOTE_MAX	40
 
-struct civil {
-	int64_t	year;
-	int	month;		/* 1..12 */
-	int	day;		/* 1..31 */
-};
-
-static int64_t	days_from_civil(int64_t y, int m, int d);
-static void	civil_from_days(int64_t z, struct civil *c);
 static bool	is_leap(int64_t y);
 static int	month_days(int64_t y, int m);
 static void	split_time(time_t t, int64_t offset_secs, int64_t *days,
@@ -41,41 +33,6 @@ static const char *const months[] = {
 	"January", "February", "March", "April", "May", "June", "July",
 	"August", "September", "October", "November", "December"
 };
-
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date, after Howard
- * Hinnant's days_from_civil: counting from 1 March puts the leap day at
- * the end of the year, and 400-year eras repeat exactly.
- */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The inverse of days_from_civil(), Hinnant's civil_from_days. */
-static void
-civil_from_days(int64_t z, struct civil *c)
-{
-	int64_t	era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
-	c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
-	c->year = yoe + era * 400 + (c->month <= 2);
-}
 
 static bool
 is_leap(int64_t y)
@@ -437,7 +394,7 @@ schedule_rfc3339_parse(const char *s, time_t *t, int *offset_min,
 		return -1;
 	}
 
-	days = days_from_civil(year, month, day);
+	days = tz_days_from_civil(year, month, day);
 	*t = (time_t)(days * SECS_PER_DAY + hour * 3600 + min * 60 + sec -
 	    (int64_t)off * 60);
 	if (offset_min != NULL)
@@ -448,27 +405,39 @@ schedule_rfc3339_parse(const char *s, time_t *t, int *offset_min,
 void
 schedule_rfc3339_format(time_t t, char *buf, size_t len)
 {
-	struct civil	 c;
-	int64_t		 days, sod;
+	int64_t		 days, sod, year;
+	int		 month, day;
 
 	split_time(t, 0, &days, &sod);
-	civil_from_days(days, &c);
+	tz_civil_from_days(days, &year, &month, &day);
 	(void)snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-	    (long long)c.year, c.month, c.day, (int)(sod / 3600),
+	    (long long)year, month, day, (int)(sod / 3600),
 	    (int)(sod / 60 % 60), (int)(sod % 60));
+}
+
+void
+schedule_local_format(time_t t, const struct tz *z, char *buf, size_t len)
+{
+	char	utc[32];
+	int	off = z ? tz_offset(z, t) : 0, a = off < 0 ? -off : off;
+
+	schedule_rfc3339_format(t + off, utc, sizeof(utc));
+	utc[10] = ' ';
+	(void)snprintf(buf, len, "%.16s %c%02d:%02d", utc, off < 0 ? '-' : '+',
+	    a / 3600, a % 3600 / 60);
 }
 
 void
 schedule_date_format(time_t t, int offset_min, char *buf, size_t len)
 {
-	struct civil	 c;
-	int64_t		 days, sod;
+	int64_t		 days, sod, year;
+	int		 month, day;
 
 	split_time(t, (int64_t)offset_min * 60, &days, &sod);
-	civil_from_days(days, &c);
+	tz_civil_from_days(days, &year, &month, &day);
 	/* 1970-01-01 was a Thursday. */
 	(void)snprintf(buf, len, "%s %d %s",
-	    weekdays[(days % 7 + 7 + 4) % 7], c.day, months[c.month - 1]);
+	    weekdays[(days % 7 + 7 + 4) % 7], day, months[month - 1]);
 }
 
 time_t
@@ -583,23 +552,6 @@ schedule_quiet_defer(time_t due, int start_min, int end_min,
 	if ((int64_t)t <= d)
 		t = (time_t)(target - off);
 	return (int64_t)t > d ? t : due;
-}
-
-int64_t
-schedule_days_from_civil(int64_t y, int m, int d)
-{
-	return days_from_civil(y, m, d);
-}
-
-void
-schedule_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	struct civil	c;
-
-	civil_from_days(z, &c);
-	*y = c.year;
-	*m = c.month;
-	*d = c.day;
 }
 
 bool

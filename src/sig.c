@@ -24,7 +24,7 @@
 #define SIG_B64_SHA256		44
 /* A DER ECDSA P-256 signature is at most 72 bytes: 96 in base64. */
 #define SIG_ECDSA_B64_MAX	96
-/* SendGrid's key is 91 bytes of DER; anything near this size is not it. */
+/* SendGrid's key is 124 characters of base64; this is plenty of room. */
 #define SIG_KEY_TEXT_MAX	4096
 #define SIG_TIMESTAMP_MAX	20
 #define SIG_WEBHOOK_PREFIX	"sha256="

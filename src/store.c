@@ -323,6 +323,11 @@ enum {
 	Q_LIST_ALL,
 	Q_LIST_STATE,
 	Q_LIST_PATIENT,
+	Q_PATIENT_KNOWN,
+	Q_TREATMENT_EXISTS,
+	Q_PATIENTS,
+	Q_TREATMENTS_ALL,
+	Q_TREATMENTS_PATIENT,
 	Q_OLDEST_PENDING,
 	Q_LAST_SENT,
 	Q_FAILED_SINCE,
@@ -361,6 +366,12 @@ enum {
 	"coalesce(r.sent_at, 0), r.attempts, coalesce(r.last_error, ''), "\
 	"coalesce(r.provider_id, '') "					\
 	"FROM reminders r LEFT JOIN treatments t ON t.id = r.treatment_id "
+
+/* A treatment as store_treatments_list() reads it, with its patient's zone. */
+#define TREATMENT_ROW_COLUMNS						\
+	"t.id, iif(typeof(t.patient_id) = 'integer', t.patient_id, -1), "\
+	"t.kind, t.performed_at, t.status, p.timezone "			\
+	"FROM treatments t LEFT JOIN patients p ON p.id = t.patient_id "
 
 static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
@@ -553,6 +564,21 @@ static const char *const queries[Q__COUNT] = {
 	[Q_LIST_PATIENT] =
 	    "SELECT " REMINDER_ROW_COLUMNS "WHERE t.patient_id = ?1 "
 	    "ORDER BY r.due_at, r.id",
+	[Q_PATIENT_KNOWN] =
+	    "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1) OR "
+	    "EXISTS (SELECT 1 FROM treatments WHERE patient_id = ?1)",
+	[Q_TREATMENT_EXISTS] =
+	    "SELECT EXISTS (SELECT 1 FROM treatments WHERE id = ?1)",
+	/* Consent as a claim reads it (REMINDER_FULL_COLUMNS). */
+	[Q_PATIENTS] =
+	    "SELECT id, phone, email, timezone, language, "
+	    "coalesce(sms_opt_in, 0), coalesce(email_opt_in, 0) "
+	    "FROM patients ORDER BY id",
+	[Q_TREATMENTS_ALL] =
+	    "SELECT " TREATMENT_ROW_COLUMNS "ORDER BY t.id",
+	[Q_TREATMENTS_PATIENT] =
+	    "SELECT " TREATMENT_ROW_COLUMNS "WHERE t.patient_id = ?1 "
+	    "ORDER BY t.id",
 	[Q_OLDEST_PENDING] =
 	    "SELECT min(due_at) FROM reminders WHERE state = 'pending'",
 	[Q_LAST_SENT] =
@@ -642,6 +668,12 @@ static const int pass_queries[] = {
 	Q_COUNT_STATES, Q_FAILED_SINCE
 };
 
+/* The staff's look-ups by id, which must not read a whole table either. */
+static const int lookup_queries[] = {
+	Q_PATIENT_EXISTS, Q_PATIENT_KNOWN, Q_TREATMENT_EXISTS,
+	Q_TREATMENTS_PATIENT
+};
+
 static const char *const states[] = {
 	"pending", "sending", "sent", "failed", "cancelled", "expired"
 };
@@ -703,6 +735,8 @@ static int	update_one(struct store *, sqlite3_stmt *, const char *,
 		    const char *, int64_t, char *, size_t);
 static int	list_rows(struct store *, sqlite3_stmt *,
 		    void (*)(void *, const struct reminder_row *), void *);
+static int	id_exists(struct store *, sqlite3_stmt *, int64_t, bool *,
+		    const char *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -2354,6 +2388,98 @@ fail:
 	return -1;
 }
 
+/* Whether the one-row query s, bound to id, answers non-zero. */
+static int
+id_exists(struct store *st, sqlite3_stmt *s, int64_t id, bool *exists,
+    const char *what)
+{
+	int64_t	v;
+
+	*exists = false;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK) {
+		log_err("store: %s: %s: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (scalar(st, s, &v, what) == -1)
+		return -1;
+	*exists = v != 0;
+	return 0;
+}
+
+int
+store_patient_known(struct store *st, int64_t id, bool *known)
+{
+	return id_exists(st, st->q[Q_PATIENT_KNOWN], id, known,
+	    "look up patient");
+}
+
+int
+store_treatment_exists(struct store *st, int64_t id, bool *exists)
+{
+	return id_exists(st, st->q[Q_TREATMENT_EXISTS], id, exists,
+	    "look up treatment");
+}
+
+int
+store_patients_list(struct store *st,
+    void (*fn)(void *, const struct patient_row *), void *arg)
+{
+	sqlite3_stmt		*s = st->q[Q_PATIENTS];
+	struct patient_row	 row;
+	int			 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.id = sqlite3_column_int64(s, 0);
+		row.phone = (const char *)sqlite3_column_text(s, 1);
+		row.email = (const char *)sqlite3_column_text(s, 2);
+		row.timezone = (const char *)sqlite3_column_text(s, 3);
+		row.language = (const char *)sqlite3_column_text(s, 4);
+		/* As reminder_read() reads them. */
+		row.sms_opt_in = sqlite3_column_int(s, 5) != 0;
+		row.email_opt_in = sqlite3_column_int(s, 6) != 0;
+		fn(arg, &row);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_err("store: %s: list patients: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_treatments_list(struct store *st, int64_t patient_id,
+    void (*fn)(void *, const struct treatment_row *), void *arg)
+{
+	sqlite3_stmt		*s = st->q[patient_id > 0 ?
+				    Q_TREATMENTS_PATIENT : Q_TREATMENTS_ALL];
+	struct treatment_row	 row;
+	int			 rc = SQLITE_ERROR;
+
+	if (patient_id > 0 && sqlite3_bind_int64(s, 1, patient_id) !=
+	    SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.id = sqlite3_column_int64(s, 0);
+		row.patient_id = sqlite3_column_int64(s, 1);
+		row.kind = (const char *)sqlite3_column_text(s, 2);
+		row.performed_at = (const char *)sqlite3_column_text(s, 3);
+		row.status = (const char *)sqlite3_column_text(s, 4);
+		row.timezone = (const char *)sqlite3_column_text(s, 5);
+		fn(arg, &row);
+	}
+out:
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_err("store: %s: list treatments: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_status(struct store *st, time_t now, struct store_status *out)
 {
@@ -2424,22 +2550,26 @@ store_plans_check(struct store *st, char *err, size_t errlen)
 {
 	static const char *const bad[] = {
 		"SCAN reminders", "SCAN r ", "SCAN t ", "SCAN p ",
+		"SCAN treatments", "SCAN patients",
 		"reminders_state (state=?)", "TEMP B-TREE"
 	};
+	const size_t	 npass = sizeof(pass_queries) /
+			    sizeof(pass_queries[0]);
 	sqlite3_stmt	*s;
 	char		*sql;
 	const char	*line;
 	size_t		 i, j;
-	int		 rc, ret = 0;
+	int		 q, rc, ret = 0;
 
-	for (i = 0; i < sizeof(pass_queries) / sizeof(pass_queries[0]); i++) {
-		sql = xasprintf("EXPLAIN QUERY PLAN %s",
-		    sqlite3_sql(st->q[pass_queries[i]]));
+	for (i = 0; i < npass + sizeof(lookup_queries) /
+	    sizeof(lookup_queries[0]); i++) {
+		q = i < npass ? pass_queries[i] : lookup_queries[i - npass];
+		sql = xasprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(st->q[q]));
 		rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 		free(sql);
 		if (rc != SQLITE_OK) {
-			(void)snprintf(err, errlen, "statement %d: %s",
-			    pass_queries[i], sqlite3_errmsg(st->db));
+			(void)snprintf(err, errlen, "statement %d: %s", q,
+			    sqlite3_errmsg(st->db));
 			return -1;
 		}
 		while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -2448,8 +2578,8 @@ store_plans_check(struct store *st, char *err, size_t errlen)
 			    j < sizeof(bad) / sizeof(bad[0]); j++)
 				if (strstr(line, bad[j]) != NULL) {
 					(void)snprintf(err, errlen, "statement "
-					    "%d: %s: %s", pass_queries[i], line,
-					    sqlite3_sql(st->q[pass_queries[i]]));
+					    "%d: %s: %s", q, line,
+					    sqlite3_sql(st->q[q]));
 					ret = -1;
 					break;
 				}

@@ -404,6 +404,55 @@ segments(size_t units, size_t single, size_t part, const unsigned char *s,
 	return nseg;
 }
 
+size_t
+template_cell(const char *text, size_t cols, char *buf, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)text;
+	size_t			 n = 0, used = 0, mark = 0, marked = 0, k;
+	uint32_t		 cp;
+	int			 w;
+	bool			 bad;
+
+	if (len == 0)
+		return 0;
+	/* A column takes 4 bytes at most. */
+	if (cols > (len - 1) / 4)
+		cols = (len - 1) / 4;
+	if (s == NULL || *s == '\0')
+		s = (const unsigned char *)"-";
+	for (; *s != '\0'; s += w) {
+		w = utf8_decode(s, &cp);
+		bad = w < 0;
+		if (bad)
+			w = 1;
+		else if (is_control(cp) && !is_space(cp))
+			continue;
+		if (used == cols) {
+			/* Too long: back to where "..." still fits. */
+			n = mark;
+			used = marked;
+			for (k = 0; k < 3 && used < cols; k++, used++)
+				buf[n++] = '.';
+			break;
+		}
+		if (bad)
+			buf[n++] = '?';
+		else if (is_space(cp))
+			buf[n++] = ' ';
+		else {
+			memcpy(buf + n, s, (size_t)w);
+			n += (size_t)w;
+		}
+		used++;
+		if (used + 3 <= cols) {
+			mark = n;
+			marked = used;
+		}
+	}
+	buf[n] = '\0';
+	return used;
+}
+
 void
 template_sms_info(const char *utf8, struct sms_info *info)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tz.c: TZif (RFC 8536) zones and POSIX TZ rules, read by name, queried purely. */
+/* tz.c: civil days, TZif (RFC 8536) zones, POSIX TZ rules; queried purely. */
 
 #include <sys/stat.h>
 
@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "schedule.h"
 #include "tz.h"
 #include "util.h"
 
@@ -565,6 +564,41 @@ bad:
 	return -1;
 }
 
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date, after Howard
+ * Hinnant's days_from_civil: counting from 1 March puts the leap day at
+ * the end of the year, and 400-year eras repeat exactly.
+ */
+int64_t
+tz_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The inverse of tz_days_from_civil(), Hinnant's civil_from_days. */
+void
+tz_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t	era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 /* The local day (since 1970-01-01) on which a rule date falls in year. */
 static int64_t
 rule_day(const struct rule_date *d, int64_t year)
@@ -573,17 +607,17 @@ rule_day(const struct rule_date *d, int64_t year)
 	bool	leap;
 	int	wd;
 
-	jan1 = schedule_days_from_civil(year, 1, 1);
+	jan1 = tz_days_from_civil(year, 1, 1);
 	switch (d->kind) {
 	case RULE_JULIAN:
-		leap = schedule_days_from_civil(year + 1, 1, 1) - jan1 == 366;
+		leap = tz_days_from_civil(year + 1, 1, 1) - jan1 == 366;
 		return jan1 + d->n - 1 + (leap && d->n >= 60);
 	case RULE_ZERO:
 		return jan1 + d->n;
 	default:
-		first = schedule_days_from_civil(year, d->m, 1);
-		next = d->m == 12 ? schedule_days_from_civil(year + 1, 1, 1) :
-		    schedule_days_from_civil(year, d->m + 1, 1);
+		first = tz_days_from_civil(year, d->m, 1);
+		next = d->m == 12 ? tz_days_from_civil(year + 1, 1, 1) :
+		    tz_days_from_civil(year, d->m + 1, 1);
 		/* 1970-01-01 was a Thursday (4). */
 		wd = (int)(((first % 7) + 7 + 4) % 7);
 		day = first + (d->d - wd + 7) % 7 + (int64_t)(d->w - 1) * 7;
@@ -629,7 +663,7 @@ rule_offset_near(const struct rule *r, int64_t t)
 
 	if (!r->dst)
 		return r->std_off;
-	schedule_civil_from_days(t / SECS_PER_DAY - (t % SECS_PER_DAY < 0),
+	tz_civil_from_days(t / SECS_PER_DAY - (t % SECS_PER_DAY < 0),
 	    &y0, &m, &d);
 	/*
 	 * A southern interval starting in y0 - 1 may reach into y0, and rule
@@ -665,7 +699,7 @@ rule_next(const struct rule *r, int64_t t, int64_t *next)
 		return false;
 	red = era_reduce(t);
 	shift = t - red;
-	schedule_civil_from_days(red / SECS_PER_DAY, &y, &m, &d);
+	tz_civil_from_days(red / SECS_PER_DAY, &y, &m, &d);
 	for (y -= 2, i = 0; i < 6; i++, y++) {
 		rule_year(r, y, &cand[n], &cand[n + 1]);
 		n += 2;

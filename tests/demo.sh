@@ -106,5 +106,9 @@ echo "== aftercarectl reminders (the 3 expired: Jordan's 24 h text, Zoë's" \
     "24 h and 1 week texts, too late to be worth sending)"
 ctl reminders
 echo
+echo "== aftercarectl patient list (how each is reached; never a number or" \
+    "an address)"
+ctl patient list
+echo
 echo "== aftercarectl status"
 ctl status

@@ -7,12 +7,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "fixture/testenv.h"
 
@@ -23,6 +26,7 @@
 static char	dir[64];
 static char	conf[128];
 static char	nodb_conf[128];
+static char	mail_conf[128];
 
 struct result {
 	int	status;
@@ -40,7 +44,10 @@ slurp(const char *path, char *buf, size_t len)
 	free(text);
 }
 
-/* Runs argv (NULL-terminated); "@CONF" and "@NODB" stand for config paths. */
+/*
+ * Runs argv (NULL-terminated); "@CONF", "@NODB" and "@MAIL" (with an email
+ * section) stand for config paths.
+ */
 static void
 run(const char *const *args, struct result *res)
 {
@@ -53,6 +60,8 @@ run(const char *const *args, struct result *res)
 			argv[i] = conf;
 		else if (strcmp(args[i], "@NODB") == 0)
 			argv[i] = nodb_conf;
+		else if (strcmp(args[i], "@MAIL") == 0)
+			argv[i] = mail_conf;
 		else
 			argv[i] = args[i];
 	}
@@ -89,6 +98,12 @@ setup(void **state)
 	snprintf(text, sizeof(text), "database = \"missing/none.db\";\n%s",
 	    body);
 	testenv_write_file(nodb_conf, text);
+	snprintf(mail_conf, sizeof(mail_conf), "%s/mail.conf", dir);
+	snprintf(text, sizeof(text), "database = \"aftercare.db\";\n%s"
+	    "email = { provider = \"smtp\"; url = \"smtp://127.0.0.1:9\"; "
+	    "starttls = false; from = \"care@clinic.example.com\"; };\n",
+	    body);
+	testenv_write_file(mail_conf, text);
 	run(init, &res);
 	assert_int_equal(res.status, 0);
 	run(patient, &res);
@@ -258,7 +273,8 @@ test_command_lines(void **state)
 		    "--patient", "1", "--at", "2026-11-24T09:00:00-05:00" }, 0,
 		    "1\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders" }, 0,
-		    "2026-12-08T14:00:00Z -                    pending", "" },
+		    "2w        sms     2026-12-08 14:00Z pending   0     -\n",
+		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--state=sent" },
 		    0, "LAST ERROR\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "status" }, 0,
@@ -289,7 +305,7 @@ test_command_lines(void **state)
 		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "x" },
 		    2, NULL, "--treatment: " },
 		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "9" },
-		    1, NULL, "treatment 9 has no reminders" },
+		    1, NULL, "aftercarectl preview: no treatment with id 9\n" },
 		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "1" },
 		    0, "1w sms: pending\n  due 2026-12-01 14:00 +00:00 "
 		    "(2026-12-01T14:00:00Z)\n  text (GSM-7, 2 segments):\n  Hi "
@@ -309,13 +325,15 @@ test_command_lines(void **state)
 		{ { AFTERCARECTL, "-c", "@CONF", "status", "--json" }, 0,
 		    "\"running\": false, \"heartbeat\": null", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "1" },
-		    0, "2026-12-08T14:00:00Z -                    cancelled", "" },
+		    0, "2026-12-08 14:00Z cancelled 0     treatment cancelled\n",
+		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "1",
 		    "--json" }, 0, "\"milestone\": \"2w\", \"channel\": \"sms\", "
 		    "\"state\": \"cancelled\", \"due\": \"2026-12-08T14:00:00Z\"",
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "7",
-		    "--json" }, 0, "[]\n", "" },
+		    "--json" }, 1, NULL, "aftercarectl history: no patient with "
+		    "id 7\n" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--json",
 		    "--state", "cancelled" }, 0, "\"last_error\": \"treatment "
 		    "cancelled\"}", "" },
@@ -347,6 +365,46 @@ test_command_lines(void **state)
 		    "/tmp/aftercare-cli-", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "status", "--json" }, 0,
 		    "\"unreachable\": 1, ", "" },
+		/* 99: the lists of patients and treatments */
+		{ { AFTERCARECTL, "-c", "@CONF", "patient", "list", "extra" }, 2,
+		    NULL, "aftercarectl patient list: unexpected argument "
+		    "\"extra\"" },
+		{ { AFTERCARECTL, "-c", "@CONF", "patient", "list", "--tz",
+		    "UTC" }, 2, NULL, "unknown option --tz" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "x" }, 2, NULL, "--patient: " },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "0" }, 2, NULL, "--patient: " },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "1", "--patient", "2" }, 2, NULL,
+		    "--patient given twice" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list", "1" }, 2,
+		    NULL, "unexpected argument \"1\"" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "99" }, 1, NULL, "aftercarectl treatment list: "
+		    "no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "patient" }, 2, NULL,
+		    "missing subcommand: add or list" },
+		{ { AFTERCARECTL, "-c", "@CONF", "patient", "list" }, 0,
+		    "ID     REACH     CONSENT   LANGUAGE   TIME ZONE\n"
+		    "1      sms       sms       -          UTC (clinic's, none "
+		    "set)\n2      none      sms,email pt-BR      UTC (clinic's, "
+		    "none set)\n3      sms       sms,email -          UTC", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "patient", "list", "--json" }, 0,
+		    "{\"id\": 2, \"reach\": [], \"consent\": {\"sms\": true, "
+		    "\"email\": true}, \"not_reached\": {\"sms\": \"patient 2 has "
+		    "no phone number\", \"email\": \"/tmp/aftercare-cli-", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list" }, 0,
+		    "ID     PATIENT KIND               STATUS     AT (UTC)         "
+		    "    AT (PATIENT'S ZONE)\n1      1       microneedling      "
+		    "cancelled  2026-11-24T14:00:00Z 2026-11-24 14:00 +00:00\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list", "--json",
+		    "--patient=1" }, 0, "[\n  {\"id\": 1, \"patient\": 1, "
+		    "\"kind\": \"microneedling\", \"status\": \"cancelled\", "
+		    "\"performed_at\": \"2026-11-24T09:00:00-05:00\", \"at\": "
+		    "\"2026-11-24T14:00:00Z\", \"timezone\": \"UTC\"}\n]\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "2", "--json" }, 0, "[]\n", "" },
 	};
 	struct result	 res;
 	const char	*nl;
@@ -366,13 +424,392 @@ test_command_lines(void **state)
 		if (strstr(res.err, rows[i].err) == NULL)
 			fail_msg("row %zu: stderr lacks \"%s\": %s", i,
 			    rows[i].err, res.err);
-		/* a bad command line is explained in exactly one line */
-		if (rows[i].status == 2) {
+		/*
+		 * a bad command line, or a command of aftercarectl's that
+		 * cannot be carried out, is explained in exactly one line,
+		 * with no answer
+		 */
+		if (rows[i].status == 2 || (rows[i].status == 1 &&
+		    strcmp(rows[i].argv[0], AFTERCARECTL) == 0)) {
 			nl = strchr(res.err, '\n');
 			if (nl == NULL || nl[1] != '\0')
 				fail_msg("row %zu: want one line on stderr, "
 				    "got: %s", i, res.err);
+			if (res.out[0] != '\0')
+				fail_msg("row %zu: an answer on stdout: %s", i,
+				    res.out);
 		}
+	}
+}
+
+/* Runs SQL on the database, as the booking software would. */
+static void
+sql(const char *q)
+{
+	sqlite3	*db;
+	char	 path[160];
+
+	snprintf(path, sizeof(path), "%s/aftercare.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 10000), SQLITE_OK);
+	if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* As run(), for long answers: all of stdout, which the caller frees. */
+static char *
+run_long(const char *const *args, struct result *res)
+{
+	char	path[160];
+
+	run(args, res);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	return testenv_read_file(path);
+}
+
+/*
+ * Every command given an id that is not there says so in one line and
+ * exits 1, with nothing on stdout; a patient or treatment that is there
+ * with nothing to show gets its empty answer, and exit 0.
+ */
+static void
+test_unknown_ids(void **state)
+{
+	static const struct {
+		const char	*argv[MAXARGS];
+		int		 status;
+		const char	*out;	/* all of stdout */
+		const char	*err;	/* all of stderr */
+	} rows[] = {
+		/* 0: no such patient or treatment */
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "add", "--patient",
+		    "99", "--at", "2026-11-24T14:00:00Z" }, 1, "",
+		    "aftercarectl treatment add: no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "cancel", "99" }, 1,
+		    "", "aftercarectl treatment cancel: no treatment with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "optout", "--patient", "99" }, 1,
+		    "", "aftercarectl optout: no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "optin", "--patient", "99",
+		    "--channel", "email" }, 1, "",
+		    "aftercarectl optin: no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "99" }, 1,
+		    "", "aftercarectl history: no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "99",
+		    "--json" }, 1, "",
+		    "aftercarectl history: no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "99" },
+		    1, "", "aftercarectl preview: no treatment with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "99" }, 1, "",
+		    "aftercarectl treatment list: no patient with id 99\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list", "--json",
+		    "--patient", "99" }, 1, "",
+		    "aftercarectl treatment list: no patient with id 99\n" },
+		/* 9: there, with nothing to show */
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52" }, 0,
+		    "ID     PATIENT MILESTONE CHANNEL DUE               STATE     "
+		    "TRIES LAST ERROR\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52",
+		    "--json" }, 0, "[]\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "52" }, 0, "ID     PATIENT KIND               "
+		    "STATUS     AT (UTC)             AT (PATIENT'S ZONE)\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "52", "--json" }, 0, "[]\n", "" },
+		/* 13: a treatment with no reminders (its status is unknown) */
+		{ { AFTERCARECTL, "-c", "@CONF", "preview", "--treatment", "51" },
+		    0, "treatment 51 has no reminders (see aftercarectl status)\n",
+		    "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "50",
+		    "--json" }, 0, "[]\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "50", "--json" }, 0, "[\n  {\"id\": 51, "
+		    "\"patient\": 50, \"kind\": \"microneedling\", \"status\": "
+		    "\"done\", \"performed_at\": \"2026-11-24T09:00:00-05:00\", "
+		    "\"at\": \"2026-11-24T14:00:00Z\", \"timezone\": "
+		    "\"Europe/Madrid\"}\n]\n", "" },
+		/* 16: the patient deleted, their treatment kept: still shown */
+		{ { "@DELETE" }, 0, NULL, NULL },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "50" }, 0, "ID     PATIENT KIND               "
+		    "STATUS     AT (UTC)             AT (PATIENT'S ZONE)\n"
+		    "51     50      microneedling      done       "
+		    "2026-11-24T14:00:00Z 2026-11-24 14:00 +00:00\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "50",
+		    "--json" }, 0, "[]\n", "" },
+		{ { AFTERCARECTL, "-c", "@CONF", "optout", "--patient", "50" }, 1,
+		    "", "aftercarectl optout: no patient with id 50\n" },
+	};
+	static const char *const init[] = { AFTERCARECTL, "-c", "@CONF",
+	    "init", NULL };
+	struct result	 res;
+	size_t		 i;
+
+	(void)state;
+	sql("INSERT INTO patients (id, full_name, phone, timezone) VALUES "
+	    "(50, 'Ana Example', '+15550100150', 'Europe/Madrid'), "
+	    "(52, 'Bo Example', '+15550100152', NULL);"
+	    "INSERT INTO treatments (id, patient_id, performed_at, status) "
+	    "VALUES (51, 50, '2026-11-24T09:00:00-05:00', 'done');");
+	/* the treatment's problem is told of here, once */
+	run(init, &res);
+	assert_int_equal(res.status, 0);
+	assert_non_null(strstr(res.err, "event=bad_treatment treatment=51: "));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (strcmp(rows[i].argv[0], "@DELETE") == 0) {
+			sql("DELETE FROM patients WHERE id = 50");
+			continue;
+		}
+		run(rows[i].argv, &res);
+		if (res.status != rows[i].status)
+			fail_msg("row %zu: exit %d, want %d; stderr: %s", i,
+			    res.status, rows[i].status, res.err);
+		if (strcmp(res.out, rows[i].out) != 0)
+			fail_msg("row %zu: stdout\n%s\nwant\n%s", i, res.out,
+			    rows[i].out);
+		if (strcmp(res.err, rows[i].err) != 0)
+			fail_msg("row %zu: stderr\n%s\nwant\n%s", i, res.err,
+			    rows[i].err);
+	}
+}
+
+/* The line of text that starts with start, up to its newline; or NULL. */
+static char *
+line_of(const char *text, const char *start)
+{
+	const char	*p;
+	size_t		 n = strlen(start);
+
+	for (p = text; *p != '\0'; p += strcspn(p, "\n") + 1) {
+		if (strncmp(p, start, n) == 0)
+			return strndup(p, strcspn(p, "\n"));
+		if (p[strcspn(p, "\n")] == '\0')
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * The channels each patient is reached on, as aftercared would reach
+ * them, and why not; their time zone, language and consent.  Never a
+ * phone number or an address.
+ */
+static void
+test_patient_list(void **state)
+{
+	static const struct {
+		const char	*conf;
+		const char	*start;	/* how the line starts */
+		const char	*want;	/* the rest of it */
+	} rows[] = {
+		/* 0: without an email section, with one */
+		{ "@CONF", "  {\"id\": 60, ", "\"reach\": [\"sms\"], \"consent\": "
+		    "{\"sms\": true, \"email\": true}, \"not_reached\": "
+		    "{\"email\": \"@CONF has no email section\"}, \"timezone\": "
+		    "\"Europe/Madrid\", \"timezone_from\": \"patient\", "
+		    "\"language\": \"es\"}," },
+		{ "@MAIL", "  {\"id\": 60, ", "\"reach\": [\"sms\", \"email\"], "
+		    "\"consent\": {\"sms\": true, \"email\": true}, "
+		    "\"not_reached\": {}, \"timezone\": \"Europe/Madrid\", "
+		    "\"timezone_from\": \"patient\", \"language\": \"es\"}," },
+		{ "@MAIL", "60     ", "sms,email sms,email es         "
+		    "Europe/Madrid" },
+		/* 3: a number without its country code */
+		{ "@MAIL", "  {\"id\": 61, ", "\"reach\": [], \"consent\": "
+		    "{\"sms\": true, \"email\": true}, \"not_reached\": "
+		    "{\"sms\": \"patient 61: phone number has no country code "
+		    "(write it with + and the country code)\", \"email\": "
+		    "\"patient 61 has no email address\"}, \"timezone\": \"UTC\", "
+		    "\"timezone_from\": \"clinic\", \"language\": null}," },
+		{ "@MAIL", "61     ", "none      sms,email -          UTC "
+		    "(clinic's, none set)" },
+		/* 5: opted out of both */
+		{ "@MAIL", "  {\"id\": 62, ", "\"reach\": [], \"consent\": "
+		    "{\"sms\": false, \"email\": false}, \"not_reached\": "
+		    "{\"sms\": \"patient 62 has opted out of SMS\", \"email\": "
+		    "\"patient 62 has opted out of email\"}," },
+		{ "@MAIL", "62     ", "none      none      -" },
+		/* 7: the number replied STOP; an address with blanks around */
+		{ "@MAIL", "  {\"id\": 63, ", "\"reach\": [\"email\"], "
+		    "\"consent\": {\"sms\": true, \"email\": true}, "
+		    "\"not_reached\": {\"sms\": \"the number unsubscribed "
+		    "(replied STOP to an earlier message)\"}, \"timezone\": "
+		    "\"UTC\", \"timezone_from\": \"clinic\", \"language\": null}," },
+		{ "@MAIL", "63     ", "email     sms,email -" },
+		/* 9: an address that cannot be sent to */
+		{ "@MAIL", "  {\"id\": 64, ", "\"reach\": [], \"consent\": "
+		    "{\"sms\": true, \"email\": true}, \"not_reached\": "
+		    "{\"sms\": \"patient 64 has no phone number\", \"email\": "
+		    "\"patient 64: the email address is not one we can send to "
+		    "(name@example.com)\"}," },
+		/* 10: blanks; an unknown zone; a language that is not UTF-8 */
+		{ "@MAIL", "  {\"id\": 65, ", "\"reach\": [], \"consent\": "
+		    "{\"sms\": true, \"email\": true}, \"not_reached\": "
+		    "{\"sms\": \"patient 65 has no phone number\", \"email\": "
+		    "\"patient 65 has no email address\"}, \"timezone\": \"UTC\", "
+		    "\"timezone_from\": \"unknown\", \"language\": \"cr?me \"}," },
+		{ "@MAIL", "65     ", "none      sms,email cr?me      UTC "
+		    "(clinic's, theirs unknown)" },
+		/* 12: a number stored as an integer; consent as text */
+		{ "@MAIL", "  {\"id\": 66, ", "\"reach\": [], \"consent\": "
+		    "{\"sms\": true, \"email\": false}, \"not_reached\": "
+		    "{\"sms\": \"patient 66: phone number has no country code "
+		    "(write it with + and the country code)\", \"email\": "
+		    "\"patient 66 has opted out of email\"}," },
+		{ "@MAIL", "  {\"id\": 67, ", "\"reach\": [\"email\"], "
+		    "\"consent\": {\"sms\": false, \"email\": true}, "
+		    "\"not_reached\": {\"sms\": \"patient 67 has opted out of "
+		    "SMS\"}, \"timezone\": \"UTC\", \"timezone_from\": "
+		    "\"clinic\", \"language\": \"pt-BR\"}" },
+		{ "@MAIL", "67     ", "email     email     pt-BR      UTC "
+		    "(clinic's, none set)\n" },
+	};
+	static const char *const secrets[] = {
+		"555", "p60@", "p62@", "p63@", "p64 ", "p66@", "p67@",
+		"Olympus", "Example",
+	};
+	const char	*argv[] = { AFTERCARECTL, "-c", NULL, "patient", "list",
+	    NULL, NULL };
+	struct result	 res;
+	char		*out, *line, want[512];
+	size_t		 i, j;
+
+	(void)state;
+	sql("INSERT INTO patients (id, full_name, phone, email, timezone, "
+	    "language, sms_opt_in, email_opt_in) VALUES "
+	    "(60, 'Ana Example', '+1 555 010 0160', 'p60@example.com', "
+	    "'Europe/Madrid', 'es', 1, 1), "
+	    "(61, 'Bo Example', '555 0161', NULL, NULL, NULL, 1, 1), "
+	    "(62, 'Cy Example', '+1 555 010 0162', 'p62@example.com', NULL, "
+	    "NULL, 0, 0), "
+	    "(63, 'Di Example', '+15550100163', '  p63@example.com\t', NULL, "
+	    "'', 1, 1), "
+	    "(64, 'Ed Example', NULL, 'p64 at example.com', NULL, NULL, 1, 1), "
+	    "(65, 'Fay Example', '   ', '', 'Mars/Olympus', "
+	    "CAST(X'6372E86D650A' AS TEXT), 1, 1), "
+	    "(66, 'Gus Example', 15550100166, 'p66@example.com', NULL, NULL, "
+	    "1, 'no'), "
+	    "(67, 'Hal Example', '+15550100167', 'p67@example.com', '', "
+	    "'pt-BR', 'yes', 1);"
+	    "INSERT INTO sms_optouts (phone, reminder_id, recorded_at) "
+	    "VALUES ('+15550100163', NULL, 0);");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		argv[2] = rows[i].conf;
+		argv[5] = rows[i].start[0] == ' ' ? "--json" : NULL;
+		out = run_long(argv, &res);
+		if (res.status != 0 || res.err[0] != '\0')
+			fail_msg("row %zu: exit %d: %s", i, res.status, res.err);
+		if ((line = line_of(out, rows[i].start)) == NULL)
+			fail_msg("row %zu: no line \"%s\":\n%s", i,
+			    rows[i].start, out);
+		/* "@CONF" in a row stands for the file's name */
+		snprintf(want, sizeof(want), "%s", rows[i].want);
+		if ((strstr(want, "@CONF")) != NULL)
+			snprintf(strstr(want, "@CONF"), sizeof(want) - (size_t)
+			    (strstr(want, "@CONF") - want), "%s%s", conf,
+			    strstr(rows[i].want, "@CONF") + 5);
+		if (strncmp(line + strlen(rows[i].start), want,
+		    strcspn(want, "\n")) != 0 || (strchr(want, '\n') != NULL &&
+		    strlen(line) != strlen(rows[i].start) + strlen(want) - 1))
+			fail_msg("row %zu: got\n%s\nwant\n%s%s", i, line,
+			    rows[i].start, want);
+		for (j = 0; j < sizeof(secrets) / sizeof(secrets[0]); j++)
+			if (strstr(out, secrets[j]) != NULL)
+				fail_msg("row %zu: \"%s\" printed:\n%s", i,
+				    secrets[j], out);
+		free(line);
+		free(out);
+	}
+}
+
+/*
+ * Every line of a table fits 100 columns (a character is a column), and
+ * holds no control character: with long ids, the longest milestone name
+ * a plan can have, a long error in UTF-8 with a line break in it, and the
+ * booking software's longest values.
+ */
+static void
+test_table_width(void **state)
+{
+	static const struct {
+		const char	*argv[MAXARGS];
+		const char	*start;		/* the long row starts so */
+	} rows[] = {
+		{ { AFTERCARECTL, "-c", "@CONF", "reminders" },
+		    "1234567 7654321 day_be... email   2026-11-29 14:00Z failed    "
+		    "8     the mail server refused the m...\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--state",
+		    "failed" }, "1234567 7654321 " },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient",
+		    "7654321" }, "1234567 7654321 " },
+		{ { AFTERCARECTL, "-c", "@CONF", "patient", "list" },
+		    "7654321 sms       sms,email zh-Hant... UTC (clinic's, theirs "
+		    "unknown)" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "patient", "list" },
+		    "7654321 sms,email sms,email zh-Hant... " },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list" },
+		    "2345678 7654321 laser_resurfaci... xxxxxxx... not RFC 3339 "
+		    "        -\n" },
+		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
+		    "--patient", "7654321" }, "2345679 7654321 microneedling      "
+		    "completed  2026-11-24T14:00:00Z 2026-11-24 14:00 +00:00" },
+	};
+	struct result	 res;
+	char		*out;
+	const char	*line, *p;
+	size_t		 i, cols, n;
+	bool		 found;
+
+	(void)state;
+	sql("INSERT INTO patients (id, full_name, phone, email, timezone, "
+	    "language) VALUES (7654321, 'Ana Example', '+15550100170', "
+	    "'ana@example.com', 'America/' || replace(hex(zeroblob(50000)), "
+	    "'00', 'X'), 'zh-Hant-TW-x-abcdefgh-abcdefgh-abcd');"
+	    "INSERT INTO treatments (id, patient_id, kind, performed_at, "
+	    "status) VALUES (2345678, 7654321, 'laser_resurfacing_' || "
+	    "replace(hex(zeroblob(23)), '00', 'ab'), '2026-11-24T09:00:00-05:00'"
+	    " || replace(hex(zeroblob(50000)), '00', '0'), "
+	    "replace(hex(zeroblob(100)), '00', 'x')), "
+	    "(2345679, 7654321, 'microneedling', '2026-11-24T09:00:00-05:00', "
+	    "'completed');"
+	    /* what aftercared would write of a reminder 1234567 */
+	    "INSERT INTO reminders (id, treatment_id, milestone, channel, "
+	    "state, due_at, expires_at, next_attempt_at, attempts, last_error, "
+	    "provider_id, created_at, updated_at) VALUES (1234567, 2345679, "
+	    "'day_before_the_treatment_is_done', 'email', 'failed', 1795960800, "
+	    "1796047200, 1795960800, 8, 'the mail server refused the message: "
+	    "SMTP 550 (permanent: check the address): 5.1.1 ' || "
+	    "replace(hex(zeroblob(100)), '00', '\xc3\xa9') || char(10) || "
+	    "'bounced', '0123456789abcdef0123456789abcdef.1795960800@clinic."
+	    "example.com', 1795960800, 1795960800);");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		out = run_long(rows[i].argv, &res);
+		if (res.status != 0)
+			fail_msg("row %zu: exit %d: %s", i, res.status, res.err);
+		found = false;
+		for (line = out; *line != '\0'; line += n + 1) {
+			n = strcspn(line, "\n");
+			if (line[n] != '\n')
+				fail_msg("row %zu: unterminated: %s", i, line);
+			for (p = line, cols = 0; p < line + n; p++) {
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					fail_msg("row %zu: control character "
+					    "in: %.*s", i, (int)n, line);
+				if (((unsigned char)*p & 0xc0) != 0x80)
+					cols++;
+			}
+			if (cols > 100)
+				fail_msg("row %zu: %zu columns: %.*s", i, cols,
+				    (int)n, line);
+			if (strncmp(line, rows[i].start,
+			    strlen(rows[i].start)) == 0)
+				found = true;
+		}
+		if (!found)
+			fail_msg("row %zu: no line starts \"%s\":\n%s", i,
+			    rows[i].start, out);
+		free(out);
 	}
 }
 
@@ -500,6 +937,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_command_lines),
 		cmocka_unit_test(test_log_heads),
+		cmocka_unit_test(test_unknown_ids),
+		cmocka_unit_test(test_patient_list),
+		cmocka_unit_test(test_table_width),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, teardown);

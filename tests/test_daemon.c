@@ -1064,7 +1064,8 @@ test_stop_reply_opts_out(void **state)
 	struct env		*e = *state;
 	struct fixture_req	*r;
 	const char		*argv[] = { AFTERCARECTL, "-c", e->conf,
-				    "reminders", "--state", "failed", NULL };
+				    "reminders", "--state", "failed", "--json",
+				    NULL };
 	char			*out;
 	size_t			 n;
 

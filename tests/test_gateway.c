@@ -214,7 +214,7 @@ test_twilio_sent(void **state)
 	    &e->run), 0);
 	assert_int_equal(e->run.ndone, 1);
 	assert_int_equal(res->outcome, OUTCOME_SENT);
-	assert_int_equal(res->http_status, 201);
+	assert_int_equal(res->status, 201);
 	assert_int_equal(res->retry_after, -1);
 	assert_string_equal(res->provider_id,
 	    "SM00000000000000000000000000000001");
@@ -258,7 +258,7 @@ test_webhook_sent(void **state)
 	assert_int_equal(gateway_send(e->gw, e->msgs, 1, -1, NULL, on_done,
 	    &e->run), 0);
 	assert_int_equal(res->outcome, OUTCOME_SENT);
-	assert_int_equal(res->http_status, 202);
+	assert_int_equal(res->status, 202);
 	/* the webhook's own answer, {"id":"hook-1"} */
 	assert_string_equal(res->provider_id, "hook-1");
 
@@ -310,9 +310,9 @@ send_first(struct env *e, size_t i, const char *script, enum outcome outcome,
 	if (res->outcome != outcome)
 		fail_msg("row %zu (%s): outcome %d, want %d (%s)", i, script,
 		    (int)res->outcome, (int)outcome, res->error);
-	if (res->http_status != status)
+	if (res->status != status)
 		fail_msg("row %zu (%s): status %ld", i, script,
-		    res->http_status);
+		    res->status);
 	if (res->retry_after != retry_after)
 		fail_msg("row %zu (%s): retry_after %ld", i, script,
 		    res->retry_after);
@@ -332,7 +332,7 @@ test_sendgrid_sent(void **state)
 	assert_int_equal(e->run.ndone, 2);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(e->run.res[i].outcome, OUTCOME_SENT);
-		assert_int_equal(e->run.res[i].http_status, 202);
+		assert_int_equal(e->run.res[i].status, 202);
 		assert_string_equal(e->run.res[i].error, "");
 		/* 22 base64url characters, as SendGrid's ids are */
 		assert_int_equal(strlen(e->run.res[i].provider_id), 22);
@@ -356,7 +356,7 @@ test_sendgrid_outcomes(void **state)
 	static const struct {
 		const char	*script;
 		enum outcome	 outcome;
-		long		 http_status;
+		long		 status;
 		long		 retry_after;
 		const char	*error;
 	} rows[] = {
@@ -381,7 +381,7 @@ test_sendgrid_outcomes(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		env_start_sendgrid(e, rows[i].script, 10);
 		send_first(e, i, rows[i].script, rows[i].outcome,
-		    rows[i].http_status, rows[i].retry_after);
+		    rows[i].status, rows[i].retry_after);
 		if (strcmp(res->error, rows[i].error) != 0)
 			fail_msg("row %zu (%s): error \"%s\"", i,
 			    rows[i].script, res->error);
@@ -400,7 +400,7 @@ test_outcomes(void **state)
 		const char	*script;
 		int		 timeout;
 		enum outcome	 outcome;
-		long		 http_status;
+		long		 status;
 		const char	*code;
 		long		 retry_after;
 		const char	*error;		/* prefix */
@@ -433,7 +433,7 @@ test_outcomes(void **state)
 		env_start(e, rows[i].script, SMS_PROVIDER_TWILIO, 2,
 		    rows[i].timeout);
 		send_first(e, i, rows[i].script, rows[i].outcome,
-		    rows[i].http_status, rows[i].retry_after);
+		    rows[i].status, rows[i].retry_after);
 		if (strcmp(res->code, rows[i].code) != 0)
 			fail_msg("row %zu (%s): code \"%s\"", i,
 			    rows[i].script, res->code);
@@ -466,7 +466,7 @@ test_nobody_listening(void **state)
 	    &e->run), 0);
 	assert_int_equal(e->run.ndone, 1);
 	assert_int_equal(res->outcome, OUTCOME_RETRY);
-	assert_int_equal(res->http_status, 0);
+	assert_int_equal(res->status, 0);
 	assert_int_equal(res->retry_after, -1);
 	assert_int_equal(strncmp(res->error, "cannot connect to the gateway: ",
 	    31), 0);
@@ -606,7 +606,7 @@ test_bad_answers(void **state)
 		enum sms_provider provider;
 		int		 timeout;
 		enum outcome	 outcome;
-		long		 http_status;
+		long		 status;
 		long		 retry_after;
 		const char	*error;		/* exact, or a prefix ... */
 		int		 prefix;	/* ... if this is set */
@@ -680,7 +680,7 @@ test_bad_answers(void **state)
 		env_start(e, rows[i].script, rows[i].provider, 2,
 		    rows[i].timeout);
 		send_first(e, i, rows[i].script, rows[i].outcome,
-		    rows[i].http_status, rows[i].retry_after);
+		    rows[i].status, rows[i].retry_after);
 		if (rows[i].prefix ? strncmp(res->error, rows[i].error,
 		    strlen(rows[i].error)) != 0 :
 		    strcmp(res->error, rows[i].error) != 0)
@@ -918,9 +918,9 @@ check_tls_failure(struct env *e, const char *what)
 	if (res->outcome != OUTCOME_RETRY)
 		fail_msg("%s: outcome %d (%s)", what, (int)res->outcome,
 		    res->error);
-	if (res->http_status != 0 || res->retry_after != -1)
+	if (res->status != 0 || res->retry_after != -1)
 		fail_msg("%s: status %ld, retry_after %ld", what,
-		    res->http_status, res->retry_after);
+		    res->status, res->retry_after);
 	if (strncmp(res->error, TLS_ERROR, strlen(TLS_ERROR)) != 0)
 		fail_msg("%s: error \"%s\"", what, res->error);
 	/* The handshake failed, so the request was never sent. */
@@ -1037,7 +1037,7 @@ test_retry_after_date(void **state)
 {
 	static const struct {
 		const char	*script;
-		long		 http_status;
+		long		 status;
 		long		 lo, hi;	/* retry_after */
 	} rows[] = {
 		{ "429date", 429, 100, 121 },
@@ -1057,10 +1057,10 @@ test_retry_after_date(void **state)
 		    &e->run) != 0 || e->run.ndone != 1)
 			fail_msg("row %zu (%s): send", i, rows[i].script);
 		if (res->outcome != OUTCOME_RETRY ||
-		    res->http_status != rows[i].http_status)
+		    res->status != rows[i].status)
 			fail_msg("row %zu (%s): outcome %d, status %ld", i,
 			    rows[i].script, (int)res->outcome,
-			    res->http_status);
+			    res->status);
 		if (res->retry_after < rows[i].lo ||
 		    res->retry_after > rows[i].hi)
 			fail_msg("row %zu (%s): retry_after %ld", i,

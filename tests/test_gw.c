@@ -89,7 +89,7 @@ test_twilio_build(void **state)
 		msg.body = rows[i].body;
 		msg.idempotency_key = "aftercare-42";
 		gw_request_init(&req);
-		if (gw_twilio_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		if (gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
 			fail_msg("row %zu: %s", i, err);
 		if (strcmp(req.url, rows[i].want_url) != 0)
 			fail_msg("row %zu: url %s", i, req.url);
@@ -124,7 +124,7 @@ test_twilio_build_sid(void **state)
 	config_twilio(&cfg, "https://api.twilio.com");
 	cfg.sms.account_sid = (char *)(uintptr_t)"AC/../x?y";
 	gw_request_init(&req);
-	assert_int_equal(gw_twilio_build(&cfg, &msg, &req, err, sizeof(err)),
+	assert_int_equal(gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)),
 	    0);
 	assert_string_equal(req.url, "https://api.twilio.com/2010-04-01/"
 	    "Accounts/AC%2F..%2Fx%3Fy/Messages.json");
@@ -175,9 +175,9 @@ test_build_errors(void **state)
 		gw_request_init(&req);
 		err[0] = '\0';
 		if (rows[i].provider == SMS_PROVIDER_TWILIO)
-			rc = gw_twilio_build(&cfg, &msg, &req, err, sizeof(err));
+			rc = gw_twilio.build(&cfg, &msg, &req, err, sizeof(err));
 		else
-			rc = gw_webhook_build(&cfg, &msg, &req, err,
+			rc = gw_webhook.build(&cfg, &msg, &req, err,
 			    sizeof(err));
 		if (rc != -1 || err[0] == '\0')
 			fail_msg("row %zu: rc %d, err \"%s\"", i, rc, err);
@@ -230,7 +230,7 @@ test_webhook_build(void **state)
 		msg.body = rows[i].body;
 		msg.idempotency_key = "k";
 		gw_request_init(&req);
-		if (gw_webhook_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		if (gw_webhook.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
 			fail_msg("row %zu: %s", i, err);
 		if (strcmp(req.url, "https://example.com/sms/") != 0)
 			fail_msg("row %zu: url %s", i, req.url);
@@ -372,7 +372,7 @@ test_sendgrid_build(void **state)
 		msg.idempotency_key = "aftercare-42";
 		msg.date = 1764000000;
 		gw_request_init(&req);
-		if (gw_sendgrid_build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		if (gw_sendgrid.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
 			fail_msg("row %zu: %s", i, err);
 		if (strcmp(req.url, rows[i].want_url) != 0)
 			fail_msg("row %zu: url %s", i, req.url);
@@ -481,7 +481,7 @@ test_sendgrid_build_errors(void **state)
 		}
 		gw_request_init(&req);
 		err[0] = '\0';
-		if (gw_sendgrid_build(&cfg, &msg, &req, err, sizeof(err)) != -1)
+		if (gw_sendgrid.build(&cfg, &msg, &req, err, sizeof(err)) != -1)
 			fail_msg("row %zu: accepted", i);
 		if (strstr(err, rows[i].want) == NULL)
 			fail_msg("row %zu: err \"%s\"", i, err);
@@ -522,6 +522,36 @@ test_status_outcome(void **state)
 			fail_msg("row %zu: status %ld", i, rows[i].status);
 }
 
+/* What kind of failure each HTTP status is, as the metrics count it. */
+static void
+test_status_failure(void **state)
+{
+	static const struct {
+		long		 status;
+		enum failure	 want;
+	} rows[] = {
+		{ 100, FAILURE_REJECTED }, { 199, FAILURE_REJECTED },
+		{ 200, FAILURE_NONE }, { 201, FAILURE_NONE },
+		{ 202, FAILURE_NONE }, { 299, FAILURE_NONE },
+		{ 301, FAILURE_REJECTED }, { 302, FAILURE_REJECTED },
+		{ 400, FAILURE_REJECTED }, { 401, FAILURE_REJECTED },
+		{ 404, FAILURE_REJECTED }, { 407, FAILURE_REJECTED },
+		{ 408, FAILURE_SERVER_ERROR }, { 409, FAILURE_REJECTED },
+		{ 428, FAILURE_REJECTED }, { 429, FAILURE_RATE_LIMITED },
+		{ 430, FAILURE_REJECTED }, { 499, FAILURE_REJECTED },
+		{ 500, FAILURE_SERVER_ERROR }, { 503, FAILURE_SERVER_ERROR },
+		{ 599, FAILURE_SERVER_ERROR }, { 600, FAILURE_SERVER_ERROR },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (gw_status_failure(rows[i].status) != rows[i].want)
+			fail_msg("row %zu: status %ld: failure %d, want %d", i,
+			    rows[i].status, (int)gw_status_failure(
+			    rows[i].status), (int)rows[i].want);
+}
+
 struct parse_row {
 	long		 status;
 	const char	*body;
@@ -556,7 +586,7 @@ check_parse(const struct parse_row *rows, size_t n,
 		if (res.retry_after != 17)
 			fail_msg("row %zu: retry_after touched", i);
 		/* only Twilio's 21610 says the recipient unsubscribed */
-		if (res.opted_out != (parse == gw_twilio_parse &&
+		if (res.opted_out != (parse == gw_twilio.parse &&
 		    strcmp(rows[i].code, "21610") == 0))
 			fail_msg("row %zu: opted_out %d", i, (int)res.opted_out);
 	}
@@ -627,7 +657,7 @@ test_twilio_parse(void **state)
 	};
 
 	(void)state;
-	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_twilio_parse);
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_twilio.parse);
 }
 
 static void
@@ -673,7 +703,7 @@ test_webhook_parse(void **state)
 	};
 
 	(void)state;
-	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_webhook_parse);
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_webhook.parse);
 }
 
 static void
@@ -749,12 +779,12 @@ test_sendgrid_parse(void **state)
 	struct send_result	 res;
 
 	(void)state;
-	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_sendgrid_parse);
+	check_parse(rows, sizeof(rows) / sizeof(rows[0]), gw_sendgrid.parse);
 	/* no body at all */
-	gw_sendgrid_parse(500, NULL, 0, &res);
+	gw_sendgrid.parse(500, NULL, 0, &res);
 	assert_int_equal(res.outcome, OUTCOME_RETRY);
 	assert_string_equal(res.error, "HTTP 500");
-	gw_sendgrid_parse(202, NULL, 0, &res);
+	gw_sendgrid.parse(202, NULL, 0, &res);
 	assert_int_equal(res.outcome, OUTCOME_SENT);
 	assert_string_equal(res.provider_id, "");
 }
@@ -772,7 +802,7 @@ test_parse_long(void **state)
 	msg[sizeof(msg) - 1] = '\0';
 	(void)snprintf(body, sizeof(body), "{\"code\":21211,\"message\":\"%s\"}",
 	    msg);
-	gw_twilio_parse(400, body, strlen(body), &res);
+	gw_twilio.parse(400, body, strlen(body), &res);
 	assert_int_equal(res.outcome, OUTCOME_FAILED);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_non_null(strstr(res.error, "HTTP 400: Twilio error 21211: xxx"));
@@ -780,17 +810,17 @@ test_parse_long(void **state)
 	    "invalid: correct it, then resend)"));
 
 	(void)snprintf(body, sizeof(body), "{\"error\":\"%s\"}", msg);
-	gw_webhook_parse(400, body, strlen(body), &res);
+	gw_webhook.parse(400, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_int_equal(strncmp(res.error, "HTTP 400: xxx", 13), 0);
 
 	(void)snprintf(body, sizeof(body), "{\"errors\":[{\"message\":"
 	    "\"%s\"}]}", msg);
-	gw_sendgrid_parse(401, body, strlen(body), &res);
+	gw_sendgrid.parse(401, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_int_equal(strncmp(res.error, "HTTP 401: xxx", 13), 0);
 	assert_non_null(strstr(res.error, "x (check email.api_key)"));
-	gw_sendgrid_parse(403, body, strlen(body), &res);
+	gw_sendgrid.parse(403, body, strlen(body), &res);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_non_null(strstr(res.error, "x (check that email.api_key may "
 	    "send mail and that email.from is a verified sender)"));
@@ -807,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_sendgrid_build),
 		cmocka_unit_test(test_sendgrid_build_errors),
 		cmocka_unit_test(test_status_outcome),
+		cmocka_unit_test(test_status_failure),
 		cmocka_unit_test(test_twilio_parse),
 		cmocka_unit_test(test_webhook_parse),
 		cmocka_unit_test(test_sendgrid_parse),

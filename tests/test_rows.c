@@ -532,6 +532,51 @@ assert_log_clean(struct env *e)
 	free(log);
 }
 
+/* What `patient list` must say of a patient's SMS. */
+enum reach { R_SMS, R_NONE, R_ABSENT };
+
+/*
+ * aftercarectl patient list --json agrees with what aftercared did:
+ * patient id is reached by SMS (R_SMS) if it sent them one, or would
+ * have but for their treatment, and not (R_NONE) if their reminder
+ * failed or was cancelled for their number or consent; a patient who is
+ * not there is not listed (R_ABSENT).  Nothing of theirs is printed.
+ */
+static void
+check_reach(struct env *e, int64_t id, enum reach want)
+{
+	const char *argv[] = { AFTERCARECTL, "-c", e->conf, "patient", "list",
+	    "--json", NULL };
+	char		 start[64], *out, *line;
+	const char	*got;
+	size_t		 i;
+
+	if (run(e, argv) != 0)
+		fail_msg("patient list failed");
+	out = testenv_read_file(e->out);
+	for (i = 0; i < NELEM(secrets); i++)
+		if (strstr(out, secrets[i]) != NULL)
+			fail_msg("patient list prints \"%s\"", secrets[i]);
+	snprintf(start, sizeof(start), "\n  {\"id\": %lld, ", (long long)id);
+	line = strstr(out, start);
+	if (want == R_ABSENT) {
+		if (line != NULL)
+			fail_msg("patient %lld is listed", (long long)id);
+		free(out);
+		return;
+	}
+	if (line == NULL)
+		fail_msg("patient %lld is not listed:\n%.2000s", (long long)id,
+		    out);
+	line += strlen(start);
+	got = strncmp(line, "\"reach\": [\"sms\"], ", 17) == 0 ? "sms" :
+	    strncmp(line, "\"reach\": [], ", 13) == 0 ? "none" : "?";
+	if (strcmp(got, want == R_SMS ? "sms" : "none") != 0)
+		fail_msg("patient %lld: reach %s, want %s: %.300s",
+		    (long long)id, got, want == R_SMS ? "sms" : "none", line);
+	free(out);
+}
+
 static int
 setup_env(void **state, bool webhook, bool loose)
 {
@@ -763,6 +808,12 @@ check_rows(struct env *e)
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sending'"), 0);
 
+	/* aftercarectl patient list says what aftercared did */
+	for (i = 0; i < NELEM(rows); i++)
+		check_reach(e, (int64_t)i + 1, rows[i].flags & (F_DELETED |
+		    F_NO_PATIENT) ? R_ABSENT : rows[i].want == W_SENT ||
+		    rows[i].want == W_PROBLEM ? R_SMS : R_NONE);
+
 	/* the staff see every problem, and the tools cope with the rows */
 	out = ctl(e, "status");
 	{
@@ -946,6 +997,12 @@ test_nulls_in_loose_schema(void **state)
 	text = ctl(e, "status");
 	assert_non_null(strstr(text, "problems:       2 treatments"));
 	free(text);
+	/* NULL consent is none, as aftercared took it */
+	for (i = 0; i < NELEM(nulls); i++)
+		check_reach(e, (int64_t)i + 1, nulls[i].want == W_FAILED ?
+		    R_NONE : R_SMS);
+	check_reach(e, 6, R_ABSENT);
+	check_reach(e, 7, R_NONE);
 	assert_log_clean(e);
 }
 

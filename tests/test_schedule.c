@@ -36,7 +36,6 @@ static void	test_backoff_bounds(void **);
 static void	test_duration_calendar(void **);
 static void	test_due_in_zone(void **);
 static void	test_quiet_defer(void **);
-static void	test_civil(void **);
 static const struct tz *zone_get(const char *);
 static int	zones_free(void **);
 
@@ -998,39 +997,6 @@ test_quiet_defer(void **state)
 	    NULL) == (time_t)INT64_MIN);
 }
 
-/* The calendar helpers tz.c uses, against dates date(1) agrees with. */
-static void
-test_civil(void **state)
-{
-	static const struct {
-		int64_t	 y;
-		int	 m, d;
-		int64_t	 days;
-	} cases[] = {
-		{ 1970, 1, 1, 0 },
-		{ 1969, 12, 31, -1 },
-		{ 2026, 3, 8, 20520 },
-		{ 2000, 2, 29, 11016 },
-		{ 2100, 3, 1, 47541 },
-		{ 1, 1, 1, -719162 },
-		{ 9999, 12, 31, 2932896 },
-	};
-	int64_t	 y;
-	size_t	 i;
-	int	 m, d;
-
-	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		if (schedule_days_from_civil(cases[i].y, cases[i].m,
-		    cases[i].d) != cases[i].days)
-			ROW_FAIL(i, "days_from_civil");
-		schedule_civil_from_days(cases[i].days, &y, &m, &d);
-		if (y != cases[i].y || m != cases[i].m || d != cases[i].d)
-			ROW_FAIL(i, "civil_from_days: %lld-%d-%d", (long long)y,
-			    m, d);
-	}
-}
-
 /* Pacing: a table of tries, then a long simulated run with late wakeups. */
 static void
 test_pace(void **state)
@@ -1116,7 +1082,6 @@ main(void)
 		cmocka_unit_test(test_duration_calendar),
 		cmocka_unit_test(test_due_in_zone),
 		cmocka_unit_test(test_quiet_defer),
-		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_pace),
 	};
 

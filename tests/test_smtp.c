@@ -565,6 +565,41 @@ test_outcomes(void **state)
 }
 
 /*
+ * What kind of failure each of the server's answers is, as the metrics
+ * count it: 4xx the server's trouble, 5xx a refusal; one connection.
+ */
+static void
+test_failures(void **state)
+{
+	static const struct {
+		const char	*to;
+		enum failure	 failure;
+	} rows[] = {
+		{ "ana@example.com", FAILURE_NONE },
+		{ "reject@example.com", FAILURE_REJECTED },
+		{ "busy@example.com", FAILURE_SERVER_ERROR },
+		{ "refuse@example.com", FAILURE_REJECTED },
+		{ "full@example.com", FAILURE_SERVER_ERROR },
+		{ "bo@example.com", FAILURE_NONE },
+	};
+	struct env		*e = *state;
+	const struct send_result *res;
+	size_t			 i;
+
+	env_start(e, 1, 5);
+	for (i = 0; i < NELEM(rows); i++)
+		(void)snprintf(e->to[i], sizeof(e->to[i]), "%s", rows[i].to);
+	env_send(e, NELEM(rows));
+	for (i = 0; i < NELEM(rows); i++) {
+		res = &e->run.res[i];
+		if (res->failure != rows[i].failure)
+			ROW_FAIL(i, "%s: failure %d, want %d (%s)", rows[i].to,
+			    (int)res->failure, (int)rows[i].failure,
+			    res->error);
+	}
+}
+
+/*
  * A server that answers the end of DATA only after the client gave up
  * still answers it later: the next message must not be sent on that
  * connection (its replies would be out of step), nor lost.
@@ -741,7 +776,7 @@ test_starttls_required(void **state)
 	assert_null(strstr(res->error, "example.com"));
 	/* Never offered: no attempt, and EHLO's 250 is not its status. */
 	assert_true(res->unreached);
-	assert_int_equal(res->http_status, 0);
+	assert_int_equal(res->status, 0);
 	env_messages(e);
 	assert_int_equal(e->nms, 0);
 }
@@ -808,7 +843,7 @@ test_postfix_sent(void **state)
 	env_send(e, 1);
 	if (res->outcome != OUTCOME_SENT)
 		fail_msg("outcome %d: %s", (int)res->outcome, res->error);
-	assert_int_equal(res->http_status, 250);
+	assert_int_equal(res->status, 250);
 	assert_int_equal(env_held(e, &first), 1);
 	assert_true(first);
 }
@@ -904,10 +939,10 @@ test_postfix_tls(void **state)
 			if (held != 1 || !first)
 				ROW_FAIL(i, "%zu held", held);
 		} else {
-			if (!res->unreached || res->http_status != 0 ||
+			if (!res->unreached || res->status != 0 ||
 			    strstr(res->error, "TLS") == NULL)
 				ROW_FAIL(i, "unreached %d status %ld: %s",
-				    (int)res->unreached, res->http_status,
+				    (int)res->unreached, res->status,
 				    res->error);
 			if (held != 0)
 				ROW_FAIL(i, "%zu held", held);
@@ -924,6 +959,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_starttls_required, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failures, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_slow_then_good, setup,
 		    teardown),

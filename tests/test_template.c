@@ -33,6 +33,7 @@ static void	test_first_name(void **);
 static void	test_first_name_truncate(void **);
 static void	test_treatment_name(void **);
 static void	test_sms_info(void **);
+static void	test_cell(void **);
 static bool	utf8_valid(const char *);
 static char	*repeat(const char *, size_t, const char *);
 
@@ -499,6 +500,77 @@ test_sms_info(void **state)
 	assert_int_equal(info.segments, 1);
 }
 
+/* Table cells: one line, at most cols characters, valid UTF-8. */
+static void
+test_cell(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 cols;
+		size_t		 len;	/* 0: the whole buffer */
+		const char	*want;
+	} cases[] = {
+		/* 0: fits, or is cut to end in "..." */
+		{ "microneedling", 13, 0, "microneedling" },
+		{ "microneedling", 20, 0, "microneedling" },
+		{ "microneedling", 12, 0, "microneed..." },
+		{ "microneedling", 4, 0, "m..." },
+		{ "microneedling", 3, 0, "..." },
+		{ "microneedling", 2, 0, ".." },
+		{ "microneedling", 0, 0, "" },
+		{ "", 5, 0, "-" },
+		{ NULL, 5, 0, "-" },
+		{ "", 0, 0, "" },
+		/* 10: characters, not bytes, are counted */
+		{ "Jos\xc3\xa9 N\xc3\xba\xc3\xb1" "ez", 10, 0,
+		    "Jos\xc3\xa9 N\xc3\xba\xc3\xb1" "ez" },
+		{ "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4, 0,
+		    "\xc3\xa9..." },
+		{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 2, 0,
+		    "\xf0\x9f\x98\x80\xf0\x9f\x98\x80" },
+		/* 13: one line: white space as spaces, controls dropped */
+		{ "a\nb\tc\r\nd", 20, 0, "a b c  d" },
+		{ "\x1b[31mred", 20, 0, "[31mred" },
+		{ "\xe2\x80\xae" "bidi\xc2\x85x", 20, 0, "bidi x" },
+		{ "\n", 5, 0, " " },
+		/* 17: bytes that are not UTF-8 as '?' */
+		{ "cr\xe8me", 20, 0, "cr?me" },
+		{ "\xc3", 20, 0, "?" },
+		{ "\xed\xa0\x80", 20, 0, "???" },
+		{ "\xc0\xaf", 20, 0, "??" },
+		/* 21: a short buffer cuts sooner, on a character */
+		{ "microneedling", 13, 17, "m..." },
+		{ "\xc3\xa9\xc3\xa9\xc3\xa9", 3, 13, "\xc3\xa9\xc3\xa9\xc3\xa9" },
+		{ "\xc3\xa9\xc3\xa9\xc3\xa9", 3, 12, ".." },
+		{ "abc", 3, 1, "" },
+	};
+	char	 buf[64], *big;
+	size_t	 i, n, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = cases[i].len ? cases[i].len : sizeof(buf);
+		memset(buf, 'X', sizeof(buf));
+		n = template_cell(cases[i].in, cases[i].cols, buf, len);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, buf,
+			    cases[i].want);
+		if (n > cases[i].cols || !utf8_valid(buf))
+			fail_msg("case %zu: %zu columns of %zu, or bad UTF-8",
+			    i, n, cases[i].cols);
+	}
+	/* nothing is written with no room at all */
+	buf[0] = 'X';
+	assert_int_equal(template_cell("abc", 3, buf, 0), 0);
+	assert_int_equal(buf[0], 'X');
+	/* 100 kB of emoji, cut to 40 columns */
+	big = repeat("\xf0\x9f\x98\x80", 25 * 1024, "");
+	assert_int_equal(template_cell(big, 40, buf, sizeof(buf)), 15);
+	assert_true(utf8_valid(buf));
+	assert_int_equal(strlen(buf), 12 * 4 + 3);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -511,6 +583,7 @@ main(void)
 		cmocka_unit_test(test_first_name_truncate),
 		cmocka_unit_test(test_treatment_name),
 		cmocka_unit_test(test_sms_info),
+		cmocka_unit_test(test_cell),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

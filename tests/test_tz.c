@@ -59,6 +59,7 @@ static void		 test_parse_bad(void **);
 static void		 test_truncated(void **);
 static void		 test_load_bad(void **);
 static void		 test_utc(void **);
+static void		 test_civil(void **);
 
 static int
 setup(void **state)
@@ -918,6 +919,39 @@ test_utc(void **state)
 	tz_free(NULL);
 }
 
+/* The civil-day maths, against dates date(1) agrees with. */
+static void
+test_civil(void **state)
+{
+	static const struct {
+		int64_t	 y;
+		int	 m, d;
+		int64_t	 days;
+	} cases[] = {
+		{ 1970, 1, 1, 0 },
+		{ 1969, 12, 31, -1 },
+		{ 2026, 3, 8, 20520 },
+		{ 2000, 2, 29, 11016 },
+		{ 2100, 3, 1, 47541 },
+		{ 1, 1, 1, -719162 },
+		{ 9999, 12, 31, 2932896 },
+	};
+	int64_t	 y;
+	size_t	 i;
+	int	 m, d;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		if (tz_days_from_civil(cases[i].y, cases[i].m,
+		    cases[i].d) != cases[i].days)
+			ROW_FAIL(i, "days_from_civil");
+		tz_civil_from_days(cases[i].days, &y, &m, &d);
+		if (y != cases[i].y || m != cases[i].m || d != cases[i].d)
+			ROW_FAIL(i, "civil_from_days: %lld-%d-%d", (long long)y,
+			    m, d);
+	}
+}
+
 int
 main(void)
 {
@@ -933,6 +967,7 @@ main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_load_bad),
 		cmocka_unit_test(test_utc),
+		cmocka_unit_test(test_civil),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
