@@ -44,7 +44,6 @@ SRCS += src/config.c
 SRCS += src/store.c
 SRCS += src/inbox.c
 SRCS += src/inbound.c
-SRCS += src/activation.c
 SRCS += src/gateway.c
 SRCS += src/gw_http.c
 SRCS += src/gw_twilio.c

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "activation.h"
+#include "sd.h"
 #include "config.h"
 #include "log.h"
 #include "receiver.h"
@@ -55,7 +55,7 @@ main(int argc, char *argv[])
 	const char	*path = CONFIG_DEFAULT_PATH;
 	char		 err[512];
 	struct stat	 sb;
-	int		 fds[ACTIVATION_FDS_MAX];
+	int		 fds[SD_LISTEN_FDS_MAX];
 	size_t		 nfds, i;
 	bool		 check = false, verbose = false, path_given = false;
 	int		 ch, ret = 1;
@@ -125,10 +125,10 @@ main(int argc, char *argv[])
 		    "systemd/aftercare-inbound.service)");
 
 	/* The sockets systemd passes, else inbound.listen. */
-	if (activation_fds(&nfds) == -1)
+	if (sd_listen_fds(&nfds) == -1)
 		goto out;
 	for (i = 0; i < nfds; i++)
-		fds[i] = ACTIVATION_FD_START + (int)i;
+		fds[i] = SD_LISTEN_FDS_START + (int)i;
 	if (nfds == 0) {
 		if ((fds[0] = receiver_listen(cfg)) == -1)
 			goto out;

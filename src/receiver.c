@@ -22,7 +22,7 @@
 
 #include <microhttpd.h>
 
-#include "activation.h"
+#include "sd.h"
 #include "config.h"
 #include "delivery.h"
 #include "form.h"
@@ -70,8 +70,8 @@ struct receiver {
 	struct sig_key		*sgkey;		/* NULL: no SendGrid events */
 	const char		*public_path;
 	char			*ack;		/* the acknowledgement, rendered */
-	struct MHD_Daemon	*d[ACTIVATION_FDS_MAX];
-	int			 fds[ACTIVATION_FDS_MAX];
+	struct MHD_Daemon	*d[SD_LISTEN_FDS_MAX];
+	int			 fds[SD_LISTEN_FDS_MAX];
 	size_t			 nd;
 	struct conn		*conns;
 	bool			 stopping;
@@ -870,7 +870,7 @@ stop(struct receiver *rc)
 	char		 c;
 
 	rc->stopping = true;
-	activation_notify("STOPPING=1");
+	sd_send("STOPPING=1");
 	for (i = 0; i < rc->nd; i++) {
 		fd = MHD_quiesce_daemon(rc->d[i]);
 		if (fd != MHD_INVALID_SOCKET)
@@ -1004,7 +1004,7 @@ receiver_run(const struct config *cfg, struct store *st, const int *fds,
 {
 	struct receiver			 rc;
 	struct template_vars		 vars;
-	struct pollfd			 pfd[ACTIVATION_FDS_MAX + 1];
+	struct pollfd			 pfd[SD_LISTEN_FDS_MAX + 1];
 	struct signalfd_siginfo		 si;
 	const union MHD_DaemonInfo	*di;
 	MHD_UNSIGNED_LONG_LONG		 mt;
@@ -1016,7 +1016,7 @@ receiver_run(const struct config *cfg, struct store *st, const int *fds,
 	memset(&rc, 0, sizeof(rc));
 	rc.cfg = cfg;
 	rc.public_path = inbound_url_path(cfg->inbound.public_url);
-	for (i = 0; i < nfds && i < ACTIVATION_FDS_MAX; i++)
+	for (i = 0; i < nfds && i < SD_LISTEN_FDS_MAX; i++)
 		rc.fds[i] = fds[i];
 	memset(&vars, 0, sizeof(vars));
 	vars.clinic_name = cfg->clinic_name;
@@ -1031,7 +1031,7 @@ receiver_run(const struct config *cfg, struct store *st, const int *fds,
 	if ((rc.ib = inbox_new(st)) == NULL ||
 	    (sigfd = signals_open()) == -1)
 		goto out;
-	for (i = 0; i < nfds && i < ACTIVATION_FDS_MAX; i++) {
+	for (i = 0; i < nfds && i < SD_LISTEN_FDS_MAX; i++) {
 		rc.d[i] = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
 		    0, NULL, NULL, handle, &rc,
 		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fds[i],
@@ -1063,7 +1063,7 @@ receiver_run(const struct config *cfg, struct store *st, const int *fds,
 	pfd[rc.nd].events = POLLIN;
 	log_info("event=started listening=%zu public_url=%s", rc.nd,
 	    cfg->inbound.public_url);
-	activation_notify("READY=1");
+	sd_send("READY=1");
 
 	for (;;) {
 		next = cut_late(&rc);
@@ -1113,7 +1113,7 @@ receiver_run(const struct config *cfg, struct store *st, const int *fds,
 out:
 	for (i = 0; i < rc.nd; i++)
 		MHD_stop_daemon(rc.d[i]);
-	for (i = 0; i < nfds && i < ACTIVATION_FDS_MAX; i++)
+	for (i = 0; i < nfds && i < SD_LISTEN_FDS_MAX; i++)
 		if (rc.fds[i] != -1)
 			(void)close(rc.fds[i]);
 	if (sigfd != -1)
