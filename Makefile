@@ -32,6 +32,7 @@ SRCS += src/util.c
 SRCS += src/json.c
 SRCS += src/schedule.c
 SRCS += src/tz.c
+SRCS += src/plan.c
 SRCS += src/template.c
 SRCS += src/phone.c
 SRCS += src/compose.c
@@ -74,7 +75,7 @@ test_mail_OBJS = mail util
 test_config_OBJS = config schedule tz template mail util log
 test_compose_OBJS = compose config schedule tz template phone mail util log
 test_gw_OBJS = gw_twilio gw_webhook gw_sendgrid gateway mail json schedule tz util log
-test_store_OBJS = store config schedule tz template phone json mail util log
+test_store_OBJS = store plan config schedule tz template phone json mail util log
 test_gateway_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/fixture
 test_smtp_OBJS = gateway gw_twilio gw_webhook gw_sendgrid mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix

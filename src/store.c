@@ -15,6 +15,7 @@
 #include "config.h"
 #include "json.h"
 #include "log.h"
+#include "plan.h"
 #include "schedule.h"
 #include "store.h"
 #include "tz.h"
@@ -284,9 +285,7 @@ static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
 	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone, t.kind, "
-	    "coalesce(p.email_opt_in, 1), "
-	    "length(trim(coalesce(p.phone, ''))) > 0, "
-	    "length(trim(coalesce(p.email, ''))) > 0 "
+	    "coalesce(p.email_opt_in, 1), p.phone, p.email "
 	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
@@ -536,6 +535,7 @@ struct store {
 	char		**kinds;	/* kinds without a plan, warned of */
 	size_t		 nkinds;
 	bool		 preview;	/* inside store_preview_begin() */
+	struct plan_result plan;	/* the treatment being synced */
 	int		 busy_ms;	/* the busy timeout set */
 	/* CLOCK_MONOTONIC, in microseconds, for begin()'s pacing: */
 	int64_t		 run_start;	/* this run of transactions began */
@@ -578,25 +578,13 @@ static int	migrate(struct store *, int);
 static int	language_column(struct store *);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *, bool *);
-/* What sync_treatment() needs to know of a treatment and its patient. */
-struct sync_row {
-	int64_t		 tid;
-	const char	*performed;	/* NULL: the treatment was deleted */
-	const char	*status;
-	const char	*kind;
-	bool		 opt_in[CHANNEL__COUNT];
-	bool		 address[CHANNEL__COUNT];	/* phone, email */
-	const struct tz	*zone;
-};
-
-static const char *plan_like(const struct config *, const char *);
 static void	kind_check(struct store *, const char *, int64_t,
 		    const char *);
-static int	kind_problem(struct store *, const struct config *,
-		    const struct sync_row *, time_t);
-static int	consent(struct store *, const struct sync_row *, time_t, bool);
+static int	kind_problem(struct store *, const struct plan_treatment *,
+		    time_t);
+static int	consent(struct store *, int64_t, time_t, bool);
 static int	sync_treatment(struct store *, const struct config *, time_t,
-		    const struct sync_row *);
+		    const struct plan_treatment *, const struct plan_patient *);
 static const struct tz *patient_zone(struct store *, const struct config *,
 		    const char *, int64_t);
 static int	note_problem(struct store *, int64_t, const char *,
@@ -988,6 +976,7 @@ store_close(struct store *st)
 	for (i = 0; i < (int)st->nkinds; i++)
 		free(st->kinds[i]);
 	free(st->kinds);
+	plan_result_clear(&st->plan);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: %s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -1131,11 +1120,12 @@ static int
 sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
     bool *more)
 {
-	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
-	struct sync_row	 row;
-	int64_t		 seq = 0;
-	char		*performed, *status, *kind;
-	int		 rc, ret = -1;
+	sqlite3_stmt		*s = st->q[Q_SYNC_NEXT];
+	struct plan_treatment	 t;
+	struct plan_patient	 p;
+	int64_t			 seq = 0;
+	char			*performed, *status, *kind;
+	int			 rc, ret = -1;
 
 	*n = 0;
 	*more = false;
@@ -1149,23 +1139,20 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
 	 * the queue only at the end, by sequence number.
 	 */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
 		seq = sqlite3_column_int64(s, 0);
-		row.tid = sqlite3_column_int64(s, 1);
-		performed = column_dup(s, 3);
-		status = column_dup(s, 4);
-		kind = column_dup(s, 7);
-		if (sqlite3_column_int(s, 2) != 0)
-			row.performed = performed ? performed : "";
-		row.status = status;
-		row.kind = kind;
-		row.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
-		row.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
-		row.address[CHANNEL_SMS] = sqlite3_column_int(s, 9) != 0;
-		row.address[CHANNEL_EMAIL] = sqlite3_column_int(s, 10) != 0;
-		row.zone = patient_zone(st, cfg, (const char *)
-		    sqlite3_column_text(s, 6), row.tid);
-		rc = sync_treatment(st, cfg, now, &row);
+		t.id = sqlite3_column_int64(s, 1);
+		t.found = sqlite3_column_int(s, 2) != 0;
+		t.performed_at = performed = column_dup(s, 3);
+		t.status = status = column_dup(s, 4);
+		t.kind = kind = column_dup(s, 7);
+		/* Read by the plan before anything is written: not copied. */
+		p.phone = (const char *)sqlite3_column_text(s, 9);
+		p.email = (const char *)sqlite3_column_text(s, 10);
+		p.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
+		p.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
+		p.zone = patient_zone(st, cfg, (const char *)
+		    sqlite3_column_text(s, 6), t.id);
+		rc = sync_treatment(st, cfg, now, &t, &p);
 		free(performed);
 		free(status);
 		free(kind);
@@ -1228,10 +1215,10 @@ cancel_treatment(struct store *st, int64_t tid, const char *why, time_t now)
 }
 
 /*
- * The zone a patient's reminders are timed in: patients.timezone, or the
- * clinic's (cfg->zone) when it is empty or unknown; an unknown name is
- * reported once (it is the booking software's data: named by treatment,
- * not quoted).
+ * The patient's zone (patients.timezone), loaded once a process, or NULL
+ * when it is empty or unknown (the plan then takes the clinic's); an
+ * unknown name is reported once (it is the booking software's data:
+ * named by treatment, not quoted).
  */
 static const struct tz *
 patient_zone(struct store *st, const struct config *cfg, const char *name,
@@ -1242,12 +1229,12 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 	size_t		 i;
 
 	if (name == NULL || *name == '\0')
-		return cfg->zone;
+		return NULL;
 	for (i = 0; i < st->nzones; i++)
 		if (strcmp(st->zones[i].name, name) == 0)
-			return st->zones[i].tz ? st->zones[i].tz : cfg->zone;
+			return st->zones[i].tz;
 	if (st->nzones == ZONES_MAX)
-		return cfg->zone;
+		return NULL;
 	st->zones = xrealloc(st->zones, (st->nzones + 1) * sizeof(*st->zones));
 	z = &st->zones[st->nzones++];
 	z->name = xstrdup(name);
@@ -1255,24 +1242,7 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 		log_warnx("event=unknown_zone treatment=%lld: the patient's "
 		    "time zone is not known; using the clinic's (%s)",
 		    (long long)tid, cfg->timezone);
-	return z->tz ? z->tz : cfg->zone;
-}
-
-/*
- * The kind of a plan that differs from kind only in case ("microneedling"
- * for "Microneedling"), or NULL.
- */
-static const char *
-plan_like(const struct config *cfg, const char *kind)
-{
-	size_t	i;
-
-	if (kind == NULL)
-		return NULL;
-	for (i = 0; i < cfg->nplans; i++)
-		if (strcasecmp(cfg->plans[i].kind, kind) == 0)
-			return cfg->plans[i].kind;
-	return NULL;
+	return z->tz;
 }
 
 /*
@@ -1308,64 +1278,18 @@ kind_check(struct store *st, const char *kind, int64_t tid,
  * the treatment is looked at again.
  */
 static int
-kind_problem(struct store *st, const struct config *cfg,
-    const struct sync_row *row, time_t now)
+kind_problem(struct store *st, const struct plan_treatment *t, time_t now)
 {
 	sqlite3_stmt	*s = st->q[Q_PROBLEM_SET];
-	const char	*like = plan_like(cfg, row->kind);
-	char		 problem[256], what[160];
 
-	if (row->kind == NULL || !config_kind_valid(row->kind))
-		(void)snprintf(problem, sizeof(problem), "kind is not 1 to 64 "
-		    "of A-Z a-z 0-9 _ -, so it has no plan, and default_plan "
-		    "is \"none\"");
-	else if (like != NULL)
-		(void)snprintf(problem, sizeof(problem), "no plan for kind "
-		    "\"%s\" and default_plan is \"none\": did you mean \"%s\"? "
-		    "(kinds are matched exactly, case included)", row->kind,
-		    like);
-	else
-		(void)snprintf(problem, sizeof(problem), "no plan for kind "
-		    "\"%s\" and default_plan is \"none\": add a plan for it, or "
-		    "a default plan", row->kind);
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, problem, -1, SQLITE_TRANSIENT) !=
+	if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, st->plan.reason, -1, SQLITE_TRANSIENT) !=
 	    SQLITE_OK || sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
 	    step_done(st, s, "record problem") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
-		return 0;
-	if (like != NULL)
-		(void)snprintf(what, sizeof(what), "no plan for this kind of "
-		    "treatment and default_plan is \"none\"; it gets no "
-		    "reminders (did you mean %s? see aftercarectl status)",
-		    like);
-	else
-		(void)snprintf(what, sizeof(what), "no plan for this kind of "
-		    "treatment and default_plan is \"none\"; it gets no "
-		    "reminders (see aftercarectl status)");
-	kind_check(st, row->kind, row->tid, what);
+	if (sqlite3_changes(st->db) > 0)
+		kind_check(st, t->kind, t->id, st->plan.warning);
 	return 0;
-}
-
-/*
- * The channels a milestone reaches this patient on: each of its channels
- * the patient has an address for; with none, its first one, where the
- * reminder fails with the reason for the staff to see.
- */
-static unsigned
-reach(const struct milestone *m, const struct sync_row *row)
-{
-	unsigned	 want = 0;
-	int		 ch;
-
-	for (ch = 0; ch < CHANNEL__COUNT; ch++)
-		if ((m->channels & CHANNEL_BIT(ch)) && row->address[ch])
-			want |= CHANNEL_BIT(ch);
-	for (ch = 0; want == 0 && ch < CHANNEL__COUNT; ch++)
-		if (m->channels & CHANNEL_BIT(ch))
-			want = CHANNEL_BIT(ch);
-	return want;
 }
 
 /*
@@ -1373,17 +1297,16 @@ reach(const struct milestone *m, const struct sync_row *row)
  * each channel they opted into (opt_in) or out of (!opt_in).
  */
 static int
-consent(struct store *st, const struct sync_row *row, time_t now,
-    bool opt_in)
+consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 {
 	sqlite3_stmt	*s = st->q[opt_in ? Q_CONSENT_RESTORE :
 			    Q_CONSENT_CANCEL];
 	int		 ch;
 
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-		if (row->opt_in[ch] != opt_in)
+		if (st->plan.consent[ch] != opt_in)
 			continue;
-		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
 		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
@@ -1393,57 +1316,42 @@ consent(struct store *st, const struct sync_row *row, time_t now,
 	return 0;
 }
 
-/* Brings one treatment's reminders in line with its row. */
+/* Brings one treatment's reminders in line with its plan. */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
-    const struct sync_row *row)
+    const struct plan_treatment *t, const struct plan_patient *p)
 {
-	const struct milestone	*plan, *m;
-	sqlite3_stmt		*s;
-	struct buf		 keys;
-	char			 err[160], problem[256], key[160];
-	const char		*like;
-	time_t			 at, due;
-	size_t			 i, n, made = 0;
-	unsigned		 want;
-	bool			 own, gone;
-	int			 ch, ret = -1;
+	const struct plan_result	*plan = &st->plan;
+	const struct plan_reminder	*r;
+	sqlite3_stmt			*s;
+	struct buf			 keys;
+	char				 key[160];
+	size_t				 i, made = 0;
+	int				 ret = -1;
 
-	/* Gone or called off: no longer a problem for the staff either. */
-	if (row->performed == NULL) {
-		if (clear_problem(st, row->tid) == -1)
+	plan_reminders(cfg, t, p, now, &st->plan);
+	switch (plan->why) {
+	case PLAN_DELETED:
+	case PLAN_CALLED_OFF:
+		/* Gone or called off: no longer a problem for the staff. */
+		if (clear_problem(st, t->id) == -1)
 			return -1;
-		return cancel_treatment(st, row->tid, "treatment deleted", now);
-	}
-	if (row->status != NULL && (strcmp(row->status, "cancelled") == 0 ||
-	    strcmp(row->status, "no_show") == 0)) {
-		if (clear_problem(st, row->tid) == -1)
-			return -1;
-		(void)snprintf(problem, sizeof(problem), "treatment %s",
-		    row->status);
-		return cancel_treatment(st, row->tid, problem, now);
-	}
-	if (row->status == NULL || (strcmp(row->status, "scheduled") != 0 &&
-	    strcmp(row->status, "completed") != 0)) {
-		(void)snprintf(problem, sizeof(problem), "unknown status \"%.40s\""
-		    " (expected scheduled, completed, cancelled or no_show)",
-		    row->status ? row->status : "");
-		return note_problem(st, row->tid, problem, "unknown status",
+		return cancel_treatment(st, t->id, plan->reason, now);
+	case PLAN_BAD_STATUS:
+	case PLAN_BAD_TIME:
+		return note_problem(st, t->id, plan->reason, plan->warning,
 		    now);
+	case PLAN_UNKNOWN_KIND:
+		if (kind_problem(st, t, now) == -1)
+			return -1;
+		break;
+	case PLAN_OK:
+		if (clear_problem(st, t->id) == -1)
+			return -1;
+		break;
 	}
-	if (schedule_rfc3339_parse(row->performed, &at, NULL, err,
-	    sizeof(err)) == -1) {
-		(void)snprintf(problem, sizeof(problem),
-		    "performed_at is not an RFC 3339 time: %s", err);
-		return note_problem(st, row->tid, problem,
-		    "performed_at is not an RFC 3339 time", now);
-	}
-	plan = config_plan(cfg, row->kind, &n, &own);
-	if ((n == 0 && !own ? kind_problem(st, cfg, row, now) :
-	    clear_problem(st, row->tid)) == -1)
-		return -1;
 	s = st->q[Q_RESTORE_TREATMENT];
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
 	    step_done(st, s, "restore reminders") == -1)
 		return -1;
@@ -1451,62 +1359,43 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	 * An opt-in first: what it gives back is pending again before the
 	 * plan below re-times it, or withdraws it if no longer planned.
 	 */
-	if (consent(st, row, now, true) == -1)
+	if (consent(st, t->id, now, true) == -1)
 		return -1;
 	buf_init(&keys);
 	buf_puts(&keys, "[");
-	for (i = 0; i < n; i++) {
-		m = &plan[i];
-		/* Due by the patient's clock, never in their quiet hours. */
-		due = schedule_quiet_defer(schedule_due_in_zone(at, m->after,
-		    m->calendar, row->zone), cfg->quiet_start, cfg->quiet_end,
-		    row->zone);
-		/* Before the treatment: only while it is booked and ahead. */
-		gone = m->after < 0 && (strcmp(row->status, "scheduled") != 0 ||
-		    now >= at);
-		s = st->q[gone ? Q_UPSERT_CANCELLED : Q_UPSERT];
-		want = reach(m, row);
-		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-			if (!(want & CHANNEL_BIT(ch)))
-				continue;
-			(void)snprintf(key, sizeof(key), "%s/%s", m->name,
-			    config_channel_name(ch));
-			if (keys.len > 1)
-				buf_puts(&keys, ",");
-			json_append_string(&keys, key);
-			if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-			    sqlite3_bind_text(s, 2, m->name, -1,
-			    SQLITE_STATIC) != SQLITE_OK ||
-			    sqlite3_bind_int64(s, 3, due) != SQLITE_OK ||
-			    sqlite3_bind_int64(s, 4, due + m->valid_for) !=
-			    SQLITE_OK ||
-			    sqlite3_bind_int64(s, 5, now) != SQLITE_OK ||
-			    sqlite3_bind_text(s, 6, config_channel_name(ch), -1,
-			    SQLITE_STATIC) != SQLITE_OK)
-				goto out;
-			if (gone && sqlite3_bind_text(s, 7, "a reminder for "
-			    "before the treatment, which is no longer ahead", -1,
-			    SQLITE_STATIC) != SQLITE_OK)
-				goto out;
-			if (step_done(st, s, "create reminder") == -1)
-				goto out;
-			made += (size_t)sqlite3_changes(st->db);
-		}
+	for (i = 0; i < plan->n; i++) {
+		r = &plan->reminders[i];
+		(void)snprintf(key, sizeof(key), "%s/%s", r->m->name,
+		    config_channel_name(r->channel));
+		if (keys.len > 1)
+			buf_puts(&keys, ",");
+		json_append_string(&keys, key);
+		s = st->q[r->cancelled ? Q_UPSERT_CANCELLED : Q_UPSERT];
+		if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 2, r->m->name, -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, r->due_at) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 4, r->expires_at) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 5, now) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 6, config_channel_name(r->channel), -1,
+		    SQLITE_STATIC) != SQLITE_OK)
+			goto out;
+		if (r->cancelled && sqlite3_bind_text(s, 7, r->cancelled, -1,
+		    SQLITE_STATIC) != SQLITE_OK)
+			goto out;
+		if (step_done(st, s, "create reminder") == -1)
+			goto out;
+		made += (size_t)sqlite3_changes(st->db);
 	}
 	buf_puts(&keys, "]");
 	/*
 	 * A kind that gets the default plan is told of where its reminders
 	 * are made, not each time the treatment is looked at again.
 	 */
-	if (!own && made > 0 && cfg->nplans > 0) {
-		like = plan_like(cfg, row->kind);
-		(void)snprintf(problem, sizeof(problem), "no plan for this kind "
-		    "of treatment; it gets the default plan%s%s%s", like ?
-		    " (did you mean " : "", like ? like : "", like ? "?)" : "");
-		kind_check(st, row->kind, row->tid, problem);
-	}
+	if (plan->why == PLAN_OK && plan->warning[0] != '\0' && made > 0)
+		kind_check(st, t->kind, t->id, plan->warning);
 	s = st->q[Q_CANCEL_UNPLANNED];
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, keys.data, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, "no longer planned: the treatment's "
@@ -1516,7 +1405,7 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	    step_done(st, s, "cancel unplanned reminders") == -1)
 		goto out;
 	/* An opt-out last: it wins over everything above. */
-	if (consent(st, row, now, false) == -1)
+	if (consent(st, t->id, now, false) == -1)
 		goto out;
 	ret = 0;
 out:
