@@ -26,12 +26,6 @@ struct daemon_opts {
 int	daemon_run(const struct daemon_opts *opts, struct config *cfg);
 
 /*
- * True if an aftercared holds the sending lock of that database, i.e. is
- * running on it.
- */
-bool	daemon_lock_held(const char *database);
-
-/*
  * Prints to out what a pass at now would send and what is pending later,
  * changing nothing.  Returns 0, or -1 (logged).
  */

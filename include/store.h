@@ -106,6 +106,17 @@ void		 store_close(struct store *st);
 const char	*store_path(const struct store *st);
 
 /*
+ * Takes the database's instance lock, held until store_close(): only one
+ * aftercared may send from a database, so that whatever is claimed when
+ * it starts was claimed by a run that died (see store_recover()).
+ * Returns 0, or -1 (logged: another process holds it, or it cannot be
+ * taken).
+ */
+int	store_lock(struct store *st);
+/* True if a process (an aftercared) holds the database's instance lock. */
+bool	store_locked(const struct store *st);
+
+/*
  * Turns queued treatment changes into reminders, per cfg's milestones:
  * creates missing ones, moves unsent ones when a treatment moves, cancels
  * unsent ones of cancelled or deleted treatments, and records treatments

@@ -2,8 +2,6 @@
 /* daemon.c: the delivery loop: claim due reminders, send, record, sleep. */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -93,7 +90,6 @@ struct daemon {
 	struct gateway	*gw[CHANNEL__COUNT];	/* NULL: no provider */
 	int		 sigfd;
 	int		 watchfd;	/* inotify on the database, or -1 */
-	int		 lockfd;	/* the database's instance lock, or -1 */
 	char		*watched;	/* the database's file name */
 	int		 settle_ms;	/* a writer is at work: look again
 					   after this long; 0 if none */
@@ -186,8 +182,6 @@ static void	beat(struct daemon *);
 static int	look(struct daemon *, int64_t *);
 static int	sleep_until_work(struct daemon *, int64_t *);
 static int	finish(struct daemon *);
-static int	instance_lock(const char *);
-static bool	lock_path(const char *, char *, size_t);
 static int	run_once(struct daemon *);
 static void	outcome_text(struct record *, int, int64_t, time_t,
 		    const char *);
@@ -394,7 +388,7 @@ reload(struct daemon *d)
 	struct store	*st = NULL;
 	struct gateway	*gw[CHANNEL__COUNT];
 	char		 err[512];
-	int		 ch, lockfd = -1;
+	int		 ch;
 
 	d->reload = false;
 	notify("RELOADING=1");
@@ -411,12 +405,9 @@ reload(struct daemon *d)
 	 */
 	if (strcmp(cfg->database, d->cfg->database) != 0 &&
 	    ((st = store_open(cfg->database, 0)) == NULL ||
-	    (lockfd = instance_lock(cfg->database)) == -1 ||
-	    store_recover(st, daemon_now(d)) == -1)) {
+	    store_lock(st) == -1 || store_recover(st, daemon_now(d)) == -1)) {
 		log_err("event=reload_failed: cannot take over the new "
 		    "database; keeping the running configuration");
-		if (lockfd != -1)
-			(void)close(lockfd);
 		store_close(st);
 		config_free(cfg);
 		goto out;
@@ -424,8 +415,6 @@ reload(struct daemon *d)
 	if (gateways_new(cfg, gw) == -1) {
 		log_err("event=reload_failed: cannot set up the gateway; "
 		    "keeping the running configuration");
-		if (lockfd != -1)
-			(void)close(lockfd);
 		store_close(st);
 		config_free(cfg);
 		goto out;
@@ -437,9 +426,6 @@ reload(struct daemon *d)
 	if (st != NULL) {
 		store_close(d->st);
 		d->st = st;
-		if (d->lockfd != -1)
-			(void)close(d->lockfd);
-		d->lockfd = lockfd;
 	}
 	config_free(d->cfg);
 	d->cfg = cfg;
@@ -1293,61 +1279,6 @@ finish(struct daemon *d)
 	return -1;
 }
 
-/* The lock file beside the database; false if the name is too long. */
-static bool
-lock_path(const char *database, char *path, size_t len)
-{
-	return (size_t)snprintf(path, len, "%s.lock", database) < len;
-}
-
-bool
-daemon_lock_held(const char *database)
-{
-	char	path[PATH_MAX];
-	bool	held = false;
-	int	fd;
-
-	if (!lock_path(database, path, sizeof(path)) ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return false;
-	if (flock(fd, LOCK_SH | LOCK_NB) == -1)
-		held = errno == EWOULDBLOCK;
-	(void)close(fd);
-	return held;
-}
-
-/*
- * Only one aftercared may send from a database: it then knows that any
- * reminder still claimed at start-up was claimed by a run that died, and
- * takes it back at once.  The lock is a file beside the database; the
- * kernel releases it when the process ends, however it ends.
- */
-static int
-instance_lock(const char *database)
-{
-	char	path[PATH_MAX];
-	int	fd;
-
-	if (!lock_path(database, path, sizeof(path))) {
-		log_err("%s: path too long", database);
-		return -1;
-	}
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1) {
-		log_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EWOULDBLOCK)
-			log_err("%s: another aftercared is sending from this "
-			    "database; stop it first", database);
-		else
-			log_err("%s: lock: %s", path, strerror(errno));
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* --once: send everything due, writing held outcomes as we go. */
 static int
 run_once(struct daemon *d)
@@ -1378,7 +1309,6 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	d.cfg = cfg;
 	d.sigfd = -1;
 	d.watchfd = -1;
-	d.lockfd = -1;
 	if (geteuid() == 0)
 		log_warnx("running as root: aftercared needs no privileges; "
 		    "run it as its own user (see systemd/aftercared.service)");
@@ -1388,7 +1318,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		ret = daemon_preview(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	if ((d.lockfd = instance_lock(cfg->database)) == -1)
+	if (store_lock(d.st) == -1)
 		goto out;
 	if (store_recover(d.st, daemon_now(&d)) == -1)
 		goto out;
@@ -1455,8 +1385,6 @@ out:
 	if (d.watchfd != -1)
 		(void)close(d.watchfd);
 	free(d.watched);
-	if (d.lockfd != -1)
-		(void)close(d.lockfd);
 	config_free(d.cfg);
 	return ret;
 }

@@ -2,11 +2,14 @@
 /* store.c: the SQLite database: schema, reminders, and what the staff query. */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -530,6 +533,7 @@ struct zone {
 struct store {
 	sqlite3		*db;
 	char		*path;
+	int		 lockfd;	/* the instance lock, or -1 */
 	struct zone	*zones;
 	size_t		 nzones;
 	char		**kinds;	/* kinds without a plan, warned of */
@@ -607,6 +611,7 @@ static int	update_one(struct store *, sqlite3_stmt *, const char *,
 		    const char *, int64_t, char *, size_t);
 static int	list_rows(struct store *, sqlite3_stmt *,
 		    void (*)(void *, const struct reminder_row *), void *);
+static bool	lock_path(const char *, char *, size_t);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -873,6 +878,7 @@ store_open(const char *path, int flags)
 
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
+	st->lockfd = -1;
 
 	if (!(flags & STORE_CREATE) && stat(path, &sb) == -1) {
 		if (errno == ENOENT)
@@ -980,6 +986,8 @@ store_close(struct store *st)
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: %s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));
+	if (st->lockfd != -1)
+		(void)close(st->lockfd);
 	free(st->path);
 	free(st);
 }
@@ -1888,6 +1896,62 @@ out:
 	if (store_busy_timeout(st, busy_ms) == -1)
 		ret = -1;
 	return ret;
+}
+
+/* The lock file beside the database; false if the name is too long. */
+static bool
+lock_path(const char *database, char *path, size_t len)
+{
+	return (size_t)snprintf(path, len, "%s.lock", database) < len;
+}
+
+/*
+ * The lock is a file beside the database; the kernel releases it when
+ * the process ends, however it ends.
+ */
+int
+store_lock(struct store *st)
+{
+	char	path[PATH_MAX];
+	int	fd;
+
+	if (st->lockfd != -1)
+		return 0;
+	if (!lock_path(st->path, path, sizeof(path))) {
+		log_err("%s: path too long", st->path);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_err("%s: another aftercared is sending from this "
+			    "database; stop it first", st->path);
+		else
+			log_err("%s: lock: %s", path, strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	st->lockfd = fd;
+	return 0;
+}
+
+bool
+store_locked(const struct store *st)
+{
+	char	path[PATH_MAX];
+	bool	held = false;
+	int	fd;
+
+	if (!lock_path(st->path, path, sizeof(path)) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1)
+		held = errno == EWOULDBLOCK;
+	(void)close(fd);
+	return held;
 }
 
 int
