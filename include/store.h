@@ -223,25 +223,27 @@ int	store_next_wakeup(struct store *st, const char *channel, time_t *next);
 int	store_busy_timeout(struct store *st, int ms);
 
 /*
- * A number that changes whenever another connection commits to the
- * database (PRAGMA data_version).  Returns 0, or -1 (logged).
+ * Starts watching for other programs' writes: from now on, store_changed()
+ * tells whether they committed.  Sets *fd to a descriptor that poll()
+ * finds readable after a write to the database's files (the store's own
+ * included; closed by store_close()), or to -1 if they cannot be watched
+ * (logged): then only looking again later finds changes.  Returns 0, or
+ * -1 (logged) if the database cannot be read.
  */
-int	store_data_version(struct store *st, int64_t *version);
-
-enum store_change {
-	STORE_UNCHANGED,	/* nothing new, and nobody is writing */
-	STORE_CHANGED,		/* another connection committed */
-	STORE_WRITING		/* another connection is writing: look again */
-};
-
+int	store_watch(struct store *st, int *fd);
 /*
- * Whether another connection committed since *version (which is then
- * updated), is in the middle of a write (its commit may not be visible
- * yet), or neither: for a wake-up on a write to the files, which comes
- * before the commit shows.  Returns 0, or -1 (logged).
+ * Reads what woke the watch: true if any of it was a write to the
+ * database, false if none was (or there is no watch).
  */
-int	store_changed(struct store *st, int64_t *version,
-	    enum store_change *what);
+bool	store_watch_read(struct store *st);
+/*
+ * Whether another connection committed since the last look (1) or not
+ * (0), or -1 (logged).  A write seen by the watch may belong to a commit
+ * not yet visible: while another connection is in the middle of a write,
+ * *retry_ms (not changed on error) says to look again after that long,
+ * longer each time while the write lasts; 0 otherwise.
+ */
+int	store_changed(struct store *st, int *retry_ms);
 
 /*
  * Wraps what follows in a transaction that store_preview_end() rolls

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -27,20 +26,12 @@
 
 /*
  * The longest the daemon sleeps without looking at the database when it
- * cannot watch the file (inotify); rows written by the booking software
+ * cannot watch it (store_watch()); rows written by the booking software
  * are picked up within this time.  With the watch, a commit wakes it at
  * once, and it looks anyway every IDLE_WATCHED_SECS.
  */
 #define IDLE_CHECK_SECS	5
 #define IDLE_WATCHED_SECS	60
-
-/*
- * While another connection is in the middle of a write (its commit not
- * yet visible), the daemon looks again after SETTLE_FIRST_MS, doubling up
- * to SETTLE_MAX_MS for as long as the write lasts.
- */
-#define SETTLE_FIRST_MS	5
-#define SETTLE_MAX_MS	200
 
 /* How often the daemon records that it is alive, for aftercarectl status. */
 #define HEARTBEAT_SECS	60
@@ -89,8 +80,7 @@ struct daemon {
 	struct store	*st;
 	struct gateway	*gw[CHANNEL__COUNT];	/* NULL: no provider */
 	int		 sigfd;
-	int		 watchfd;	/* inotify on the database, or -1 */
-	char		*watched;	/* the database's file name */
+	int		 watchfd;	/* the store's watch, or -1 */
 	int		 settle_ms;	/* a writer is at work: look again
 					   after this long; 0 if none */
 	bool		 stopping;
@@ -166,8 +156,7 @@ static void	watchdog_ping(struct daemon *);
 static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, const struct send_result *);
 static int	next_work(struct daemon *, time_t *);
-static void	watch_database(struct daemon *);
-static bool	watch_read(struct daemon *);
+static int	watch(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
 static void	metrics_write(struct daemon *);
 static int	signals_open(void);
@@ -179,8 +168,7 @@ static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
 static void	beat(struct daemon *);
-static int	look(struct daemon *, int64_t *);
-static int	sleep_until_work(struct daemon *, int64_t *);
+static int	sleep_until_work(struct daemon *);
 static int	finish(struct daemon *);
 static int	run_once(struct daemon *);
 static void	outcome_text(struct record *, int, int64_t, time_t,
@@ -430,7 +418,7 @@ reload(struct daemon *d)
 	config_free(d->cfg);
 	d->cfg = cfg;
 	if (st != NULL)
-		watch_database(d);
+		(void)watch(d);
 	if (!d->opts->verbose)
 		log_setpriority(cfg->log_priority);
 	log_info("event=reloaded config=%s", d->opts->config_path);
@@ -1099,98 +1087,19 @@ wait_signal(struct daemon *d, int64_t ms)
 }
 
 /*
- * Watches the database's directory for writes to the database or its
- * WAL, so that a commit by the booking software wakes the loop at once
- * and an idle daemon has no timer of its own.  Without inotify (or with
- * too many watches) the loop looks every IDLE_CHECK_SECS instead.
- */
-static void
-watch_database(struct daemon *d)
-{
-	const char	*path = d->cfg->database, *slash;
-	char		*dir;
-
-	if (d->watchfd != -1)
-		(void)close(d->watchfd);
-	d->watchfd = -1;
-	free(d->watched);
-	d->watched = NULL;
-	if ((slash = strrchr(path, '/')) == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xasprintf("%.*s", (int)(slash - path), path);
-	if ((d->watchfd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
-	    inotify_add_watch(d->watchfd, dir, IN_MODIFY | IN_CLOSE_WRITE |
-	    IN_MOVED_TO | IN_CREATE) == -1) {
-		log_warn("daemon: cannot watch %s; looking for changes every "
-		    "%d s", dir, IDLE_CHECK_SECS);
-		if (d->watchfd != -1)
-			(void)close(d->watchfd);
-		d->watchfd = -1;
-	} else
-		d->watched = xstrdup(slash != NULL ? slash + 1 : path);
-	free(dir);
-}
-
-/*
- * Reads what the watch saw; true if any of it was the database or its
- * WAL or journal (other files in the directory are no business of ours).
- */
-static bool
-watch_read(struct daemon *d)
-{
-	char				 buf[4096]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event	*ev;
-	size_t				 len = strlen(d->watched);
-	ssize_t				 n;
-	char				*p;
-	bool				 ours = false;
-
-	for (;;) {
-		n = read(d->watchfd, buf, sizeof(buf));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
-			ev = (const struct inotify_event *)(void *)p;
-			/* The queue overflowed: anything may have changed. */
-			if (ev->mask & IN_Q_OVERFLOW)
-				ours = true;
-			if (ev->len > 0 && strncmp(ev->name, d->watched,
-			    len) == 0 && (ev->name[len] == '\0' ||
-			    strcmp(ev->name + len, "-wal") == 0 ||
-			    strcmp(ev->name + len, "-journal") == 0))
-				ours = true;
-		}
-	}
-	return ours;
-}
-
-/*
- * Whether the database changed since *version (1) or not (0), -1 on
- * error.  A write seen by the watch may belong to a commit not yet
- * visible: while another connection is writing, d->settle_ms says to look
- * again soon, so that no commit waits for the idle period.
+ * Watches the database for other programs' commits, so that one wakes the
+ * loop at once and an idle daemon has no timer of its own; without a
+ * watch the loop looks every IDLE_CHECK_SECS.  Returns 0, or -1 (logged)
+ * if the database cannot be read.
  */
 static int
-look(struct daemon *d, int64_t *version)
+watch(struct daemon *d)
 {
-	enum store_change	what;
-
-	if (store_changed(d->st, version, &what) == -1)
+	if (store_watch(d->st, &d->watchfd) == -1)
 		return -1;
-	if (what != STORE_WRITING) {
-		d->settle_ms = 0;
-		return what == STORE_CHANGED;
-	}
-	if (d->settle_ms == 0)
-		d->settle_ms = SETTLE_FIRST_MS;
-	else if ((d->settle_ms *= 2) > SETTLE_MAX_MS)
-		d->settle_ms = SETTLE_MAX_MS;
+	if (d->watchfd == -1)
+		log_warnx("daemon: looking for changes every %d s",
+		    IDLE_CHECK_SECS);
 	return 0;
 }
 
@@ -1201,7 +1110,7 @@ look(struct daemon *d, int64_t *version)
  * meanwhile (1) or not (0), or -1 on error.
  */
 static int
-sleep_until_work(struct daemon *d, int64_t *version)
+sleep_until_work(struct daemon *d)
 {
 	struct pollfd	pfd[2];
 	time_t		next, now;
@@ -1217,8 +1126,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	 * from here on wakes the poll.
 	 */
 	if (d->watchfd != -1) {
-		(void)watch_read(d);
-		if ((changed = look(d, version)) != 0)
+		(void)store_watch_read(d->st);
+		if ((changed = store_changed(d->st, &d->settle_ms)) != 0)
 			return changed;
 	}
 	/* Held outcomes are tried again soon: a lock leaves no trace to watch. */
@@ -1247,11 +1156,11 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	}
 	if (pfd[0].revents & POLLIN)
 		(void)signals_read(d);
-	/* Other files in the directory are no business of ours. */
-	if (n == 2 && (pfd[1].revents & POLLIN) && !watch_read(d) &&
-	    d->settle_ms == 0)
+	/* Nothing written to the database, and no writer to wait for. */
+	if (n == 2 && (pfd[1].revents & POLLIN) &&
+	    !store_watch_read(d->st) && d->settle_ms == 0)
 		return 0;
-	return look(d, version);
+	return store_changed(d->st, &d->settle_ms);
 }
 
 /*
@@ -1299,7 +1208,6 @@ int
 daemon_run(const struct daemon_opts *opts, struct config *cfg)
 {
 	struct daemon	 d;
-	int64_t		 version = 0;
 	time_t		 next;
 	int		 ret = 1, changed, ch;
 	bool		 work;
@@ -1333,11 +1241,10 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	}
 	log_info("event=started database=%s", cfg->database);
-	watch_database(&d);
+	if (watch(&d) == -1)
+		goto out;
 	watchdog_init(&d);
 	notify("READY=1");
-	if (store_data_version(d.st, &version) == -1)
-		goto out;
 	changed = 1;
 	while (!d.stopping) {
 		/* Held outcomes belong to this database: write them first. */
@@ -1365,7 +1272,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		beat(&d);
 		watchdog_ping(&d);
 		report_status(&d);
-		if ((changed = sleep_until_work(&d, &version)) == -1) {
+		if ((changed = sleep_until_work(&d)) == -1) {
 			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
 				goto out;
 			changed = 1;
@@ -1382,9 +1289,6 @@ out:
 	store_close(d.st);
 	if (d.sigfd != -1)
 		(void)close(d.sigfd);
-	if (d.watchfd != -1)
-		(void)close(d.watchfd);
-	free(d.watched);
 	config_free(d.cfg);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,14 @@
 #define HOLD_MS		20
 #define RUN_MS		50
 #define YIELD_MS	30
+
+/*
+ * While another connection is in the middle of a write (its commit not
+ * yet visible), store_changed() says to look again after SETTLE_FIRST_MS,
+ * doubling up to SETTLE_MAX_MS for as long as the write lasts.
+ */
+#define SETTLE_FIRST_MS	5
+#define SETTLE_MAX_MS	200
 
 /*
  * The schema.  patients and treatments are the booking software's (the
@@ -534,6 +543,10 @@ struct store {
 	sqlite3		*db;
 	char		*path;
 	int		 lockfd;	/* the instance lock, or -1 */
+	int		 watchfd;	/* inotify on the database, or -1 */
+	char		*watched;	/* the database's file name */
+	int64_t		 version;	/* data_version at the last look */
+	int		 settle_ms;	/* store_changed()'s hint, or 0 */
 	struct zone	*zones;
 	size_t		 nzones;
 	char		**kinds;	/* kinds without a plan, warned of */
@@ -612,6 +625,7 @@ static int	update_one(struct store *, sqlite3_stmt *, const char *,
 static int	list_rows(struct store *, sqlite3_stmt *,
 		    void (*)(void *, const struct reminder_row *), void *);
 static bool	lock_path(const char *, char *, size_t);
+static int	data_version(struct store *, int64_t *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -879,6 +893,7 @@ store_open(const char *path, int flags)
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
 	st->lockfd = -1;
+	st->watchfd = -1;
 
 	if (!(flags & STORE_CREATE) && stat(path, &sb) == -1) {
 		if (errno == ENOENT)
@@ -988,6 +1003,9 @@ store_close(struct store *st)
 		    sqlite3_errmsg(st->db));
 	if (st->lockfd != -1)
 		(void)close(st->lockfd);
+	if (st->watchfd != -1)
+		(void)close(st->watchfd);
+	free(st->watched);
 	free(st->path);
 	free(st);
 }
@@ -1841,40 +1859,117 @@ store_busy_timeout(struct store *st, int ms)
 	return 0;
 }
 
-int
-store_data_version(struct store *st, int64_t *version)
+static int
+data_version(struct store *st, int64_t *version)
 {
 	return scalar(st, st->q[Q_DATA_VERSION], version, "data version");
 }
 
 /*
- * A writer appends its commit to the WAL (which wakes a watch of the
- * file), may then sync it (synchronous = FULL), and only then makes it
- * visible; SQLite tells readers nothing more when it does.  So when
- * data_version has not moved, ask for the write lock without waiting:
- * if another connection holds it, its transaction is still under way and
- * will show later; if not, whatever was written is visible now (or was
- * rolled back), so data_version is read once more.  The lock is held for
- * an empty transaction only, which writes nothing.
+ * Watches the database's directory for writes to the database or its
+ * WAL, so that a commit by the booking software wakes the caller at once
+ * and an idle one needs no timer of its own.
  */
 int
-store_changed(struct store *st, int64_t *version, enum store_change *what)
+store_watch(struct store *st, int *fd)
+{
+	const char	*slash;
+	char		*dir;
+
+	if (st->watchfd != -1)
+		(void)close(st->watchfd);
+	st->watchfd = -1;
+	free(st->watched);
+	st->watched = NULL;
+	if ((slash = strrchr(st->path, '/')) == NULL)
+		dir = xstrdup(".");
+	else if (slash == st->path)
+		dir = xstrdup("/");
+	else
+		dir = xasprintf("%.*s", (int)(slash - st->path), st->path);
+	if ((st->watchfd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
+	    inotify_add_watch(st->watchfd, dir, IN_MODIFY | IN_CLOSE_WRITE |
+	    IN_MOVED_TO | IN_CREATE) == -1) {
+		log_warn("store: cannot watch %s for other programs' writes",
+		    dir);
+		if (st->watchfd != -1)
+			(void)close(st->watchfd);
+		st->watchfd = -1;
+	} else
+		st->watched = xstrdup(slash != NULL ? slash + 1 : st->path);
+	free(dir);
+	*fd = st->watchfd;
+	return data_version(st, &st->version);
+}
+
+/*
+ * Other files in the directory are no business of ours: only the
+ * database, its WAL and its journal.
+ */
+bool
+store_watch_read(struct store *st)
+{
+	char				 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	size_t				 len;
+	ssize_t				 n;
+	char				*p;
+	bool				 ours = false;
+
+	if (st->watchfd == -1)
+		return false;
+	len = strlen(st->watched);
+	for (;;) {
+		n = read(st->watchfd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			/* The queue overflowed: anything may have changed. */
+			if (ev->mask & IN_Q_OVERFLOW)
+				ours = true;
+			if (ev->len > 0 && strncmp(ev->name, st->watched,
+			    len) == 0 && (ev->name[len] == '\0' ||
+			    strcmp(ev->name + len, "-wal") == 0 ||
+			    strcmp(ev->name + len, "-journal") == 0))
+				ours = true;
+		}
+	}
+	return ours;
+}
+
+/*
+ * A writer appends its commit to the WAL (which wakes the watch), may
+ * then sync it (synchronous = FULL), and only then makes it visible;
+ * SQLite tells readers nothing more when it does.  So when data_version
+ * has not moved, ask for the write lock without waiting: if another
+ * connection holds it, its transaction is still under way and will show
+ * later (look again soon); if not, whatever was written is visible now
+ * (or was rolled back), so data_version is read once more.  The lock is
+ * held for an empty transaction only, which writes nothing.
+ */
+int
+store_changed(struct store *st, int *retry_ms)
 {
 	int64_t	v;
 	int	rc, ret = -1, busy_ms = st->busy_ms;
+	bool	changed = false, writing = false;
 
-	if (store_data_version(st, &v) == -1)
+	if (data_version(st, &v) == -1)
 		return -1;
-	if (v != *version) {
-		*version = v;
-		*what = STORE_CHANGED;
-		return 0;
+	if (v != st->version) {
+		st->version = v;
+		*retry_ms = st->settle_ms = 0;
+		return 1;
 	}
 	if (store_busy_timeout(st, 0) == -1)
 		return -1;
 	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
-		*what = STORE_WRITING;
+		writing = true;
 		ret = 0;
 		goto out;
 	}
@@ -1887,15 +1982,24 @@ store_changed(struct store *st, int64_t *version, enum store_change *what)
 		rollback(st);
 		goto out;
 	}
-	if (store_data_version(st, &v) == -1)
+	if (data_version(st, &v) == -1)
 		goto out;
-	*what = v != *version ? STORE_CHANGED : STORE_UNCHANGED;
-	*version = v;
+	changed = v != st->version;
+	st->version = v;
 	ret = 0;
 out:
 	if (store_busy_timeout(st, busy_ms) == -1)
 		ret = -1;
-	return ret;
+	if (ret == -1)
+		return -1;
+	if (!writing)
+		st->settle_ms = 0;
+	else if (st->settle_ms == 0)
+		st->settle_ms = SETTLE_FIRST_MS;
+	else if ((st->settle_ms *= 2) > SETTLE_MAX_MS)
+		st->settle_ms = SETTLE_MAX_MS;
+	*retry_ms = st->settle_ms;
+	return changed;
 }
 
 /* The lock file beside the database; false if the name is too long. */
