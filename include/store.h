@@ -10,6 +10,32 @@
 struct config;
 struct store;
 
+/*
+ * struct store is opaque, and SQLite is its only backend.  A second
+ * backend (another database) would implement these, with the contracts
+ * written below:
+ *
+ *   open         store_open, store_close, store_path
+ *   one sender   store_lock, store_locked, store_recover
+ *   changes      store_watch, store_watch_read, store_changed
+ *   planning     store_sync, store_sync_some (plan.c decides what should
+ *                exist; the backend makes it so)
+ *   sending      store_claim_due, store_treatment_reminders,
+ *                store_mark_sent, store_mark_retry, store_mark_failed,
+ *                store_mark_cancelled, store_release,
+ *                store_outcomes_begin, store_outcomes_end,
+ *                store_optout_add, store_optout_has, store_next_wakeup,
+ *                store_busy_timeout, store_heartbeat, store_failed_since
+ *   dry run      store_preview_begin, store_preview_end
+ *   staff        store_patient_add, store_treatment_add,
+ *                store_treatment_cancel, store_patient_consent,
+ *                store_reminders_list, store_patient_history,
+ *                store_status
+ *
+ * store_reminders_free() and store_state_valid() serve any backend;
+ * store_plans_check() reads SQLite's query plans, for tests.
+ */
+
 /* The schema this build writes and reads (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION	6
 
