@@ -39,7 +39,7 @@ struct store;
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -228,6 +228,13 @@ void	store_reminders_free(struct reminder *r, size_t n);
 int	store_treatment_reminders(struct store *st, int64_t treatment_id,
 	    struct reminder **out, size_t *n);
 
+/* Who cancels a claimed reminder, and whether it can come back. */
+enum store_cancel {
+	STORE_CANCEL_DAEMON,	/* unsendable (cancelled_by 'daemon'): for good */
+	STORE_CANCEL_OPTOUT,	/* the patient opted out: back on opt-in */
+	STORE_CANCEL_STOP	/* the number replied STOP: back on START */
+};
+
 /*
  * Outcomes of a claimed reminder.  Each returns 0, or -1 (logged) if the
  * database could not take it now (locked, full): the caller keeps the
@@ -235,8 +242,8 @@ int	store_treatment_reminders(struct store *st, int64_t treatment_id,
  * An attempt is counted when its outcome is recorded: a sent reminder
  * counts one, a retry or failure one if it was `attempted` (the request
  * reached the gateway); a claim, a cancel or a release counts none.  A
- * reminder cancelled because the patient opted out (`optout`) is restored
- * if they opt in again.
+ * reminder cancelled for an opt-out or a STOP (`by`) is restored when
+ * the next sync finds the patient may be sent to again.
  */
 int	store_mark_sent(struct store *st, int64_t id, time_t now,
 	    const char *provider_id);
@@ -245,7 +252,7 @@ int	store_mark_retry(struct store *st, int64_t id, time_t now,
 int	store_mark_failed(struct store *st, int64_t id, time_t now,
 	    const char *error, bool attempted);
 int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
-	    const char *reason, bool optout);
+	    const char *reason, enum store_cancel by);
 
 /*
  * Wraps the outcomes that follow in one transaction, so that a round of
@@ -264,7 +271,9 @@ int	store_release(struct store *st, int64_t id, time_t now);
 
 /*
  * Records that the owner of an E.164 number unsubscribed at the gateway
- * (replied STOP), learned from reminder_id; no SMS goes to it again.
+ * (replied STOP), learned from reminder_id; no SMS goes to it until it
+ * is taken off the list (the patient's START, written by
+ * aftercare-inbound), and the next sync withholds the unsent ones.
  * Returns 0, or -1 (logged).
  */
 int	store_optout_add(struct store *st, const char *phone,

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mail.h"
 #include "phone.h"
+#include "plan.h"
 #include "preview.h"
 #include "schedule.h"
 #include "store.h"
@@ -958,9 +959,8 @@ patient_reach(struct patient_listing *l, const struct patient_row *row,
 				(void)snprintf(why[ch], sizeof(why[ch]),
 				    "the STOP list cannot be read");
 			} else if (stop)
-				(void)snprintf(why[ch], sizeof(why[ch]), "the "
-				    "number unsubscribed (replied STOP to an "
-				    "earlier message)");
+				(void)snprintf(why[ch], sizeof(why[ch]), "%s",
+				    PLAN_STOPPED_REASON);
 		}
 	}
 	free(r.phone);

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "phone.h"
+#include "plan.h"
 #include "preview.h"
 #include "schedule.h"
 #include "sd.h"
@@ -71,6 +72,7 @@ struct daemon {
 	bool		 stopping;
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
+	bool		 resync;	/* a STOP was learnt: sync again */
 
 	/*
 	 * While a channel's gateway is in trouble (429, 5xx, unreachable),
@@ -108,6 +110,7 @@ struct record {
 		REC_FAILED,
 		REC_CANCELLED,
 		REC_OPTED_OUT,		/* cancelled: the patient opted out */
+		REC_STOPPED,		/* cancelled: the number replied STOP */
 		REC_RELEASE		/* never started: pending, not counted */
 	}		 kind;
 	int64_t		 id;
@@ -355,9 +358,14 @@ write_outcome(struct store *st, const struct record *o)
 		return store_mark_failed(st, o->id, o->now, o->text,
 		    o->attempted);
 	case REC_CANCELLED:
+		return store_mark_cancelled(st, o->id, o->now, o->text,
+		    STORE_CANCEL_DAEMON);
 	case REC_OPTED_OUT:
 		return store_mark_cancelled(st, o->id, o->now, o->text,
-		    o->kind == REC_OPTED_OUT);
+		    STORE_CANCEL_OPTOUT);
+	case REC_STOPPED:
+		return store_mark_cancelled(st, o->id, o->now, o->text,
+		    STORE_CANCEL_STOP);
 	case REC_RELEASE:
 		return store_release(st, o->id, o->now);
 	}
@@ -595,12 +603,17 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 	memset(&o, 0, sizeof(o));
 	o.id = r->id;
 	o.now = daemon_now(d);
-	/* No reminder goes to that number again, written with the outcome. */
+	/*
+	 * The number goes on the STOP list with the outcome: no SMS goes to
+	 * it until the patient sends START, and the next sync withholds the
+	 * unsent ones.
+	 */
 	if (res->opted_out) {
 		(void)snprintf(o.stop, sizeof(o.stop), "%s", b->msgs[idx].to);
 		log_notice("event=opted_out reminder=%lld: the recipient "
-		    "unsubscribed; no SMS goes to that number again",
-		    (long long)r->id);
+		    "unsubscribed; no SMS goes to that number until they send "
+		    "START", (long long)r->id);
+		d->resync = true;
 	}
 	/* A request that never reached the gateway is not an attempt. */
 	attempts = res->unreached ? r->attempts - 1 : r->attempts;
@@ -745,12 +758,16 @@ batch_filter(struct batch *b, const struct reminder *r,
 		round_add(d, &o);
 		return false;
 	}
+	/*
+	 * A STOP heard since the last sync: withheld as the sync withholds
+	 * it, so that a START gives it back.
+	 */
 	if (optout) {
 		log_info("event=cancelled reminder=%lld milestone=%s "
 		    "reason=\"opted out at the gateway\"", (long long)r->id,
 		    r->milestone);
-		outcome_text(&o, REC_CANCELLED, r->id, b->now, "the number "
-		    "unsubscribed (replied STOP to an earlier message)");
+		outcome_text(&o, REC_STOPPED, r->id, b->now,
+		    PLAN_STOPPED_REASON);
 		round_add(d, &o);
 		return false;
 	}
@@ -950,6 +967,13 @@ pass_run(struct daemon *d, time_t now)
 	 */
 	do {
 		busy = false;
+		/* A STOP the gateway told of withholds the rest at once. */
+		if (d->resync && d->nunrecorded == 0) {
+			d->resync = false;
+			if (store_sync(d->st, d->cfg, now, NULL) == -1)
+				log_warnx("daemon: could not look at treatment "
+				    "changes; sending what is due");
+		}
 		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 			if (d->gw[ch] == NULL)
 				continue;

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "json.h"
 #include "log.h"
+#include "phone.h"
 #include "plan.h"
 #include "schedule.h"
 #include "store.h"
@@ -287,6 +288,33 @@ static const char schema_v7[] =
 "  receipt_id TEXT,"
 "  recorded_at INTEGER NOT NULL);";
 
+/*
+ * Version 8: a number put on or taken off the STOP list (sms_optouts, by
+ * aftercare-inbound, aftercared or anyone) queues the treatments of the
+ * patients who have it, whose unsent SMS reminders are then cancelled or
+ * restored.  The triggers only note the number: patients are matched by
+ * it as we send to it (E.164), which takes aftercare's own SQL function,
+ * so the next sync matches them (optout_sync()), whoever wrote.  Numbers
+ * already on the list are noted once.  Escalations claimed by a run that
+ * died, and those that failed, are found through an index.
+ */
+static const char schema_v8[] =
+"CREATE TABLE IF NOT EXISTS optout_changes ("
+"  seq INTEGER PRIMARY KEY,"
+"  phone TEXT NOT NULL);"
+"CREATE TRIGGER IF NOT EXISTS sms_optouts_queue_insert"
+"  AFTER INSERT ON sms_optouts BEGIN"
+"  INSERT INTO optout_changes (phone) VALUES (NEW.phone); END;"
+"CREATE TRIGGER IF NOT EXISTS sms_optouts_queue_delete"
+"  AFTER DELETE ON sms_optouts BEGIN"
+"  INSERT INTO optout_changes (phone) VALUES (OLD.phone); END;"
+"CREATE TRIGGER IF NOT EXISTS sms_optouts_queue_update"
+"  AFTER UPDATE OF phone ON sms_optouts BEGIN"
+"  INSERT INTO optout_changes (phone) VALUES (OLD.phone), (NEW.phone); END;"
+"INSERT INTO optout_changes (phone) SELECT phone FROM sms_optouts;"
+"CREATE INDEX IF NOT EXISTS inbound_escalation_state"
+"  ON inbound_messages(escalation) WHERE escalation IN ('sending', 'failed');";
+
 /* Version 7's new columns: added by add_column(), which is idempotent. */
 static const struct {
 	const char	*table;
@@ -302,6 +330,9 @@ static const struct {
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
+	Q_OPTOUT_CHANGED,
+	Q_OPTOUT_QUEUE,
+	Q_OPTOUT_DONE,
 	Q_SYNC_ALL,
 	Q_PLAN_GET,
 	Q_PLAN_SET,
@@ -325,6 +356,7 @@ enum {
 	Q_FAILED,
 	Q_CANCELLED,
 	Q_CANCELLED_OPTOUT,
+	Q_CANCELLED_STOP,
 	Q_RELEASE,
 	Q_NEXT_PENDING,
 	Q_DATA_VERSION,
@@ -389,13 +421,29 @@ static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
 	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone, t.kind, "
-	    "coalesce(p.email_opt_in, 1), p.phone, p.email "
+	    "coalesce(p.email_opt_in, 1), p.phone, p.email, "
+	    "EXISTS (SELECT 1 FROM sms_optouts "
+	    "WHERE phone = aftercare_e164(p.phone)) "
 	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
 	    "ORDER BY c.seq LIMIT ?1",
 	[Q_SYNC_DONE] =
 	    "DELETE FROM treatment_changes WHERE seq <= ?1",
+	[Q_OPTOUT_CHANGED] =
+	    "SELECT max(seq) FROM optout_changes",
+	/*
+	 * Every patient with a phone is read, as the receiver reads them
+	 * (inbox.c): only when a number joined or left the STOP list.
+	 */
+	[Q_OPTOUT_QUEUE] =
+	    "INSERT INTO treatment_changes (treatment_id) "
+	    "SELECT t.id FROM patients p "
+	    "JOIN treatments t ON t.patient_id = p.id "
+	    "WHERE aftercare_e164(p.phone) IN "
+	    "(SELECT phone FROM optout_changes WHERE seq <= ?1)",
+	[Q_OPTOUT_DONE] =
+	    "DELETE FROM optout_changes WHERE seq <= ?1",
 	[Q_SYNC_ALL] =
 	    "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments WHERE id > ?1 ORDER BY id LIMIT ?2 "
@@ -547,6 +595,11 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
 	    "cancelled_by = 'optout', last_error = :text, updated_at = :now "
 	    "WHERE id = :id AND state = 'sending'",
+	/* Restored when the number leaves the STOP list. */
+	[Q_CANCELLED_STOP] =
+	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
+	    "cancelled_by = 'stop', last_error = :text, updated_at = :now "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_RELEASE] =
 	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
 	    "next_attempt_at = :now, updated_at = :now "
@@ -620,16 +673,16 @@ static const char *const queries[Q__COUNT] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING",
 	[Q_OPTOUT_HAS] =
 	    "SELECT count(*) FROM sms_optouts WHERE phone = ?1",
+	/* ?4: 'optout' (consent) or 'stop' (the STOP list), ?5 why */
 	[Q_CONSENT_CANCEL] =
-	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'optout', "
-	    "last_error = 'the patient opted out of ' || "
-	    "iif(?2 = 'sms', 'SMS', ?2), updated_at = ?3 "
+	    "UPDATE reminders SET state = 'cancelled', cancelled_by = ?4, "
+	    "last_error = ?5, updated_at = ?3 "
 	    "WHERE treatment_id = ?1 AND channel = ?2 AND +state = 'pending'",
 	[Q_CONSENT_RESTORE] =
 	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "
 	    "last_error = NULL, updated_at = ?3 "
 	    "WHERE treatment_id = ?1 AND channel = ?2 AND +state = 'cancelled' "
-	    "AND cancelled_by = 'optout'",
+	    "AND cancelled_by IN ('optout', 'stop')",
 	[Q_CONSENT_SMS] =
 	    "UPDATE patients SET sms_opt_in = ?2 WHERE id = ?1",
 	[Q_CONSENT_EMAIL] =
@@ -675,11 +728,13 @@ struct store {
  * reminder or what is due (see store_plans_check()).
  */
 static const int pass_queries[] = {
-	Q_SYNC_NEXT, Q_SYNC_DONE, Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
+	Q_SYNC_NEXT, Q_SYNC_DONE, Q_OPTOUT_CHANGED, Q_OPTOUT_DONE,
+	Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
 	Q_UPSERT, Q_UPSERT_CANCELLED, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET,
 	Q_PROBLEM_CLEAR,
 	Q_CLAIM_SELECT, Q_CLAIM_ONE, Q_EXPIRE, Q_SENT, Q_RETRY, Q_FAILED,
-	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_RELEASE, Q_NEXT_PENDING,
+	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_CANCELLED_STOP, Q_RELEASE,
+	Q_NEXT_PENDING,
 	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
 	Q_COUNT_STATES, Q_FAILED_SINCE
 };
@@ -743,6 +798,8 @@ static int	id_exists(struct store *, sqlite3_stmt *, int64_t, bool *,
 		    const char *);
 static bool	lock_path(const char *, char *, size_t);
 static int	data_version(struct store *, int64_t *);
+static void	e164_func(sqlite3_context *, int, sqlite3_value **);
+static int	optout_sync(struct store *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -935,6 +992,8 @@ migrate(struct store *st, int from)
 	if (from < 7 && exec(st, schema_v7, "add inbound messages and "
 	    "delivery receipts") == -1)
 		goto fail;
+	if (from < 8 && exec(st, schema_v8, "add STOP list changes") == -1)
+		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
 		goto fail;
@@ -1011,6 +1070,28 @@ add_column(struct store *st, const char *table, const char *column,
 	(void)snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
 	    table, column, type);
 	return exec(st, sql, "add a column");
+}
+
+/*
+ * aftercare_e164(text): the number in E.164 as we send to it
+ * (phone_normalize()), or NULL if it is none.  The booking software
+ * writes numbers as people do ("+1 (555) 010-0123"): patients are
+ * matched to the STOP list and to their messages through it.
+ */
+static void
+e164_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*in;
+	char			 out[PHONE_E164_MAX], err[128];
+
+	(void)argc;
+	if ((in = sqlite3_value_text(argv[0])) == NULL ||
+	    phone_normalize((const char *)in, out, sizeof(out), err,
+	    sizeof(err)) == -1) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
 /*
@@ -1124,6 +1205,10 @@ store_open(const char *path, int flags)
 		goto fail;
 	if (version < STORE_SCHEMA_VERSION && migrate(st, version) == -1)
 		goto fail;
+	if (sqlite3_create_function_v2(st->db, "aftercare_e164", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	    e164_func, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail_db;
 	for (i = 0; i < Q__COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, queries[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
@@ -1294,6 +1379,8 @@ store_sync_some(struct store *st, const struct config *cfg, time_t now,
 			return -1;
 		}
 	} while (!done);
+	if (optout_sync(st) == -1)
+		return -1;
 	do {
 		if (sync_batch(st, cfg, now, &n, &more) == -1)
 			return -1;
@@ -1302,6 +1389,39 @@ store_sync_some(struct store *st, const struct config *cfg, time_t now,
 	if (changed != NULL)
 		*changed = total;
 	return 0;
+}
+
+/*
+ * Numbers that joined or left the STOP list queue the treatments of the
+ * patients who have them, in one transaction.
+ */
+static int
+optout_sync(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 last;
+	int		 ret = -1;
+
+	if (scalar(st, st->q[Q_OPTOUT_CHANGED], &last, "read STOP list "
+	    "changes") == -1)
+		return -1;
+	if (last == 0)
+		return 0;
+	if (begin(st, "sync") == -1)
+		return -1;
+	s = st->q[Q_OPTOUT_QUEUE];
+	if (sqlite3_bind_int64(s, 1, last) != SQLITE_OK ||
+	    step_done(st, s, "queue the treatments of a STOP") == -1)
+		goto out;
+	s = st->q[Q_OPTOUT_DONE];
+	if (sqlite3_bind_int64(s, 1, last) != SQLITE_OK ||
+	    step_done(st, s, "clear STOP list changes") == -1)
+		goto out;
+	ret = commit(st, "sync");
+out:
+	if (ret == -1)
+		rollback(st);
+	return ret;
 }
 
 /*
@@ -1342,6 +1462,7 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
 		p.email = (const char *)sqlite3_column_text(s, 10);
 		p.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
 		p.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
+		p.stopped = sqlite3_column_int(s, 11) != 0;
 		p.zone = patient_zone(st, cfg, (const char *)
 		    sqlite3_column_text(s, 6), t.id);
 		rc = sync_treatment(st, cfg, now, &t, &p);
@@ -1485,14 +1606,17 @@ kind_problem(struct store *st, const struct plan_treatment *t, time_t now)
 }
 
 /*
- * Applies the patient's consent to the treatment's unsent reminders on
- * each channel they opted into (opt_in) or out of (!opt_in).
+ * Applies the plan's consent to the treatment's unsent reminders on each
+ * channel it may be sent on (opt_in) or not (!opt_in): withheld as an
+ * opt-out, or for the STOP list, and given back when neither holds.
  */
 static int
 consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 {
 	sqlite3_stmt	*s = st->q[opt_in ? Q_CONSENT_RESTORE :
 			    Q_CONSENT_CANCEL];
+	char		 why[64];
+	bool		 stop;
 	int		 ch;
 
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
@@ -1501,8 +1625,21 @@ consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
-		    step_done(st, s, "apply consent") == -1)
+		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK)
+			return -1;
+		if (!opt_in) {
+			stop = ch == CHANNEL_SMS && st->plan.stopped;
+			(void)snprintf(why, sizeof(why), "the patient opted "
+			    "out of %s", ch == CHANNEL_SMS ? "SMS" :
+			    config_channel_name(ch));
+			if (sqlite3_bind_text(s, 4, stop ? "stop" : "optout",
+			    -1, SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_bind_text(s, 5, stop ?
+			    PLAN_STOPPED_REASON : why, -1, SQLITE_TRANSIENT) !=
+			    SQLITE_OK)
+				return -1;
+		}
+		if (step_done(st, s, "apply consent") == -1)
 			return -1;
 	}
 	return 0;
@@ -1892,10 +2029,23 @@ store_mark_failed(struct store *st, int64_t id, time_t now,
 
 int
 store_mark_cancelled(struct store *st, int64_t id, time_t now,
-    const char *reason, bool optout)
+    const char *reason, enum store_cancel by)
 {
-	return mark(st, optout ? Q_CANCELLED_OPTOUT : Q_CANCELLED, id, now,
-	    reason, 0, false, "cancelled");
+	int	q;
+
+	switch (by) {
+	case STORE_CANCEL_OPTOUT:
+		q = Q_CANCELLED_OPTOUT;
+		break;
+	case STORE_CANCEL_STOP:
+		q = Q_CANCELLED_STOP;
+		break;
+	case STORE_CANCEL_DAEMON:
+	default:
+		q = Q_CANCELLED;
+		break;
+	}
+	return mark(st, q, id, now, reason, 0, false, "cancelled");
 }
 
 int

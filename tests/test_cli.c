@@ -634,7 +634,7 @@ test_patient_list(void **state)
 		{ "@MAIL", "  {\"id\": 63, ", "\"reach\": [\"email\"], "
 		    "\"consent\": {\"sms\": true, \"email\": true}, "
 		    "\"not_reached\": {\"sms\": \"the number unsubscribed "
-		    "(replied STOP to an earlier message)\"}, \"timezone\": "
+		    "(replied STOP)\"}, \"timezone\": "
 		    "\"UTC\", \"timezone_from\": \"clinic\", \"language\": null}," },
 		{ "@MAIL", "63     ", "email     sms,email -" },
 		/* 9: an address that cannot be sent to */

@@ -949,6 +949,99 @@ test_migrate_v5(void **state)
 	    "state = 'pending'"), 3);
 }
 
+/*
+ * A number put on the STOP list by another program (aftercare-inbound,
+ * the sqlite3 shell: connections without aftercare's SQL function)
+ * withholds the unsent SMS of every patient with that number, however
+ * the booking software typed it, at the next sync; taken off, they come
+ * back, unless the patient's consent still says no.  A migration notes
+ * the numbers already on the list.
+ */
+static void
+test_stop_list(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+
+	sql(f, "INSERT INTO patients (id, full_name, phone) VALUES "
+	    "(1, 'Ana', '+1 (555) 010-0107'), (2, 'Bo', '+15550100107'), "
+	    "(3, 'Cy', '+15550100108');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-24T14:00:00Z'), (2, '2026-11-24T14:00:00Z'), "
+	    "(3, '2026-11-24T14:00:00Z')");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_mark_sent(f->st, r[0].id, T0 + DAY, "SM1"), 0);
+	assert_int_equal(store_mark_sent(f->st, r[1].id, T0 + DAY, "SM2"), 0);
+	assert_int_equal(store_mark_sent(f->st, r[2].id, T0 + DAY, "SM3"), 0);
+	store_reminders_free(r, n);
+
+	/* the receiver hears STOP from the number Ana and Bo share */
+	sql(f, "INSERT INTO sms_optouts (phone, recorded_at) "
+	    "VALUES ('+15550100107', 1)");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM optout_changes"), 1);
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM optout_changes"), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND cancelled_by = 'stop' AND last_error = "
+	    "'the number unsubscribed (replied STOP)' AND treatment_id IN "
+	    "(1, 2)"), 4);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 3"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 3);
+	/* nothing of theirs is claimed */
+	n = claim(f, T0 + 8 * DAY, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].treatment_id, 3);
+	assert_int_equal(store_release(f->st, r[0].id, T0 + 8 * DAY), 0);
+	store_reminders_free(r, n);
+	/* a moved treatment stays withheld */
+	sql(f, "UPDATE treatments SET performed_at = '2026-11-25T14:00:00Z' "
+	    "WHERE id = 1");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 1"), 0);
+
+	/* Bo's consent says no as well; then START */
+	sql(f, "UPDATE patients SET sms_opt_in = 0 WHERE id = 2");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	sql(f, "DELETE FROM sms_optouts");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 1"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 2"), 0);
+	sql(f, "UPDATE patients SET sms_opt_in = 1 WHERE id = 2");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 2"), 2);
+
+	/* a STOP learnt at send time (21610) is withheld as the sync does */
+	assert_int_equal(store_optout_add(f->st, "+15550100108", 3,
+	    T0 + DAY), 0);
+	n = claim(f, T0 + 8 * DAY, &r);
+	assert_true(n > 0);
+	assert_int_equal(store_mark_cancelled(f->st, r[0].id, T0 + 8 * DAY,
+	    "the number unsubscribed (replied STOP)", STORE_CANCEL_STOP), 0);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND cancelled_by = 'stop'"), 1);
+	store_close(f->st);
+	f->st = NULL;
+
+	/* an older database: the numbers on its list are looked at */
+	sql(f, "DELETE FROM optout_changes; DROP TABLE optout_changes; "
+	    "DROP TRIGGER sms_optouts_queue_insert; PRAGMA user_version = 7");
+	assert_non_null(f->st = store_open(f->path, 0));
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'sms_optouts_queue_insert'"), 1);
+	assert_int_equal(sql_int(f, "SELECT phone FROM optout_changes"),
+	    15550100108LL);
+}
+
 int
 main(void)
 {
@@ -993,6 +1086,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_optin_after_move, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v5, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stop_list, setup,
 		    teardown),
 	};
 
