@@ -927,33 +927,39 @@ static const struct {
 
 	/* 319: inbound.escalate_to */
 #define IN_ROW(v) CLINIC TWILIO IN_HEAD "  " v "\n" IN_TAIL
-	{ IN_ROW("escalate_to = [ \"nurse@clinic.example.com\", "
+#define ESC_ROW(v) IN_ROW(v) SENDGRID
+	{ ESC_ROW("escalate_to = [ \"nurse@clinic.example.com\", "
 	    "\"dr.lee@clinic.example.com\" ];"), 0, NULL },
-	{ IN_ROW("escalate_to = ( \"nurse@clinic.example.com\" );"), 0,
+	{ ESC_ROW("escalate_to = ( \"nurse@clinic.example.com\" );"), 0,
 	    NULL },
-	{ IN_ROW("escalate_to = \"nurse@clinic.example.com\";"), 0, NULL },
-	{ IN_ROW("escalate_to = [ ];"), 0, ":5: escalate_to is empty: name the "
+	{ ESC_ROW("escalate_to = \"nurse@clinic.example.com\";"), 0, NULL },
+	{ ESC_ROW("escalate_to = [ ];"), 0, ":5: escalate_to is empty: name the "
 	    "staff who read replies, or leave it out" },
-	{ IN_ROW("escalate_to = [ \"nurse\" ];"), 0, ":5: escalate_to: "
+	{ ESC_ROW("escalate_to = [ \"nurse\" ];"), 0, ":5: escalate_to: "
 	    "\"nurse\" must be a plain address such as "
 	    "\"nurse@clinic.example.com\"" },
-	{ IN_ROW("escalate_to = [ \"Nurse <nurse@clinic.example.com>\" ];"), 0,
+	{ ESC_ROW("escalate_to = [ \"Nurse <nurse@clinic.example.com>\" ];"), 0,
 	    ":5: escalate_to: \"Nurse <nurse@clinic.example.com>\" must be" },
-	{ IN_ROW("escalate_to = [ \"nurse@[127.0.0.1]\" ];"), 0,
+	{ ESC_ROW("escalate_to = [ \"nurse@[127.0.0.1]\" ];"), 0,
 	    ":5: escalate_to: \"nurse@[127.0.0.1]\" must be a plain address" },
-	{ IN_ROW("escalate_to = [ \"a@clinic.example.com\", "
+	{ ESC_ROW("escalate_to = [ \"a@clinic.example.com\", "
 	    "\"A@clinic.example.com\" ];"), 0,
 	    ":5: escalate_to: \"A@clinic.example.com\" is given twice" },
-	{ IN_ROW("escalate_to = [ 1 ];"), 0, ":5: escalate_to must be a string "
+	{ ESC_ROW("escalate_to = [ 1 ];"), 0, ":5: escalate_to must be a string "
 	    "or a list of strings [ \"...\", \"...\" ]" },
-	{ IN_ROW("escalate_to = 1;"), 0, ":5: escalate_to must be a string or "
+	{ ESC_ROW("escalate_to = 1;"), 0, ":5: escalate_to must be a string or "
 	    "a list of strings" },
-	{ IN_ROW("escalate_to = ( \"a@clinic.example.com\", 2 );"), 0,
+	{ ESC_ROW("escalate_to = ( \"a@clinic.example.com\", 2 );"), 0,
 	    ":5: escalate_to must be a string or a list of strings" },
-	{ IN_ROW("escalate_to = [ \"\" ];"), 0,
+	{ ESC_ROW("escalate_to = [ \"\" ];"), 0,
 	    ":5: escalate_to: item 1 must be one line, not empty" },
+	/* escalations go by email: without an email section, nothing goes */
+	{ IN_ROW("escalate_to = [ \"nurse@clinic.example.com\" ];"), 0,
+	    ":5: escalate_to needs an email section: replies are escalated "
+	    "to staff by email, through the email provider" },
+#undef ESC_ROW
 
-	/* 331: inbound.urgent_words */
+	/* 332: inbound.urgent_words */
 	{ IN_ROW("urgent_words = [ \"rash\", \"hot to the touch\" ];"), 0,
 	    NULL },
 	{ IN_ROW("urgent_words = ( );"), 0, NULL },
@@ -972,7 +978,7 @@ static const struct {
 	{ IN_ROW("urgent_words = [ \"!!!\" ];"), 0,
 	    ":5: urgent_words: \"!!!\": an urgent word has no letters" },
 
-	/* 340: inbound.acknowledge, its text */
+	/* 341: inbound.acknowledge, its text */
 	{ IN_ROW("acknowledge = true;"), 0, NULL },
 	{ IN_ROW("acknowledge = false; acknowledgement = \"{clinic_name} has "
 	    "your message; call {clinic_phone} if it is urgent.\";"), 0, NULL },
@@ -990,7 +996,7 @@ static const struct {
 	{ IN_ROW("acknowledgement = \"\";"), 0,
 	    ":5: acknowledgement must not be empty" },
 
-	/* 348: inbound limits */
+	/* 349: inbound limits */
 	{ IN_ROW("max_connections = 1; timeout = 60;"), 0, NULL },
 	{ IN_ROW("max_connections = 1024; timeout = 1;"), 0, NULL },
 	{ IN_ROW("max_connections = 0;"), 0,
@@ -1003,7 +1009,7 @@ static const struct {
 	    ":5: timeout must be an integer (seconds)" },
 #undef IN_ROW
 
-	/* 354: inbound.sendgrid_key, parsed by libcrypto */
+	/* 355: inbound.sendgrid_key, parsed by libcrypto */
 #define SG_ROW(v) CLINIC TWILIO SENDGRID IN_HEAD "  " v "\n" IN_TAIL
 	{ SG_ROW("sendgrid_key = \"" SG_P256 "\";"), 0, NULL },
 	{ SG_ROW("sendgrid_key = \"-----BEGIN PUBLIC KEY-----\\n" SG_P256
@@ -2428,7 +2434,8 @@ test_inbound(void **state)
 	    "  urgent_words = ( \"rash\" );\n"
 	    "  acknowledge = true;\n"
 	    "  acknowledgement = \"{clinic_name}: call {clinic_phone}\";\n"
-	    "  max_connections = 4; timeout = 3;\n};\n", 0, err, sizeof(err));
+	    "  max_connections = 4; timeout = 3;\n};\n" SENDGRID, 0, err,
+	    sizeof(err));
 	if (cfg == NULL)
 		fail_msg("%s", err);
 	assert_string_equal(cfg->inbound.listen_host, "::1");
@@ -2465,7 +2472,8 @@ test_inbound(void **state)
 	    "-----END PUBLIC KEY-----\n");
 	assert_int_equal(chmod(path, 0644), 0);
 	text = xasprintf(CLINIC TWILIO SENDGRID IN_HEAD
-	    "  sendgrid_key_file = \"sendgrid.pem\";\n" IN_TAIL);
+	    "  sendgrid_key_file = \"sendgrid.pem\";\n"
+	    "  escalate_to = \"nurse@clinic.example.com\";\n" IN_TAIL);
 	log = load_logged(fx, text, 0, &cfg, err, sizeof(err));
 	if (cfg == NULL)
 		fail_msg("%s", err);
@@ -2507,6 +2515,27 @@ test_inbound(void **state)
 	    "patients' replies cross the network unencrypted"));
 	assert_non_null(strstr(log, ":5: warning: acknowledgement takes 3 "
 	    "SMS; keep it to 2"));
+	/* Nobody to tell of replies, and no way to: said, not refused. */
+	assert_non_null(strstr(log, ":3: warning: no escalate_to: patients' "
+	    "replies are emailed to no one, and escalation needs an email "
+	    "section too (aftercarectl replies lists them)"));
+	config_free(cfg);
+	free(log);
+	log = load_logged(fx, CLINIC TWILIO SENDGRID IN_HEAD IN_TAIL, 0, &cfg,
+	    err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_non_null(strstr(log, ":4: warning: no escalate_to: patients' "
+	    "replies are emailed to no one (aftercarectl replies lists "
+	    "them)"));
+	config_free(cfg);
+	free(log);
+	/* aftercarectl sends nothing, and is not told */
+	log = load_logged(fx, CLINIC TWILIO IN_HEAD IN_TAIL, CONFIG_NO_SECRETS,
+	    &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_null(strstr(log, "escalate_to"));
 	config_free(cfg);
 	free(log);
 }

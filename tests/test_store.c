@@ -1042,6 +1042,131 @@ test_stop_list(void **state)
 	    15550100108LL);
 }
 
+/* Keeps the ids listed: ids[0] of them, from ids[1]. */
+static void
+count_row(void *arg, const struct message_row *row)
+{
+	int64_t	*ids = arg;
+
+	ids[ids[0] + 1] = row->id;
+	ids[0]++;
+}
+
+/*
+ * Escalations are claimed like reminders: due ones only, marked sending,
+ * retried at their time with the attempt counted, failed for good, given
+ * back by a restart's recovery; replies are counted, listed and marked
+ * handled.
+ */
+static void
+test_escalations(void **state)
+{
+	struct fx		*f = *state;
+	struct escalation	*e;
+	struct store_status	 s;
+	int64_t			 ids[8];
+	time_t			 handled;
+	char			 err[256];
+	size_t			 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	sql(f, "INSERT INTO inbound_messages (id, provider, "
+	    "provider_message_id, from_number, body, num_media, received_at, "
+	    "patient_id, shared_with, treatment_id, classification, urgent, "
+	    "escalation, escalation_next_at) VALUES "
+	    "(1, 'twilio', 'SM1', '+15550101', 'still swollen', 2, 100, 1, 1, "
+	    "1, 'reply', 1, 'pending', 100), "
+	    "(2, 'twilio', 'SM2', '+15550199', 'please stop', 0, 200, NULL, 0, "
+	    "NULL, 'possible_optout', 0, 'pending', 200), "
+	    "(3, 'twilio', 'SM3', '+15550101', 'STOP', 0, 300, 1, 0, 1, "
+	    "'optout', 0, 'none', NULL)");
+	assert_int_equal(store_status(f->st, 1000, &s), 0);
+	assert_int_equal(s.replies.open, 2);
+	assert_int_equal(s.replies.urgent, 1);
+	assert_int_equal(s.replies.waiting, 2);
+	assert_int_equal(s.replies.failed, 0);
+
+	/* due at 100 and 200: one at 150 */
+	assert_int_equal(store_claim_escalations(f->st, 150, 10, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 1);
+	assert_int_equal(e[0].attempts, 1);
+	assert_string_equal(e[0].body, "still swollen");
+	assert_string_equal(e[0].full_name, "Ana María");
+	assert_string_equal(e[0].kind, "microneedling");
+	assert_int_equal(e[0].num_media, 2);
+	assert_true(e[0].urgent);
+	assert_false(e[0].possible_optout);
+	assert_int_equal(e[0].shared_with, 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM inbound_messages "
+	    "WHERE escalation = 'sending'"), 1);
+	assert_int_equal(store_escalation_retry(f->st, 1, 150, 900,
+	    "HTTP 503", true), 0);
+	store_escalations_free(e, n);
+	assert_int_equal(store_claim_escalations(f->st, 300, 10, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 2);
+	assert_int_equal(e[0].patient_id, 0);
+	assert_null(e[0].full_name);
+	assert_true(e[0].possible_optout);
+	store_escalations_free(e, n);
+	/* a run that died: given back, due at once */
+	assert_int_equal(store_recover(f->st, 400), 0);
+	assert_int_equal(sql_int(f, "SELECT escalation_next_at FROM "
+	    "inbound_messages WHERE id = 2 AND escalation = 'pending'"), 400);
+	{
+		time_t	next;
+
+		assert_int_equal(store_next_escalation(f->st, &next), 0);
+		assert_int_equal(next, 400);
+	}
+	assert_int_equal(store_claim_escalations(f->st, 1000, 10, &e, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 2);
+	assert_int_equal(e[1].id, 1);
+	assert_int_equal(e[1].attempts, 2);
+	assert_int_equal(store_escalation_failed(f->st, 2, 1000, "HTTP 400",
+	    true), 0);
+	assert_int_equal(store_escalation_sent(f->st, 1, 1000), 0);
+	/* no longer claimed: left alone */
+	assert_int_equal(store_escalation_sent(f->st, 1, 1001), 0);
+	store_escalations_free(e, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM inbound_messages "
+	    "WHERE id = 1 AND escalation = 'sent' AND escalated_at = 1000 AND "
+	    "escalation_attempts = 2 AND escalation_error IS NULL"), 1);
+	assert_int_equal(store_status(f->st, 1000, &s), 0);
+	assert_int_equal(s.replies.waiting, 0);
+	assert_int_equal(s.replies.failed, 1);
+
+	/* the replies, newest first; the keyword is no reply */
+	memset(ids, 0, sizeof(ids));
+	assert_int_equal(store_replies_list(f->st, false, count_row, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 2);
+	assert_int_equal(ids[2], 1);
+	assert_int_equal(store_reply_done(f->st, 2, 2000, &handled, err,
+	    sizeof(err)), 0);
+	assert_int_equal(handled, 0);
+	assert_int_equal(store_reply_done(f->st, 2, 3000, &handled, err,
+	    sizeof(err)), 0);
+	assert_int_equal(handled, 2000);
+	assert_int_equal(store_reply_done(f->st, 3, 3000, &handled, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "no reply with id 3");
+	assert_int_equal(store_reply_done(f->st, 9, 3000, &handled, err,
+	    sizeof(err)), -1);
+	memset(ids, 0, sizeof(ids));
+	assert_int_equal(store_replies_list(f->st, true, count_row, ids), 0);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 1);
+	/* a patient's history has every message of theirs, oldest first */
+	memset(ids, 0, sizeof(ids));
+	assert_int_equal(store_patient_messages(f->st, 1, count_row, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(ids[2], 3);
+}
+
 int
 main(void)
 {
@@ -1088,6 +1213,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_v5, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stop_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_escalations, setup,
 		    teardown),
 	};
 
