@@ -32,6 +32,7 @@ SRCS += src/util.c
 SRCS += src/json.c
 SRCS += src/schedule.c
 SRCS += src/tz.c
+SRCS += src/plan.c
 SRCS += src/template.c
 SRCS += src/phone.c
 SRCS += src/form.c
@@ -80,6 +81,7 @@ TESTS += test_json
 TESTS += test_mail
 TESTS += test_config
 TESTS += test_compose
+TESTS += test_plan
 TESTS += test_gw
 TESTS += test_preview
 TESTS += test_metrics
@@ -108,14 +110,15 @@ test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config sig form keyword schedule tz template mail util log
 test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
-test_preview_OBJS = preview compose store config sig form keyword schedule tz template phone \
-	json mail util log
+test_plan_OBJS = plan config sig form keyword schedule tz template mail util log
+test_preview_OBJS = preview compose store plan config sig form keyword schedule tz template \
+	phone json mail util log
 test_metrics_OBJS = metrics log util
 test_sd_OBJS = sd schedule tz log util
 test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
-test_store_OBJS = store config sig form keyword schedule tz template phone json mail util log
-test_inbox_OBJS = inbox store config sig form keyword delivery schedule tz template phone json \
-	mail util log
+test_store_OBJS = store plan config sig form keyword schedule tz template phone json mail util log
+test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone \
+	json mail util log
 test_inbound_OBJS = inbound json util
 test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
 test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
