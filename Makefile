@@ -309,8 +309,9 @@ FUZZ_TARGETS += form
 FUZZ_TARGETS += sig
 FUZZ_TARGETS += events
 FUZZ_TARGETS += keyword
+FUZZ_TARGETS += inbound
 FUZZ_SRCS = log util json schedule tz template phone config gateway gw_http gw_twilio \
-	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent
+	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent inbound
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

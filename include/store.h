@@ -40,8 +40,10 @@ struct store;
  *                store_replies_list, store_reply_done
  *
  * store_reminders_free(), store_escalations_free() and
- * store_state_valid() serve any backend;
- * store_plans_check() reads SQLite's query plans, for tests.
+ * store_state_valid() serve any backend; store_plans_check() reads
+ * SQLite's query plans, for tests.  store_db() hands SQLite's connection
+ * to inbox.c, aftercare-inbound's writes, which keeps its own statements:
+ * a second backend would need its own inbox.
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */
@@ -232,12 +234,6 @@ void		 store_close(struct store *st);
 const char	*store_path(const struct store *st);
 
 /*
- * The connection, for a module that keeps statements of its own on the
- * tables it writes (inbox.c); borrowed, closed by store_close().
- */
-struct sqlite3	*store_db(struct store *st);
-
-/*
  * Takes the database's instance lock, held until store_close(): only one
  * aftercared may send from a database, so that whatever is claimed when
  * it starts was claimed by a run that died (see store_recover()).
@@ -247,6 +243,12 @@ struct sqlite3	*store_db(struct store *st);
 int	store_lock(struct store *st);
 /* True if a process (an aftercared) holds the database's instance lock. */
 bool	store_locked(const struct store *st);
+
+/*
+ * The connection, for a module that keeps statements of its own on the
+ * tables it writes (inbox.c); borrowed, closed by store_close().
+ */
+struct sqlite3	*store_db(struct store *st);
 
 /*
  * Turns queued treatment changes into reminders, per cfg's milestones:
