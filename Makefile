@@ -141,7 +141,8 @@ MANS += man/aftercared.8
 MANS += man/aftercare-inbound.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev
+	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev \
+	curl
 DEB_DEPS_APT = build-essential debhelper devscripts lintian
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
