@@ -69,7 +69,7 @@ if ! lintian --fail-on error,warning "$changes" >"$out/lintian.log" 2>&1; then
 	exit 1
 fi
 echo "deb: lintian: no errors, no warnings"
-# apt takes a file for a package only by a path with a slash in front.
+# The paths as the README writes them: ./ in front of a relative one.
 case $out in
 /*) at=$out ;;
 *) at=./$out ;;
