@@ -152,7 +152,7 @@ for p in aftercare aftercare-inbound; do
 	same_lists "$p holds its $(undoc <"$tmp/want.$p" | wc -l) of make install's files, man pages gzipped, and its documents" \
 	    "$tmp/want.$p" "$tmp/got.$p"
 done
-check "receiver: aftercare-inbound's binary, units and page in it" test \
+check "aftercare-inbound: the receiver's binary, units and page, no more" test \
     "$(undoc <"$tmp/got.aftercare-inbound" | tr '\n' ' ')" = \
     "lib/systemd/system/aftercare-inbound.service lib/systemd/system/aftercare-inbound.socket usr/sbin/aftercare-inbound usr/share/man/man8/aftercare-inbound.8 "
 cat "$tmp/got.aftercare" "$tmp/got.aftercare-inbound" | undoc |
