@@ -96,6 +96,7 @@ TESTS += test_cli
 TESTS += test_rows
 TESTS += test_crash
 TESTS += test_inbound_http
+TESTS += test_replies
 
 test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
@@ -127,7 +128,9 @@ test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/
 test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
-test_inbound_http_OBJS = util tests/fixture/testenv
+test_inbound_http_OBJS = util tests/fixture/testenv tests/fixture/webhooks
+test_replies_OBJS = util tests/fixture/fixture tests/fixture/testenv \
+	tests/fixture/webhooks
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
@@ -138,7 +141,8 @@ MANS += man/aftercared.8
 MANS += man/aftercare-inbound.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev
+	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev \
+	curl
 DEB_DEPS_APT = build-essential debhelper devscripts lintian
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean

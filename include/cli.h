@@ -25,6 +25,8 @@ int	cli_preview(const struct config *cfg, int argc, char **argv);
 int	cli_history(const struct config *cfg, int argc, char **argv);
 int	cli_optout(const struct config *cfg, int argc, char **argv);
 int	cli_optin(const struct config *cfg, int argc, char **argv);
+int	cli_replies(const struct config *cfg, int argc, char **argv);
+int	cli_reply(const struct config *cfg, int argc, char **argv);
 
 /* Prints the list of commands. */
 void	cli_usage(FILE *f);

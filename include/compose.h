@@ -11,6 +11,7 @@
 #include "phone.h"
 
 struct config;
+struct escalation;
 struct reminder;
 
 enum compose_result {
@@ -45,6 +46,20 @@ struct composed {
 enum compose_result compose_message(const struct config *cfg,
 		    const struct reminder *r, time_t now, struct composed *out);
 void		 compose_clear(struct composed *c);
+
+/*
+ * The email that tells the staff (inbound.escalate_to) of a patient's
+ * message e: who sent it (patient id and name), what it answers
+ * (treatment, reminder), when (by the clinic's clock), the patient's
+ * words, and what to make of it: "[urgent]" in the subject when it holds
+ * an urgent word, a possible request to stop, photos left at the
+ * provider, a number other patients share.  out->to is the first
+ * address (the others are cfg's); strings owned: compose_clear().
+ * Returns COMPOSE_SEND, or COMPOSE_FAIL with the reason when escalate_to
+ * names no one.
+ */
+enum compose_result compose_escalation(const struct config *cfg,
+		    const struct escalation *e, struct composed *out);
 
 /*
  * The part of compose_message() that looks at the patient alone: their

@@ -36,16 +36,32 @@ enum failure {
  * of the call.
  */
 struct message {
-	int64_t		 reminder_id;
+	int64_t		 reminder_id;	/* 0 for an escalation */
+	/*
+	 * An escalation to staff (email): the patient's message it forwards
+	 * (inbound_messages.id); 0 for a reminder.
+	 */
+	int64_t		 inbound_id;
 	const char	*milestone;
 	const char	*to;		/* SMS: E.164; email: an addr-spec */
 	const char	*to_name;	/* email: display name, or NULL */
+	const char *const *more_to;	/* email: more addr-specs, or NULL */
+	size_t		 nmore_to;
 	const char	*subject;	/* email only */
 	const char	*body;		/* UTF-8: the SMS, or the email's text */
 	const char	*html;		/* email: HTML body, or NULL */
 	const char	*idempotency_key; /* stable for the reminder */
 	time_t		 date;		/* email: its Date header */
 };
+
+/*
+ * A message in a log line or a reason: "reminder 12", or "reply 3" for an
+ * escalation, as in log_info("x: " MESSAGE_FMT, MESSAGE_ARGS(msg)).
+ */
+#define MESSAGE_FMT	"%s %lld"
+#define MESSAGE_ARGS(m)							\
+	((m)->inbound_id > 0 ? "reply" : "reminder"),			\
+	(long long)((m)->inbound_id > 0 ? (m)->inbound_id : (m)->reminder_id)
 
 struct send_result {
 	enum outcome	outcome;

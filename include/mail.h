@@ -17,6 +17,8 @@ struct mail {
 	const char	*from_name;	/* display name, or NULL */
 	const char	*to;		/* addr-spec */
 	const char	*to_name;	/* display name, or NULL */
+	const char *const *more_to;	/* more addr-specs, for To; or NULL */
+	size_t		 nmore_to;
 	const char	*subject;
 	const char	*text;		/* the plain-text body */
 	const char	*html;		/* an HTML alternative, or NULL */
@@ -35,7 +37,8 @@ bool	mail_address_valid(const char *s);
 
 /*
  * Writes m as an RFC 5322 message to out (appended, CRLF line ends, dot
- * stuffing left to the SMTP client): Date, From, To, Subject (RFC 2047
+ * stuffing left to the SMTP client): Date, From, To (m->to, then
+ * m->more_to, folded between addresses), Subject (RFC 2047
  * encoded when not ASCII), Message-ID <id@domain of from>, MIME-Version,
  * List-Unsubscribe (and List-Unsubscribe-Post for https), then a UTF-8
  * text/plain body in quoted-printable, or multipart/alternative with the

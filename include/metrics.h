@@ -30,9 +30,10 @@ struct metrics {
 };
 
 /*
- * Pure: appends the metrics text to b: the reminders by state from s, and
+ * Pure: appends the metrics text to b: the reminders by state from s,
  * m's counts for each channel whose provider[ch] is not NULL (labelled
- * with it).  The last success is m's, else s's last_sent.
+ * with it), and s's patients' replies (open, urgent) and escalations
+ * (waiting, failed).  The last success is m's, else s's last_sent.
  */
 void	metrics_format(struct buf *b, const struct metrics *m,
 	    const struct store_status *s,

@@ -30,7 +30,14 @@ struct plan_patient {
 	const char	*email;		/* NULL or only spaces: none */
 	const struct tz	*zone;		/* theirs; NULL: none or unknown */
 	bool		 opt_in[CHANNEL__COUNT];
+	bool		 stopped;	/* the number is on the STOP list */
 };
+
+/*
+ * Why an unsent SMS reminder to a number on the STOP list (sms_optouts)
+ * is withheld, wherever that is found: by the plan, or at send time.
+ */
+#define PLAN_STOPPED_REASON	"the number unsubscribed (replied STOP)"
 
 /* Why a treatment gets none of its plan's reminders. */
 enum plan_why {
@@ -78,10 +85,13 @@ struct plan_result {
 	 */
 	char		 warning[160];
 	/*
-	 * The channels the patient consents to: unsent reminders on the
-	 * others are withheld, and given back when consent is.
+	 * The channels the patient may be sent on: they consent to it, and
+	 * for SMS their number is not on the STOP list (stopped).  Unsent
+	 * reminders on the others are withheld, and given back once both
+	 * hold again.
 	 */
 	bool		 consent[CHANNEL__COUNT];
+	bool		 stopped;	/* SMS is withheld for the STOP list */
 	/*
 	 * PLAN_OK: the reminders, by milestone, then channel.  A milestone
 	 * goes out on each of its channels the patient has an address for;

@@ -22,7 +22,8 @@ int	preview_due(const struct config *cfg, struct store *st, time_t now,
  * aftercarectl preview: prints to out the n reminders of one treatment
  * (v, as store_treatment_reminders() gives them, n > 0): when each goes
  * out, in the patient's time zone and UTC, and its text composed at now,
- * or what became of it.  The STOP list is not looked at.
+ * or what became of it (reminders to a number on the STOP list are
+ * withheld by the sync, which aftercarectl preview runs first).
  */
 void	preview_treatment(const struct config *cfg, const struct reminder *v,
 	    size_t n, time_t now, FILE *out);

@@ -42,11 +42,15 @@ void	sd_status(struct sd *sd, const char *text);
 /*
  * Pure: the status line of aftercared into buf: when the next reminder is
  * due (next; 0: nothing pending), how many failed in the last 24 hours,
- * and, if paused is not NULL, which gateway is paused until when
- * ("next reminder due 2026-11-25 09:00 UTC; 0 failed in 24 h").
+ * if paused is not NULL which gateway is paused until when, and the
+ * patients' replies not yet handled (open, urgent of them) and not
+ * emailed to staff (escalations failed), when there are any ("next
+ * reminder due 2026-11-25 09:00 UTC; 0 failed in 24 h; 2 replies open,
+ * 1 urgent").
  */
 void	sd_status_format(char *buf, size_t len, time_t next, int64_t failed,
-	    const char *paused, time_t paused_until);
+	    const char *paused, time_t paused_until, int64_t open,
+	    int64_t urgent, int64_t escalations_failed);
 
 /*
  * The listening sockets systemd passed (sd_listen_fds(3)'s protocol):

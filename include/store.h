@@ -25,23 +25,29 @@ struct store;
  *                store_mark_cancelled, store_release,
  *                store_outcomes_begin, store_outcomes_end,
  *                store_optout_add, store_optout_has, store_next_wakeup,
- *                store_busy_timeout, store_heartbeat, store_failed_since
+ *                store_busy_timeout, store_heartbeat, store_failed_since,
+ *                store_replies_count
+ *   escalating   store_claim_escalations, store_escalation_sent,
+ *                store_escalation_retry, store_escalation_failed,
+ *                store_escalation_release, store_next_escalation
  *   dry run      store_preview_begin, store_preview_end
  *   staff        store_patient_add, store_treatment_add,
  *                store_treatment_cancel, store_patient_consent,
  *                store_reminders_list, store_patient_history,
  *                store_status, store_patient_known,
  *                store_treatment_exists, store_patients_list,
- *                store_treatments_list
+ *                store_treatments_list, store_patient_messages,
+ *                store_replies_list, store_reply_done
  *
- * store_reminders_free() and store_state_valid() serve any backend;
- * store_plans_check() reads SQLite's query plans, for tests.  store_db()
- * hands SQLite's connection to inbox.c, aftercare-inbound's writes, which
- * keeps its own statements: a second backend would need its own inbox.
+ * store_reminders_free(), store_escalations_free() and
+ * store_state_valid() serve any backend; store_plans_check() reads
+ * SQLite's query plans, for tests.  store_db() hands SQLite's connection
+ * to inbox.c, aftercare-inbound's writes, which keeps its own statements:
+ * a second backend would need its own inbox.
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -139,8 +145,71 @@ struct treatment_problem {
 	char	 problem[256];
 };
 
+/*
+ * A patient's message to the clinic (inbound_messages), as `aftercarectl
+ * history` and `replies` show it; borrowed for the callback's duration.
+ */
+struct message_row {
+	int64_t		 id;
+	time_t		 received_at;
+	const char	*provider_message_id;
+	const char	*classification;	/* reply, optout, optin, help,
+						   possible_optout */
+	const char	*body;			/* the patient's words */
+	int64_t		 patient_id;		/* -1: no patient's number */
+	int64_t		 shared_with;		/* other patients with it */
+	int64_t		 treatment_id;		/* -1: none */
+	int64_t		 reminder_id;		/* -1: none */
+	bool		 urgent;
+	long		 num_media;
+	const char	*escalation;		/* none, pending, sending,
+						   sent, failed */
+	int		 escalation_attempts;
+	const char	*escalation_error;	/* "" if none */
+	time_t		 escalation_next_at;	/* 0 if none */
+	time_t		 escalated_at;		/* 0: not (yet) */
+	time_t		 acknowledged_at;	/* 0: not */
+	time_t		 handled_at;		/* 0: open */
+};
+
+/*
+ * A patient's message claimed to be escalated to staff (inbound.
+ * escalate_to), with what the database says of its patient, treatment
+ * and reminder at the claim.  Owns its strings; free an array of them
+ * with store_escalations_free().
+ */
+struct escalation {
+	int64_t	 id;			/* inbound_messages.id: the reply */
+	time_t	 received_at;
+	char	*from;			/* the number it came from */
+	char	*body;			/* the patient's words */
+	long	 num_media;		/* photos, left at the provider */
+	bool	 possible_optout;	/* it may ask to stop the texts */
+	bool	 urgent;
+	int	 attempts;		/* including the one just claimed */
+	int64_t	 patient_id;		/* 0: no patient has the number */
+	char	*full_name;		/* NULL: none, or the patient is gone */
+	char	*timezone;		/* the patient's, or NULL */
+	int64_t	 shared_with;		/* other patients with the number */
+	int64_t	 treatment_id;		/* 0: none */
+	char	*kind;			/* NULL: none, or the treatment is gone */
+	char	*performed_at;
+	int64_t	 reminder_id;		/* the SMS it answers; 0: none */
+	char	*milestone;		/* NULL: none, or the reminder is gone */
+	time_t	 reminder_sent_at;	/* 0: not known */
+};
+
+/* Patients' replies, for the staff's attention. */
+struct store_replies {
+	int64_t	 open;			/* not marked handled */
+	int64_t	 urgent;		/* of them, urgent */
+	int64_t	 waiting;		/* to be emailed to staff */
+	int64_t	 failed;		/* not emailed: gave up */
+};
+
 struct store_status {
 	int64_t	 pending, sending, sent, failed, cancelled, expired;
+	struct store_replies replies;
 	time_t	 next_due;		/* 0 if nothing pending */
 	time_t	 oldest_pending;	/* earliest due time still pending, or 0 */
 	time_t	 last_sent;		/* the last successful send, or 0 */
@@ -230,6 +299,13 @@ void	store_reminders_free(struct reminder *r, size_t n);
 int	store_treatment_reminders(struct store *st, int64_t treatment_id,
 	    struct reminder **out, size_t *n);
 
+/* Who cancels a claimed reminder, and whether it can come back. */
+enum store_cancel {
+	STORE_CANCEL_DAEMON,	/* unsendable (cancelled_by 'daemon'): for good */
+	STORE_CANCEL_OPTOUT,	/* the patient opted out: back on opt-in */
+	STORE_CANCEL_STOP	/* the number replied STOP: back on START */
+};
+
 /*
  * Outcomes of a claimed reminder.  Each returns 0, or -1 (logged) if the
  * database could not take it now (locked, full): the caller keeps the
@@ -237,8 +313,8 @@ int	store_treatment_reminders(struct store *st, int64_t treatment_id,
  * An attempt is counted when its outcome is recorded: a sent reminder
  * counts one, a retry or failure one if it was `attempted` (the request
  * reached the gateway); a claim, a cancel or a release counts none.  A
- * reminder cancelled because the patient opted out (`optout`) is restored
- * if they opt in again.
+ * reminder cancelled for an opt-out or a STOP (`by`) is restored when
+ * the next sync finds the patient may be sent to again.
  */
 int	store_mark_sent(struct store *st, int64_t id, time_t now,
 	    const char *provider_id);
@@ -247,7 +323,7 @@ int	store_mark_retry(struct store *st, int64_t id, time_t now,
 int	store_mark_failed(struct store *st, int64_t id, time_t now,
 	    const char *error, bool attempted);
 int	store_mark_cancelled(struct store *st, int64_t id, time_t now,
-	    const char *reason, bool optout);
+	    const char *reason, enum store_cancel by);
 
 /*
  * Wraps the outcomes that follow in one transaction, so that a round of
@@ -266,13 +342,46 @@ int	store_release(struct store *st, int64_t id, time_t now);
 
 /*
  * Records that the owner of an E.164 number unsubscribed at the gateway
- * (replied STOP), learned from reminder_id; no SMS goes to it again.
+ * (replied STOP), learned from reminder_id; no SMS goes to it until it
+ * is taken off the list (the patient's START, written by
+ * aftercare-inbound), and the next sync withholds the unsent ones.
  * Returns 0, or -1 (logged).
  */
 int	store_optout_add(struct store *st, const char *phone,
 	    int64_t reminder_id, time_t now);
 /* Sets *has if the number unsubscribed.  Returns 0, or -1 (logged). */
 int	store_optout_has(struct store *st, const char *phone, bool *has);
+
+/*
+ * Claims up to max patients' messages whose escalation is due at now:
+ * each is marked sending before it is emailed to staff; e->attempts is
+ * the number the attempt about to be made will have.  store_recover()
+ * gives back what a run that died had claimed.  Returns 0 with a new
+ * array in *out (free with store_escalations_free()), or -1 (logged)
+ * with nothing claimed.
+ */
+int	store_claim_escalations(struct store *st, time_t now, size_t max,
+	    struct escalation **out, size_t *n);
+void	store_escalations_free(struct escalation *e, size_t n);
+
+/*
+ * Outcomes of a claimed escalation, counted and written as a reminder's
+ * are (store_mark_sent() and the rest): each returns 0, or -1 (logged)
+ * if the database could not take it now.  A failed one stays failed, for
+ * the staff to see (aftercarectl replies, status).
+ */
+int	store_escalation_sent(struct store *st, int64_t id, time_t now);
+int	store_escalation_retry(struct store *st, int64_t id, time_t now,
+	    time_t next_attempt, const char *error, bool attempted);
+int	store_escalation_failed(struct store *st, int64_t id, time_t now,
+	    const char *error, bool attempted);
+int	store_escalation_release(struct store *st, int64_t id, time_t now);
+
+/*
+ * The earliest instant at which an escalation is due; *next is 0 if none
+ * is.  Returns 0, or -1 (logged).
+ */
+int	store_next_escalation(struct store *st, time_t *next);
 
 /*
  * The earliest instant at which there is work on channel (NULL: any): a
@@ -343,6 +452,8 @@ int	store_reminders_list(struct store *st, const char *state,
 
 /* Fills *s as of now.  Returns 0, or -1 (logged). */
 int	store_status(struct store *st, time_t now, struct store_status *s);
+/* Fills *r alone (as store_status() does).  Returns 0, or -1 (logged). */
+int	store_replies_count(struct store *st, struct store_replies *r);
 
 /*
  * Calls fn for every reminder of the patient's treatments, by due time.
@@ -350,6 +461,29 @@ int	store_status(struct store *st, time_t now, struct store_status *s);
  */
 int	store_patient_history(struct store *st, int64_t patient_id,
 	    void (*fn)(void *arg, const struct reminder_row *row), void *arg);
+
+/*
+ * Calls fn for every message the patient sent the clinic (keywords
+ * included), oldest first.  Returns 0, or -1 (logged).
+ */
+int	store_patient_messages(struct store *st, int64_t patient_id,
+	    void (*fn)(void *arg, const struct message_row *row), void *arg);
+
+/*
+ * Calls fn for every reply (a message for the staff: not a keyword), or
+ * every open one (not marked handled), newest first.  Returns 0, or -1
+ * (logged).
+ */
+int	store_replies_list(struct store *st, bool open_only,
+	    void (*fn)(void *arg, const struct message_row *row), void *arg);
+
+/*
+ * Marks reply id handled at now, unless it already was: then *handled is
+ * when (else 0).  Returns 0, or -1 with a reason in err ("no reply with
+ * id 9").
+ */
+int	store_reply_done(struct store *st, int64_t id, time_t now,
+	    time_t *handled, char *err, size_t errlen);
 
 /*
  * Sets *known if patient id is in patients, or a treatment names them (a

@@ -29,6 +29,8 @@ static const struct {
 	{ "preview", cli_preview },
 	{ "optout", cli_optout },
 	{ "optin", cli_optin },
+	{ "replies", cli_replies },
+	{ "reply", cli_reply },
 };
 
 int

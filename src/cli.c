@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mail.h"
 #include "phone.h"
+#include "plan.h"
 #include "preview.h"
 #include "schedule.h"
 #include "store.h"
@@ -52,6 +53,11 @@ static void	status_json(const struct config *, const struct store_status *,
 		    bool);
 static int	consent(const struct config *, int, char **, bool);
 static int	patient_known(struct store *, const char *, int64_t);
+static void	utc_minute(time_t, char *, size_t);
+static const char *kind_name(const char *);
+static void	message_json(struct buf *, const struct message_row *);
+static void	print_message(void *, const struct message_row *);
+static void	print_reply(void *, const struct message_row *);
 
 /* A table row being built, and the columns it takes so far. */
 struct table_row {
@@ -105,7 +111,12 @@ cli_usage(FILE *f)
 	    "  reminders [--state S] [--json]  list reminders (S: pending, "
 	    "sending,\n"
 	    "                               sent, failed, cancelled, expired)\n"
-	    "  history --patient ID [--json]   every reminder of a patient\n"
+	    "  history --patient ID [--json]   every reminder of a patient, "
+	    "and what\n"
+	    "                               they texted (STOP, START, HELP, "
+	    "replies)\n"
+	    "  replies [--open] [--json]    patients' replies, newest first\n"
+	    "  reply done ID                mark a reply handled\n"
 	    "  preview --treatment ID       when each reminder goes out, and "
 	    "its text\n"
 	    "  status [--json]              counts, next due, daemon, problems\n"
@@ -530,12 +541,15 @@ print_reminder(void *arg, const struct reminder_row *row)
 	l->rows++;
 }
 
-/* Lists reminders from one of the store's listings, as a table or JSON. */
+/*
+ * Lists reminders from one of the store's listings, as a table or JSON;
+ * for a patient (history), then the messages they sent the clinic.
+ */
 static int
 list_reminders(const struct config *cfg, bool json, const char *state,
     int64_t patient)
 {
-	struct listing		 l = { json, 0 };
+	struct listing		 l = { json, 0 }, m = { json, 0 };
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
 	struct store		*st;
 	int			 rc;
@@ -547,7 +561,7 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 		return CLI_FAILED;
 	}
 	if (json)
-		(void)fputs("[", stdout);
+		(void)fputs(patient > 0 ? "{\"reminders\": [" : "[", stdout);
 	else {
 		row_text(&t, "ID", 6);
 		row_text(&t, "PATIENT", 7);
@@ -563,9 +577,258 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 	else
 		rc = store_reminders_list(st, state, print_reminder, &l);
 	if (json)
+		(void)fputs(l.rows ? "\n]" : "]", stdout);
+	if (rc == 0 && patient > 0) {
+		if (json)
+			(void)fputs(", \"messages\": [", stdout);
+		rc = store_patient_messages(st, patient, print_message, &m);
+		if (json)
+			(void)fputs(m.rows ? "\n]}" : "]}", stdout);
+	}
+	if (json)
+		(void)fputs("\n", stdout);
+	store_close(st);
+	return rc == 0 ? CLI_OK : CLI_FAILED;
+}
+
+/* An instant to the minute, in UTC: "2026-11-25 14:03Z". */
+static void
+utc_minute(time_t t, char *buf, size_t len)
+{
+	char	utc[32];
+
+	schedule_rfc3339_format(t, utc, sizeof(utc));
+	(void)snprintf(buf, len, "%.10s %.5sZ", utc, utc + 11);
+}
+
+/* A classification as a table shows it. */
+static const char *
+kind_name(const char *classification)
+{
+	if (classification != NULL &&
+	    strcmp(classification, "possible_optout") == 0)
+		return "opt-out?";
+	return classification;
+}
+
+/*
+ * A message as JSON: everything the table shows, all of it, and the
+ * patient's words whole.  Never the number it came from.
+ */
+static void
+message_json(struct buf *b, const struct message_row *row)
+{
+	buf_printf(b, "{\"id\": %lld, \"received\": ", (long long)row->id);
+	json_time(b, row->received_at);
+	buf_puts(b, ", \"patient\": ");
+	if (row->patient_id < 0)
+		buf_puts(b, "null");
+	else
+		buf_printf(b, "%lld", (long long)row->patient_id);
+	buf_printf(b, ", \"shared_with\": %lld, \"treatment\": ",
+	    (long long)row->shared_with);
+	if (row->treatment_id < 0)
+		buf_puts(b, "null");
+	else
+		buf_printf(b, "%lld", (long long)row->treatment_id);
+	buf_puts(b, ", \"reminder\": ");
+	if (row->reminder_id < 0)
+		buf_puts(b, "null");
+	else
+		buf_printf(b, "%lld", (long long)row->reminder_id);
+	buf_puts(b, ", \"classification\": ");
+	json_append_string(b, row->classification ? row->classification : "");
+	buf_printf(b, ", \"urgent\": %s, \"photos\": %ld, \"escalation\": ",
+	    row->urgent ? "true" : "false", row->num_media);
+	json_append_string(b, row->escalation ? row->escalation : "");
+	buf_printf(b, ", \"escalation_attempts\": %d, \"escalation_error\": ",
+	    row->escalation_attempts);
+	if (row->escalation_error != NULL && row->escalation_error[0] != '\0')
+		json_append_string(b, row->escalation_error);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ", \"next_attempt\": ");
+	json_time(b, row->escalation != NULL &&
+	    strcmp(row->escalation, "pending") == 0 ?
+	    row->escalation_next_at : 0);
+	buf_puts(b, ", \"escalated\": ");
+	json_time(b, row->escalated_at);
+	buf_puts(b, ", \"acknowledged\": ");
+	json_time(b, row->acknowledged_at);
+	buf_puts(b, ", \"handled\": ");
+	json_time(b, row->handled_at);
+	buf_puts(b, ", \"message_id\": ");
+	json_append_string(b, row->provider_message_id ?
+	    row->provider_message_id : "");
+	buf_puts(b, ", \"text\": ");
+	json_append_string(b, row->body ? row->body : "");
+	buf_puts(b, "}");
+}
+
+/*
+ * A message of the patient's in their history: when, what kind (a STOP,
+ * a START, HELP, a reply), the provider's id of it (the evidence) and
+ * their words, cut to what is left of the row; whole in --json.
+ */
+static void
+print_message(void *arg, const struct message_row *row)
+{
+	struct listing		*l = arg;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct buf		 b;
+	char			 when[32];
+
+	if (l->json) {
+		buf_init(&b);
+		buf_puts(&b, l->rows ? ",\n  " : "\n  ");
+		message_json(&b, row);
+		(void)fputs(b.data, stdout);
+		buf_clear(&b);
+		l->rows++;
+		return;
+	}
+	if (l->rows == 0) {
+		(void)fputs("\n", stdout);
+		row_text(&t, "ID", 5);
+		row_text(&t, "RECEIVED", 17);
+		row_text(&t, "KIND", 15);
+		row_text(&t, "MESSAGE ID", 34);
+		row_end(&t, "TEXT");
+	}
+	utc_minute(row->received_at, when, sizeof(when));
+	row_id(&t, row->id, 5);
+	row_text(&t, when, 17);
+	row_text(&t, row->classification, 15);
+	row_text(&t, row->provider_message_id, 34);
+	row_end(&t, row->body);
+	l->rows++;
+}
+
+/*
+ * A reply as a row of `aftercarectl replies`: when, whose, what it
+ * answers, whether urgent, its kind, when it was escalated (or where
+ * that stands), handled or not, and the text cut to what is left of
+ * TABLE_COLS; everything, whole, in --json.
+ */
+static void
+print_reply(void *arg, const struct message_row *row)
+{
+	struct listing		*l = arg;
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct buf		 b;
+	char			 when[32], escalated[32];
+
+	if (l->json) {
+		buf_init(&b);
+		buf_puts(&b, l->rows ? ",\n  " : "\n  ");
+		message_json(&b, row);
+		(void)fputs(b.data, stdout);
+		buf_clear(&b);
+		l->rows++;
+		return;
+	}
+	utc_minute(row->received_at, when, sizeof(when));
+	if (row->escalated_at != 0)
+		utc_minute(row->escalated_at, escalated, sizeof(escalated));
+	else
+		(void)snprintf(escalated, sizeof(escalated), "%s",
+		    row->escalation == NULL ||
+		    strcmp(row->escalation, "none") == 0 ? "-" :
+		    row->escalation);
+	row_id(&t, row->id, 5);
+	row_text(&t, when, 17);
+	row_id(&t, row->patient_id, 7);
+	row_id(&t, row->treatment_id, 6);
+	row_text(&t, row->urgent ? "urgent" : "", 6);
+	row_text(&t, kind_name(row->classification), 8);
+	row_text(&t, escalated, 17);
+	row_text(&t, row->handled_at != 0 ? "yes" : "no", 4);
+	row_end(&t, row->body);
+	l->rows++;
+}
+
+/*
+ * replies [--open] [--json]: the patients' replies (not their keywords),
+ * newest first; --open leaves out those marked handled.
+ */
+int
+cli_replies(const struct config *cfg, int argc, char **argv)
+{
+	struct listing		 l = { false, 0 };
+	struct table_row	 t = { { NULL, 0, 0 }, 0 };
+	struct store		*st;
+	bool			 open_only = false;
+	int			 i, rc;
+
+	l.json = take_json(&argc, argv);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--open") == 0 && !open_only)
+			open_only = true;
+		else if (strcmp(argv[i], "--open") == 0)
+			return usage_error("replies", "--open given twice");
+		else
+			return usage_error("replies", "unexpected argument "
+			    "\"%.40s\"", argv[i]);
+	}
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	if (l.json)
+		(void)fputs("[", stdout);
+	else {
+		row_text(&t, "ID", 5);
+		row_text(&t, "RECEIVED", 17);
+		row_text(&t, "PATIENT", 7);
+		row_text(&t, "TREAT.", 6);
+		row_text(&t, "URGENT", 6);
+		row_text(&t, "KIND", 8);
+		row_text(&t, "ESCALATED", 17);
+		row_text(&t, "DONE", 4);
+		row_end(&t, "TEXT");
+	}
+	rc = store_replies_list(st, open_only, print_reply, &l);
+	if (l.json)
 		(void)fputs(l.rows ? "\n]\n" : "]\n", stdout);
 	store_close(st);
 	return rc == 0 ? CLI_OK : CLI_FAILED;
+}
+
+/* reply done ID: the reply is dealt with; it leaves replies --open. */
+int
+cli_reply(const struct config *cfg, int argc, char **argv)
+{
+	struct store	*st;
+	char		 err[256], when[32];
+	time_t		 handled;
+	int64_t		 id;
+	int		 ret;
+
+	if (argc < 2)
+		return usage_error("reply", "missing subcommand: done");
+	if (strcmp(argv[1], "done") != 0)
+		return usage_error("reply", "unknown subcommand \"%.40s\"",
+		    argv[1]);
+	if (argc != 3)
+		return usage_error("reply done", argc == 2 ?
+		    "missing reply ID" : "takes one reply ID");
+	if ((ret = parse_id("reply done", "ID", argv[2], &id)) != CLI_OK)
+		return ret;
+	if ((st = open_store(cfg)) == NULL)
+		return CLI_FAILED;
+	ret = CLI_FAILED;
+	if (store_reply_done(st, id, time(NULL), &handled, err,
+	    sizeof(err)) == -1)
+		(void)fprintf(stderr, "aftercarectl reply done: %s\n", err);
+	else {
+		utc_minute(handled, when, sizeof(when));
+		if (handled == 0)
+			(void)printf("reply %lld handled\n", (long long)id);
+		else
+			(void)printf("reply %lld was handled already, at %s\n",
+			    (long long)id, when);
+		ret = CLI_OK;
+	}
+	store_close(st);
+	return ret;
 }
 
 /*
@@ -700,6 +963,10 @@ status_json(const struct config *cfg, const struct store_status *s,
 	json_time(&b, s->oldest_pending);
 	buf_puts(&b, ", \"last_sent\": ");
 	json_time(&b, s->last_sent);
+	buf_printf(&b, ", \"replies\": {\"open\": %lld, \"urgent\": %lld, "
+	    "\"escalations_waiting\": %lld, \"escalations_failed\": %lld}",
+	    (long long)s->replies.open, (long long)s->replies.urgent,
+	    (long long)s->replies.waiting, (long long)s->replies.failed);
 	buf_printf(&b, ", \"failed_24h\": %lld, \"queued_changes\": %lld, "
 	    "\"unreachable\": %lld, \"problems\": %lld, \"first_problems\": [",
 	    (long long)s->failed_24h, (long long)s->queued_changes,
@@ -754,6 +1021,13 @@ cli_status(const struct config *cfg, int argc, char **argv)
 	print_time("oldest pending:", s.oldest_pending, "-");
 	print_time("last sent:", s.last_sent, "never");
 	(void)printf("%-15s %lld\n", "failed (24 h):", (long long)s.failed_24h);
+	if (cfg->inbound.enabled || s.replies.open > 0 ||
+	    s.replies.waiting > 0 || s.replies.failed > 0)
+		(void)printf("%-15s %lld open, %lld urgent; %lld waiting to be "
+		    "emailed to staff, %lld not emailed (failed)\n",
+		    "replies:", (long long)s.replies.open,
+		    (long long)s.replies.urgent, (long long)s.replies.waiting,
+		    (long long)s.replies.failed);
 	if (s.queued_changes > 0)
 		(void)printf("%-15s %lld treatment changes not yet turned "
 		    "into reminders\n", "waiting:", (long long)s.queued_changes);
@@ -950,9 +1224,8 @@ patient_reach(struct patient_listing *l, const struct patient_row *row,
 				(void)snprintf(why[ch], sizeof(why[ch]),
 				    "the STOP list cannot be read");
 			} else if (stop)
-				(void)snprintf(why[ch], sizeof(why[ch]), "the "
-				    "number unsubscribed (replied STOP to an "
-				    "earlier message)");
+				(void)snprintf(why[ch], sizeof(why[ch]), "%s",
+				    PLAN_STOPPED_REASON);
 		}
 	}
 	free(r.phone);

@@ -17,6 +17,7 @@
 
 static char	*html_escape(const char *);
 static char	*name_clean(const char *);
+static void	quote(struct buf *, const char *);
 
 void
 compose_clear(struct composed *c)
@@ -264,5 +265,158 @@ compose_message(const struct config *cfg, const struct reminder *r,
 		free((char *)(uintptr_t)hvars.treatment);
 		free((char *)(uintptr_t)hvars.treatment_date);
 	}
+	return COMPOSE_SEND;
+}
+
+/*
+ * The patient's words, each line after "> ": control characters other
+ * than tabs become spaces, so that nothing they sent can stand for a
+ * header, a line of ours, or a terminal's command.
+ */
+static void
+quote(struct buf *b, const char *s)
+{
+	bool	start = true;
+
+	if (s == NULL || *s == '\0') {
+		buf_puts(b, "> (no text)\n");
+		return;
+	}
+	for (; *s != '\0'; s++) {
+		if (start)
+			buf_puts(b, "> ");
+		start = false;
+		if (*s == '\r' && s[1] == '\n')
+			continue;
+		if (*s == '\n' || *s == '\r') {
+			buf_puts(b, "\n");
+			start = true;
+		} else if (((unsigned char)*s < 0x20 && *s != '\t') ||
+		    *s == 0x7f)
+			buf_puts(b, " ");
+		else
+			buf_append(b, s, 1);
+	}
+	if (!start)
+		buf_puts(b, "\n");
+}
+
+enum compose_result
+compose_escalation(const struct config *cfg, const struct escalation *e,
+    struct composed *out)
+{
+	struct buf	 b;
+	char		 when[48], *name;
+	const char	*kind;
+	time_t		 at;
+	int		 offset;
+
+	memset(out, 0, sizeof(*out));
+	out->channel = CHANNEL_EMAIL;
+	if (cfg->inbound.nescalate_to == 0) {
+		(void)snprintf(out->reason, sizeof(out->reason),
+		    "inbound.escalate_to names no one to tell");
+		return COMPOSE_FAIL;
+	}
+	(void)snprintf(out->to, sizeof(out->to), "%s",
+	    cfg->inbound.escalate_to[0]);
+	name = name_clean(e->full_name);
+
+	buf_init(&b);
+	if (e->urgent)
+		buf_puts(&b, "[urgent] ");
+	if (e->possible_optout)
+		buf_puts(&b, "[possible opt-out] ");
+	if (e->patient_id == 0)
+		buf_puts(&b, "Reply from a number no patient has");
+	else if (name != NULL)
+		buf_printf(&b, "Reply from %s (patient %lld)", name,
+		    (long long)e->patient_id);
+	else
+		buf_printf(&b, "Reply from patient %lld",
+		    (long long)e->patient_id);
+	out->subject = buf_take(&b);
+
+	buf_init(&b);
+	schedule_local_format(e->received_at, cfg->zone, when, sizeof(when));
+	if (e->patient_id == 0)
+		buf_printf(&b, "A number no patient has sent the clinic an SMS "
+		    "on %s:\n\n", when);
+	else if (name != NULL)
+		buf_printf(&b, "%s (patient %lld) sent the clinic an SMS on "
+		    "%s:\n\n", name, (long long)e->patient_id, when);
+	else
+		buf_printf(&b, "Patient %lld sent the clinic an SMS on %s:\n\n",
+		    (long long)e->patient_id, when);
+	quote(&b, e->body);
+	buf_puts(&b, "\n");
+	if (e->urgent)
+		buf_puts(&b, "It has one of the urgent words in it.\n");
+	if (e->possible_optout) {
+		buf_puts(&b, "It may ask the clinic to stop texting: nothing "
+		    "was changed.");
+		if (e->patient_id != 0)
+			buf_printf(&b, " If it does, record it with:\n"
+			    "  aftercarectl optout --patient %lld",
+			    (long long)e->patient_id);
+		buf_puts(&b, "\n");
+	}
+	if (e->num_media > 0)
+		buf_printf(&b, "It came with %ld photo%s, in the provider's "
+		    "console (aftercare does not download them).\n",
+		    e->num_media, e->num_media == 1 ? "" : "s");
+	if (e->urgent || e->possible_optout || e->num_media > 0)
+		buf_puts(&b, "\n");
+
+	if (e->patient_id != 0) {
+		buf_printf(&b, "Patient:   %lld", (long long)e->patient_id);
+		if (name != NULL)
+			buf_printf(&b, ", %s", name);
+		else
+			buf_puts(&b, " (no longer in the patients table)");
+		buf_puts(&b, "\n");
+		if (e->shared_with > 0)
+			buf_printf(&b, "           %lld other patient%s this "
+			    "number: it was taken for the one with the latest "
+			    "treatment\n", (long long)e->shared_with,
+			    e->shared_with == 1 ? " has" : "s have");
+	}
+	buf_printf(&b, "From:      %s\n", e->from != NULL ? e->from : "");
+	if (e->treatment_id != 0) {
+		buf_printf(&b, "Treatment: %lld", (long long)e->treatment_id);
+		kind = e->kind;
+		if (kind == NULL)
+			buf_puts(&b, " (no longer in the treatments table)");
+		else {
+			buf_puts(&b, ", ");
+			buf_append(&b, kind, strcspn(kind, "\r\n"));
+		}
+		if (e->performed_at != NULL &&
+		    schedule_rfc3339_parse(e->performed_at, &at, &offset,
+		    when, sizeof(when)) == 0) {
+			schedule_local_format(at, cfg->zone, when, sizeof(when));
+			buf_printf(&b, ", %s", when);
+		}
+		buf_puts(&b, "\n");
+	}
+	if (e->reminder_id != 0) {
+		buf_printf(&b, "Answers:   reminder %lld",
+		    (long long)e->reminder_id);
+		if (e->milestone != NULL)
+			buf_printf(&b, " (%s)", e->milestone);
+		if (e->reminder_sent_at != 0) {
+			schedule_local_format(e->reminder_sent_at, cfg->zone,
+			    when, sizeof(when));
+			buf_printf(&b, ", sent %s", when);
+		}
+		buf_puts(&b, "\n");
+	}
+	buf_printf(&b, "\nOnce it is dealt with: aftercarectl reply done "
+	    "%lld\n\n-- \naftercare, %s\n", (long long)e->id,
+	    cfg->clinic_name != NULL ? cfg->clinic_name : "");
+	out->body = buf_take(&b);
+	/* A subject is one line, whatever a name holds. */
+	util_text_clean(out->subject);
+	free(name);
 	return COMPOSE_SEND;
 }

@@ -2323,6 +2323,20 @@ load_escalate_to(struct loader *ld, const config_setting_t *g,
 	if (s != NULL && cfg->inbound.nescalate_to == 0)
 		return ld_error(ld, s, "escalate_to is empty: name the staff "
 		    "who read replies, or leave it out");
+	/*
+	 * Replies would wait for an email that can never go: refused, as
+	 * everything else that cannot work is, at load.
+	 */
+	if (s != NULL && cfg->email.provider == EMAIL_PROVIDER_NONE)
+		return ld_error(ld, s, "escalate_to needs an email section: "
+		    "replies are escalated to staff by email, through the "
+		    "email provider");
+	/* Said by aftercared and aftercare-inbound; aftercarectl sends none. */
+	if (s == NULL && !(ld->flags & CONFIG_NO_SECRETS))
+		ld_warn(ld, g, "no escalate_to: patients' replies are emailed "
+		    "to no one%s (aftercarectl replies lists them)",
+		    cfg->email.provider == EMAIL_PROVIDER_NONE ? ", and "
+		    "escalation needs an email section too" : "");
 	for (i = 0; i < cfg->inbound.nescalate_to; i++) {
 		a = cfg->inbound.escalate_to[i];
 		/* As email.from: as mail.c sends, and no address literal. */

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "phone.h"
+#include "plan.h"
 #include "preview.h"
 #include "schedule.h"
 #include "sd.h"
@@ -71,6 +72,7 @@ struct daemon {
 	bool		 stopping;
 	unsigned	 stops;		/* SIGTERMs and SIGINTs received */
 	bool		 reload;
+	bool		 resync;	/* a STOP was learnt: sync again */
 
 	/*
 	 * While a channel's gateway is in trouble (429, 5xx, unreachable),
@@ -108,9 +110,11 @@ struct record {
 		REC_FAILED,
 		REC_CANCELLED,
 		REC_OPTED_OUT,		/* cancelled: the patient opted out */
+		REC_STOPPED,		/* cancelled: the number replied STOP */
 		REC_RELEASE		/* never started: pending, not counted */
 	}		 kind;
 	int64_t		 id;
+	bool		 escalation;	/* id is a reply's, escalated to staff */
 	time_t		 now;
 	time_t		 next;
 	bool		 attempted;	/* the request reached the gateway */
@@ -121,19 +125,25 @@ struct record {
 
 /*
  * The batch in flight: reminders of one channel claimed together, and
- * the messages made of those that are to go.  The gateway's callbacks
- * get it.
+ * for email the patients' replies to escalate to staff, which go first;
+ * and the messages made of those that are to go.  The gateway's
+ * callbacks get it.
  */
 struct batch {
 	struct daemon	*d;
 	enum channel	 ch;
 	time_t		 now;		/* the pass's time */
+	struct escalation *esc;		/* replies to escalate (email) */
+	size_t		 nesc;
 	struct reminder	*claimed;
 	size_t		 nclaimed;
-	struct message	*msgs;
+	struct message	*msgs;		/* the escalations', then reminders' */
 	size_t		 nmsgs;
-	size_t		*msg_reminder;	/* msgs[i] is of claimed[this[i]] */
+	size_t		 nesc_msgs;	/* msgs[i < this] are escalations */
+	size_t		*msg_reminder;	/* msgs[i] is of claimed[this[i]], or
+					   of esc[this[i]] */
 	struct composed	*composed;	/* what msgs[i] points into */
+	char		(*keys)[48];	/* escalations' idempotency keys */
 	bool		*reported;	/* the gateway answered msgs[i] */
 };
 
@@ -141,6 +151,7 @@ static time_t	daemon_now(const struct daemon *);
 static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, enum channel,
 		    const struct send_result *);
+static bool	escalating(const struct daemon *, enum channel);
 static int	next_work(struct daemon *, time_t *);
 static int	watch(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
@@ -155,6 +166,7 @@ static int	batch_claim(struct batch *, struct daemon *, enum channel,
 		    time_t, size_t);
 static bool	batch_filter(struct batch *, const struct reminder *,
 		    enum compose_result, const struct composed *);
+static void	batch_compose_escalations(struct batch *);
 static void	batch_compose(struct batch *);
 static bool	batch_event(void *);
 static void	batch_round(void *);
@@ -162,6 +174,8 @@ static int	batch_send(struct batch *);
 static void	batch_clear(struct batch *);
 static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
+static void	escalated_one(struct batch *, const struct escalation *,
+		    const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
 static void	beat(struct daemon *);
 static int	sleep_until_work(struct daemon *);
@@ -184,26 +198,26 @@ daemon_now(const struct daemon *d)
 
 /*
  * Tells systemd, in one line, what we are doing:
- * "next reminder due 2026-11-25 09:00 UTC; 0 failed in 24 h"; sent only
- * when it changes.
+ * "next reminder due 2026-11-25 09:00 UTC; 0 failed in 24 h; 1 reply
+ * open, 1 urgent"; sent only when it changes.
  */
 static void
 report_status(struct daemon *d)
 {
-	char		 text[SD_STATUS_MAX];
-	time_t		 t, now = time(NULL);
-	int64_t		 failed;
-	enum channel	 ch;
+	struct store_replies	 r;
+	char			 text[SD_STATUS_MAX];
+	time_t			 t, now = time(NULL);
+	int64_t			 failed;
+	enum channel		 ch;
 
 	if (next_work(d, &t) == -1 ||
-	    store_failed_since(d->st, now - 86400, &failed) == -1)
+	    store_failed_since(d->st, now - 86400, &failed) == -1 ||
+	    store_replies_count(d->st, &r) == -1)
 		return;
 	ch = d->paused_until[CHANNEL_SMS] > now ? CHANNEL_SMS : CHANNEL_EMAIL;
-	if (d->paused_until[ch] > now)
-		sd_status_format(text, sizeof(text), t, failed,
-		    ch == CHANNEL_SMS ? "SMS" : "email", d->paused_until[ch]);
-	else
-		sd_status_format(text, sizeof(text), t, failed, NULL, 0);
+	sd_status_format(text, sizeof(text), t, failed,
+	    d->paused_until[ch] > now ? (ch == CHANNEL_SMS ? "SMS" : "email") :
+	    NULL, d->paused_until[ch], r.open, r.urgent, r.failed);
 	sd_status(&d->sd, text);
 }
 
@@ -342,6 +356,20 @@ outcome_text(struct record *o, int kind, int64_t id, time_t now,
 static int
 write_outcome(struct store *st, const struct record *o)
 {
+	if (o->escalation) {
+		switch (o->kind) {
+		case REC_SENT:
+			return store_escalation_sent(st, o->id, o->now);
+		case REC_RETRY:
+			return store_escalation_retry(st, o->id, o->now,
+			    o->next, o->text, o->attempted);
+		case REC_RELEASE:
+			return store_escalation_release(st, o->id, o->now);
+		default:
+			return store_escalation_failed(st, o->id, o->now,
+			    o->text, o->attempted);
+		}
+	}
 	if (o->stop[0] != '\0' && store_optout_add(st, o->stop, o->id,
 	    o->now) == -1)
 		return -1;
@@ -355,9 +383,14 @@ write_outcome(struct store *st, const struct record *o)
 		return store_mark_failed(st, o->id, o->now, o->text,
 		    o->attempted);
 	case REC_CANCELLED:
+		return store_mark_cancelled(st, o->id, o->now, o->text,
+		    STORE_CANCEL_DAEMON);
 	case REC_OPTED_OUT:
 		return store_mark_cancelled(st, o->id, o->now, o->text,
-		    o->kind == REC_OPTED_OUT);
+		    STORE_CANCEL_OPTOUT);
+	case REC_STOPPED:
+		return store_mark_cancelled(st, o->id, o->now, o->text,
+		    STORE_CANCEL_STOP);
 	case REC_RELEASE:
 		return store_release(st, o->id, o->now);
 	}
@@ -466,14 +499,25 @@ gateways_new(const struct config *cfg, struct gateway **gw)
 }
 
 /*
+ * Whether channel ch carries escalations: email, with staff to tell (the
+ * configuration refuses escalate_to without an email provider).
+ */
+static bool
+escalating(const struct daemon *d, enum channel ch)
+{
+	return ch == CHANNEL_EMAIL && d->gw[ch] != NULL &&
+	    d->cfg->inbound.nescalate_to > 0;
+}
+
+/*
  * The earliest instant at which a channel has work it may do: its next
- * due reminder, or the end of its gateway's pause.  0 if none.  Returns
- * 0, or -1 (logged).
+ * due reminder or escalation, or the end of its gateway's pause.  0 if
+ * none.  Returns 0, or -1 (logged).
  */
 static int
 next_work(struct daemon *d, time_t *when)
 {
-	time_t	next;
+	time_t	next, esc;
 	int	ch;
 
 	*when = 0;
@@ -483,6 +527,12 @@ next_work(struct daemon *d, time_t *when)
 		if (store_next_wakeup(d->st, config_channel_name(ch), &next) ==
 		    -1)
 			return -1;
+		if (escalating(d, ch)) {
+			if (store_next_escalation(d->st, &esc) == -1)
+				return -1;
+			if (esc != 0 && (next == 0 || esc < next))
+				next = esc;
+		}
 		if (next == 0)
 			continue;
 		if (next < d->paused_until[ch])
@@ -570,6 +620,75 @@ pause_gateway(struct daemon *d, enum channel ch, const struct send_result *res)
 }
 
 /*
+ * What the gateway's answer for an escalation means, as for a reminder
+ * (sent_one()): sent, tried again later with a backoff, or failed (a
+ * refusal, or max_attempts reached) for the staff to see.  Logged by
+ * ids, never the patient's words.
+ */
+static void
+escalated_one(struct batch *b, const struct escalation *e,
+    const struct send_result *res)
+{
+	struct daemon	*d = b->d;
+	struct record	 o;
+	const char	*code = res->code[0] ? res->code : "-";
+	const char	*provider = gateway_provider(d->gw[b->ch]);
+	int64_t		 delay;
+	int		 attempts;
+
+	memset(&o, 0, sizeof(o));
+	o.id = e->id;
+	o.escalation = true;
+	o.now = daemon_now(d);
+	o.attempted = !res->unreached;
+	attempts = res->unreached ? e->attempts - 1 : e->attempts;
+	switch (res->outcome) {
+	case OUTCOME_SENT:
+		o.kind = REC_SENT;
+		log_info("event=escalated reply=%lld patient=%lld urgent=%s "
+		    "provider=%s status=%ld ms=%ld attempt=%d",
+		    (long long)e->id, (long long)e->patient_id,
+		    e->urgent ? "yes" : "no", provider, res->status, res->ms,
+		    attempts);
+		break;
+	case OUTCOME_RETRY:
+		if (attempts >= d->cfg->delivery.max_attempts) {
+			o.kind = REC_FAILED;
+			(void)snprintf(o.text, sizeof(o.text), "gave up after "
+			    "%d attempts: %s", attempts, res->error);
+			log_warnx("event=escalation_failed reply=%lld "
+			    "provider=%s status=%ld code=%s attempts=%d "
+			    "reason=max_attempts: the staff were not told "
+			    "(see aftercarectl replies)", (long long)e->id,
+			    provider, res->status, code, attempts);
+			break;
+		}
+		delay = schedule_backoff(attempts > 0 ? attempts : 1,
+		    d->cfg->delivery.backoff_base,
+		    d->cfg->delivery.backoff_max, arc4random());
+		if (res->retry_after > delay)
+			delay = res->retry_after;
+		o.kind = REC_RETRY;
+		o.next = o.now + delay;
+		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
+		log_notice("event=escalation_retry reply=%lld provider=%s "
+		    "status=%ld code=%s ms=%ld attempt=%d reached=%s in=%llds",
+		    (long long)e->id, provider, res->status, code, res->ms,
+		    attempts, res->unreached ? "no" : "yes", (long long)delay);
+		break;
+	case OUTCOME_FAILED:
+		o.kind = REC_FAILED;
+		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
+		log_warnx("event=escalation_failed reply=%lld provider=%s "
+		    "status=%ld code=%s ms=%ld attempt=%d: the staff were not "
+		    "told (see aftercarectl replies)", (long long)e->id,
+		    provider, res->status, code, res->ms, attempts);
+		break;
+	}
+	round_add(d, &o);
+}
+
+/*
  * Decides what the gateway's answer for one message means and records it
  * as soon as it arrives, so that a crash a moment later cannot make us
  * send it again.
@@ -579,7 +698,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 {
 	struct batch		*b = arg;
 	struct daemon		*d = b->d;
-	const struct reminder	*r = &b->claimed[b->msg_reminder[idx]];
+	const struct reminder	*r;
 	struct record		 o;
 	const char		*code = res->code[0] ? res->code : "-";
 	int64_t			 delay;
@@ -592,15 +711,25 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 		pause_gateway(d, b->ch, res);
 	else
 		d->gw_failures[b->ch] = 0;
+	if (idx < b->nesc_msgs) {
+		escalated_one(b, &b->esc[b->msg_reminder[idx]], res);
+		return;
+	}
+	r = &b->claimed[b->msg_reminder[idx]];
 	memset(&o, 0, sizeof(o));
 	o.id = r->id;
 	o.now = daemon_now(d);
-	/* No reminder goes to that number again, written with the outcome. */
+	/*
+	 * The number goes on the STOP list with the outcome: no SMS goes to
+	 * it until the patient sends START, and the next sync withholds the
+	 * unsent ones.
+	 */
 	if (res->opted_out) {
 		(void)snprintf(o.stop, sizeof(o.stop), "%s", b->msgs[idx].to);
 		log_notice("event=opted_out reminder=%lld: the recipient "
-		    "unsubscribed; no SMS goes to that number again",
-		    (long long)r->id);
+		    "unsubscribed; no SMS goes to that number until they send "
+		    "START", (long long)r->id);
+		d->resync = true;
 	}
 	/* A request that never reached the gateway is not an attempt. */
 	attempts = res->unreached ? r->attempts - 1 : r->attempts;
@@ -676,8 +805,9 @@ claim_size(const struct daemon *d, enum channel ch)
 }
 
 /*
- * Claims up to max reminders due on channel ch into b, which
- * batch_clear() empties.  Returns 0, or -1 (logged) with none claimed.
+ * Claims up to max escalations and reminders due on channel ch into b,
+ * which batch_clear() empties.  Returns 0, or -1 (logged) with none
+ * claimed.
  */
 static int
 batch_claim(struct batch *b, struct daemon *d, enum channel ch, time_t now,
@@ -689,12 +819,18 @@ batch_claim(struct batch *b, struct daemon *d, enum channel ch, time_t now,
 	b->d = d;
 	b->ch = ch;
 	b->now = now;
+	/* A patient waiting for the clinic goes before any reminder. */
+	if (escalating(d, ch) && store_claim_escalations(d->st, now, max,
+	    &b->esc, &b->nesc) == -1)
+		return -1;
 	/* For people reading the table: when this batch should be done. */
 	lease = time(NULL) + (time_t)(CLAIM_PER_SLOT + 1) *
 	    d->cfg->delivery.timeout;
-	if (store_claim_due(d->st, now, lease, max, config_channel_name(ch),
-	    &b->claimed, &b->nclaimed) == -1)
+	if (store_claim_due(d->st, now, lease, max - b->nesc,
+	    config_channel_name(ch), &b->claimed, &b->nclaimed) == -1) {
+		batch_clear(b);
 		return -1;
+	}
 	return 0;
 }
 
@@ -745,12 +881,16 @@ batch_filter(struct batch *b, const struct reminder *r,
 		round_add(d, &o);
 		return false;
 	}
+	/*
+	 * A STOP heard since the last sync: withheld as the sync withholds
+	 * it, so that a START gives it back.
+	 */
 	if (optout) {
 		log_info("event=cancelled reminder=%lld milestone=%s "
 		    "reason=\"opted out at the gateway\"", (long long)r->id,
 		    r->milestone);
-		outcome_text(&o, REC_CANCELLED, r->id, b->now, "the number "
-		    "unsubscribed (replied STOP to an earlier message)");
+		outcome_text(&o, REC_STOPPED, r->id, b->now,
+		    PLAN_STOPPED_REASON);
 		round_add(d, &o);
 		return false;
 	}
@@ -758,9 +898,56 @@ batch_filter(struct batch *b, const struct reminder *r,
 }
 
 /*
- * Composes each claimed reminder into a message to send, or an outcome;
- * those outcomes are written at once, in one transaction, before anything
- * is sent.
+ * Composes each claimed escalation into an email to the staff, first in
+ * the batch: to every address of inbound.escalate_to at once, so that it
+ * is one message, sent or retried as one.
+ */
+static void
+batch_compose_escalations(struct batch *b)
+{
+	const struct config	*cfg = b->d->cfg;
+	const struct escalation	*e;
+	struct composed		*c;
+	struct message		*m;
+	struct record		 o;
+	size_t			 i;
+
+	b->keys = xcalloc(b->nesc, sizeof(*b->keys));
+	for (i = 0; i < b->nesc; i++) {
+		e = &b->esc[i];
+		c = &b->composed[b->nmsgs];
+		if (compose_escalation(cfg, e, c) != COMPOSE_SEND) {
+			log_warnx("event=escalation_failed reply=%lld "
+			    "reason=\"%s\"", (long long)e->id, c->reason);
+			outcome_text(&o, REC_FAILED, e->id, b->now, c->reason);
+			o.escalation = true;
+			round_add(b->d, &o);
+			compose_clear(c);
+			continue;
+		}
+		/* The same message if it is sent again after a crash. */
+		(void)snprintf(b->keys[i], sizeof(b->keys[i]),
+		    "aftercare-reply-%lld-%lld", (long long)e->id,
+		    (long long)e->received_at);
+		m = &b->msgs[b->nmsgs];
+		m->inbound_id = e->id;
+		m->to = c->to;
+		m->more_to = (const char *const *)cfg->inbound.escalate_to + 1;
+		m->nmore_to = cfg->inbound.nescalate_to - 1;
+		m->subject = c->subject;
+		m->body = c->body;
+		m->idempotency_key = b->keys[i];
+		m->date = daemon_now(b->d);
+		b->msg_reminder[b->nmsgs] = i;
+		b->nmsgs++;
+	}
+	b->nesc_msgs = b->nmsgs;
+}
+
+/*
+ * Composes each claimed escalation and reminder into a message to send,
+ * or an outcome; those outcomes are written at once, in one transaction,
+ * before anything is sent.
  */
 static void
 batch_compose(struct batch *b)
@@ -769,12 +956,13 @@ batch_compose(struct batch *b)
 	enum compose_result	 what;
 	struct composed		*c;
 	struct message		*m;
-	size_t			 i;
+	size_t			 i, n = b->nesc + b->nclaimed;
 
-	b->msgs = xcalloc(b->nclaimed, sizeof(*b->msgs));
-	b->msg_reminder = xcalloc(b->nclaimed, sizeof(*b->msg_reminder));
-	b->composed = xcalloc(b->nclaimed, sizeof(*b->composed));
-	b->reported = xcalloc(b->nclaimed, sizeof(*b->reported));
+	b->msgs = xcalloc(n, sizeof(*b->msgs));
+	b->msg_reminder = xcalloc(n, sizeof(*b->msg_reminder));
+	b->composed = xcalloc(n, sizeof(*b->composed));
+	b->reported = xcalloc(n, sizeof(*b->reported));
+	batch_compose_escalations(b);
 	for (i = 0; i < b->nclaimed; i++) {
 		r = &b->claimed[i];
 		c = &b->composed[b->nmsgs];
@@ -858,10 +1046,19 @@ batch_clear(struct batch *b)
 	for (i = 0; i < b->nmsgs; i++) {
 		if (b->reported[i])
 			continue;
-		log_debug("event=released reminder=%lld",
-		    (long long)b->msgs[i].reminder_id);
-		outcome_text(&o, REC_RELEASE, b->msgs[i].reminder_id,
+		log_debug("event=released " MESSAGE_FMT,
+		    MESSAGE_ARGS(&b->msgs[i]));
+		outcome_text(&o, REC_RELEASE, i < b->nesc_msgs ?
+		    b->msgs[i].inbound_id : b->msgs[i].reminder_id,
 		    daemon_now(b->d), "");
+		o.escalation = i < b->nesc_msgs;
+		round_add(b->d, &o);
+	}
+	/* Claimed, and the reminders' claim failed: never composed. */
+	for (i = 0; b->msgs == NULL && i < b->nesc; i++) {
+		outcome_text(&o, REC_RELEASE, b->esc[i].id, daemon_now(b->d),
+		    "");
+		o.escalation = true;
 		round_add(b->d, &o);
 	}
 	round_write(b->d);
@@ -871,6 +1068,8 @@ batch_clear(struct batch *b)
 	free(b->reported);
 	free(b->msgs);
 	free(b->msg_reminder);
+	free(b->keys);
+	store_escalations_free(b->esc, b->nesc);
 	store_reminders_free(b->claimed, b->nclaimed);
 	memset(b, 0, sizeof(*b));
 }
@@ -887,8 +1086,8 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 
 	if (batch_claim(&b, d, ch, now, claim_size(d, ch)) == -1)
 		return -1;
-	*claimed = b.nclaimed;
-	if (b.nclaimed > 0) {
+	*claimed = b.nesc + b.nclaimed;
+	if (*claimed > 0) {
 		batch_compose(&b);
 		ret = batch_send(&b);
 	}
@@ -950,6 +1149,13 @@ pass_run(struct daemon *d, time_t now)
 	 */
 	do {
 		busy = false;
+		/* A STOP the gateway told of withholds the rest at once. */
+		if (d->resync && d->nunrecorded == 0) {
+			d->resync = false;
+			if (store_sync(d->st, d->cfg, now, NULL) == -1)
+				log_warnx("daemon: could not look at treatment "
+				    "changes; sending what is due");
+		}
 		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 			if (d->gw[ch] == NULL)
 				continue;

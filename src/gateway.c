@@ -268,8 +268,8 @@ gateway_start(struct gateway *gw, struct gw_xfer *x,
 	x->busy = true;
 	return 0;
 fail:
-	log_warnx("gateway: reminder %lld: cannot start the request",
-	    (long long)msg->reminder_id);
+	log_warnx("gateway: " MESSAGE_FMT ": cannot start the request",
+	    MESSAGE_ARGS(msg));
 	(void)snprintf(res->error, sizeof(res->error),
 	    "cannot build the request: %s", err);
 	gateway_release(x);
@@ -360,13 +360,13 @@ gw_curl_error(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 	    detail);
 	util_text_clean(res->error);
 	if (tls)
-		log_warnx("gateway: reminder %lld: TLS/certificate problem "
+		log_warnx("gateway: " MESSAGE_FMT ": TLS/certificate problem "
 		    "(%s): check %s and its ca_file",
-		    (long long)x->msg->reminder_id, curl_easy_strerror(rc),
+		    MESSAGE_ARGS(x->msg), curl_easy_strerror(rc),
 		    x->url_key);
 	else
-		log_info("gateway: reminder %lld: %s (%s)",
-		    (long long)x->msg->reminder_id, what,
+		log_info("gateway: " MESSAGE_FMT ": %s (%s)",
+		    MESSAGE_ARGS(x->msg), what,
 		    curl_easy_strerror(rc));
 }
 

@@ -359,8 +359,8 @@ http_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 	    CURLE_OK || status < 100) {
 		(void)snprintf(res->error, sizeof(res->error),
 		    "the gateway's answer had no HTTP status");
-		log_info("gateway: reminder %lld: no HTTP status",
-		    (long long)x->msg->reminder_id);
+		log_info("gateway: " MESSAGE_FMT ": no HTTP status",
+		    MESSAGE_ARGS(x->msg));
 		return;
 	}
 	res->status = status;
@@ -373,12 +373,12 @@ http_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 		(void)snprintf(res->provider_id, sizeof(res->provider_id),
 		    "%s", s->header_id);
 	if (res->code[0] != '\0')
-		log_debug("gateway: reminder %lld: HTTP %ld, code %s in %lld "
-		    "ms", (long long)x->msg->reminder_id, status, res->code,
+		log_debug("gateway: " MESSAGE_FMT ": HTTP %ld, code %s in "
+		    "%lld ms", MESSAGE_ARGS(x->msg), status, res->code,
 		    (long long)res->ms);
 	else
-		log_debug("gateway: reminder %lld: HTTP %ld in %lld ms",
-		    (long long)x->msg->reminder_id, status,
+		log_debug("gateway: " MESSAGE_FMT ": HTTP %ld in %lld ms",
+		    MESSAGE_ARGS(x->msg), status,
 		    (long long)res->ms);
 }
 

@@ -66,6 +66,7 @@ sendgrid_build(const struct config *cfg, const struct message *msg,
 	const char	*unsub = cfg->email.unsubscribe;
 	struct buf	 url;
 	char		*angled;
+	size_t		 i;
 
 	if (cfg->email.url == NULL || cfg->email.from == NULL) {
 		(void)snprintf(err, errlen, "sendgrid: email.url and "
@@ -89,24 +90,32 @@ sendgrid_build(const struct config *cfg, const struct message *msg,
 	/* The spec wants a subject and each content value non-empty. */
 	if (msg->to == NULL || msg->subject == NULL || msg->body == NULL ||
 	    msg->subject[0] == '\0' || msg->body[0] == '\0') {
-		(void)snprintf(err, errlen, "sendgrid: reminder %lld has no "
-		    "recipient, no subject or no text",
-		    (long long)msg->reminder_id);
+		(void)snprintf(err, errlen, "sendgrid: " MESSAGE_FMT " has no "
+		    "recipient, no subject or no text", MESSAGE_ARGS(msg));
 		return -1;
 	}
 	if (!mail_address_valid(msg->to)) {
-		(void)snprintf(err, errlen, "sendgrid: reminder %lld: the "
+		(void)snprintf(err, errlen, "sendgrid: " MESSAGE_FMT ": the "
 		    "recipient is not a usable email address",
-		    (long long)msg->reminder_id);
+		    MESSAGE_ARGS(msg));
 		return -1;
 	}
+	for (i = 0; i < msg->nmore_to; i++)
+		if (!mail_address_valid(msg->more_to[i])) {
+			(void)snprintf(err, errlen, "sendgrid: " MESSAGE_FMT
+			    ": recipient %zu is not a usable email address",
+			    MESSAGE_ARGS(msg), i + 2);
+			return -1;
+		}
+	/* Staff do not unsubscribe from their patients' replies. */
+	if (msg->inbound_id > 0)
+		unsub = NULL;
 	if (strpbrk(msg->subject, "\r\n") != NULL ||
 	    (msg->to_name != NULL && strpbrk(msg->to_name, "\r\n") != NULL) ||
 	    (cfg->email.from_name != NULL &&
 	    strpbrk(cfg->email.from_name, "\r\n") != NULL)) {
-		(void)snprintf(err, errlen, "sendgrid: reminder %lld: the "
-		    "subject or a name has a line break",
-		    (long long)msg->reminder_id);
+		(void)snprintf(err, errlen, "sendgrid: " MESSAGE_FMT ": the "
+		    "subject or a name has a line break", MESSAGE_ARGS(msg));
 		return -1;
 	}
 
@@ -124,8 +133,20 @@ sendgrid_build(const struct config *cfg, const struct message *msg,
 	req->body.len = 0;
 	buf_puts(&req->body, "{\"personalizations\":[{\"to\":[");
 	sendgrid_address(&req->body, msg->to, msg->to_name);
-	buf_printf(&req->body, "],\"custom_args\":{\"reminder_id\":\"%lld\"",
-	    (long long)msg->reminder_id);
+	for (i = 0; i < msg->nmore_to; i++) {
+		buf_puts(&req->body, ",");
+		sendgrid_address(&req->body, msg->more_to[i], NULL);
+	}
+	/*
+	 * An escalation's events are for no reminder: they name the reply
+	 * instead, so that a receipt never touches a reminder's state.
+	 */
+	if (msg->inbound_id > 0)
+		buf_printf(&req->body, "],\"custom_args\":{\"inbound_id\":"
+		    "\"%lld\"", (long long)msg->inbound_id);
+	else
+		buf_printf(&req->body, "],\"custom_args\":{\"reminder_id\":"
+		    "\"%lld\"", (long long)msg->reminder_id);
 	if (msg->milestone != NULL) {
 		buf_puts(&req->body, ",\"milestone\":");
 		json_append_string(&req->body, msg->milestone);

@@ -141,8 +141,9 @@ smtp_start(struct gw_xfer *x, char *err, size_t errlen)
 	const struct message	*msg = x->msg;
 	struct smtp_state	*s = x->state;
 	struct mail		 m;
-	struct curl_slist	*l;
+	struct curl_slist	*l = NULL, *n;
 	char			*rcpt;
+	size_t			 i;
 	CURL			*e = x->easy;
 
 	if (cfg->email.url == NULL || cfg->email.from == NULL) {
@@ -155,30 +156,37 @@ smtp_start(struct gw_xfer *x, char *err, size_t errlen)
 	m.from_name = cfg->email.from_name;
 	m.to = msg->to;
 	m.to_name = msg->to_name;
+	m.more_to = msg->more_to;
+	m.nmore_to = msg->nmore_to;
 	m.subject = msg->subject;
 	m.text = msg->body;
 	m.html = msg->html;
 	m.id = msg->idempotency_key;
-	m.unsubscribe = cfg->email.unsubscribe;
+	/* Staff do not unsubscribe from their patients' replies. */
+	m.unsubscribe = msg->inbound_id > 0 ? NULL : cfg->email.unsubscribe;
 	m.date = msg->date;
 	s->mail.len = 0;
 	s->mail_off = 0;
 	s->stage = SMTP_GREETING;
 	s->blame = BLAME_NONE;
 	if (msg->to == NULL || !mail_address_valid(msg->to)) {
-		(void)snprintf(err, errlen, "smtp: reminder %lld: the "
+		(void)snprintf(err, errlen, "smtp: " MESSAGE_FMT ": the "
 		    "recipient is not a usable email address",
-		    (long long)msg->reminder_id);
+		    MESSAGE_ARGS(msg));
 		return -1;
 	}
 	if (mail_build(&m, &s->mail, err, errlen) == -1)
 		return -1;
 	s->mail_from = xasprintf("<%s>", cfg->email.from);
-	rcpt = xasprintf("<%s>", msg->to);
-	l = curl_slist_append(NULL, rcpt);
-	free(rcpt);
-	if (l == NULL)
-		fatalx("gateway: out of memory");
+	for (i = 0; i <= msg->nmore_to; i++) {
+		rcpt = xasprintf("<%s>", i == 0 ? msg->to :
+		    msg->more_to[i - 1]);
+		n = curl_slist_append(l, rcpt);
+		free(rcpt);
+		if (n == NULL)
+			fatalx("gateway: out of memory");
+		l = n;
+	}
 	s->rcpt = l;
 	if (curl_easy_setopt(e, CURLOPT_URL, s->url) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAIL_FROM, s->mail_from) != CURLE_OK ||
@@ -347,8 +355,8 @@ smtp_refused_us(struct gw_xfer *x, long code, struct send_result *res)
 		(void)snprintf(res->code, sizeof(res->code), "%ld", code);
 	(void)snprintf(res->error, sizeof(res->error), "the mail server %s "
 	    "(SMTP %ld): %s", what, code, fix);
-	log_warnx("gateway: reminder %lld: the mail server %s (SMTP %ld): "
-	    "%s", (long long)x->msg->reminder_id, what, code, fix);
+	log_warnx("gateway: " MESSAGE_FMT ": the mail server %s (SMTP %ld): "
+	    "%s", MESSAGE_ARGS(x->msg), what, code, fix);
 	return true;
 }
 
@@ -383,8 +391,8 @@ smtp_outcome(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 		res->outcome = OUTCOME_RETRY;
 		(void)snprintf(res->error, sizeof(res->error), "the mail "
 		    "server's last reply was SMTP %ld, not 250", code);
-		log_warnx("gateway: reminder %lld: SMTP %ld where 250 was due",
-		    (long long)x->msg->reminder_id, code);
+		log_warnx("gateway: " MESSAGE_FMT ": SMTP %ld where 250 was "
+		    "due", MESSAGE_ARGS(x->msg), code);
 		return;
 	}
 	if (rc == CURLE_OK) {
@@ -392,8 +400,8 @@ smtp_outcome(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 		/* Our Message-ID: what the recipient's mail client shows. */
 		(void)snprintf(res->provider_id, sizeof(res->provider_id),
 		    "%s", x->msg->idempotency_key);
-		log_debug("gateway: reminder %lld: SMTP %ld in %ld ms",
-		    (long long)x->msg->reminder_id, code, res->ms);
+		log_debug("gateway: " MESSAGE_FMT ": SMTP %ld in %ld ms",
+		    MESSAGE_ARGS(x->msg), code, res->ms);
 		return;
 	}
 	if (rc == CURLE_LOGIN_DENIED) {
@@ -411,8 +419,8 @@ smtp_outcome(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 		    code >= 500 ? "permanent: check the address" :
 		    "temporary: tried again later");
 		(void)snprintf(res->code, sizeof(res->code), "%ld", code);
-		log_info("gateway: reminder %lld: SMTP %ld",
-		    (long long)x->msg->reminder_id, code);
+		log_info("gateway: " MESSAGE_FMT ": SMTP %ld",
+		    MESSAGE_ARGS(x->msg), code);
 		return;
 	}
 	gw_curl_error(x, rc, res);

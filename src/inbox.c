@@ -11,7 +11,6 @@
 #include "inbox.h"
 #include "keyword.h"
 #include "log.h"
-#include "phone.h"
 #include "store.h"
 #include "util.h"
 
@@ -40,7 +39,7 @@ enum {
 /*
  * Patients are found by their number as we send to it: the booking
  * software writes numbers as people do ("+1 (555) 010-0123"), so each is
- * normalised by aftercare_e164(), registered on this connection.  That
+ * normalised by aftercare_e164(), which store_open() registers.  That
  * reads every patient with a phone, once or twice per message: a clinic's
  * patients, not its reminders, and one message at a time.
  */
@@ -129,7 +128,6 @@ struct inbox {
 	sqlite3_stmt	*q[Q__COUNT];
 };
 
-static void	e164_func(sqlite3_context *, int, sqlite3_value **);
 static void	failed(struct inbox *, int, const char *);
 static int	exec(struct inbox *, const char *, const char *);
 static int	begin(struct inbox *, const char *);
@@ -150,23 +148,6 @@ static int	receipt_one(struct inbox *, const struct inbox_receipt *,
 static int	receipt_reminder(struct inbox *, const struct inbox_receipt *,
 		    int64_t *, enum delivery *);
 
-/* aftercare_e164(text): the number in E.164, or NULL if it is none. */
-static void
-e164_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const unsigned char	*in;
-	char			 out[PHONE_E164_MAX], err[128];
-
-	(void)argc;
-	if ((in = sqlite3_value_text(argv[0])) == NULL ||
-	    phone_normalize((const char *)in, out, sizeof(out), err,
-	    sizeof(err)) == -1) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
-}
-
 struct inbox *
 inbox_new(struct store *st)
 {
@@ -176,12 +157,6 @@ inbox_new(struct store *st)
 	ib = xcalloc(1, sizeof(*ib));
 	ib->db = store_db(st);
 	ib->path = store_path(st);
-	if (sqlite3_create_function_v2(ib->db, "aftercare_e164", 1,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-	    e164_func, NULL, NULL, NULL) != SQLITE_OK) {
-		log_err("inbox: %s: %s", ib->path, sqlite3_errmsg(ib->db));
-		goto fail;
-	}
 	for (i = 0; i < Q__COUNT; i++)
 		if (sqlite3_prepare_v3(ib->db, queries[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &ib->q[i], NULL) != SQLITE_OK) {

@@ -39,7 +39,7 @@ static size_t	mail_q_char(const unsigned char *p, size_t n, char *out);
 static size_t	mail_words(struct buf *b, const char *s, size_t col);
 static bool	mail_plain(const char *s);
 static void	mail_fold(struct buf *b, const char *s, size_t col);
-static void	mail_mailbox(struct buf *b, const char *field,
+static size_t	mail_mailbox(struct buf *b, const char *field,
 		    const char *name, const char *addr);
 static bool	mail_id_valid(const char *id);
 static bool	mail_uri_valid(const char *uri);
@@ -354,8 +354,11 @@ mail_fold(struct buf *b, const char *s, size_t col)
 	}
 }
 
-/* "Field: name <addr>": the name quoted, or encoded when it must be. */
-static void
+/*
+ * "Field: name <addr>": the name quoted, or encoded when it must be; the
+ * line is left open, and its column returned.
+ */
+static size_t
 mail_mailbox(struct buf *b, const char *field, const char *name,
     const char *addr)
 {
@@ -365,8 +368,8 @@ mail_mailbox(struct buf *b, const char *field, const char *name,
 	buf_printf(b, "%s: ", field);
 	col = strlen(field) + 2;
 	if (name == NULL || name[0] == '\0') {
-		buf_printf(b, "%s\r\n", addr);
-		return;
+		buf_puts(b, addr);
+		return col + strlen(addr);
 	}
 	quoted = 2 + strlen(name);
 	for (p = name; *p != '\0'; p++)
@@ -384,10 +387,12 @@ mail_mailbox(struct buf *b, const char *field, const char *name,
 		col += quoted;
 	} else
 		col = mail_words(b, name, col);
-	if (col + 3 + strlen(addr) > MAIL_FOLD)
-		buf_printf(b, "\r\n <%s>\r\n", addr);
-	else
-		buf_printf(b, " <%s>\r\n", addr);
+	if (col + 3 + strlen(addr) > MAIL_FOLD) {
+		buf_printf(b, "\r\n <%s>", addr);
+		return 3 + strlen(addr);
+	}
+	buf_printf(b, " <%s>", addr);
+	return col + 3 + strlen(addr);
 }
 
 /* A dot-atom of [A-Za-z0-9_-], so it is an id-left (RFC 5322 3.6.4). */
@@ -504,6 +509,12 @@ mail_check(const struct mail *m, struct tm *tm, char *err, size_t errlen)
 		    "usable email address");
 		return -1;
 	}
+	for (i = 0; i < m->nmore_to; i++)
+		if (!mail_address_valid(m->more_to[i])) {
+			(void)snprintf(err, errlen, "mail: recipient %zu is "
+			    "not a usable email address", i + 2);
+			return -1;
+		}
 	if (m->subject == NULL || m->subject[0] == '\0') {
 		(void)snprintf(err, errlen, "mail: no subject");
 		return -1;
@@ -566,6 +577,7 @@ mail_build(const struct mail *m, struct buf *out, char *err, size_t errlen)
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 	};
 	struct tm		 tm;
+	size_t			 col, i, len;
 	bool			 html;
 
 	if (mail_check(m, &tm, err, errlen) == -1)
@@ -575,8 +587,23 @@ mail_build(const struct mail *m, struct buf *out, char *err, size_t errlen)
 	buf_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
 	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	mail_mailbox(out, "From", m->from_name, m->from);
-	mail_mailbox(out, "To", m->to_name, m->to);
+	(void)mail_mailbox(out, "From", m->from_name, m->from);
+	buf_puts(out, "\r\n");
+	col = mail_mailbox(out, "To", m->to_name, m->to);
+	for (i = 0; i < m->nmore_to; i++) {
+		len = strlen(m->more_to[i]);
+		buf_puts(out, ",");
+		if (col + 2 + len > MAIL_FOLD) {
+			buf_puts(out, "\r\n ");
+			col = 1;
+		} else {
+			buf_puts(out, " ");
+			col += 2;
+		}
+		buf_puts(out, m->more_to[i]);
+		col += len;
+	}
+	buf_puts(out, "\r\n");
 	buf_puts(out, "Subject: ");
 	if (mail_plain(m->subject))
 		mail_fold(out, m->subject, strlen("Subject: "));

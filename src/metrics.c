@@ -67,6 +67,21 @@ metrics_format(struct buf *b, const struct metrics *m,
 	    "aftercare_pass_duration_seconds %.6f\n",
 	    (long long)(m->last_success ? m->last_success : s->last_sent),
 	    m->pass_seconds);
+	buf_printf(b, "# HELP aftercare_replies_open Patients' replies not "
+	    "yet marked handled.\n"
+	    "# TYPE aftercare_replies_open gauge\n"
+	    "aftercare_replies_open %lld\n"
+	    "# HELP aftercare_replies_urgent Of them, those with an urgent "
+	    "word.\n"
+	    "# TYPE aftercare_replies_urgent gauge\n"
+	    "aftercare_replies_urgent %lld\n"
+	    "# HELP aftercare_escalations Replies to be emailed to staff "
+	    "(waiting), or given up on (failed).\n"
+	    "# TYPE aftercare_escalations gauge\n"
+	    "aftercare_escalations{state=\"waiting\"} %lld\n"
+	    "aftercare_escalations{state=\"failed\"} %lld\n",
+	    (long long)s->replies.open, (long long)s->replies.urgent,
+	    (long long)s->replies.waiting, (long long)s->replies.failed);
 }
 
 int

@@ -152,6 +152,10 @@ plan_reminders(const struct config *cfg, const struct plan_treatment *t,
 	res->n = 0;
 	for (ch = 0; ch < CHANNEL__COUNT; ch++)
 		res->consent[ch] = p->opt_in[ch];
+	/* A STOP is the patient's word too, and the carrier enforces it. */
+	res->stopped = p->stopped;
+	if (p->stopped)
+		res->consent[CHANNEL_SMS] = false;
 	if (!t->found) {
 		res->why = PLAN_DELETED;
 		(void)snprintf(res->reason, sizeof(res->reason),

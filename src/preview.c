@@ -15,32 +15,8 @@
 #include "template.h"
 #include "tz.h"
 
-static enum compose_result compose(const struct config *, struct store *,
-		    const struct reminder *, time_t, struct composed *);
 static void	later(void *, const struct reminder_row *);
 static void	email(FILE *, const struct composed *);
-
-/*
- * What sending r at now would come to: compose_message(), then, for an
- * SMS when st is given, the STOP list: a number that replied STOP (or a
- * list that cannot be read) cancels it, as sending would.
- */
-static enum compose_result
-compose(const struct config *cfg, struct store *st, const struct reminder *r,
-    time_t now, struct composed *c)
-{
-	enum compose_result	what;
-	bool			optout;
-
-	what = compose_message(cfg, r, now, c);
-	if (what != COMPOSE_SEND || c->channel != CHANNEL_SMS || st == NULL)
-		return what;
-	if (store_optout_has(st, c->to, &optout) == 0 && !optout)
-		return what;
-	(void)snprintf(c->reason, sizeof(c->reason), "the number unsubscribed "
-	    "(or the STOP list cannot be read)");
-	return COMPOSE_CANCEL;
-}
 
 static void
 later(void *arg, const struct reminder_row *row)
@@ -88,7 +64,7 @@ preview_due(const struct config *cfg, struct store *st, time_t now,
 			    (long long)r->id, (long long)r->patient_id,
 			    (long long)r->treatment_id, r->milestone,
 			    r->channel);
-			switch (compose(cfg, st, r, now, &c)) {
+			switch (compose_message(cfg, r, now, &c)) {
 			case COMPOSE_SEND:
 				if (c.channel == CHANNEL_EMAIL)
 					(void)fprintf(out, "would send: "
@@ -171,7 +147,7 @@ preview_treatment(const struct config *cfg, const struct reminder *v,
 			    v[i].last_error : "");
 			continue;
 		}
-		switch (compose(cfg, NULL, &v[i], now, &c)) {
+		switch (compose_message(cfg, &v[i], now, &c)) {
 		case COMPOSE_SEND:
 			if (c.channel == CHANNEL_EMAIL) {
 				email(out, &c);

@@ -125,9 +125,10 @@ sd_status(struct sd *sd, const char *text)
 
 void
 sd_status_format(char *buf, size_t len, time_t next, int64_t failed,
-    const char *paused, time_t paused_until)
+    const char *paused, time_t paused_until, int64_t open, int64_t urgent,
+    int64_t escalations_failed)
 {
-	char	due[64], until[32];
+	char	due[64], until[32], pause[64], replies[96], esc[64];
 
 	if (next == 0)
 		(void)snprintf(due, sizeof(due), "nothing pending");
@@ -136,14 +137,21 @@ sd_status_format(char *buf, size_t len, time_t next, int64_t failed,
 		(void)snprintf(due, sizeof(due), "next reminder due %.10s "
 		    "%.5s UTC", until, until + 11);
 	}
+	pause[0] = replies[0] = esc[0] = '\0';
 	if (paused != NULL) {
 		schedule_rfc3339_format(paused_until, until, sizeof(until));
-		(void)snprintf(buf, len, "%s; %lld failed in 24 h; %s gateway "
-		    "paused until %.5s UTC", due, (long long)failed, paused,
-		    until + 11);
-	} else
-		(void)snprintf(buf, len, "%s; %lld failed in 24 h", due,
-		    (long long)failed);
+		(void)snprintf(pause, sizeof(pause), "; %s gateway paused "
+		    "until %.5s UTC", paused, until + 11);
+	}
+	if (open > 0)
+		(void)snprintf(replies, sizeof(replies), "; %lld repl%s open, "
+		    "%lld urgent", (long long)open, open == 1 ? "y" : "ies",
+		    (long long)urgent);
+	if (escalations_failed > 0)
+		(void)snprintf(esc, sizeof(esc), "; %lld not emailed to staff",
+		    (long long)escalations_failed);
+	(void)snprintf(buf, len, "%s; %lld failed in 24 h%s%s%s", due,
+	    (long long)failed, pause, replies, esc);
 }
 
 int

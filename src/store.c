@@ -18,6 +18,7 @@
 #include "config.h"
 #include "json.h"
 #include "log.h"
+#include "phone.h"
 #include "plan.h"
 #include "schedule.h"
 #include "store.h"
@@ -287,6 +288,33 @@ static const char schema_v7[] =
 "  receipt_id TEXT,"
 "  recorded_at INTEGER NOT NULL);";
 
+/*
+ * Version 8: a number put on or taken off the STOP list (sms_optouts, by
+ * aftercare-inbound, aftercared or anyone) queues the treatments of the
+ * patients who have it, whose unsent SMS reminders are then cancelled or
+ * restored.  The triggers only note the number: patients are matched by
+ * it as we send to it (E.164), which takes aftercare's own SQL function,
+ * so the next sync matches them (optout_sync()), whoever wrote.  Numbers
+ * already on the list are noted once.  Escalations are counted by state,
+ * and those a run that died had claimed found, through an index.
+ */
+static const char schema_v8[] =
+"CREATE TABLE IF NOT EXISTS optout_changes ("
+"  seq INTEGER PRIMARY KEY,"
+"  phone TEXT NOT NULL);"
+"CREATE TRIGGER IF NOT EXISTS sms_optouts_queue_insert"
+"  AFTER INSERT ON sms_optouts BEGIN"
+"  INSERT INTO optout_changes (phone) VALUES (NEW.phone); END;"
+"CREATE TRIGGER IF NOT EXISTS sms_optouts_queue_delete"
+"  AFTER DELETE ON sms_optouts BEGIN"
+"  INSERT INTO optout_changes (phone) VALUES (OLD.phone); END;"
+"CREATE TRIGGER IF NOT EXISTS sms_optouts_queue_update"
+"  AFTER UPDATE OF phone ON sms_optouts BEGIN"
+"  INSERT INTO optout_changes (phone) VALUES (OLD.phone), (NEW.phone); END;"
+"INSERT INTO optout_changes (phone) SELECT phone FROM sms_optouts;"
+"CREATE INDEX IF NOT EXISTS inbound_escalation_state"
+"  ON inbound_messages(escalation);";
+
 /* Version 7's new columns: added by add_column(), which is idempotent. */
 static const struct {
 	const char	*table;
@@ -302,6 +330,9 @@ static const struct {
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
+	Q_OPTOUT_CHANGED,
+	Q_OPTOUT_QUEUE,
+	Q_OPTOUT_DONE,
 	Q_SYNC_ALL,
 	Q_PLAN_GET,
 	Q_PLAN_SET,
@@ -325,6 +356,7 @@ enum {
 	Q_FAILED,
 	Q_CANCELLED,
 	Q_CANCELLED_OPTOUT,
+	Q_CANCELLED_STOP,
 	Q_RELEASE,
 	Q_NEXT_PENDING,
 	Q_DATA_VERSION,
@@ -356,6 +388,21 @@ enum {
 	Q_CONSENT_RESTORE,
 	Q_CONSENT_SMS,
 	Q_CONSENT_EMAIL,
+	Q_ESC_SELECT,
+	Q_ESC_CLAIM,
+	Q_ESC_SENT,
+	Q_ESC_RETRY,
+	Q_ESC_FAILED,
+	Q_ESC_RELEASE,
+	Q_ESC_RECOVER,
+	Q_ESC_NEXT,
+	Q_COUNT_REPLIES,
+	Q_COUNT_ESCALATIONS,
+	Q_MESSAGES_PATIENT,
+	Q_REPLIES_ALL,
+	Q_REPLIES_OPEN,
+	Q_REPLY_DONE,
+	Q_REPLY_HANDLED,
 	Q__COUNT
 };
 
@@ -379,6 +426,20 @@ enum {
 	"coalesce(r.provider_id, '') "					\
 	"FROM reminders r LEFT JOIN treatments t ON t.id = r.treatment_id "
 
+/* A patient's message as message_read() reads it. */
+#define MESSAGE_ROW_COLUMNS						\
+	"id, received_at, provider_message_id, classification, body, "	\
+	"coalesce(patient_id, -1), shared_with, "			\
+	"coalesce(treatment_id, -1), coalesce(reminder_id, -1), "	\
+	"urgent, num_media, escalation, escalation_attempts, "		\
+	"coalesce(escalation_error, ''), "				\
+	"coalesce(escalation_next_at, 0), coalesce(escalated_at, 0), "	\
+	"coalesce(acknowledged_at, 0), coalesce(handled_at, 0) "	\
+	"FROM inbound_messages "
+
+/* The messages that are replies for staff, not keywords. */
+#define REPLY_CLASSES	"classification IN ('reply', 'possible_optout')"
+
 /* A treatment as store_treatments_list() reads it, with its patient's zone. */
 #define TREATMENT_ROW_COLUMNS						\
 	"t.id, iif(typeof(t.patient_id) = 'integer', t.patient_id, -1), "\
@@ -389,13 +450,29 @@ static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
 	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone, t.kind, "
-	    "coalesce(p.email_opt_in, 1), p.phone, p.email "
+	    "coalesce(p.email_opt_in, 1), p.phone, p.email, "
+	    "EXISTS (SELECT 1 FROM sms_optouts "
+	    "WHERE phone = aftercare_e164(p.phone)) "
 	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
 	    "ORDER BY c.seq LIMIT ?1",
 	[Q_SYNC_DONE] =
 	    "DELETE FROM treatment_changes WHERE seq <= ?1",
+	[Q_OPTOUT_CHANGED] =
+	    "SELECT max(seq) FROM optout_changes",
+	/*
+	 * Every patient with a phone is read, as the receiver reads them
+	 * (inbox.c): only when a number joined or left the STOP list.
+	 */
+	[Q_OPTOUT_QUEUE] =
+	    "INSERT INTO treatment_changes (treatment_id) "
+	    "SELECT t.id FROM patients p "
+	    "JOIN treatments t ON t.patient_id = p.id "
+	    "WHERE aftercare_e164(p.phone) IN "
+	    "(SELECT phone FROM optout_changes WHERE seq <= ?1)",
+	[Q_OPTOUT_DONE] =
+	    "DELETE FROM optout_changes WHERE seq <= ?1",
 	[Q_SYNC_ALL] =
 	    "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments WHERE id > ?1 ORDER BY id LIMIT ?2 "
@@ -547,6 +624,11 @@ static const char *const queries[Q__COUNT] = {
 	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
 	    "cancelled_by = 'optout', last_error = :text, updated_at = :now "
 	    "WHERE id = :id AND state = 'sending'",
+	/* Restored when the number leaves the STOP list. */
+	[Q_CANCELLED_STOP] =
+	    "UPDATE reminders SET state = 'cancelled', lease_until = NULL, "
+	    "cancelled_by = 'stop', last_error = :text, updated_at = :now "
+	    "WHERE id = :id AND state = 'sending'",
 	[Q_RELEASE] =
 	    "UPDATE reminders SET state = 'pending', lease_until = NULL, "
 	    "next_attempt_at = :now, updated_at = :now "
@@ -620,20 +702,88 @@ static const char *const queries[Q__COUNT] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (phone) DO NOTHING",
 	[Q_OPTOUT_HAS] =
 	    "SELECT count(*) FROM sms_optouts WHERE phone = ?1",
+	/* ?4: 'optout' (consent) or 'stop' (the STOP list), ?5 why */
 	[Q_CONSENT_CANCEL] =
-	    "UPDATE reminders SET state = 'cancelled', cancelled_by = 'optout', "
-	    "last_error = 'the patient opted out of ' || "
-	    "iif(?2 = 'sms', 'SMS', ?2), updated_at = ?3 "
+	    "UPDATE reminders SET state = 'cancelled', cancelled_by = ?4, "
+	    "last_error = ?5, updated_at = ?3 "
 	    "WHERE treatment_id = ?1 AND channel = ?2 AND +state = 'pending'",
 	[Q_CONSENT_RESTORE] =
 	    "UPDATE reminders SET state = 'pending', cancelled_by = NULL, "
 	    "last_error = NULL, updated_at = ?3 "
 	    "WHERE treatment_id = ?1 AND channel = ?2 AND +state = 'cancelled' "
-	    "AND cancelled_by = 'optout'",
+	    "AND cancelled_by IN ('optout', 'stop')",
 	[Q_CONSENT_SMS] =
 	    "UPDATE patients SET sms_opt_in = ?2 WHERE id = ?1",
 	[Q_CONSENT_EMAIL] =
 	    "UPDATE patients SET email_opt_in = ?2 WHERE id = ?1",
+	/* Escalations due, with what they answer, oldest first. */
+	[Q_ESC_SELECT] =
+	    "SELECT m.id, m.received_at, m.from_number, m.body, m.num_media, "
+	    "m.classification = 'possible_optout', m.urgent, "
+	    "m.escalation_attempts, coalesce(m.patient_id, 0), p.full_name, "
+	    "p.timezone, m.shared_with, coalesce(m.treatment_id, 0), t.kind, "
+	    "t.performed_at, coalesce(m.reminder_id, 0), r.milestone, "
+	    "coalesce(r.sent_at, 0) "
+	    "FROM inbound_messages m INDEXED BY inbound_escalation "
+	    "LEFT JOIN patients p ON p.id = m.patient_id "
+	    "LEFT JOIN treatments t ON t.id = m.treatment_id "
+	    "LEFT JOIN reminders r ON r.id = m.reminder_id "
+	    "WHERE m.escalation = 'pending' AND m.escalation_next_at <= ?1 "
+	    "ORDER BY m.escalation_next_at LIMIT ?2",
+	[Q_ESC_CLAIM] =
+	    "UPDATE inbound_messages SET escalation = 'sending' "
+	    "WHERE id = ?1 AND escalation = 'pending'",
+	/* Outcomes, bound by name in mark(), as a reminder's. */
+	[Q_ESC_SENT] =
+	    "UPDATE inbound_messages SET escalation = 'sent', "
+	    "escalated_at = :now, escalation_error = NULL, "
+	    "escalation_attempts = escalation_attempts + 1 "
+	    "WHERE id = :id AND escalation = 'sending'",
+	[Q_ESC_RETRY] =
+	    "UPDATE inbound_messages SET escalation = 'pending', "
+	    "escalation_next_at = :at, escalation_error = :text, "
+	    "escalation_attempts = escalation_attempts + :attempted "
+	    "WHERE id = :id AND escalation = 'sending'",
+	[Q_ESC_FAILED] =
+	    "UPDATE inbound_messages SET escalation = 'failed', "
+	    "escalation_error = :text, "
+	    "escalation_attempts = escalation_attempts + :attempted "
+	    "WHERE id = :id AND escalation = 'sending'",
+	[Q_ESC_RELEASE] =
+	    "UPDATE inbound_messages SET escalation = 'pending', "
+	    "escalation_next_at = :now "
+	    "WHERE id = :id AND escalation = 'sending'",
+	[Q_ESC_RECOVER] =
+	    "UPDATE inbound_messages SET escalation = 'pending', "
+	    "escalation_next_at = ?1 WHERE escalation = 'sending'",
+	[Q_ESC_NEXT] =
+	    "SELECT min(escalation_next_at) FROM inbound_messages "
+	    "INDEXED BY inbound_escalation WHERE escalation = 'pending'",
+	[Q_COUNT_REPLIES] =
+	    "SELECT count(*), coalesce(sum(urgent != 0), 0) "
+	    "FROM inbound_messages INDEXED BY inbound_open "
+	    "WHERE handled_at IS NULL AND " REPLY_CLASSES,
+	[Q_COUNT_ESCALATIONS] =
+	    "SELECT escalation, count(*) FROM inbound_messages "
+	    "INDEXED BY inbound_escalation_state "
+	    "WHERE escalation IN ('pending', 'sending', 'failed') "
+	    "GROUP BY escalation",
+	[Q_MESSAGES_PATIENT] =
+	    "SELECT " MESSAGE_ROW_COLUMNS "WHERE patient_id = ?1 "
+	    "ORDER BY received_at, id",
+	[Q_REPLIES_ALL] =
+	    "SELECT " MESSAGE_ROW_COLUMNS "WHERE " REPLY_CLASSES " "
+	    "ORDER BY received_at DESC, id DESC",
+	[Q_REPLIES_OPEN] =
+	    "SELECT " MESSAGE_ROW_COLUMNS "INDEXED BY inbound_open "
+	    "WHERE handled_at IS NULL AND " REPLY_CLASSES " "
+	    "ORDER BY received_at DESC, id DESC",
+	[Q_REPLY_DONE] =
+	    "UPDATE inbound_messages SET handled_at = ?2 "
+	    "WHERE id = ?1 AND handled_at IS NULL AND " REPLY_CLASSES,
+	[Q_REPLY_HANDLED] =
+	    "SELECT coalesce(handled_at, 0) FROM inbound_messages "
+	    "WHERE id = ?1 AND " REPLY_CLASSES,
 };
 
 /* Patients' time zones, loaded once each; unknown ones are remembered. */
@@ -675,19 +825,24 @@ struct store {
  * reminder or what is due (see store_plans_check()).
  */
 static const int pass_queries[] = {
-	Q_SYNC_NEXT, Q_SYNC_DONE, Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
+	Q_SYNC_NEXT, Q_SYNC_DONE, Q_OPTOUT_CHANGED, Q_OPTOUT_DONE,
+	Q_CANCEL_TREATMENT, Q_RESTORE_TREATMENT,
 	Q_UPSERT, Q_UPSERT_CANCELLED, Q_CANCEL_UNPLANNED, Q_PROBLEM_SET,
 	Q_PROBLEM_CLEAR,
 	Q_CLAIM_SELECT, Q_CLAIM_ONE, Q_EXPIRE, Q_SENT, Q_RETRY, Q_FAILED,
-	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_RELEASE, Q_NEXT_PENDING,
+	Q_CANCELLED, Q_CANCELLED_OPTOUT, Q_CANCELLED_STOP, Q_RELEASE,
+	Q_NEXT_PENDING,
 	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
-	Q_COUNT_STATES, Q_FAILED_SINCE
+	Q_COUNT_STATES, Q_FAILED_SINCE,
+	Q_ESC_SELECT, Q_ESC_CLAIM, Q_ESC_SENT, Q_ESC_RETRY, Q_ESC_FAILED,
+	Q_ESC_RELEASE, Q_ESC_NEXT, Q_COUNT_REPLIES, Q_COUNT_ESCALATIONS
 };
 
 /* The staff's look-ups by id, which must not read a whole table either. */
 static const int lookup_queries[] = {
 	Q_PATIENT_EXISTS, Q_PATIENT_KNOWN, Q_TREATMENT_EXISTS,
-	Q_TREATMENTS_PATIENT
+	Q_TREATMENTS_PATIENT, Q_MESSAGES_PATIENT, Q_REPLY_DONE,
+	Q_REPLY_HANDLED
 };
 
 static const char *const states[] = {
@@ -743,6 +898,12 @@ static int	id_exists(struct store *, sqlite3_stmt *, int64_t, bool *,
 		    const char *);
 static bool	lock_path(const char *, char *, size_t);
 static int	data_version(struct store *, int64_t *);
+static void	e164_func(sqlite3_context *, int, sqlite3_value **);
+static int	optout_sync(struct store *);
+static void	escalation_clear(struct escalation *);
+static void	message_read(sqlite3_stmt *, struct message_row *);
+static int	list_messages(struct store *, sqlite3_stmt *,
+		    void (*)(void *, const struct message_row *), void *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -935,6 +1096,8 @@ migrate(struct store *st, int from)
 	if (from < 7 && exec(st, schema_v7, "add inbound messages and "
 	    "delivery receipts") == -1)
 		goto fail;
+	if (from < 8 && exec(st, schema_v8, "add STOP list changes") == -1)
+		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
 		goto fail;
@@ -1011,6 +1174,28 @@ add_column(struct store *st, const char *table, const char *column,
 	(void)snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
 	    table, column, type);
 	return exec(st, sql, "add a column");
+}
+
+/*
+ * aftercare_e164(text): the number in E.164 as we send to it
+ * (phone_normalize()), or NULL if it is none.  The booking software
+ * writes numbers as people do ("+1 (555) 010-0123"): patients are
+ * matched to the STOP list and to their messages through it.
+ */
+static void
+e164_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*in;
+	char			 out[PHONE_E164_MAX], err[128];
+
+	(void)argc;
+	if ((in = sqlite3_value_text(argv[0])) == NULL ||
+	    phone_normalize((const char *)in, out, sizeof(out), err,
+	    sizeof(err)) == -1) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
 /*
@@ -1124,6 +1309,10 @@ store_open(const char *path, int flags)
 		goto fail;
 	if (version < STORE_SCHEMA_VERSION && migrate(st, version) == -1)
 		goto fail;
+	if (sqlite3_create_function_v2(st->db, "aftercare_e164", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	    e164_func, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail_db;
 	for (i = 0; i < Q__COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, queries[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
@@ -1294,6 +1483,8 @@ store_sync_some(struct store *st, const struct config *cfg, time_t now,
 			return -1;
 		}
 	} while (!done);
+	if (optout_sync(st) == -1)
+		return -1;
 	do {
 		if (sync_batch(st, cfg, now, &n, &more) == -1)
 			return -1;
@@ -1302,6 +1493,39 @@ store_sync_some(struct store *st, const struct config *cfg, time_t now,
 	if (changed != NULL)
 		*changed = total;
 	return 0;
+}
+
+/*
+ * Numbers that joined or left the STOP list queue the treatments of the
+ * patients who have them, in one transaction.
+ */
+static int
+optout_sync(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 last;
+	int		 ret = -1;
+
+	if (scalar(st, st->q[Q_OPTOUT_CHANGED], &last, "read STOP list "
+	    "changes") == -1)
+		return -1;
+	if (last == 0)
+		return 0;
+	if (begin(st, "sync") == -1)
+		return -1;
+	s = st->q[Q_OPTOUT_QUEUE];
+	if (sqlite3_bind_int64(s, 1, last) != SQLITE_OK ||
+	    step_done(st, s, "queue the treatments of a STOP") == -1)
+		goto out;
+	s = st->q[Q_OPTOUT_DONE];
+	if (sqlite3_bind_int64(s, 1, last) != SQLITE_OK ||
+	    step_done(st, s, "clear STOP list changes") == -1)
+		goto out;
+	ret = commit(st, "sync");
+out:
+	if (ret == -1)
+		rollback(st);
+	return ret;
 }
 
 /*
@@ -1342,6 +1566,7 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
 		p.email = (const char *)sqlite3_column_text(s, 10);
 		p.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
 		p.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
+		p.stopped = sqlite3_column_int(s, 11) != 0;
 		p.zone = patient_zone(st, cfg, (const char *)
 		    sqlite3_column_text(s, 6), t.id);
 		rc = sync_treatment(st, cfg, now, &t, &p);
@@ -1485,14 +1710,17 @@ kind_problem(struct store *st, const struct plan_treatment *t, time_t now)
 }
 
 /*
- * Applies the patient's consent to the treatment's unsent reminders on
- * each channel they opted into (opt_in) or out of (!opt_in).
+ * Applies the plan's consent to the treatment's unsent reminders on each
+ * channel it may be sent on (opt_in) or not (!opt_in): withheld as an
+ * opt-out, or for the STOP list, and given back when neither holds.
  */
 static int
 consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 {
 	sqlite3_stmt	*s = st->q[opt_in ? Q_CONSENT_RESTORE :
 			    Q_CONSENT_CANCEL];
+	char		 why[64];
+	bool		 stop;
 	int		 ch;
 
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
@@ -1501,8 +1729,21 @@ consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
-		    step_done(st, s, "apply consent") == -1)
+		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK)
+			return -1;
+		if (!opt_in) {
+			stop = ch == CHANNEL_SMS && st->plan.stopped;
+			(void)snprintf(why, sizeof(why), "the patient opted "
+			    "out of %s", ch == CHANNEL_SMS ? "SMS" :
+			    config_channel_name(ch));
+			if (sqlite3_bind_text(s, 4, stop ? "stop" : "optout",
+			    -1, SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_bind_text(s, 5, stop ?
+			    PLAN_STOPPED_REASON : why, -1, SQLITE_TRANSIENT) !=
+			    SQLITE_OK)
+				return -1;
+		}
+		if (step_done(st, s, "apply consent") == -1)
 			return -1;
 	}
 	return 0;
@@ -1643,6 +1884,14 @@ store_recover(struct store *st, time_t now)
 	if (sqlite3_changes(st->db) > 0)
 		log_notice("event=recovered reminders=%d: claimed by a run "
 		    "that stopped before recording them", sqlite3_changes(st->db));
+	s = st->q[Q_ESC_RECOVER];
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
+	    step_done(st, s, "recover escalations") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		log_notice("event=recovered replies=%d: escalations claimed by "
+		    "a run that stopped before recording them",
+		    sqlite3_changes(st->db));
 	return 0;
 }
 
@@ -1871,8 +2120,9 @@ mark(struct store *st, int q, int64_t id, time_t now, const char *text,
 	if (step_done(st, s, what) == -1)
 		return -1;
 	if (sqlite3_changes(st->db) != 1)
-		log_warnx("store: reminder %lld was no longer claimed when "
-		    "recording it %s", (long long)id, what);
+		log_warnx("store: %s %lld was no longer claimed when "
+		    "recording it %s", q >= Q_ESC_SENT && q <= Q_ESC_RELEASE ?
+		    "reply" : "reminder", (long long)id, what);
 	return 0;
 }
 
@@ -1892,10 +2142,23 @@ store_mark_failed(struct store *st, int64_t id, time_t now,
 
 int
 store_mark_cancelled(struct store *st, int64_t id, time_t now,
-    const char *reason, bool optout)
+    const char *reason, enum store_cancel by)
 {
-	return mark(st, optout ? Q_CANCELLED_OPTOUT : Q_CANCELLED, id, now,
-	    reason, 0, false, "cancelled");
+	int	q;
+
+	switch (by) {
+	case STORE_CANCEL_OPTOUT:
+		q = Q_CANCELLED_OPTOUT;
+		break;
+	case STORE_CANCEL_STOP:
+		q = Q_CANCELLED_STOP;
+		break;
+	case STORE_CANCEL_DAEMON:
+	default:
+		q = Q_CANCELLED;
+		break;
+	}
+	return mark(st, q, id, now, reason, 0, false, "cancelled");
 }
 
 int
@@ -1910,6 +2173,138 @@ int
 store_release(struct store *st, int64_t id, time_t now)
 {
 	return mark(st, Q_RELEASE, id, now, NULL, 0, false, "released");
+}
+
+static void
+escalation_clear(struct escalation *e)
+{
+	free(e->from);
+	free(e->body);
+	free(e->full_name);
+	free(e->timezone);
+	free(e->kind);
+	free(e->performed_at);
+	free(e->milestone);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+store_escalations_free(struct escalation *e, size_t n)
+{
+	size_t	i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		escalation_clear(&e[i]);
+	free(e);
+}
+
+int
+store_claim_escalations(struct store *st, time_t now, size_t max,
+    struct escalation **out, size_t *n)
+{
+	sqlite3_stmt		*s = st->q[Q_ESC_SELECT], *u;
+	struct escalation	*v = NULL, *e;
+	size_t			 nv = 0, i;
+	int			 rc, ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if (begin(st, "claim escalations") == -1)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, (sqlite3_int64)max) != SQLITE_OK)
+		goto out;
+	v = xcalloc(max, sizeof(*v));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e = &v[nv++];
+		e->id = sqlite3_column_int64(s, 0);
+		e->received_at = sqlite3_column_int64(s, 1);
+		e->from = column_dup(s, 2);
+		e->body = column_dup(s, 3);
+		e->num_media = (long)sqlite3_column_int64(s, 4);
+		e->possible_optout = sqlite3_column_int(s, 5) != 0;
+		e->urgent = sqlite3_column_int(s, 6) != 0;
+		e->attempts = sqlite3_column_int(s, 7) + 1;
+		e->patient_id = sqlite3_column_int64(s, 8);
+		e->full_name = column_dup(s, 9);
+		e->timezone = column_dup(s, 10);
+		e->shared_with = sqlite3_column_int64(s, 11);
+		e->treatment_id = sqlite3_column_int64(s, 12);
+		e->kind = column_dup(s, 13);
+		e->performed_at = column_dup(s, 14);
+		e->reminder_id = sqlite3_column_int64(s, 15);
+		e->milestone = column_dup(s, 16);
+		e->reminder_sent_at = sqlite3_column_int64(s, 17);
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	(void)sqlite3_reset(s);
+	for (i = 0; i < nv; i++) {
+		u = st->q[Q_ESC_CLAIM];
+		if (sqlite3_bind_int64(u, 1, v[i].id) != SQLITE_OK ||
+		    step_done(st, u, "claim an escalation") == -1)
+			goto out;
+	}
+	if (commit(st, "claim escalations") == -1)
+		goto out;
+	if (nv > 0) {
+		*out = v;
+		*n = nv;
+		v = NULL;
+		nv = 0;
+	}
+	ret = 0;
+out:
+	if (ret == -1) {
+		log_err("store: %s: claim escalations: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		(void)sqlite3_reset(s);
+		rollback(st);
+	}
+	store_escalations_free(v, nv);
+	return ret;
+}
+
+int
+store_escalation_sent(struct store *st, int64_t id, time_t now)
+{
+	return mark(st, Q_ESC_SENT, id, now, NULL, 0, true, "escalated");
+}
+
+int
+store_escalation_retry(struct store *st, int64_t id, time_t now,
+    time_t next_attempt, const char *error, bool attempted)
+{
+	return mark(st, Q_ESC_RETRY, id, now, error, next_attempt, attempted,
+	    "for retry");
+}
+
+int
+store_escalation_failed(struct store *st, int64_t id, time_t now,
+    const char *error, bool attempted)
+{
+	return mark(st, Q_ESC_FAILED, id, now, error, 0, attempted, "failed");
+}
+
+int
+store_escalation_release(struct store *st, int64_t id, time_t now)
+{
+	return mark(st, Q_ESC_RELEASE, id, now, NULL, 0, false, "released");
+}
+
+int
+store_next_escalation(struct store *st, time_t *next)
+{
+	int64_t	v;
+
+	if (scalar(st, st->q[Q_ESC_NEXT], &v, "next escalation") == -1)
+		return -1;
+	*next = (time_t)v;
+	return 0;
 }
 
 int
@@ -2537,6 +2932,41 @@ out:
 }
 
 int
+store_replies_count(struct store *st, struct store_replies *out)
+{
+	sqlite3_stmt	*s = st->q[Q_COUNT_REPLIES];
+	const char	*state;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->open = sqlite3_column_int64(s, 0);
+		out->urgent = sqlite3_column_int64(s, 1);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	s = st->q[Q_COUNT_ESCALATIONS];
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		state = (const char *)sqlite3_column_text(s, 0);
+		if (state == NULL)
+			continue;
+		if (strcmp(state, "failed") == 0)
+			out->failed = sqlite3_column_int64(s, 1);
+		else
+			out->waiting += sqlite3_column_int64(s, 1);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 0;
+fail:
+	log_err("store: %s: count replies: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	return -1;
+}
+
+int
 store_status(struct store *st, time_t now, struct store_status *out)
 {
 	sqlite3_stmt	*s = st->q[Q_COUNT_STATES];
@@ -2572,6 +3002,8 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	    scalar(st, st->q[Q_COUNT_EMAIL_ONLY], &out->email_only,
 	    "count patients with only an email address") == -1)
 		return -1;
+	if (store_replies_count(st, &out->replies) == -1)
+		return -1;
 	if (store_failed_since(st, now - 86400, &out->failed_24h) == -1 ||
 	    scalar(st, st->q[Q_OLDEST_PENDING], &oldest, "oldest pending") ==
 	    -1 || scalar(st, st->q[Q_LAST_SENT], &last, "last sent") == -1 ||
@@ -2597,6 +3029,113 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	return 0;
 fail:
 	log_err("store: %s: status: %s", st->path, sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	return -1;
+}
+
+/* Fills row from a row of MESSAGE_ROW_COLUMNS (borrowed from s). */
+static void
+message_read(sqlite3_stmt *s, struct message_row *row)
+{
+	row->id = sqlite3_column_int64(s, 0);
+	row->received_at = sqlite3_column_int64(s, 1);
+	row->provider_message_id = (const char *)sqlite3_column_text(s, 2);
+	row->classification = (const char *)sqlite3_column_text(s, 3);
+	row->body = (const char *)sqlite3_column_text(s, 4);
+	row->patient_id = sqlite3_column_int64(s, 5);
+	row->shared_with = sqlite3_column_int64(s, 6);
+	row->treatment_id = sqlite3_column_int64(s, 7);
+	row->reminder_id = sqlite3_column_int64(s, 8);
+	row->urgent = sqlite3_column_int(s, 9) != 0;
+	row->num_media = (long)sqlite3_column_int64(s, 10);
+	row->escalation = (const char *)sqlite3_column_text(s, 11);
+	row->escalation_attempts = sqlite3_column_int(s, 12);
+	row->escalation_error = (const char *)sqlite3_column_text(s, 13);
+	row->escalation_next_at = sqlite3_column_int64(s, 14);
+	row->escalated_at = sqlite3_column_int64(s, 15);
+	row->acknowledged_at = sqlite3_column_int64(s, 16);
+	row->handled_at = sqlite3_column_int64(s, 17);
+}
+
+/* Calls fn for each row of a bound MESSAGE_ROW_COLUMNS query. */
+static int
+list_messages(struct store *st, sqlite3_stmt *s,
+    void (*fn)(void *, const struct message_row *), void *arg)
+{
+	struct message_row	 row;
+	int			 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		message_read(s, &row);
+		fn(arg, &row);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_err("store: %s: list messages: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_patient_messages(struct store *st, int64_t patient_id,
+    void (*fn)(void *, const struct message_row *), void *arg)
+{
+	sqlite3_stmt	*s = st->q[Q_MESSAGES_PATIENT];
+
+	if (sqlite3_bind_int64(s, 1, patient_id) != SQLITE_OK) {
+		log_err("store: %s: messages: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return list_messages(st, s, fn, arg);
+}
+
+int
+store_replies_list(struct store *st, bool open_only,
+    void (*fn)(void *, const struct message_row *), void *arg)
+{
+	return list_messages(st, st->q[open_only ? Q_REPLIES_OPEN :
+	    Q_REPLIES_ALL], fn, arg);
+}
+
+int
+store_reply_done(struct store *st, int64_t id, time_t now, time_t *handled,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->q[Q_REPLY_DONE];
+	int		 rc;
+
+	*handled = 0;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK)
+		goto dberr;
+	rc = sqlite3_step(s);
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	if (sqlite3_changes(st->db) == 1)
+		return 0;
+	/* Not open: handled already, or no such reply. */
+	s = st->q[Q_REPLY_HANDLED];
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
+		goto dberr;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*handled = sqlite3_column_int64(s, 0);
+	(void)sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		(void)snprintf(err, errlen, "no reply with id %lld",
+		    (long long)id);
+		return -1;
+	}
+	if (rc != SQLITE_ROW)
+		goto dberr;
+	return 0;
+dberr:
+	(void)snprintf(err, errlen, "%s: mark a reply handled: %s", st->path,
+	    sqlite3_errmsg(st->db));
 	(void)sqlite3_reset(s);
 	return -1;
 }

@@ -1,11 +1,16 @@
 #!/bin/sh
 # demo.sh BUILD: shows aftercared doing its job on a scratch SQLite database
-# against the loopback test gateway.  Only fictional patients; only 127.0.0.1.
+# against the loopback test gateway, then a patient's reply coming back
+# through aftercare-inbound (on a unix socket) and reaching the clinic by
+# email.  Only fictional patients; only 127.0.0.1 and a socket in a
+# scratch directory.
 set -eu
 build=${1:-build}
 dir=$(mktemp -d /tmp/aftercare-demo-XXXXXX)
 gw_pid=""
+in_pid=""
 cleanup() {
+	[ -n "$in_pid" ] && kill "$in_pid" 2>/dev/null && wait "$in_pid" 2>/dev/null
 	[ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null
 	rm -rf "$dir"
 }
@@ -112,3 +117,53 @@ ctl patient list
 echo
 echo "== aftercarectl status"
 ctl status
+echo
+
+# The receiver, as the clinic runs it behind its TLS reverse proxy: the
+# providers are given the public URL, and it listens here.
+cat >>"$dir/aftercare.conf" <<CONF
+inbound = {
+  listen = "unix:$dir/inbound.sock";
+  public_url = "https://riverside.example.com/aftercare";
+  escalate_to = [ "nurse@riverside.example.com" ];
+};
+CONF
+echo "== aftercare-inbound (log on stderr)"
+"$build/aftercare-inbound" -c "$dir/aftercare.conf" &
+in_pid=$!
+i=0
+while [ ! -S "$dir/inbound.sock" ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { echo "demo: aftercare-inbound did not start" >&2; exit 1; }
+	sleep 0.1
+done
+
+# twilio_sms SID FROM TEXT: a patient's SMS as Twilio posts it, signed as
+# Twilio signs it: HMAC-SHA1 under the Auth Token of the public URL, then
+# each parameter, sorted by name, name and value.
+twilio_sms() {
+	url="https://riverside.example.com/aftercare/twilio/sms"
+	sig=$(printf '%s' "${url}AccountSidAC00000000000000000000000000000000Body$3From$2MessageSid$1NumMedia0To+15550100" |
+	    openssl dgst -sha1 -hmac "demo-token" -binary | openssl base64 -A)
+	curl -sS --unix-socket "$dir/inbound.sock" \
+	    -H "X-Twilio-Signature: $sig" \
+	    --data-urlencode "AccountSid=AC00000000000000000000000000000000" \
+	    --data-urlencode "Body=$3" --data-urlencode "From=$2" \
+	    --data-urlencode "MessageSid=$1" --data-urlencode "NumMedia=0" \
+	    --data-urlencode "To=+15550100" \
+	    http://localhost/aftercare/twilio/sms
+	echo
+}
+sent=$(wc -l <"$dir/messages.txt")
+echo
+echo "== Maria answers her 24 h text: \"it's still swollen\" (Twilio's" \
+    "webhook; the answer is TwiML)"
+twilio_sms SM0000000000000000000000000000d001 "+15550100101" "it's still swollen"
+echo
+echo "== aftercared --once: the reply goes to the clinic by email"
+"$build/aftercared" -c "$dir/aftercare.conf" --once
+echo
+echo "== what the clinic's mailbox received"
+tail -n +$((sent + 1)) "$dir/messages.txt"
+echo "== aftercarectl replies"
+ctl replies

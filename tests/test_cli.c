@@ -511,7 +511,8 @@ test_unknown_ids(void **state)
 		    "ID     PATIENT MILESTONE CHANNEL DUE               STATE     "
 		    "TRIES LAST ERROR\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52",
-		    "--json" }, 0, "[]\n", "" },
+		    "--json" }, 0,
+		    "{\"reminders\": [], \"messages\": []}\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
 		    "--patient", "52" }, 0, "ID     PATIENT KIND               "
 		    "STATUS     AT (UTC)             AT (PATIENT'S ZONE)\n", "" },
@@ -522,7 +523,8 @@ test_unknown_ids(void **state)
 		    0, "treatment 51 has no reminders (see aftercarectl status)\n",
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "50",
-		    "--json" }, 0, "[]\n", "" },
+		    "--json" }, 0,
+		    "{\"reminders\": [], \"messages\": []}\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
 		    "--patient", "50", "--json" }, 0, "[\n  {\"id\": 51, "
 		    "\"patient\": 50, \"kind\": \"microneedling\", \"status\": "
@@ -537,7 +539,8 @@ test_unknown_ids(void **state)
 		    "51     50      microneedling      done       "
 		    "2026-11-24T14:00:00Z 2026-11-24 14:00 +00:00\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "50",
-		    "--json" }, 0, "[]\n", "" },
+		    "--json" }, 0,
+		    "{\"reminders\": [], \"messages\": []}\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "optout", "--patient", "50" }, 1,
 		    "", "aftercarectl optout: no patient with id 50\n" },
 	};
@@ -634,7 +637,7 @@ test_patient_list(void **state)
 		{ "@MAIL", "  {\"id\": 63, ", "\"reach\": [\"email\"], "
 		    "\"consent\": {\"sms\": true, \"email\": true}, "
 		    "\"not_reached\": {\"sms\": \"the number unsubscribed "
-		    "(replied STOP to an earlier message)\"}, \"timezone\": "
+		    "(replied STOP)\"}, \"timezone\": "
 		    "\"UTC\", \"timezone_from\": \"clinic\", \"language\": null}," },
 		{ "@MAIL", "63     ", "email     sms,email -" },
 		/* 9: an address that cannot be sent to */
@@ -754,6 +757,12 @@ test_table_width(void **state)
 		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
 		    "--patient", "7654321" }, "2345679 7654321 microneedling      "
 		    "completed  2026-11-24T14:00:00Z 2026-11-24 14:00 +00:00" },
+		{ { AFTERCARECTL, "-c", "@CONF", "replies" },
+		    "1234568 2026-11-29 14:00Z 7654321 2345679 urgent opt-out? "
+		    "failed            no   still swollen [3..." },
+		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient",
+		    "7654321" }, "1234568 2026-11-29 14:00Z possible_optout "
+		    "SM00000000000000000000000000000000 still swollen [31m" },
 	};
 	struct result	 res;
 	char		*out;
@@ -782,7 +791,16 @@ test_table_width(void **state)
 	    "SMTP 550 (permanent: check the address): 5.1.1 ' || "
 	    "replace(hex(zeroblob(100)), '00', '\xc3\xa9') || char(10) || "
 	    "'bounced', '0123456789abcdef0123456789abcdef.1795960800@clinic."
-	    "example.com', 1795960800, 1795960800);");
+	    "example.com', 1795960800, 1795960800);"
+	    /* what aftercare-inbound would write of a long reply to it */
+	    "INSERT INTO inbound_messages (id, provider, provider_message_id, "
+	    "from_number, body, num_media, received_at, patient_id, "
+	    "treatment_id, reminder_id, classification, urgent, escalation, "
+	    "escalation_error) VALUES (1234568, 'twilio', 'SM' || "
+	    "hex(zeroblob(16)), '+15550100170', 'still swollen' || char(10) || "
+	    "char(27) || '[31m' || replace(hex(zeroblob(200)), '00', "
+	    "'\xc3\xa9'), 2, 1795960800, 7654321, 2345679, 1234567, "
+	    "'possible_optout', 1, 'failed', 'HTTP 400');");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		out = run_long(rows[i].argv, &res);
 		if (res.status != 0)

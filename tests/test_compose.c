@@ -452,6 +452,125 @@ test_email(void **state)
 	}
 }
 
+/*
+ * What the staff are told of a patient's message: the whole email of an
+ * urgent reply with photos from a number two patients share, then what
+ * the others change; the patient's words never become a line of ours.
+ */
+static void
+test_escalation(void **state)
+{
+	static char *staff[] = {
+		"nurse@clinic.example.com", "doctor@clinic.example.com"
+	};
+	static const char want_body[] =
+	    "Maria Example (patient 12) sent the clinic an SMS on "
+	    "2026-11-25 14:03 +00:00:\n"
+	    "\n"
+	    "> it's still swollen\n"
+	    ">   and warm\n"
+	    "\n"
+	    "It has one of the urgent words in it.\n"
+	    "It came with 2 photos, in the provider's console (aftercare "
+	    "does not download them).\n"
+	    "\n"
+	    "Patient:   12, Maria Example\n"
+	    "           1 other patient has this number: it was taken for the "
+	    "one with the latest treatment\n"
+	    "From:      +15550100101\n"
+	    "Treatment: 7, microneedling, 2026-11-24 14:00 +00:00\n"
+	    "Answers:   reminder 31 (24h), sent 2026-11-25 14:00 +00:00\n"
+	    "\n"
+	    "Once it is dealt with: aftercarectl reply done 5\n"
+	    "\n"
+	    "-- \n"
+	    "aftercare, Test Clinic\n";
+	static const struct {
+		const char	*body;
+		bool		 urgent;
+		bool		 optout;
+		int64_t		 patient;
+		const char	*name;
+		const char	*want_subject;
+		const char	*want_text;	/* in the body */
+		const char	*not_text;	/* not in it */
+	} rows[] = {
+		{ "it's still swollen\r\n  and warm", true, false, 12,
+		  "Maria Example",
+		  "[urgent] Reply from Maria Example (patient 12)", want_body,
+		  NULL },
+		{ "please stop texting me", false, true, 12, "Maria Example",
+		  "[possible opt-out] Reply from Maria Example (patient 12)",
+		  "It may ask the clinic to stop texting: nothing was changed. "
+		  "If it does, record it with:\n  aftercarectl optout "
+		  "--patient 12\n", "urgent" },
+		{ "the swelling won't stop", true, true, 0, NULL,
+		  "[urgent] [possible opt-out] Reply from a number no patient "
+		  "has", "A number no patient has sent the clinic an SMS",
+		  "Patient:" },
+		/* the patient gone from the table; a name with a line break */
+		{ "ok", false, false, 12, NULL, "Reply from patient 12",
+		  "Patient:   12 (no longer in the patients table)\n", NULL },
+		{ "ok", false, false, 12, "Maria\r\nBcc: x@example.com",
+		  "Reply from Maria Bcc: x@example.com (patient 12)",
+		  "Maria Bcc: x@example.com (patient 12) sent", NULL },
+		/* control characters, an empty body (photos alone) */
+		{ "a\x1b[31mb\x07", false, false, 12, "Maria Example", NULL,
+		  "> a [31mb \n", "\x1b" },
+		{ "", false, false, 12, "Maria Example", NULL,
+		  "> (no text)\n", NULL },
+	};
+	struct config		 c = cfg;
+	struct escalation	 e;
+	struct composed		 out;
+	size_t			 i;
+
+	(void)state;
+	c.inbound.escalate_to = staff;
+	c.inbound.nescalate_to = 2;
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&e, 0, sizeof(e));
+		e.id = 5;
+		e.received_at = NOW + 180;
+		e.from = (char *)(uintptr_t)"+15550100101";
+		e.body = (char *)(uintptr_t)rows[i].body;
+		e.num_media = 2;
+		e.urgent = rows[i].urgent;
+		e.possible_optout = rows[i].optout;
+		e.patient_id = rows[i].patient;
+		e.full_name = (char *)(uintptr_t)rows[i].name;
+		e.shared_with = 1;
+		e.treatment_id = 7;
+		e.kind = (char *)(uintptr_t)"microneedling";
+		e.performed_at = (char *)(uintptr_t)"2026-11-24T14:00:00Z";
+		e.reminder_id = 31;
+		e.milestone = (char *)(uintptr_t)"24h";
+		e.reminder_sent_at = NOW;
+		if (compose_escalation(&c, &e, &out) != COMPOSE_SEND)
+			ROW_FAIL(i, "not sent: %s", out.reason);
+		if (strcmp(out.to, "nurse@clinic.example.com") != 0)
+			ROW_FAIL(i, "to %s", out.to);
+		if (rows[i].want_subject != NULL &&
+		    strcmp(out.subject, rows[i].want_subject) != 0)
+			ROW_FAIL(i, "subject \"%s\"", out.subject);
+		if (strstr(out.body, rows[i].want_text) == NULL)
+			ROW_FAIL(i, "body \"%s\"", out.body);
+		if (rows[i].not_text != NULL &&
+		    strstr(out.body, rows[i].not_text) != NULL)
+			ROW_FAIL(i, "body has \"%s\": %s", rows[i].not_text,
+			    out.body);
+		if (strchr(out.subject, '\n') != NULL ||
+		    strchr(out.subject, '\r') != NULL)
+			ROW_FAIL(i, "subject of two lines");
+		compose_clear(&out);
+	}
+	/* nobody to tell */
+	c.inbound.nescalate_to = 0;
+	assert_int_equal(compose_escalation(&c, &e, &out), COMPOSE_FAIL);
+	assert_non_null(strstr(out.reason, "escalate_to"));
+	compose_clear(&out);
+}
+
 int
 main(void)
 {
@@ -460,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_before_treatment),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_escalation),
 	};
 
 	return cmocka_run_group_tests_name("compose", tests, NULL, NULL);

@@ -927,33 +927,39 @@ static const struct {
 
 	/* 319: inbound.escalate_to */
 #define IN_ROW(v) CLINIC TWILIO IN_HEAD "  " v "\n" IN_TAIL
-	{ IN_ROW("escalate_to = [ \"nurse@clinic.example.com\", "
+#define ESC_ROW(v) IN_ROW(v) SENDGRID
+	{ ESC_ROW("escalate_to = [ \"nurse@clinic.example.com\", "
 	    "\"dr.lee@clinic.example.com\" ];"), 0, NULL },
-	{ IN_ROW("escalate_to = ( \"nurse@clinic.example.com\" );"), 0,
+	{ ESC_ROW("escalate_to = ( \"nurse@clinic.example.com\" );"), 0,
 	    NULL },
-	{ IN_ROW("escalate_to = \"nurse@clinic.example.com\";"), 0, NULL },
-	{ IN_ROW("escalate_to = [ ];"), 0, ":5: escalate_to is empty: name the "
+	{ ESC_ROW("escalate_to = \"nurse@clinic.example.com\";"), 0, NULL },
+	{ ESC_ROW("escalate_to = [ ];"), 0, ":5: escalate_to is empty: name the "
 	    "staff who read replies, or leave it out" },
-	{ IN_ROW("escalate_to = [ \"nurse\" ];"), 0, ":5: escalate_to: "
+	{ ESC_ROW("escalate_to = [ \"nurse\" ];"), 0, ":5: escalate_to: "
 	    "\"nurse\" must be a plain address such as "
 	    "\"nurse@clinic.example.com\"" },
-	{ IN_ROW("escalate_to = [ \"Nurse <nurse@clinic.example.com>\" ];"), 0,
+	{ ESC_ROW("escalate_to = [ \"Nurse <nurse@clinic.example.com>\" ];"), 0,
 	    ":5: escalate_to: \"Nurse <nurse@clinic.example.com>\" must be" },
-	{ IN_ROW("escalate_to = [ \"nurse@[127.0.0.1]\" ];"), 0,
+	{ ESC_ROW("escalate_to = [ \"nurse@[127.0.0.1]\" ];"), 0,
 	    ":5: escalate_to: \"nurse@[127.0.0.1]\" must be a plain address" },
-	{ IN_ROW("escalate_to = [ \"a@clinic.example.com\", "
+	{ ESC_ROW("escalate_to = [ \"a@clinic.example.com\", "
 	    "\"A@clinic.example.com\" ];"), 0,
 	    ":5: escalate_to: \"A@clinic.example.com\" is given twice" },
-	{ IN_ROW("escalate_to = [ 1 ];"), 0, ":5: escalate_to must be a string "
+	{ ESC_ROW("escalate_to = [ 1 ];"), 0, ":5: escalate_to must be a string "
 	    "or a list of strings [ \"...\", \"...\" ]" },
-	{ IN_ROW("escalate_to = 1;"), 0, ":5: escalate_to must be a string or "
+	{ ESC_ROW("escalate_to = 1;"), 0, ":5: escalate_to must be a string or "
 	    "a list of strings" },
-	{ IN_ROW("escalate_to = ( \"a@clinic.example.com\", 2 );"), 0,
+	{ ESC_ROW("escalate_to = ( \"a@clinic.example.com\", 2 );"), 0,
 	    ":5: escalate_to must be a string or a list of strings" },
-	{ IN_ROW("escalate_to = [ \"\" ];"), 0,
+	{ ESC_ROW("escalate_to = [ \"\" ];"), 0,
 	    ":5: escalate_to: item 1 must be one line, not empty" },
+	/* escalations go by email: without an email section, nothing goes */
+	{ IN_ROW("escalate_to = [ \"nurse@clinic.example.com\" ];"), 0,
+	    ":5: escalate_to needs an email section: replies are escalated "
+	    "to staff by email, through the email provider" },
+#undef ESC_ROW
 
-	/* 331: inbound.urgent_words */
+	/* 332: inbound.urgent_words */
 	{ IN_ROW("urgent_words = [ \"rash\", \"hot to the touch\" ];"), 0,
 	    NULL },
 	{ IN_ROW("urgent_words = ( );"), 0, NULL },
@@ -972,7 +978,7 @@ static const struct {
 	{ IN_ROW("urgent_words = [ \"!!!\" ];"), 0,
 	    ":5: urgent_words: \"!!!\": an urgent word has no letters" },
 
-	/* 340: inbound.acknowledge, its text */
+	/* 341: inbound.acknowledge, its text */
 	{ IN_ROW("acknowledge = true;"), 0, NULL },
 	{ IN_ROW("acknowledge = false; acknowledgement = \"{clinic_name} has "
 	    "your message; call {clinic_phone} if it is urgent.\";"), 0, NULL },
@@ -990,7 +996,7 @@ static const struct {
 	{ IN_ROW("acknowledgement = \"\";"), 0,
 	    ":5: acknowledgement must not be empty" },
 
-	/* 348: inbound limits */
+	/* 349: inbound limits */
 	{ IN_ROW("max_connections = 1; timeout = 60;"), 0, NULL },
 	{ IN_ROW("max_connections = 1024; timeout = 1;"), 0, NULL },
 	{ IN_ROW("max_connections = 0;"), 0,
@@ -1003,7 +1009,7 @@ static const struct {
 	    ":5: timeout must be an integer (seconds)" },
 #undef IN_ROW
 
-	/* 354: inbound.sendgrid_key, parsed by libcrypto */
+	/* 355: inbound.sendgrid_key, parsed by libcrypto */
 #define SG_ROW(v) CLINIC TWILIO SENDGRID IN_HEAD "  " v "\n" IN_TAIL
 	{ SG_ROW("sendgrid_key = \"" SG_P256 "\";"), 0, NULL },
 	{ SG_ROW("sendgrid_key = \"-----BEGIN PUBLIC KEY-----\\n" SG_P256
@@ -1406,29 +1412,32 @@ test_example_inbound(void **state)
 	const char	*p;
 	size_t		 i;
 	int		 pass;
-	bool		 in;
+	bool		 in, email;
 
 	for (pass = 0; pass < 2; pass++) {
 		assert_non_null(f = fopen(EXAMPLE, "r"));
 		buf_init(&b);
-		in = false;
+		in = email = false;
 		while (fgets(line, sizeof(line), f) != NULL) {
 			p = line;
 			if (strncmp(line, "#inbound = {", 12) == 0)
 				in = true;
-			if (in && *p == '#') {
+			/* escalate_to needs the email section: as it stands */
+			if (strncmp(line, "#email = {", 10) == 0)
+				email = true;
+			if ((in || email) && *p == '#') {
 				p++;
 				/*
 				 * The second pass takes the defaults too (the
-				 * SendGrid key needs the email section).
+				 * SendGrid key needs its file).
 				 */
-				if (pass == 1 && p[0] == '\t' && p[1] == '#' &&
-				    p[2] != ' ' &&
+				if (pass == 1 && in && p[0] == '\t' &&
+				    p[1] == '#' && p[2] != ' ' &&
 				    strstr(p, "sendgrid_key") == NULL)
 					p += 2;
 			}
 			if (strcmp(line, "#};\n") == 0)
-				in = false;
+				in = email = false;
 			buf_puts(&b, p);
 		}
 		(void)fclose(f);
@@ -2490,7 +2499,8 @@ test_inbound(void **state)
 	    "  urgent_words = ( \"rash\" );\n"
 	    "  acknowledge = true;\n"
 	    "  acknowledgement = \"{clinic_name}: call {clinic_phone}\";\n"
-	    "  max_connections = 4; timeout = 3;\n};\n", 0, err, sizeof(err));
+	    "  max_connections = 4; timeout = 3;\n};\n" SENDGRID, 0, err,
+	    sizeof(err));
 	if (cfg == NULL)
 		fail_msg("%s", err);
 	assert_string_equal(cfg->inbound.listen_host, "::1");
@@ -2527,7 +2537,8 @@ test_inbound(void **state)
 	    "-----END PUBLIC KEY-----\n");
 	assert_int_equal(chmod(path, 0644), 0);
 	text = xasprintf(CLINIC TWILIO SENDGRID IN_HEAD
-	    "  sendgrid_key_file = \"sendgrid.pem\";\n" IN_TAIL);
+	    "  sendgrid_key_file = \"sendgrid.pem\";\n"
+	    "  escalate_to = \"nurse@clinic.example.com\";\n" IN_TAIL);
 	log = load_logged(fx, text, 0, &cfg, err, sizeof(err));
 	if (cfg == NULL)
 		fail_msg("%s", err);
@@ -2569,6 +2580,27 @@ test_inbound(void **state)
 	    "patients' replies cross the network unencrypted"));
 	assert_non_null(strstr(log, ":5: warning: acknowledgement takes 3 "
 	    "SMS; keep it to 2"));
+	/* Nobody to tell of replies, and no way to: said, not refused. */
+	assert_non_null(strstr(log, ":3: warning: no escalate_to: patients' "
+	    "replies are emailed to no one, and escalation needs an email "
+	    "section too (aftercarectl replies lists them)"));
+	config_free(cfg);
+	free(log);
+	log = load_logged(fx, CLINIC TWILIO SENDGRID IN_HEAD IN_TAIL, 0, &cfg,
+	    err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_non_null(strstr(log, ":4: warning: no escalate_to: patients' "
+	    "replies are emailed to no one (aftercarectl replies lists "
+	    "them)"));
+	config_free(cfg);
+	free(log);
+	/* aftercarectl sends nothing, and is not told */
+	log = load_logged(fx, CLINIC TWILIO IN_HEAD IN_TAIL, CONFIG_NO_SECRETS,
+	    &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_null(strstr(log, "escalate_to"));
 	config_free(cfg);
 	free(log);
 }

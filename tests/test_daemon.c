@@ -1056,7 +1056,8 @@ setup_stop(void **state)
 
 /*
  * Twilio's 21610 (the recipient replied STOP) is final and explained,
- * and the number gets nothing again, whatever reminder it is for.
+ * and the number gets nothing more, whatever reminder it is for: its
+ * unsent reminders are withheld at once, as a STOP the receiver heard.
  */
 static void
 test_stop_reply_opts_out(void **state)
@@ -1090,9 +1091,12 @@ test_stop_reply_opts_out(void **state)
 		free(to);
 	}
 	fixture_requests_free(r, n);
+	/* every unsent SMS to the number is withheld, until a START */
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
-	    "state = 'cancelled' AND treatment_id = 2 AND last_error LIKE "
-	    "'%replied STOP%'"), 1);
+	    "state = 'cancelled' AND cancelled_by = 'stop' AND "
+	    "treatment_id IN (1, 2) AND last_error LIKE '%replied STOP%'"), 5);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id IN (1, 2)"), 0);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM sms_optouts WHERE "
 	    "phone = '+15550100101' AND reminder_id = 1"), 1);
 	assert_log_clean(e);

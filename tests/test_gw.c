@@ -422,13 +422,53 @@ test_sendgrid_build(void **state)
 	}
 }
 
+/*
+ * An escalation: every staff address in one personalization, the reply's
+ * id in custom_args (no reminder's), no List-Unsubscribe.
+ */
+static void
+test_sendgrid_escalation(void **state)
+{
+	static const char *const more[] = {
+		"doctor@clinic.example.com", "desk@clinic.example.com"
+	};
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+
+	(void)state;
+	config_sendgrid(&cfg, "https://api.sendgrid.com");
+	memset(&msg, 0, sizeof(msg));
+	msg.inbound_id = 5;
+	msg.to = "nurse@clinic.example.com";
+	msg.more_to = more;
+	msg.nmore_to = 2;
+	msg.subject = "[urgent] Reply from patient 1";
+	msg.body = "it's still swollen";
+	msg.idempotency_key = "aftercare-reply-5";
+	gw_request_init(&req);
+	if (gw_sendgrid.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(req.body.data, "{\"personalizations\":[{\"to\":["
+	    "{\"email\":\"nurse@clinic.example.com\"},"
+	    "{\"email\":\"doctor@clinic.example.com\"},"
+	    "{\"email\":\"desk@clinic.example.com\"}],"
+	    "\"custom_args\":{\"inbound_id\":\"5\"}}],\"from\":" SG_FROM
+	    ",\"subject\":\"[urgent] Reply from patient 1\",\"content\":["
+	    "{\"type\":\"text/plain\",\"value\":\"it's still swollen\"}],"
+	    SG_AUTO "}" SG_TRACK);
+	gw_request_clear(&req);
+}
+
 /* Refusals never quote the recipient, the texts or the key. */
 static void
 test_sendgrid_build_errors(void **state)
 {
 	enum what { URL, FROM, KEY, BAD_FROM, UNSUB, TO, BAD_TO, SUBJECT,
 	    EMPTY_SUBJECT, BODY, EMPTY_BODY, SUBJECT_LF, TO_NAME_CR,
-	    FROM_NAME_LF };
+	    FROM_NAME_LF, BAD_MORE_TO, REPLY_TO };
+	static const char *const more[] = { "secret nurse@example.com" };
 	static const struct {
 		enum what	 what;
 		const char	*want;
@@ -447,6 +487,8 @@ test_sendgrid_build_errors(void **state)
 		{ SUBJECT_LF, "line break" },
 		{ TO_NAME_CR, "line break" },
 		{ FROM_NAME_LF, "line break" },
+		{ BAD_MORE_TO, "recipient 2" },
+		{ REPLY_TO, "reply 3" },
 	};
 	struct config		 cfg;
 	struct message		 msg;
@@ -508,6 +550,15 @@ test_sendgrid_build_errors(void **state)
 			break;
 		case FROM_NAME_LF:
 			cfg.email.from_name = (char *)(uintptr_t)"Skin\nClinic";
+			break;
+		case BAD_MORE_TO:
+			msg.more_to = more;
+			msg.nmore_to = 1;
+			break;
+		case REPLY_TO:
+			msg.reminder_id = 0;
+			msg.inbound_id = 3;
+			msg.to = NULL;
 			break;
 		}
 		gw_request_init(&req);
@@ -867,6 +918,7 @@ main(void)
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_webhook_build),
 		cmocka_unit_test(test_sendgrid_build),
+		cmocka_unit_test(test_sendgrid_escalation),
 		cmocka_unit_test(test_sendgrid_build_errors),
 		cmocka_unit_test(test_status_outcome),
 		cmocka_unit_test(test_status_failure),

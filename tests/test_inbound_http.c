@@ -38,6 +38,7 @@
 #include <sqlite3.h>
 
 #include "fixture/testenv.h"
+#include "fixture/webhooks.h"
 #include "util.h"
 
 #define RECEIVER	BUILD_DIR "/aftercare-inbound"
@@ -76,11 +77,6 @@ struct env {
 	char		 sgkey[256];	/* its public half, base64 DER */
 };
 
-struct param {
-	const char	*name;
-	const char	*value;
-};
-
 struct reply {
 	long	 status;
 	char	 body[8192];
@@ -113,26 +109,6 @@ b64(const unsigned char *p, size_t len)
 	assert_non_null(out);
 	EVP_EncodeBlock((unsigned char *)out, p, (int)len);
 	return out;
-}
-
-/* A free loopback port, as far as one can tell before it is used. */
-static int
-free_port(void)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
-	int			fd, port;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
 }
 
 static void
@@ -194,7 +170,7 @@ setup(void **state)
 	snprintf(e->sgkey, sizeof(e->sgkey), "%s", k);
 	free(k);
 	OPENSSL_free(der);
-	e->port = free_port();
+	e->port = webhooks_free_port();
 	write_config(e, NULL);
 	argv[2] = e->conf;
 	snprintf(out, sizeof(out), "%s/init.out", e->dir);
@@ -401,51 +377,9 @@ request(struct env *e, const char *method, const char *path,
 	return r->status;
 }
 
-static int
-param_cmp(const void *a, const void *b)
-{
-	const struct param	*x = a, *y = b;
-	int			 c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : strcmp(x->value, y->value);
-}
-
-/*
- * Twilio's X-Twilio-Signature: base64 HMAC-SHA1 under the token of the
- * URL and then each parameter, sorted, name and value (a value repeated
- * under one name once).
- */
-static char *
-twilio_sign(const char *token, const char *url, const struct param *p,
-    size_t n)
-{
-	struct param	*s = calloc(n + 1, sizeof(*s));
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen;
-	struct buf	 text;
-	size_t		 i;
-
-	assert_non_null(s);
-	memcpy(s, p, n * sizeof(*p));
-	qsort(s, n, sizeof(*s), param_cmp);
-	buf_init(&text);
-	buf_puts(&text, url);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && param_cmp(&s[i], &s[i - 1]) == 0)
-			continue;
-		buf_puts(&text, s[i].name);
-		buf_puts(&text, s[i].value);
-	}
-	assert_non_null(HMAC(EVP_sha1(), token, (int)strlen(token),
-	    (unsigned char *)text.data, text.len, mac, &maclen));
-	buf_clear(&text);
-	free(s);
-	return b64(mac, maclen);
-}
-
 /* The form body of p, each value percent-encoded; caller frees. */
 static char *
-form(const struct param *p, size_t n)
+form(const struct webhooks_param *p, size_t n)
 {
 	struct buf	 b;
 	char		*v;
@@ -467,7 +401,7 @@ form(const struct param *p, size_t n)
  * (NULL: the right one), with extra headers; returns the status.
  */
 static long
-twilio_post(struct env *e, const char *path, const struct param *p, size_t n,
+twilio_post(struct env *e, const char *path, const struct webhooks_param *p, size_t n,
     const char *token, const char *signed_url, const char *extra,
     struct reply *r)
 {
@@ -478,7 +412,7 @@ twilio_post(struct env *e, const char *path, const struct param *p, size_t n,
 	    hdr, extra, NULL };
 
 	snprintf(url, sizeof(url), "%s%s", ORIGIN, path);
-	sig = twilio_sign(token, signed_url != NULL ? signed_url : url, p, n);
+	sig = webhooks_twilio_sign(token, signed_url != NULL ? signed_url : url, p, n);
 	snprintf(hdr, sizeof(hdr), "X-Twilio-Signature: %s", sig);
 	body = form(p, n);
 	status = request(e, NULL, path, body, strlen(body), headers, r);
@@ -492,7 +426,7 @@ static long
 twilio_sms(struct env *e, const char *sid, const char *from,
     const char *text, struct reply *r)
 {
-	const struct param p[] = {
+	const struct webhooks_param p[] = {
 		{ "ToCountry", "US" },
 		{ "SmsMessageSid", sid },
 		{ "NumMedia", "0" },
@@ -606,13 +540,13 @@ test_forged(void **state)
 {
 	struct env	*e = *state;
 	struct reply	 r;
-	const struct param p[] = {
+	const struct webhooks_param p[] = {
 		{ "MessageSid", "SM0000000000000000000000000000d001" },
 		{ "AccountSid", SID },
 		{ "From", MARIA },
 		{ "Body", "STOP" },
 	};
-	const struct param other[] = {
+	const struct webhooks_param other[] = {
 		{ "MessageSid", "SM0000000000000000000000000000d002" },
 		{ "AccountSid", OTHER_SID },
 		{ "From", MARIA },
@@ -705,7 +639,7 @@ static long
 twilio_status(struct env *e, const char *sid, const char *status,
     const char *code, struct reply *r)
 {
-	const struct param p[] = {
+	const struct webhooks_param p[] = {
 		{ "MessageSid", sid },
 		{ "SmsSid", sid },
 		{ "AccountSid", SID },
@@ -750,7 +684,7 @@ test_status(void **state)
 	/* A forged one changes nothing. */
 	db_exec(e, "UPDATE reminders SET delivery_state = 'sent' WHERE id = 1");
 	assert_int_equal(twilio_post(e, "/aftercare/twilio/status",
-	    (const struct param[]){ { "MessageSid", SM_SENT },
+	    (const struct webhooks_param[]){ { "MessageSid", SM_SENT },
 	    { "AccountSid", SID }, { "MessageStatus", "undelivered" } }, 3,
 	    "wrong-token", NULL, NULL, &r), 403);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
@@ -1021,7 +955,7 @@ static void
 test_sigterm_mid_request(void **state)
 {
 	struct env	*e = *state;
-	const struct param p[] = {
+	const struct webhooks_param p[] = {
 		{ "MessageSid", "SM0000000000000000000000000000f001" },
 		{ "AccountSid", SID },
 		{ "From", MARIA },
@@ -1035,7 +969,7 @@ test_sigterm_mid_request(void **state)
 
 	start(e, NULL);
 	snprintf(url, sizeof(url), "%s/twilio/sms", PUBLIC);
-	sig = twilio_sign(TOKEN, url, p, NELEM(p));
+	sig = webhooks_twilio_sign(TOKEN, url, p, NELEM(p));
 	body = form(p, NELEM(p));
 	half = strlen(body) / 2;
 	snprintf(head, sizeof(head), "POST /aftercare/twilio/sms HTTP/1.1\r\n"
@@ -1098,7 +1032,7 @@ test_socket_activation(void **state)
 	assert_int_equal(listen(lfd, 16), 0);
 	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &slen), 0);
 	/* inbound.listen names a port nobody listens on: the socket wins. */
-	e->conf_port = free_port();
+	e->conf_port = webhooks_free_port();
 	e->port = ntohs(sin.sin_port);
 	start_fd(e, NULL, lfd);
 	assert_int_equal(twilio_sms(e, "SM0000000000000000000000000000a001",

@@ -176,7 +176,8 @@ test_schema_v7(void **state)
 {
 	struct fx	*f = *state;
 
-	assert_int_equal(sql_int(f, "PRAGMA user_version"), 7);
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('inbound_messages', 'delivery_receipts', "
 	    "'email_optouts', 'email_bounces', 'reminders_provider_id', "
@@ -195,7 +196,8 @@ test_schema_v7(void **state)
 	    "PRAGMA user_version = 6");
 	assert_non_null(f->st = store_open(f->path, 0));
 	assert_non_null(f->ib = inbox_new(f->st));
-	assert_int_equal(sql_int(f, "PRAGMA user_version"), 7);
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
 	    "delivery_state IS NULL AND delivery_error IS NULL AND "
 	    "delivery_at IS NULL"), 4);

@@ -1225,6 +1225,66 @@ test_lines(void **state)
 	free(uri);
 }
 
+/*
+ * Several recipients: all in To, after the first (with its name), folded
+ * between addresses, never inside one; a bad one refuses the message
+ * without naming it.
+ */
+static void
+test_recipients(void **state)
+{
+	static const char *const three[] = {
+		"doctor@clinic.example.com", "front.desk@clinic.example.com",
+		"on.call.nurse.for.the.weekend@clinic.example.com",
+	};
+	static const char *const bad[] = {
+		"doctor@clinic.example.com", "SECRET@@example.com",
+	};
+	struct mail	 m;
+	struct buf	 v, b;
+	char		*msg, err[256];
+	const char	*to;
+
+	(void)state;
+	buf_init(&v);
+	mail_default(&m);
+	m.to = "nurse@clinic.example.com";
+	m.to_name = NULL;
+	m.more_to = three;
+	m.nmore_to = 3;
+	msg = build(&m);
+	assert_true(header_get(msg, "To", &v, false));
+	assert_string_equal(v.data, "nurse@clinic.example.com, "
+	    "doctor@clinic.example.com,\r\n front.desk@clinic.example.com,\r\n"
+	    " on.call.nurse.for.the.weekend@clinic.example.com");
+	free(msg);
+	/* the first keeps its name */
+	m.to_name = "Nurse";
+	m.nmore_to = 1;
+	msg = build(&m);
+	assert_true(header_get(msg, "To", &v, false));
+	assert_string_equal(v.data, "\"Nurse\" <nurse@clinic.example.com>, "
+	    "doctor@clinic.example.com");
+	free(msg);
+	/* none more: as before */
+	m.more_to = NULL;
+	m.nmore_to = 0;
+	msg = build(&m);
+	assert_true(header_get(msg, "To", &v, false));
+	assert_string_equal(v.data, "\"Nurse\" <nurse@clinic.example.com>");
+	free(msg);
+	m.more_to = bad;
+	m.nmore_to = 2;
+	buf_init(&b);
+	assert_int_equal(mail_build(&m, &b, err, sizeof(err)), -1);
+	assert_string_equal(err, "mail: recipient 3 is not a usable email "
+	    "address");
+	to = strstr(err, "SECRET");
+	assert_null(to);
+	buf_clear(&b);
+	buf_clear(&v);
+}
+
 int
 main(void)
 {
@@ -1236,6 +1296,7 @@ main(void)
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_subject_long),
 		cmocka_unit_test(test_mailbox),
+		cmocka_unit_test(test_recipients),
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_unsubscribe),
 		cmocka_unit_test(test_multipart),

@@ -38,6 +38,10 @@ sample(struct metrics *m, struct store_status *s)
 	m->failures[CHANNEL_EMAIL][FAIL_UNREACHABLE] = 3;
 	m->last_success = 1796000000;
 	m->pass_seconds = 0.0125;
+	s->replies.open = 3;
+	s->replies.urgent = 1;
+	s->replies.waiting = 2;
+	s->replies.failed = 1;
 }
 
 /* The whole text, byte for byte: what node_exporter reads. */
@@ -79,7 +83,20 @@ test_format(void **state)
 	    "# HELP aftercare_pass_duration_seconds How long the last pass "
 	    "took.\n"
 	    "# TYPE aftercare_pass_duration_seconds gauge\n"
-	    "aftercare_pass_duration_seconds 0.012500\n";
+	    "aftercare_pass_duration_seconds 0.012500\n"
+	    "# HELP aftercare_replies_open Patients' replies not yet marked "
+	    "handled.\n"
+	    "# TYPE aftercare_replies_open gauge\n"
+	    "aftercare_replies_open 3\n"
+	    "# HELP aftercare_replies_urgent Of them, those with an urgent "
+	    "word.\n"
+	    "# TYPE aftercare_replies_urgent gauge\n"
+	    "aftercare_replies_urgent 1\n"
+	    "# HELP aftercare_escalations Replies to be emailed to staff "
+	    "(waiting), or given up on (failed).\n"
+	    "# TYPE aftercare_escalations gauge\n"
+	    "aftercare_escalations{state=\"waiting\"} 2\n"
+	    "aftercare_escalations{state=\"failed\"} 1\n";
 	const char		*sms_only[CHANNEL__COUNT] = { "twilio", NULL };
 	const char		*both[CHANNEL__COUNT] = { "webhook", "smtp" };
 	struct metrics		 m;

@@ -423,11 +423,67 @@ test_rows(void **state)
 	assert_int_equal(res.n, 0);
 }
 
+/*
+ * Consent and the STOP list: a channel may be sent on when the patient
+ * consents and, for SMS, the number is not on the list; which one says
+ * no is told (stopped), whatever the treatment.
+ */
+static void
+test_stopped(void **state)
+{
+	static const struct {
+		bool		 sms_opt_in;
+		bool		 stopped;
+		bool		 deleted;
+		bool		 want_sms;
+		bool		 want_stopped;
+	} rows[] = {
+		{ true, false, false, true, false },
+		{ true, true, false, false, true },
+		{ false, false, false, false, false },
+		{ false, true, false, false, true },
+		/* a deleted treatment: the reminders go anyway */
+		{ true, true, true, false, true },
+	};
+	struct plan_result	 res;
+	struct plan_treatment	 t;
+	struct plan_patient	 p;
+	size_t			 i;
+
+	(void)state;
+	plan_result_init(&res);
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&t, 0, sizeof(t));
+		memset(&p, 0, sizeof(p));
+		t.id = 1;
+		t.found = !rows[i].deleted;
+		t.performed_at = AT;
+		t.status = "completed";
+		p.phone = PHONE;
+		p.opt_in[CHANNEL_SMS] = rows[i].sms_opt_in;
+		p.opt_in[CHANNEL_EMAIL] = true;
+		p.stopped = rows[i].stopped;
+		plan_reminders(&cfgs[CHANNELS], &t, &p, T0, &res);
+		if (res.consent[CHANNEL_SMS] != rows[i].want_sms)
+			ROW_FAIL(i, "SMS consent %d", res.consent[CHANNEL_SMS]);
+		if (res.stopped != rows[i].want_stopped)
+			ROW_FAIL(i, "stopped %d", res.stopped);
+		/* email is no business of the STOP list */
+		if (!res.consent[CHANNEL_EMAIL])
+			ROW_FAIL(i, "email withheld");
+		/* the plan is the same: the store withholds */
+		if (!rows[i].deleted && res.n != 2)
+			ROW_FAIL(i, "%zu reminders", res.n);
+	}
+	plan_result_clear(&res);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_stopped),
 	};
 	char	err[160];
 	int	ret;

@@ -323,22 +323,37 @@ test_status_format(void **state)
 		const char	*paused;
 		const char	*until;
 		const char	*want;
+		int64_t		 open, urgent, esc_failed;
 	} rows[] = {
-		{ NULL, 0, NULL, NULL, "nothing pending; 0 failed in 24 h" },
+		{ NULL, 0, NULL, NULL, "nothing pending; 0 failed in 24 h",
+		  0, 0, 0 },
 		{ "2099-01-02T10:00:00Z", 0, NULL, NULL,
-		  "next reminder due 2099-01-02 10:00 UTC; 0 failed in 24 h" },
+		  "next reminder due 2099-01-02 10:00 UTC; 0 failed in 24 h",
+		  0, 0, 0 },
 		{ "2026-11-25T09:00:59Z", 12, NULL, NULL,
-		  "next reminder due 2026-11-25 09:00 UTC; 12 failed in 24 h" },
+		  "next reminder due 2026-11-25 09:00 UTC; 12 failed in 24 h",
+		  0, 0, 0 },
 		{ "1970-01-01T00:00:01Z", 0, NULL, NULL,
-		  "next reminder due 1970-01-01 00:00 UTC; 0 failed in 24 h" },
+		  "next reminder due 1970-01-01 00:00 UTC; 0 failed in 24 h",
+		  0, 0, 0 },
 		{ "2026-11-25T09:00:00Z", 3, "SMS", "2026-11-25T09:30:00Z",
 		  "next reminder due 2026-11-25 09:00 UTC; 3 failed in 24 h; "
-		  "SMS gateway paused until 09:30 UTC" },
+		  "SMS gateway paused until 09:30 UTC", 0, 0, 0 },
 		{ NULL, 1, "email", "2026-11-26T00:05:00Z",
 		  "nothing pending; 1 failed in 24 h; email gateway paused "
-		  "until 00:05 UTC" },
+		  "until 00:05 UTC", 0, 0, 0 },
 		{ NULL, INT64_MAX, NULL, NULL,
-		  "nothing pending; 9223372036854775807 failed in 24 h" },
+		  "nothing pending; 9223372036854775807 failed in 24 h",
+		  0, 0, 0 },
+		/* patients' replies, when there are any */
+		{ NULL, 0, NULL, NULL, "nothing pending; 0 failed in 24 h; "
+		  "1 reply open, 1 urgent", 1, 1, 0 },
+		{ "2026-11-25T09:00:00Z", 3, "email", "2026-11-25T09:30:00Z",
+		  "next reminder due 2026-11-25 09:00 UTC; 3 failed in 24 h; "
+		  "email gateway paused until 09:30 UTC; 12 replies open, "
+		  "0 urgent; 2 not emailed to staff", 12, 0, 2 },
+		{ NULL, 0, NULL, NULL, "nothing pending; 0 failed in 24 h; "
+		  "1 not emailed to staff", 0, 0, 1 },
 	};
 	char	buf[SD_STATUS_MAX], small[16];
 	size_t	i;
@@ -347,12 +362,13 @@ test_status_format(void **state)
 	for (i = 0; i < NELEM(rows); i++) {
 		sd_status_format(buf, sizeof(buf),
 		    rows[i].next ? at(rows[i].next) : 0, rows[i].failed,
-		    rows[i].paused, rows[i].until ? at(rows[i].until) : 0);
+		    rows[i].paused, rows[i].until ? at(rows[i].until) : 0,
+		    rows[i].open, rows[i].urgent, rows[i].esc_failed);
 		if (strcmp(buf, rows[i].want) != 0)
 			ROW_FAIL(i, "\"%s\", want \"%s\"", buf, rows[i].want);
 	}
 	/* a buffer too small is filled, and ends */
-	sd_status_format(small, sizeof(small), 0, 0, NULL, 0);
+	sd_status_format(small, sizeof(small), 0, 0, NULL, 0, 9, 9, 9);
 	assert_string_equal(small, "nothing pending");
 }
 

@@ -949,6 +949,224 @@ test_migrate_v5(void **state)
 	    "state = 'pending'"), 3);
 }
 
+/*
+ * A number put on the STOP list by another program (aftercare-inbound,
+ * the sqlite3 shell: connections without aftercare's SQL function)
+ * withholds the unsent SMS of every patient with that number, however
+ * the booking software typed it, at the next sync; taken off, they come
+ * back, unless the patient's consent still says no.  A migration notes
+ * the numbers already on the list.
+ */
+static void
+test_stop_list(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+
+	sql(f, "INSERT INTO patients (id, full_name, phone) VALUES "
+	    "(1, 'Ana', '+1 (555) 010-0107'), (2, 'Bo', '+15550100107'), "
+	    "(3, 'Cy', '+15550100108');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-24T14:00:00Z'), (2, '2026-11-24T14:00:00Z'), "
+	    "(3, '2026-11-24T14:00:00Z')");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_mark_sent(f->st, r[0].id, T0 + DAY, "SM1"), 0);
+	assert_int_equal(store_mark_sent(f->st, r[1].id, T0 + DAY, "SM2"), 0);
+	assert_int_equal(store_mark_sent(f->st, r[2].id, T0 + DAY, "SM3"), 0);
+	store_reminders_free(r, n);
+
+	/* the receiver hears STOP from the number Ana and Bo share */
+	sql(f, "INSERT INTO sms_optouts (phone, recorded_at) "
+	    "VALUES ('+15550100107', 1)");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM optout_changes"), 1);
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM optout_changes"), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND cancelled_by = 'stop' AND last_error = "
+	    "'the number unsubscribed (replied STOP)' AND treatment_id IN "
+	    "(1, 2)"), 4);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 3"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'sent'"), 3);
+	/* nothing of theirs is claimed */
+	n = claim(f, T0 + 8 * DAY, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].treatment_id, 3);
+	assert_int_equal(store_release(f->st, r[0].id, T0 + 8 * DAY), 0);
+	store_reminders_free(r, n);
+	/* a moved treatment stays withheld */
+	sql(f, "UPDATE treatments SET performed_at = '2026-11-25T14:00:00Z' "
+	    "WHERE id = 1");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 1"), 0);
+
+	/* Bo's consent says no as well; then START */
+	sql(f, "UPDATE patients SET sms_opt_in = 0 WHERE id = 2");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	sql(f, "DELETE FROM sms_optouts");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 1"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 2"), 0);
+	sql(f, "UPDATE patients SET sms_opt_in = 1 WHERE id = 2");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending' AND treatment_id = 2"), 2);
+
+	/* a STOP learnt at send time (21610) is withheld as the sync does */
+	assert_int_equal(store_optout_add(f->st, "+15550100108", 3,
+	    T0 + DAY), 0);
+	n = claim(f, T0 + 8 * DAY, &r);
+	assert_true(n > 0);
+	assert_int_equal(store_mark_cancelled(f->st, r[0].id, T0 + 8 * DAY,
+	    "the number unsubscribed (replied STOP)", STORE_CANCEL_STOP), 0);
+	store_reminders_free(r, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'cancelled' AND cancelled_by = 'stop'"), 1);
+	store_close(f->st);
+	f->st = NULL;
+
+	/* an older database: the numbers on its list are looked at */
+	sql(f, "DELETE FROM optout_changes; DROP TABLE optout_changes; "
+	    "DROP TRIGGER sms_optouts_queue_insert; PRAGMA user_version = 7");
+	assert_non_null(f->st = store_open(f->path, 0));
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'sms_optouts_queue_insert'"), 1);
+	assert_int_equal(sql_int(f, "SELECT phone FROM optout_changes"),
+	    15550100108LL);
+}
+
+/* Keeps the ids listed: ids[0] of them, from ids[1]. */
+static void
+count_row(void *arg, const struct message_row *row)
+{
+	int64_t	*ids = arg;
+
+	ids[ids[0] + 1] = row->id;
+	ids[0]++;
+}
+
+/*
+ * Escalations are claimed like reminders: due ones only, marked sending,
+ * retried at their time with the attempt counted, failed for good, given
+ * back by a restart's recovery; replies are counted, listed and marked
+ * handled.
+ */
+static void
+test_escalations(void **state)
+{
+	struct fx		*f = *state;
+	struct escalation	*e;
+	struct store_status	 s;
+	int64_t			 ids[8];
+	time_t			 handled;
+	char			 err[256];
+	size_t			 n;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	sql(f, "INSERT INTO inbound_messages (id, provider, "
+	    "provider_message_id, from_number, body, num_media, received_at, "
+	    "patient_id, shared_with, treatment_id, classification, urgent, "
+	    "escalation, escalation_next_at) VALUES "
+	    "(1, 'twilio', 'SM1', '+15550101', 'still swollen', 2, 100, 1, 1, "
+	    "1, 'reply', 1, 'pending', 100), "
+	    "(2, 'twilio', 'SM2', '+15550199', 'please stop', 0, 200, NULL, 0, "
+	    "NULL, 'possible_optout', 0, 'pending', 200), "
+	    "(3, 'twilio', 'SM3', '+15550101', 'STOP', 0, 300, 1, 0, 1, "
+	    "'optout', 0, 'none', NULL)");
+	assert_int_equal(store_status(f->st, 1000, &s), 0);
+	assert_int_equal(s.replies.open, 2);
+	assert_int_equal(s.replies.urgent, 1);
+	assert_int_equal(s.replies.waiting, 2);
+	assert_int_equal(s.replies.failed, 0);
+
+	/* due at 100 and 200: one at 150 */
+	assert_int_equal(store_claim_escalations(f->st, 150, 10, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 1);
+	assert_int_equal(e[0].attempts, 1);
+	assert_string_equal(e[0].body, "still swollen");
+	assert_string_equal(e[0].full_name, "Ana María");
+	assert_string_equal(e[0].kind, "microneedling");
+	assert_int_equal(e[0].num_media, 2);
+	assert_true(e[0].urgent);
+	assert_false(e[0].possible_optout);
+	assert_int_equal(e[0].shared_with, 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM inbound_messages "
+	    "WHERE escalation = 'sending'"), 1);
+	assert_int_equal(store_escalation_retry(f->st, 1, 150, 900,
+	    "HTTP 503", true), 0);
+	store_escalations_free(e, n);
+	assert_int_equal(store_claim_escalations(f->st, 300, 10, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 2);
+	assert_int_equal(e[0].patient_id, 0);
+	assert_null(e[0].full_name);
+	assert_true(e[0].possible_optout);
+	store_escalations_free(e, n);
+	/* a run that died: given back, due at once */
+	assert_int_equal(store_recover(f->st, 400), 0);
+	assert_int_equal(sql_int(f, "SELECT escalation_next_at FROM "
+	    "inbound_messages WHERE id = 2 AND escalation = 'pending'"), 400);
+	{
+		time_t	next;
+
+		assert_int_equal(store_next_escalation(f->st, &next), 0);
+		assert_int_equal(next, 400);
+	}
+	assert_int_equal(store_claim_escalations(f->st, 1000, 10, &e, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 2);
+	assert_int_equal(e[1].id, 1);
+	assert_int_equal(e[1].attempts, 2);
+	assert_int_equal(store_escalation_failed(f->st, 2, 1000, "HTTP 400",
+	    true), 0);
+	assert_int_equal(store_escalation_sent(f->st, 1, 1000), 0);
+	/* no longer claimed: left alone */
+	assert_int_equal(store_escalation_sent(f->st, 1, 1001), 0);
+	store_escalations_free(e, n);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM inbound_messages "
+	    "WHERE id = 1 AND escalation = 'sent' AND escalated_at = 1000 AND "
+	    "escalation_attempts = 2 AND escalation_error IS NULL"), 1);
+	assert_int_equal(store_status(f->st, 1000, &s), 0);
+	assert_int_equal(s.replies.waiting, 0);
+	assert_int_equal(s.replies.failed, 1);
+
+	/* the replies, newest first; the keyword is no reply */
+	memset(ids, 0, sizeof(ids));
+	assert_int_equal(store_replies_list(f->st, false, count_row, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 2);
+	assert_int_equal(ids[2], 1);
+	assert_int_equal(store_reply_done(f->st, 2, 2000, &handled, err,
+	    sizeof(err)), 0);
+	assert_int_equal(handled, 0);
+	assert_int_equal(store_reply_done(f->st, 2, 3000, &handled, err,
+	    sizeof(err)), 0);
+	assert_int_equal(handled, 2000);
+	assert_int_equal(store_reply_done(f->st, 3, 3000, &handled, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "no reply with id 3");
+	assert_int_equal(store_reply_done(f->st, 9, 3000, &handled, err,
+	    sizeof(err)), -1);
+	memset(ids, 0, sizeof(ids));
+	assert_int_equal(store_replies_list(f->st, true, count_row, ids), 0);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 1);
+	/* a patient's history has every message of theirs, oldest first */
+	memset(ids, 0, sizeof(ids));
+	assert_int_equal(store_patient_messages(f->st, 1, count_row, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(ids[2], 3);
+}
+
 int
 main(void)
 {
@@ -993,6 +1211,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_optin_after_move, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v5, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stop_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_escalations, setup,
 		    teardown),
 	};
 
