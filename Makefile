@@ -58,32 +58,40 @@ SRCS += src/cli.c
 
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
-# Each test links only the objects it needs.
-TESTS += test_schedule
-TESTS += test_tz
-TESTS += test_template
-TESTS += test_phone
-TESTS += test_form
-TESTS += test_sig
-TESTS += test_keyword
-TESTS += test_delivery
-TESTS += test_sgevent
-TESTS += test_json
-TESTS += test_mail
-TESTS += test_config
-TESTS += test_compose
-TESTS += test_plan
-TESTS += test_gw
-TESTS += test_preview
-TESTS += test_metrics
-TESTS += test_sd
-TESTS += test_store
-TESTS += test_gateway
-TESTS += test_smtp
-TESTS += test_daemon
-TESTS += test_cli
-TESTS += test_rows
-TESTS += test_crash
+# Tests: tests/unit/NAME.c tests one module through its API (on a real
+# SQLite file or a loopback server at most), tests/system/NAME.c runs the
+# real binaries.  Adding one takes its line in UNIT_TESTS or SYSTEM_TESTS,
+# which says where its source is, and a NAME_OBJS line: what it links, the
+# modules of src/ by name and the fixture's objects by path.  Every test
+# builds to $(BUILD)/tests/NAME and logs to $(BUILD)/tests/NAME.log.
+UNIT_TESTS += test_schedule
+UNIT_TESTS += test_tz
+UNIT_TESTS += test_template
+UNIT_TESTS += test_phone
+UNIT_TESTS += test_form
+UNIT_TESTS += test_sig
+UNIT_TESTS += test_keyword
+UNIT_TESTS += test_delivery
+UNIT_TESTS += test_sgevent
+UNIT_TESTS += test_json
+UNIT_TESTS += test_mail
+UNIT_TESTS += test_config
+UNIT_TESTS += test_compose
+UNIT_TESTS += test_plan
+UNIT_TESTS += test_gw
+UNIT_TESTS += test_preview
+UNIT_TESTS += test_metrics
+UNIT_TESTS += test_sd
+UNIT_TESTS += test_store
+UNIT_TESTS += test_gateway
+UNIT_TESTS += test_gw_smtp
+
+SYSTEM_TESTS += test_daemon
+SYSTEM_TESTS += test_cli
+SYSTEM_TESTS += test_rows
+SYSTEM_TESTS += test_crash
+
+TESTS = $(UNIT_TESTS) $(SYSTEM_TESTS)
 
 test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
@@ -106,7 +114,7 @@ test_sd_OBJS = sd schedule tz log util
 test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store plan config schedule tz template phone json mail util log
 test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
+test_gw_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
@@ -139,13 +147,21 @@ $(BUILD)/aftercarectl: $(BUILD)/aftercarectl.o $(OBJS)
 $(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
+# Tests include "fixture/NAME.h" and "testutil.h" from tests/.  Their
+# objects are kept, so that their .d files (included below) stay true.
+TEST_CFLAGS = -Itests -DBUILD_DIR='"$(BUILD)"'
+.PRECIOUS: $(BUILD)/tests/%.o $(BUILD)/tests/fixture/%.o
+
+$(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/system/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 # The fixture library starts $(BUILD)/test-gateway, so build that first.
 $(BUILD)/tests/fixture/%.o: tests/fixture/%.c | $(BUILD)/test-gateway
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 .SECONDEXPANSION:
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$($$*_OBJS)))
@@ -164,15 +180,15 @@ tests: all $(TEST_BINS) $(BUILD)/test-gateway
 check: deps
 	@$(MAKE) --no-print-directory lint-man
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run.sh $(BUILD) $(TESTS)
+	@sh tests/run.sh $(BUILD) $(UNIT_TESTS:%=unit/%) $(SYSTEM_TESTS:%=system/%)
 	@$(MAKE) --no-print-directory check-install
-	@sh tests/test_deb.sh $(BUILD) $(VERSION)
+	@sh tests/system/test_deb.sh $(BUILD) $(VERSION)
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
 # systemd-analyze security (exposure 2.0 at most) and verify on the unit
 # where systemd-analyze is installed.
 check-install: all
-	@sh tests/test_install.sh $(BUILD)
+	@sh tests/system/test_install.sh $(BUILD)
 
 # Any mandoc warning (or worse) fails; skipped where mandoc is missing.
 lint-man:
@@ -299,4 +315,5 @@ fuzz: $(FUZZ_BINS)
 	done; exit $$fail
 
 -include $(OBJS:.o=.d) $(BUILD)/aftercared.d $(BUILD)/aftercarectl.d
+-include $(wildcard $(BUILD)/tests/*.d $(BUILD)/tests/fixture/*.d)
 -include $(wildcard $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*.d)

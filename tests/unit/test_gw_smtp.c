@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_smtp.c: the gateway's SMTP provider against a real server (aiosmtpd). */
+/* test_gw_smtp.c: the gateway's SMTP provider against a real server (aiosmtpd). */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -228,7 +228,7 @@ check "aftercared --version: $version" test \
 check "aftercarectl --version: $version" test \
     "$("$root/usr/bin/aftercarectl" --version 2>&1)" = "aftercarectl $version"
 
-# --- systemd-analyze on the installed unit, as tests/test_install.sh does.
+# --- systemd-analyze on the installed unit, as tests/system/test_install.sh does.
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "systemd-analyze not installed: security and verify skipped"
 elif [ "$(systemd-analyze --version | awk 'NR == 1 { print $2 + 0 }')" -lt 250 ]; then
