@@ -147,8 +147,8 @@ $(BUILD)/aftercarectl: $(BUILD)/aftercarectl.o $(OBJS)
 $(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-# Tests include "fixture/NAME.h" and "testutil.h" from tests/.  Their
-# objects are kept, so that their .d files (included below) stay true.
+# Tests include "fixture/NAME.h" from tests/.  Their objects are kept, so
+# that their .d files (included at the end) stay true.
 TEST_CFLAGS = -Itests -DBUILD_DIR='"$(BUILD)"'
 .PRECIOUS: $(BUILD)/tests/%.o $(BUILD)/tests/fixture/%.o
 

@@ -7,7 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -30,8 +30,6 @@
 #define T_AT		"2026-11-24T09:00:00-05:00"
 #define T_1D		"2026-11-25T14:00:05Z"
 #define T_1D_LATER	"2026-11-25T17:00:00Z"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Long values: 100 kB names, times, kinds, statuses; 10 kB phones. */
 #define BIG		(100 * 1024)

@@ -27,7 +27,7 @@
 #include "util.h"
 #include "fixture/postfix.h"
 #include "fixture/smtpd.h"
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #define FROM		"care@clinic.example.com"
 #define FROM_NAME	"Test Clinic"

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "mail.h"
 #include "util.h"

@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "schedule.h"
 #include "sd.h"
