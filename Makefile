@@ -64,6 +64,8 @@ OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 # which says where its source is, and a NAME_OBJS line: what it links, the
 # modules of src/ by name and the fixture's objects by path.  Every test
 # builds to $(BUILD)/tests/NAME and logs to $(BUILD)/tests/NAME.log.
+UNIT_TESTS += test_util
+UNIT_TESTS += test_log
 UNIT_TESTS += test_schedule
 UNIT_TESTS += test_tz
 UNIT_TESTS += test_template
@@ -93,6 +95,8 @@ SYSTEM_TESTS += test_crash
 
 TESTS = $(UNIT_TESTS) $(SYSTEM_TESTS)
 
+test_util_OBJS = util tests/fixture/testenv
+test_log_OBJS = log tests/fixture/testenv
 test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
 test_template_OBJS = template util
