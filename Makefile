@@ -181,8 +181,10 @@ tests: all $(TEST_BINS) $(BUILD)/test-gateway
 
 # Each test program's output goes to $(BUILD)/tests/NAME.log; only cmocka's
 # summary lines are shown, or all of the log of a program that fails.
+# tests/tour.sh fails if the README's source tour leaves out a file of src/.
 check: deps
 	@$(MAKE) --no-print-directory lint-man
+	@sh tests/tour.sh
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD) $(UNIT_TESTS:%=unit/%) $(SYSTEM_TESTS:%=system/%)
 	@$(MAKE) --no-print-directory check-install
