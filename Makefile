@@ -16,8 +16,10 @@ endif
 PKG_CONFIG ?= pkg-config
 PKGS = libcurl libconfig sqlite3 libcrypto
 
+# CFLAGS given on the command line (make CFLAGS='-O1 -fsanitize=...') is
+# added to, as CFLAGS from the environment is.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wcast-qual \
 	-Wpointer-arith -Iinclude -MMD -MP
 LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -25,7 +27,7 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 VERSION = 0.1.0
-CFLAGS += -DAFTERCARE_VERSION='"$(VERSION)"'
+override CFLAGS += -DAFTERCARE_VERSION='"$(VERSION)"'
 
 SRCS += src/log.c
 SRCS += src/util.c
