@@ -45,6 +45,8 @@ SRCS += src/sgevent.c
 SRCS += src/compose.c
 SRCS += src/config.c
 SRCS += src/store.c
+SRCS += src/inbox.c
+SRCS += src/inbound.c
 SRCS += src/gateway.c
 SRCS += src/gw_http.c
 SRCS += src/gw_twilio.c
@@ -59,6 +61,13 @@ SRCS += src/daemon.c
 SRCS += src/cli.c
 
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
+
+# aftercare-inbound alone serves HTTP: only it links libmicrohttpd.
+INBOUND_PKGS = libmicrohttpd
+INBOUND_SRCS += src/receiver.c
+INBOUND_OBJS = $(INBOUND_SRCS:src/%.c=$(BUILD)/%.o)
+INBOUND_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(INBOUND_PKGS) 2>/dev/null)
+INBOUND_LIBS = $(shell $(PKG_CONFIG) --libs $(INBOUND_PKGS) 2>/dev/null)
 
 # Tests: tests/unit/NAME.c tests one module through its API (on a real
 # SQLite file or a loopback server at most), tests/system/NAME.c runs the
@@ -87,6 +96,8 @@ UNIT_TESTS += test_preview
 UNIT_TESTS += test_metrics
 UNIT_TESTS += test_sd
 UNIT_TESTS += test_store
+UNIT_TESTS += test_inbound
+UNIT_TESTS += test_inbox
 UNIT_TESTS += test_gateway
 UNIT_TESTS += test_gw_smtp
 
@@ -94,6 +105,7 @@ SYSTEM_TESTS += test_daemon
 SYSTEM_TESTS += test_cli
 SYSTEM_TESTS += test_rows
 SYSTEM_TESTS += test_crash
+SYSTEM_TESTS += test_inbound_http
 
 TESTS = $(UNIT_TESTS) $(SYSTEM_TESTS)
 
@@ -110,15 +122,18 @@ test_delivery_OBJS = delivery
 test_sgevent_OBJS = sgevent delivery json util
 test_json_OBJS = json util
 test_mail_OBJS = mail util
-test_config_OBJS = config schedule tz template mail util log
-test_compose_OBJS = compose config schedule tz template phone mail util log
-test_plan_OBJS = plan config schedule tz template mail util log
-test_preview_OBJS = preview compose store plan config schedule tz template phone json mail \
-	util log
+test_config_OBJS = config sig form keyword schedule tz template mail util log
+test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
+test_plan_OBJS = plan config sig form keyword schedule tz template mail util log
+test_preview_OBJS = preview compose store plan config sig form keyword schedule tz template \
+	phone json mail util log
 test_metrics_OBJS = metrics log util
 test_sd_OBJS = sd schedule tz log util
 test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
-test_store_OBJS = store plan config schedule tz template phone json mail util log
+test_store_OBJS = store plan config sig form keyword schedule tz template phone json mail util log
+test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone \
+	json mail util log
+test_inbound_OBJS = inbound json util
 test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
 test_gw_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
@@ -126,6 +141,7 @@ test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/
 test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
+test_inbound_http_OBJS = util tests/fixture/testenv
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
@@ -133,13 +149,14 @@ TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 MANS += man/aftercarectl.1
 MANS += man/aftercare.conf.5
 MANS += man/aftercared.8
+MANS += man/aftercare-inbound.8
 
 DEPS_APT = libcurl4-openssl-dev libconfig-dev libsqlite3-dev libcmocka-dev pkg-config \
-	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev
+	mandoc tzdata python3-aiosmtpd postfix openssl libssl-dev libmicrohttpd-dev
 DEB_DEPS_APT = build-essential debhelper devscripts lintian
 
 .PHONY: all deps tests check lint-man check-install demo bench install uninstall clean
-all: $(BUILD)/aftercared $(BUILD)/aftercarectl
+all: $(BUILD)/aftercared $(BUILD)/aftercarectl $(BUILD)/aftercare-inbound
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -c -o $@ $<
@@ -149,6 +166,11 @@ $(BUILD)/aftercared: $(BUILD)/aftercared.o $(OBJS)
 
 $(BUILD)/aftercarectl: $(BUILD)/aftercarectl.o $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(INBOUND_OBJS): LIBS_CFLAGS += $(INBOUND_CFLAGS)
+
+$(BUILD)/aftercare-inbound: $(BUILD)/aftercare-inbound.o $(INBOUND_OBJS) $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(INBOUND_LIBS) $(LIBS)
 
 $(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -193,8 +215,9 @@ check: deps
 	@sh tests/system/test_deb.sh $(BUILD) $(VERSION)
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
-# systemd-analyze security (exposure 2.0 at most) and verify on the unit
-# where systemd-analyze is installed.
+# systemd-analyze security (exposure 2.0 at most for aftercared, 1.5 for
+# aftercare-inbound) and verify on the units where systemd-analyze is
+# installed.
 check-install: all
 	@sh tests/system/test_install.sh $(BUILD)
 
@@ -231,10 +254,19 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/aftercared $(DESTDIR)$(SBINDIR)/aftercared
 	install -m 0755 $(BUILD)/aftercarectl $(DESTDIR)$(BINDIR)/aftercarectl
+	install -m 0755 $(BUILD)/aftercare-inbound \
+		$(DESTDIR)$(SBINDIR)/aftercare-inbound
 	sed -e 's|/usr/local/sbin/aftercared|$(SBINDIR)/aftercared|' \
 	    -e 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
 		systemd/aftercared.service >$(DESTDIR)$(UNITDIR)/aftercared.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/aftercared.service
+	sed -e 's|/usr/local/sbin/aftercare-inbound|$(SBINDIR)/aftercare-inbound|' \
+	    -e 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
+		systemd/aftercare-inbound.service \
+		>$(DESTDIR)$(UNITDIR)/aftercare-inbound.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/aftercare-inbound.service
+	install -m 0644 systemd/aftercare-inbound.socket \
+		$(DESTDIR)$(UNITDIR)/aftercare-inbound.socket
 	install -m 0644 systemd/aftercare.sysusers $(DESTDIR)$(SYSUSERSDIR)/aftercare.conf
 	sed 's|/etc/aftercare/|$(SYSCONFDIR)/aftercare/|g' \
 		systemd/aftercare.tmpfiles >$(DESTDIR)$(TMPFILESDIR)/aftercare.conf
@@ -242,6 +274,8 @@ install: all
 	install -m 0644 man/aftercarectl.1 $(DESTDIR)$(MANDIR)/man1/aftercarectl.1
 	install -m 0644 man/aftercare.conf.5 $(DESTDIR)$(MANDIR)/man5/aftercare.conf.5
 	install -m 0644 man/aftercared.8 $(DESTDIR)$(MANDIR)/man8/aftercared.8
+	install -m 0644 man/aftercare-inbound.8 \
+		$(DESTDIR)$(MANDIR)/man8/aftercare-inbound.8
 	test -e $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf || \
 		install -m 0640 etc/aftercare.conf $(DESTDIR)$(SYSCONFDIR)/aftercare/aftercare.conf
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && \
@@ -255,12 +289,16 @@ install: all
 # Leaves the config (and the token, the database, the aftercare user).
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/aftercared $(DESTDIR)$(BINDIR)/aftercarectl \
+		$(DESTDIR)$(SBINDIR)/aftercare-inbound \
 		$(DESTDIR)$(UNITDIR)/aftercared.service \
+		$(DESTDIR)$(UNITDIR)/aftercare-inbound.service \
+		$(DESTDIR)$(UNITDIR)/aftercare-inbound.socket \
 		$(DESTDIR)$(SYSUSERSDIR)/aftercare.conf \
 		$(DESTDIR)$(TMPFILESDIR)/aftercare.conf \
 		$(DESTDIR)$(MANDIR)/man1/aftercarectl.1 \
 		$(DESTDIR)$(MANDIR)/man5/aftercare.conf.5 \
-		$(DESTDIR)$(MANDIR)/man8/aftercared.8
+		$(DESTDIR)$(MANDIR)/man8/aftercared.8 \
+		$(DESTDIR)$(MANDIR)/man8/aftercare-inbound.8
 
 # The Debian packages, in $(BUILD)/deb: dpkg-buildpackage -us -uc -b on a
 # copy of this tree (tests/deb.sh), then lintian, failing on any error or
@@ -292,8 +330,9 @@ FUZZ_TARGETS += form
 FUZZ_TARGETS += sig
 FUZZ_TARGETS += events
 FUZZ_TARGETS += keyword
+FUZZ_TARGETS += inbound
 FUZZ_SRCS = log util json schedule tz template phone config gateway gw_http gw_twilio \
-	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent
+	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent inbound
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)
@@ -322,6 +361,7 @@ fuzz: $(FUZZ_BINS)
 		fi; \
 	done; exit $$fail
 
--include $(OBJS:.o=.d) $(BUILD)/aftercared.d $(BUILD)/aftercarectl.d
+-include $(OBJS:.o=.d) $(INBOUND_OBJS:.o=.d) $(BUILD)/aftercared.d \
+	$(BUILD)/aftercarectl.d $(BUILD)/aftercare-inbound.d
 -include $(wildcard $(BUILD)/tests/*.d $(BUILD)/tests/fixture/*.d)
 -include $(wildcard $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*.d)

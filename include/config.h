@@ -143,6 +143,32 @@ struct config {
 		int	 rate_limit;	/* messages per second; 0: none */
 	} email;
 
+	/*
+	 * The receiver of the providers' webhooks (aftercare-inbound); with
+	 * no inbound section in the file, enabled is false and the rest
+	 * empty.
+	 */
+	struct {
+		bool	 enabled;
+		/* listen: an address and port, or a unix socket's path */
+		char	*listen;	/* as written, for messages */
+		char	*listen_host;	/* IPv4 or IPv6 literal; NULL: unix */
+		int	 listen_port;
+		char	*listen_path;	/* "unix:PATH"'s path, or NULL */
+		/* What the providers are given, without a trailing "/". */
+		char	*public_url;
+		char	**escalate_to;	/* staff addresses */
+		size_t	 nescalate_to;
+		char	**urgent_words;
+		size_t	 nurgent_words;
+		/* SendGrid's key, base64 DER SubjectPublicKeyInfo, or NULL */
+		char	*sendgrid_key;
+		bool	 acknowledge;	/* answer a reply, once a day */
+		char	*acknowledgement; /* its text: {clinic_phone} ... */
+		int	 max_connections;
+		int	 timeout;	/* seconds a connection may take */
+	} inbound;
+
 	struct {
 		int	 concurrency;	/* transfers in flight at once */
 		int	 timeout;	/* seconds for one request */

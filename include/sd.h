@@ -1,10 +1,14 @@
-/* sd.h: what aftercared tells systemd: its state, the watchdog, STATUS=. */
+/* sd.h: what aftercare tells systemd (its state, the watchdog, STATUS=), and the sockets systemd passes. */
 #ifndef AFTERCARE_SD_H
 #define AFTERCARE_SD_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+/* The first socket systemd passes, and the most aftercare takes. */
+#define SD_LISTEN_FDS_START	3
+#define SD_LISTEN_FDS_MAX	8
 
 /* The longest STATUS= line sent, "STATUS=" and the NUL included. */
 #define SD_STATUS_MAX	256
@@ -43,5 +47,17 @@ void	sd_status(struct sd *sd, const char *text);
  */
 void	sd_status_format(char *buf, size_t len, time_t next, int64_t failed,
 	    const char *paused, time_t paused_until);
+
+/*
+ * The listening sockets systemd passed (sd_listen_fds(3)'s protocol):
+ * $LISTEN_PID must be this process and $LISTEN_FDS says how many, from
+ * SD_LISTEN_FDS_START.  Each must be a listening stream socket; each is
+ * made close-on-exec and non-blocking.  The variables are then unset, so
+ * that nothing started later takes the sockets for its own.  Sets *n (0:
+ * none passed, or passed to another process).  Returns 0, or -1 (logged)
+ * for malformed variables, more than SD_LISTEN_FDS_MAX sockets, or one
+ * that is not listening.
+ */
+int	sd_listen_fds(size_t *n);
 
 #endif

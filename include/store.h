@@ -35,11 +35,13 @@ struct store;
  *                store_treatments_list
  *
  * store_reminders_free() and store_state_valid() serve any backend;
- * store_plans_check() reads SQLite's query plans, for tests.
+ * store_plans_check() reads SQLite's query plans, for tests.  store_db()
+ * hands SQLite's connection to inbox.c, aftercare-inbound's writes, which
+ * keeps its own statements: a second backend would need its own inbox.
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -172,6 +174,12 @@ const char	*store_path(const struct store *st);
 int	store_lock(struct store *st);
 /* True if a process (an aftercared) holds the database's instance lock. */
 bool	store_locked(const struct store *st);
+
+/*
+ * The connection, for a module that keeps statements of its own on the
+ * tables it writes (inbox.c); borrowed, closed by store_close().
+ */
+struct sqlite3	*store_db(struct store *st);
 
 /*
  * Turns queued treatment changes into reminders, per cfg's milestones:

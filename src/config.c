@@ -2,6 +2,8 @@
 /* config.c: reads the libconfig file and validates it into a struct config. */
 
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +19,11 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "keyword.h"
 #include "log.h"
 #include "mail.h"
 #include "schedule.h"
+#include "sig.h"
 #include "template.h"
 #include "tz.h"
 #include "util.h"
@@ -37,6 +41,15 @@
 #define SID_HEX			32	/* hex digits after a SID's "AC" */
 /* Messages a second a provider's rate limit may allow. */
 #define RATE_LIMIT_MAX		10000
+/* inbound: where it listens by default, and its limits. */
+#define DEFAULT_LISTEN		"127.0.0.1:8025"
+#define DEFAULT_MAX_CONNECTIONS	32
+#define DEFAULT_INBOUND_TIMEOUT	10
+#define ESCALATE_TO_MAX		32
+#define URGENT_WORDS_MAX	256
+#define URGENT_WORD_MAX		64
+/* A key file's text: a P-256 key is 124 bytes of base64; PEM adds lines. */
+#define KEY_TEXT_MAX		4096
 
 /*
  * The segment warning renders each template with the longest values we
@@ -160,7 +173,7 @@ static const char *const top_keys[] = {
 	"database", "log_level", "metrics_file", "timezone", "quiet_hours",
 	"clinic", "language", "milestones", "plans", "default_plan",
 	"templates", "sms", "email",
-	"delivery", NULL
+	"delivery", "inbound", NULL
 };
 static const char *const clinic_keys[] = { "name", "phone", NULL };
 static const char *const quiet_keys[] = { "start", "end", NULL };
@@ -197,6 +210,15 @@ static const char *const delivery_keys[] = {
 	"concurrency", "timeout", "max_attempts", "backoff", "backoff_max",
 	NULL
 };
+static const char *const inbound_keys[] = {
+	"listen", "public_url", "escalate_to", "urgent_words", "sendgrid_key",
+	"sendgrid_key_file", "acknowledge", "acknowledgement",
+	"max_connections", "timeout", NULL
+};
+
+/* The answer to a reply, with inbound.acknowledge = true. */
+#define DEFAULT_ACKNOWLEDGEMENT	"Thank you, the clinic has your message; " \
+	"if it is urgent call {clinic_phone}."
 
 /*
  * A template while loading: built in, or from the file (group != NULL).
@@ -306,6 +328,27 @@ static int	 load_sms(struct loader *, const config_setting_t *,
 static int	 load_email(struct loader *, const config_setting_t *,
 		    struct config *);
 static int	 load_delivery(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 listen_parse(const char *, struct config *);
+static int	 load_listen(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 load_public_url(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 get_strings(struct loader *, const config_setting_t *,
+		    const char *, size_t, const config_setting_t **,
+		    char ***, size_t *);
+static void	 strings_free(char **, size_t);
+static int	 load_escalate_to(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 load_urgent_words(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 key_read(struct loader *, const config_setting_t *,
+		    const char *, char **);
+static int	 load_sendgrid_key(struct loader *, const config_setting_t *,
+		    struct config *);
+static int	 load_acknowledgement(struct loader *,
+		    const config_setting_t *, struct config *);
+static int	 load_inbound(struct loader *, const config_setting_t *,
 		    struct config *);
 static bool	 template_sent_by_sms(const struct config *, const char *);
 static void	 warn_lengths(const struct loader *, const struct config *);
@@ -1790,6 +1833,14 @@ load_sms(struct loader *ld, const config_setting_t *root, struct config *cfg)
 	    cfg->sms.provider == SMS_PROVIDER_WEBHOOK ? NULL :
 	    DEFAULT_TWILIO_URL, &cfg->sms.url) == -1)
 		return -1;
+	/* gw_twilio.c adds the resource's path; given twice, it 404s. */
+	if (cfg->sms.provider == SMS_PROVIDER_TWILIO &&
+	    (strstr(cfg->sms.url, "/2010-04-01") != NULL ||
+	    strstr(cfg->sms.url, "Messages.json") != NULL))
+		return ld_error(ld, config_setting_get_member(g, "url"),
+		    "sms.url is the API base (\"%s\"): aftercare adds "
+		    "/2010-04-01/Accounts/.../Messages.json itself",
+		    DEFAULT_TWILIO_URL);
 
 	/* The account SID becomes part of the request path. */
 	v = NULL;
@@ -2043,6 +2094,495 @@ load_delivery(struct loader *ld, const config_setting_t *root,
 	return 0;
 }
 
+/*
+ * inbound.listen: "unix:/PATH", "[IPv6]:PORT" or "IPv4:PORT", addresses
+ * as literals (the receiver resolves no names).  Returns 0 with the parts
+ * in cfg, or -1.
+ */
+static int
+listen_parse(const char *v, struct config *cfg)
+{
+	struct sockaddr_un	 sun;
+	struct in6_addr		 a6;
+	struct in_addr		 a4;
+	const char		*colon, *p;
+	char			 host[INET6_ADDRSTRLEN + 1];
+	size_t			 hlen;
+	long			 port = 0;
+
+	if (strncmp(v, "unix:", 5) == 0) {
+		p = v + 5;
+		if (p[0] != '/' || strlen(p) >= sizeof(sun.sun_path) ||
+		    has_control(p))
+			return -1;
+		cfg->inbound.listen_path = xstrdup(p);
+		return 0;
+	}
+	if (v[0] == '[') {
+		if ((p = strchr(v, ']')) == NULL || p[1] != ':')
+			return -1;
+		hlen = (size_t)(p - v - 1);
+		colon = p + 1;
+		if (hlen == 0 || hlen >= sizeof(host))
+			return -1;
+		memcpy(host, v + 1, hlen);
+		host[hlen] = '\0';
+		if (inet_pton(AF_INET6, host, &a6) != 1)
+			return -1;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			return -1;
+		hlen = (size_t)(colon - v);
+		if (hlen == 0 || hlen >= sizeof(host))
+			return -1;
+		memcpy(host, v, hlen);
+		host[hlen] = '\0';
+		if (inet_pton(AF_INET, host, &a4) != 1)
+			return -1;
+	}
+	for (p = colon + 1; *p >= '0' && *p <= '9' && port <= 65535; p++)
+		port = port * 10 + (*p - '0');
+	if (p == colon + 1 || *p != '\0' || port < 1 || port > 65535)
+		return -1;
+	cfg->inbound.listen_host = xstrdup(host);
+	cfg->inbound.listen_port = (int)port;
+	return 0;
+}
+
+static int
+load_listen(struct loader *ld, const config_setting_t *g, struct config *cfg)
+{
+	const config_setting_t	*s;
+	const char		*v = DEFAULT_LISTEN;
+
+	if (get_string(ld, g, "inbound", "listen", "listen",
+	    GS_NONEMPTY | GS_LINE, &s, &v) == -1)
+		return -1;
+	if (listen_parse(v, cfg) == -1)
+		return ld_error(ld, s, "listen \"%.80s\" must be an address "
+		    "and port (\"127.0.0.1:8025\", \"[::1]:8025\") or "
+		    "\"unix:/PATH\"", v);
+	cfg->inbound.listen = xstrdup(v);
+	return 0;
+}
+
+/*
+ * inbound.public_url: the URL the providers are given, which their
+ * signatures cover: https:// (or http://), a host, an optional port and
+ * path; no user name, query or fragment.  Kept without a trailing "/".
+ */
+static int
+load_public_url(struct loader *ld, const config_setting_t *g,
+    struct config *cfg)
+{
+	const config_setting_t	*s;
+	const char		*url, *host, *p;
+	size_t			 hlen, len, n;
+	long			 port;
+
+	if (get_string(ld, g, "inbound", "public_url", "public_url",
+	    GS_REQUIRED | GS_NONEMPTY | GS_LINE, &s, &url) == -1)
+		return -1;
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else
+		goto bad;
+	hlen = strcspn(host, "/");
+	if (memchr(host, '@', hlen) != NULL)
+		return ld_error(ld, s, "public_url must not carry a user name "
+		    "or password: the providers' signatures are the check");
+	if (strpbrk(url, "?#") != NULL)
+		return ld_error(ld, s, "public_url must not have a query or a "
+		    "fragment (Twilio's #rc=5&rp=all goes in its console, "
+		    "after the endpoint's path)");
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("\"<>\\^`{|}", *p) != NULL)
+			goto bad;
+	if (host[0] == '[') {
+		for (p = host + 1; (*p >= '0' && *p <= '9') ||
+		    (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F') ||
+		    *p == ':' || *p == '.'; p++)
+			;
+		if (*p != ']' || p == host + 1)
+			goto bad;
+		p++;
+	} else {
+		for (p = host; is_alnum(*p) || *p == '-' || *p == '.'; p++)
+			;
+		if (!host_ok(host, (size_t)(p - host)))
+			goto bad;
+	}
+	len = (size_t)(p - host);
+	if (*p == ':') {
+		port = 0;
+		for (p++, n = 0; *p >= '0' && *p <= '9'; p++, n++)
+			if (n < 6)
+				port = port * 10 + (*p - '0');
+		if (n == 0 || n > 5 || port < 1 || port > 65535 ||
+		    (*p != '\0' && *p != '/'))
+			return ld_error(ld, s, "public_url: the port must be 1 "
+			    "to 65535");
+	}
+	if (*p != '\0' && *p != '/')
+		goto bad;
+	if (host == url + 7 && !host_local(host, len))
+		ld_warn(ld, s, "public_url is plain http: patients' replies "
+		    "cross the network unencrypted");
+	cfg->inbound.public_url = xstrdup(url);
+	len = strlen(cfg->inbound.public_url);
+	while (len > 0 && cfg->inbound.public_url[len - 1] == '/')
+		cfg->inbound.public_url[--len] = '\0';
+	return 0;
+bad:
+	return ld_error(ld, s, "public_url \"%.80s\" must be an https:// URL "
+	    "such as \"https://clinic.example.com/aftercare\"", url);
+}
+
+/*
+ * A member that is a string, or an array or list of strings, each one
+ * line and not empty; at most max of them.  *out and *n are left alone
+ * when it is absent, and *sp (may be NULL) is where it is.  The new array
+ * and strings belong to the caller (strings_free()).
+ */
+static int
+get_strings(struct loader *ld, const config_setting_t *g, const char *key,
+    size_t max, const config_setting_t **sp, char ***out, size_t *n)
+{
+	const config_setting_t	*s, *e;
+	const char		*v;
+	char			**list;
+	size_t			 i, len;
+	int			 type;
+
+	if (sp != NULL)
+		*sp = NULL;
+	if ((s = config_setting_get_member(g, key)) == NULL)
+		return 0;
+	if (sp != NULL)
+		*sp = s;
+	type = config_setting_type(s);
+	if (type == CONFIG_TYPE_STRING)
+		len = 1;
+	else if (type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST)
+		len = (size_t)config_setting_length(s);
+	else
+		return ld_error(ld, s, "%s must be a string or a list of "
+		    "strings [ \"...\", \"...\" ]", key);
+	if (len > max)
+		return ld_error(ld, s, "%s: more than %zu", key, max);
+	list = xcalloc(len + 1, sizeof(*list));
+	for (i = 0; i < len; i++) {
+		e = type == CONFIG_TYPE_STRING ? s :
+		    config_setting_get_elem(s, (unsigned)i);
+		if (e == NULL || config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    (v = config_setting_get_string(e)) == NULL) {
+			strings_free(list, i);
+			return ld_error(ld, e != NULL ? e : s, "%s must be a "
+			    "string or a list of strings [ \"...\", "
+			    "\"...\" ]", key);
+		}
+		if (*v == '\0' || has_control(v)) {
+			strings_free(list, i);
+			return ld_error(ld, e, "%s: item %zu must be one line, "
+			    "not empty", key, i + 1);
+		}
+		list[i] = xstrdup(v);
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+static void
+strings_free(char **list, size_t n)
+{
+	size_t	i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* inbound.escalate_to: the staff addresses replies are sent to. */
+static int
+load_escalate_to(struct loader *ld, const config_setting_t *g,
+    struct config *cfg)
+{
+	const config_setting_t	*s;
+	const char		*a;
+	size_t			 i, j;
+
+	if (get_strings(ld, g, "escalate_to", ESCALATE_TO_MAX, &s,
+	    &cfg->inbound.escalate_to, &cfg->inbound.nescalate_to) == -1)
+		return -1;
+	if (s != NULL && cfg->inbound.nescalate_to == 0)
+		return ld_error(ld, s, "escalate_to is empty: name the staff "
+		    "who read replies, or leave it out");
+	for (i = 0; i < cfg->inbound.nescalate_to; i++) {
+		a = cfg->inbound.escalate_to[i];
+		/* As email.from: as mail.c sends, and no address literal. */
+		if (!mail_address_valid(a) || strchr(a, '[') != NULL)
+			return ld_error(ld, s, "escalate_to: \"%.80s\" must be "
+			    "a plain address such as "
+			    "\"nurse@clinic.example.com\"", a);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(a, cfg->inbound.escalate_to[j]) == 0)
+				return ld_error(ld, s, "escalate_to: \"%.80s\" "
+				    "is given twice", a);
+	}
+	return 0;
+}
+
+/*
+ * inbound.urgent_words: a reply holding one is marked urgent; the
+ * default is keyword.c's, from the clinical guidance.  "()" marks
+ * nothing urgent.
+ */
+static int
+load_urgent_words(struct loader *ld, const config_setting_t *g,
+    struct config *cfg)
+{
+	const config_setting_t	*s;
+	char			 msg[160];
+	size_t			 i, n;
+
+	if (get_strings(ld, g, "urgent_words", URGENT_WORDS_MAX, &s,
+	    &cfg->inbound.urgent_words, &cfg->inbound.nurgent_words) == -1)
+		return -1;
+	if (s == NULL) {
+		for (n = 0; keyword_urgent_default[n] != NULL; n++)
+			;
+		cfg->inbound.urgent_words = xcalloc(n + 1, sizeof(char *));
+		for (i = 0; i < n; i++)
+			cfg->inbound.urgent_words[i] =
+			    xstrdup(keyword_urgent_default[i]);
+		cfg->inbound.nurgent_words = n;
+		return 0;
+	}
+	for (i = 0; i < cfg->inbound.nurgent_words; i++) {
+		if (strlen(cfg->inbound.urgent_words[i]) > URGENT_WORD_MAX)
+			return ld_error(ld, s, "urgent_words: item %zu is "
+			    "longer than %d bytes", i + 1, URGENT_WORD_MAX);
+		msg[0] = '\0';
+		if (keyword_urgent_check(cfg->inbound.urgent_words[i], msg,
+		    sizeof(msg)) == -1)
+			return ld_error(ld, s, "urgent_words: \"%.64s\": %s",
+			    cfg->inbound.urgent_words[i], msg);
+	}
+	return 0;
+}
+
+/*
+ * Reads a key file: a public key (SendGrid's verification key), so it
+ * may be readable by anyone, and may be PEM, several lines.
+ */
+static int
+key_read(struct loader *ld, const config_setting_t *s, const char *path,
+    char **out)
+{
+	struct stat	 st;
+	struct buf	 b;
+	char		 chunk[512];
+	ssize_t		 r;
+	int		 fd, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		return ld_error(ld, s, "sendgrid_key_file \"%s\": %s", path,
+		    strerror(errno));
+	buf_init(&b);
+	if (fstat(fd, &st) == -1) {
+		(void)ld_error(ld, s, "sendgrid_key_file \"%s\": %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)ld_error(ld, s, "sendgrid_key_file \"%s\": not a regular "
+		    "file", path);
+		goto out;
+	}
+	for (;;) {
+		r = read(fd, chunk, sizeof(chunk));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			(void)ld_error(ld, s, "sendgrid_key_file \"%s\": %s",
+			    path, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (b.len + (size_t)r > KEY_TEXT_MAX) {
+			(void)ld_error(ld, s, "sendgrid_key_file \"%s\" is "
+			    "longer than %d bytes", path, KEY_TEXT_MAX);
+			goto out;
+		}
+		buf_append(&b, chunk, (size_t)r);
+	}
+	if (b.len == 0 || strlen(b.data) != b.len) {
+		(void)ld_error(ld, s, "sendgrid_key_file \"%s\" holds no key",
+		    path);
+		goto out;
+	}
+	*out = buf_take(&b);
+	ret = 0;
+out:
+	buf_clear(&b);
+	(void)close(fd);
+	return ret;
+}
+
+/*
+ * SendGrid's Event Webhook verification key, inline or in a file; checked
+ * here by loading it, so that a bad one is found at start.
+ */
+static int
+load_sendgrid_key(struct loader *ld, const config_setting_t *g,
+    struct config *cfg)
+{
+	const config_setting_t	*ks = NULL, *fs = NULL, *s;
+	const char		*key = NULL, *file = NULL;
+	struct sig_key		*k;
+	char			*path, msg[256];
+
+	if (get_string(ld, g, "inbound", "sendgrid_key", "sendgrid_key",
+	    GS_NONEMPTY, &ks, &key) == -1 ||
+	    get_string(ld, g, "inbound", "sendgrid_key_file",
+	    "sendgrid_key_file", GS_NONEMPTY | GS_LINE, &fs, &file) == -1)
+		return -1;
+	if (ks == NULL && fs == NULL)
+		return 0;
+	s = ks != NULL ? ks : fs;
+	if (ks != NULL && fs != NULL)
+		return ld_error(ld, config_setting_source_line(ks) >
+		    config_setting_source_line(fs) ? ks : fs,
+		    "set sendgrid_key or sendgrid_key_file, not both");
+	if (cfg->email.provider != EMAIL_PROVIDER_SENDGRID)
+		return ld_error(ld, s, "%s is only used with email provider "
+		    "\"sendgrid\"", config_setting_name(s));
+	if (ks != NULL)
+		cfg->inbound.sendgrid_key = xstrdup(key);
+	else {
+		if (ld->flags & CONFIG_NO_SECRETS)
+			return 0;
+		path = credential_path(ld, file);
+		if (key_read(ld, fs, path, &cfg->inbound.sendgrid_key) == -1) {
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	msg[0] = '\0';
+	if ((k = sig_sendgrid_key_new(cfg->inbound.sendgrid_key, msg,
+	    sizeof(msg))) == NULL)
+		return ld_error(ld, s, "%s: %s", config_setting_name(s), msg);
+	sig_sendgrid_key_free(k);
+	return 0;
+}
+
+/*
+ * inbound.acknowledge and its text.  The answer may go to a number no
+ * patient has, so it names the clinic only: {clinic_name} and
+ * {clinic_phone}.
+ */
+static int
+load_acknowledgement(struct loader *ld, const config_setting_t *g,
+    struct config *cfg)
+{
+	const config_setting_t	*s, *ts;
+	struct template_vars	 a, b;
+	struct sms_info		 info;
+	const char		*v = DEFAULT_ACKNOWLEDGEMENT;
+	char			 msg[256], *ra, *rb;
+	bool			 same;
+
+	if ((s = config_setting_get_member(g, "acknowledge")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return ld_error(ld, s, "acknowledge must be true or "
+			    "false");
+		cfg->inbound.acknowledge = config_setting_get_bool(s) != 0;
+	}
+	if (get_string(ld, g, "inbound", "acknowledgement", "acknowledgement",
+	    GS_NONEMPTY, &ts, &v) == -1)
+		return -1;
+	msg[0] = '\0';
+	if (template_check(v, msg, sizeof(msg)) == -1)
+		return ld_error(ld, ts, "acknowledgement: %s", msg);
+	/* A patient's placeholder renders differently for two patients. */
+	memset(&a, 0, sizeof(a));
+	a.clinic_name = cfg->clinic_name;
+	a.clinic_phone = cfg->clinic_phone;
+	b = a;
+	b.first_name = "x";
+	b.treatment = "x";
+	b.treatment_date = "x";
+	ra = template_render(v, &a);
+	rb = template_render(v, &b);
+	same = strcmp(ra, rb) == 0;
+	free(rb);
+	if (!same) {
+		free(ra);
+		return ld_error(ld, ts, "acknowledgement may only use "
+		    "{clinic_name} and {clinic_phone}: it may answer a number "
+		    "no patient has");
+	}
+	template_sms_info(ra, &info);
+	free(ra);
+	if (info.segments > (size_t)cfg->sms.segment_limit)
+		ld_warn(ld, ts != NULL ? ts : s, "acknowledgement takes %zu "
+		    "SMS; keep it to %d", info.segments,
+		    cfg->sms.segment_limit);
+	cfg->inbound.acknowledgement = xstrdup(v);
+	return 0;
+}
+
+/*
+ * The optional inbound section, for aftercare-inbound; without it, no
+ * part of aftercare changes.
+ */
+static int
+load_inbound(struct loader *ld, const config_setting_t *root,
+    struct config *cfg)
+{
+	const config_setting_t	*g, *sms;
+
+	cfg->inbound.max_connections = DEFAULT_MAX_CONNECTIONS;
+	cfg->inbound.timeout = DEFAULT_INBOUND_TIMEOUT;
+	if (get_group(ld, root, "inbound", "{ public_url = \"https://...\"; "
+	    "... }", &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	cfg->inbound.enabled = true;
+	if (check_keys(ld, g, inbound_keys, "inbound") == -1 ||
+	    load_listen(ld, g, cfg) == -1 ||
+	    load_public_url(ld, g, cfg) == -1 ||
+	    load_escalate_to(ld, g, cfg) == -1 ||
+	    load_urgent_words(ld, g, cfg) == -1 ||
+	    load_sendgrid_key(ld, g, cfg) == -1 ||
+	    load_acknowledgement(ld, g, cfg) == -1)
+		return -1;
+	if (get_int(ld, g, "max_connections", 1, 1024, NULL,
+	    &cfg->inbound.max_connections) == -1 ||
+	    get_int(ld, g, "timeout", 1, 60, "seconds",
+	    &cfg->inbound.timeout) == -1)
+		return -1;
+	/* The webhook gateway signs what it posts with its token. */
+	sms = config_setting_get_member(root, "sms");
+	if (cfg->sms.provider == SMS_PROVIDER_WEBHOOK &&
+	    config_setting_get_member(sms, "auth_token") == NULL &&
+	    config_setting_get_member(sms, "auth_token_file") == NULL)
+		return ld_error(ld, g, "inbound needs sms.auth_token_file (or "
+		    "auth_token): the webhook gateway signs its requests "
+		    "with it");
+	return 0;
+}
+
 
 /* Whether some milestone, of any plan, sends template name by SMS. */
 static bool
@@ -2290,7 +2830,8 @@ config_load(const char *path, int flags, char *err, size_t errlen)
 	    load_email(&ld, root, cfg) == -1 ||
 	    load_plans(&ld, root, cfg) == -1 ||
 	    load_default_plan(&ld, root, cfg) == -1 ||
-	    load_delivery(&ld, root, cfg) == -1)
+	    load_delivery(&ld, root, cfg) == -1 ||
+	    load_inbound(&ld, root, cfg) == -1)
 		goto fail;
 	warn_lengths(&ld, cfg);
 	/* Placeholders matter to sending, not to aftercarectl. */
@@ -2348,6 +2889,14 @@ config_free(struct config *cfg)
 	free(cfg->email.from_name);
 	free(cfg->email.unsubscribe);
 	free(cfg->email.ca_file);
+	free(cfg->inbound.listen);
+	free(cfg->inbound.listen_host);
+	free(cfg->inbound.listen_path);
+	free(cfg->inbound.public_url);
+	strings_free(cfg->inbound.escalate_to, cfg->inbound.nescalate_to);
+	strings_free(cfg->inbound.urgent_words, cfg->inbound.nurgent_words);
+	free(cfg->inbound.sendgrid_key);
+	free(cfg->inbound.acknowledgement);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->metrics_file);

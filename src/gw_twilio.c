@@ -105,6 +105,12 @@ twilio_build(const struct config *cfg, const struct message *msg,
 	twilio_form_append(&req->body, cfg->sms.from);
 	buf_puts(&req->body, "&Body=");
 	twilio_form_append(&req->body, msg->body);
+	/* aftercare-inbound hears what became of it. */
+	if (cfg->inbound.enabled && cfg->inbound.public_url != NULL) {
+		buf_puts(&req->body, "&StatusCallback=");
+		twilio_form_append(&req->body, cfg->inbound.public_url);
+		twilio_form_append(&req->body, "/twilio/status");
+	}
 
 	req->userpwd = xasprintf("%s:%s", cfg->sms.account_sid,
 	    cfg->sms.auth_token);

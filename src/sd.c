@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* sd.c: what aftercared tells systemd: its state, the watchdog, STATUS=. */
+/* sd.c: what aftercare tells systemd (its state, the watchdog, STATUS=), and the sockets systemd passes. */
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -143,4 +144,64 @@ sd_status_format(char *buf, size_t len, time_t next, int64_t failed,
 	} else
 		(void)snprintf(buf, len, "%s; %lld failed in 24 h", due,
 		    (long long)failed);
+}
+
+int
+sd_listen_fds(size_t *n)
+{
+	const char	*pid, *fds;
+	char		 err[128];
+	int64_t		 p, count;
+	socklen_t	 len;
+	int		 fd, flags, v;
+
+	*n = 0;
+	pid = getenv("LISTEN_PID");
+	fds = getenv("LISTEN_FDS");
+	if (pid == NULL || fds == NULL)
+		return 0;
+	if (util_int64_parse(pid, 1, INT32_MAX, &p, err, sizeof(err)) == -1) {
+		log_err("LISTEN_PID: %s", err);
+		return -1;
+	}
+	/* Meant for another process (our parent, say): not ours to take. */
+	if ((pid_t)p != getpid())
+		return 0;
+	if (util_int64_parse(fds, 0, SD_LISTEN_FDS_MAX, &count, err,
+	    sizeof(err)) == -1) {
+		log_err("LISTEN_FDS: %s", err);
+		return -1;
+	}
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+	for (fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + count;
+	    fd++) {
+		len = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == -1) {
+			log_warn("passed socket %d", fd);
+			return -1;
+		}
+		if (v == 0) {
+			log_err("passed socket %d is not listening (the socket "
+			    "unit needs Accept=no)", fd);
+			return -1;
+		}
+		len = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) == -1 ||
+		    v != SOCK_STREAM) {
+			log_err("passed socket %d is not a stream socket "
+			    "(ListenStream=)", fd);
+			return -1;
+		}
+		if ((flags = fcntl(fd, F_GETFD)) == -1 ||
+		    fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == -1 ||
+		    (flags = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+			log_warn("passed socket %d", fd);
+			return -1;
+		}
+	}
+	*n = (size_t)count;
+	return 0;
 }

@@ -217,6 +217,88 @@ static const char schema_v6[] =
 "CREATE INDEX IF NOT EXISTS reminders_failed ON reminders(updated_at)"
 "  WHERE state = 'failed';";
 
+/*
+ * Version 7: what aftercare-inbound learns from the providers (see
+ * inbox.c, and README's database contract).  Patients' messages to the
+ * clinic, with the patient, treatment and reminder they answer and the
+ * state of their escalation to staff; which message opted a number out;
+ * where each reminder got to (delivery receipts, which only move
+ * forward), found by the provider's message id; the receipts already
+ * heard, as providers send one more than once; and email addresses that
+ * unsubscribed or bounced.
+ */
+static const char schema_v7[] =
+"CREATE TABLE IF NOT EXISTS inbound_messages ("
+"  id INTEGER PRIMARY KEY,"
+"  provider TEXT NOT NULL,"		/* 'twilio', 'webhook' */
+"  provider_message_id TEXT NOT NULL,"	/* Twilio's MessageSid */
+"  from_number TEXT NOT NULL,"		/* E.164 when it is one */
+"  to_number TEXT,"
+"  body TEXT NOT NULL,"
+"  num_media INTEGER NOT NULL DEFAULT 0,"	/* photos, left at the provider */
+"  received_at INTEGER NOT NULL,"
+"  patient_id INTEGER,"			/* matched by number; NULL: none */
+"  shared_with INTEGER NOT NULL DEFAULT 0,"	/* other patients with it */
+"  treatment_id INTEGER,"
+"  reminder_id INTEGER,"			/* the SMS it answers */
+"  classification TEXT NOT NULL CHECK (classification IN"
+"    ('optout', 'optin', 'help', 'possible_optout', 'reply')),"
+"  urgent INTEGER NOT NULL DEFAULT 0,"
+"  acknowledged_at INTEGER,"		/* the answer thanked them */
+"  escalation TEXT NOT NULL DEFAULT 'none' CHECK (escalation IN"
+"    ('none', 'pending', 'sending', 'sent', 'failed')),"
+"  escalation_attempts INTEGER NOT NULL DEFAULT 0,"
+"  escalation_next_at INTEGER,"
+"  escalation_error TEXT,"
+"  escalated_at INTEGER,"
+"  handled_at INTEGER,"			/* staff marked it done */
+"  UNIQUE (provider, provider_message_id));"
+"CREATE INDEX IF NOT EXISTS inbound_escalation"
+"  ON inbound_messages(escalation_next_at) WHERE escalation = 'pending';"
+"CREATE INDEX IF NOT EXISTS inbound_open ON inbound_messages(received_at)"
+"  WHERE handled_at IS NULL;"
+"CREATE INDEX IF NOT EXISTS inbound_from"
+"  ON inbound_messages(from_number, received_at);"
+"CREATE INDEX IF NOT EXISTS inbound_patient"
+"  ON inbound_messages(patient_id, received_at);"
+"CREATE INDEX IF NOT EXISTS reminders_provider_id ON reminders(provider_id)"
+"  WHERE provider_id IS NOT NULL;"
+"CREATE TABLE IF NOT EXISTS delivery_receipts ("
+"  provider TEXT NOT NULL,"
+"  receipt_id TEXT NOT NULL,"		/* sg_event_id; MessageSid/status */
+"  reminder_id INTEGER,"			/* NULL: no such reminder */
+"  event TEXT NOT NULL,"			/* the provider's word for it */
+"  error TEXT,"
+"  received_at INTEGER NOT NULL,"
+"  PRIMARY KEY (provider, receipt_id)) WITHOUT ROWID;"
+"CREATE INDEX IF NOT EXISTS delivery_receipts_received"
+"  ON delivery_receipts(received_at);"
+"CREATE TABLE IF NOT EXISTS email_optouts ("
+"  address TEXT PRIMARY KEY COLLATE NOCASE,"
+"  event TEXT NOT NULL,"			/* unsubscribe, spamreport, ... */
+"  reminder_id INTEGER,"
+"  receipt_id TEXT,"
+"  recorded_at INTEGER NOT NULL);"
+"CREATE TABLE IF NOT EXISTS email_bounces ("
+"  address TEXT PRIMARY KEY COLLATE NOCASE,"
+"  event TEXT NOT NULL,"			/* bounce, blocked, dropped */
+"  status TEXT,"				/* the SMTP status, 5.1.1 */
+"  reminder_id INTEGER,"
+"  receipt_id TEXT,"
+"  recorded_at INTEGER NOT NULL);";
+
+/* Version 7's new columns: added by add_column(), which is idempotent. */
+static const struct {
+	const char	*table;
+	const char	*column;
+	const char	*type;
+} columns_v7[] = {
+	{ "sms_optouts", "inbound_id", "INTEGER" },	/* the STOP */
+	{ "reminders", "delivery_state", "TEXT" },	/* NULL: no word */
+	{ "reminders", "delivery_error", "TEXT" },
+	{ "reminders", "delivery_at", "INTEGER" },
+};
+
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
@@ -624,6 +706,8 @@ static int	user_version(struct store *, int *);
 static int	wal_on(struct store *);
 static int	migrate(struct store *, int);
 static int	language_column(struct store *);
+static int	add_column(struct store *, const char *, const char *,
+		    const char *);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *, bool *);
 static void	kind_check(struct store *, const char *, int64_t,
@@ -823,6 +907,7 @@ static int
 migrate(struct store *st, int from)
 {
 	char	sql[64];
+	size_t	i;
 
 	if (exec(st, "BEGIN IMMEDIATE", "migrate") == -1)
 		return -1;
@@ -841,6 +926,14 @@ migrate(struct store *st, int from)
 	if (from < 5 && exec(st, schema_v5, "add indexes and counts") == -1)
 		goto fail;
 	if (from < 6 && exec(st, schema_v6, "add failures index") == -1)
+		goto fail;
+	for (i = 0; from < 7 && i < sizeof(columns_v7) / sizeof(columns_v7[0]);
+	    i++)
+		if (add_column(st, columns_v7[i].table, columns_v7[i].column,
+		    columns_v7[i].type) == -1)
+			goto fail;
+	if (from < 7 && exec(st, schema_v7, "add inbound messages and "
+	    "delivery receipts") == -1)
 		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
@@ -884,6 +977,40 @@ language_column(struct store *st)
 		return 0;
 	return exec(st, "ALTER TABLE patients ADD COLUMN language TEXT",
 	    "add patients.language");
+}
+
+/* Adds table.column unless it is there (a database carrying part of it). */
+static int
+add_column(struct store *st, const char *table, const char *column,
+    const char *type)
+{
+	sqlite3_stmt	*s;
+	char		 sql[160];
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM "
+	    "pragma_table_info(?1) WHERE name = ?2", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		log_err("store: %s: read the %s table: %s", st->path, table,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, column, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (rc = sqlite3_step(s)) != SQLITE_ROW) {
+		log_err("store: %s: read the %s table: %s", st->path, table,
+		    sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	rc = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc > 0)
+		return 0;
+	/* Names from columns_v7[], not from outside. */
+	(void)snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
+	    table, column, type);
+	return exec(st, sql, "add a column");
 }
 
 /*
@@ -1047,6 +1174,12 @@ const char *
 store_path(const struct store *st)
 {
 	return st->path;
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
 }
 
 /*

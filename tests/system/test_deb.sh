@@ -122,7 +122,8 @@ for f in lib/systemd/system/aftercared.service \
     etc/aftercare/aftercare.conf; do
 	check "$f as make install writes it" cmp -s "$mi/$f" "$tmp/x/$f"
 done
-for m in man1/aftercarectl.1 man5/aftercare.conf.5 man8/aftercared.8; do
+for m in man1/aftercarectl.1 man5/aftercare.conf.5 man8/aftercared.8 \
+    man8/aftercare-inbound.8; do
 	check "$m.gz is man/${m#*/}" \
 	    sh -c 'gzip -dc "$1" | cmp -s - "$2"' sh \
 	    "$tmp/x/usr/share/man/$m.gz" "man/${m#*/}"
@@ -199,6 +200,9 @@ same_lists "conffiles: $conf alone, its md5sum etc/aftercare.conf's" \
     "$tmp/want" "$tmp/got"
 check "unit enabled: $wants links to it" \
     test "$(readlink "$root$wants")" = /lib/systemd/system/aftercared.service
+check "aftercare-inbound.socket and .service not enabled" \
+    sh -c '! ls "$1"/etc/systemd/system/*.wants/aftercare-inbound.* \
+	>/dev/null 2>&1' sh "$root"
 info=$admin/info/aftercare
 check "postinst starts nothing, restarts a running daemon on upgrade" \
     sh -c '! grep -q "deb-systemd-invoke start" "$1" &&

@@ -473,7 +473,7 @@ booking_insert(sqlite3 *db, const struct row *r, int64_t id)
 static void
 assert_log_clean(struct env *e)
 {
-	testenv_log_clean(&e->t, secrets, NELEM(secrets));
+	testenv_assert_clean(e->t.all, secrets, NELEM(secrets));
 }
 
 /* What `patient list` must say of a patient's SMS. */

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "keyword.h"
 #include "log.h"
 #include "template.h"
 #include "util.h"
@@ -62,6 +63,31 @@
 #define MS_HEAD	"milestones = (\n  { name = \"a\"; after = \"1d\"; " \
 		"template = \"day1\";\n"
 #define MS_TAIL	"  }\n);\n"
+/* An inbound section on lines 3 and 4 (after CLINIC and TWILIO). */
+#define IN_HEAD	"inbound = {\n  public_url = " \
+		"\"https://clinic.example.com/aftercare\";\n"
+#define IN_TAIL	"};\n"
+/* SendGrid's verification key in sendgrid-nodejs's tests (P-256). */
+#define SG_P256	"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4C" \
+		"wrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA=="
+/* Keys of other kinds, base64 DER SubjectPublicKeyInfo. */
+#define SG_P384	"MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAErnUBmblZezFf0TawR5ZLtqqLptw3" \
+		"K79RcGVqny+R6By20QSHhM+w6MHOE5oOO9q12K79dW/V+OFt+hM2O/PzGID6oca+" \
+		"xNt+Sbg+S5j4s3A3xwKvDDN3poncxyOSUt+o"
+#define SG_RSA	"MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCsmDTaLxru4OIHWW7tnot4" \
+		"1GdDyndce3CBQbpLWmaZD4pHuTk6EhmhBKz+hzRnVmj6AWBt0w2tip3xUM7FMuGg" \
+		"wgibL8s33Get+M7gHNbiRxIYzOkiXfog+EphPPm9jRfgmsLSiQwgwGKLBBte5qbI" \
+		"2xDA3rmvRpKz83t5A+rJnQIDAQAB"
+/* 3 segments of GSM-7. */
+#define LONG_ACK "Thank you, the clinic has your message. A nurse reads " \
+		"every reply on weekdays between nine and five, and answers " \
+		"within the day. If it is urgent, or outside those hours, please " \
+		"call {clinic_phone} and choose option two for the nurse on call, " \
+		"who can see you the same day if need be. Photos help: send " \
+		"them by email."
+#define LONG_WORD "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm"
+#define LONG_PATH "run/aftercare/aftercare-inbound/a-socket-path-that-is-longer-" \
+		"than-a-unix-socket-address-may-hold/inbound.sock"
 
 struct fixture {
 	char	dir[64];
@@ -808,6 +834,205 @@ static const struct {
 	    ":6: helo must not be empty" },
 	{ CLINIC TWILIO SG_HEAD "  helo = \"mail.clinic.example.com\";\n"
 	    FROM_TAIL, 0, ":6: helo is only used with provider \"smtp\"" },
+
+	/* 267: Twilio's sms.url is the API base, never the resource */
+	{ CLINIC SMS_HEAD "  url = \"https://api.twilio.com/2010-04-01/"
+	    "Accounts/" SID "/Messages.json\";\n" SMS_TAIL, 0,
+	    ":4: sms.url is the API base (\"https://api.twilio.com\"): "
+	    "aftercare adds /2010-04-01/Accounts/.../Messages.json itself" },
+	{ CLINIC SMS_HEAD "  url = \"https://api.twilio.com/2010-04-01\";\n"
+	    SMS_TAIL, 0, ":4: sms.url is the API base" },
+	{ CLINIC SMS_HEAD "  url = \"https://twilio.example.com/Messages.json"
+	    "\";\n" SMS_TAIL, 0, ":4: sms.url is the API base" },
+	{ CLINIC SMS_HEAD "  url = \"https://api.twilio.com/\";\n" SMS_TAIL, 0,
+	    NULL },
+	{ CLINIC "sms = { provider = \"webhook\"; url = \"https://sms.example."
+	    "com/2010-04-01/Messages.json\"; };\n", 0, NULL },
+
+	/* 272: inbound, its section and listen */
+	{ CLINIC TWILIO IN_HEAD IN_TAIL, 0, NULL },
+	{ CLINIC TWILIO "inbound = {\n};\n", 0,
+	    ":3: inbound: missing \"public_url\"" },
+	{ CLINIC TWILIO "inbound = 1;\n", 0, ":3: inbound must be a group" },
+	{ CLINIC TWILIO IN_HEAD "  port = 8025;\n" IN_TAIL, 0,
+	    ":5: unknown key \"port\" in inbound" },
+	{ CLINIC WEBHOOK IN_HEAD IN_TAIL, 0, ":3: inbound needs "
+	    "sms.auth_token_file (or auth_token): the webhook gateway signs its "
+	    "requests with it" },
+	{ CLINIC "sms = { provider = \"webhook\"; url = \"https://sms.example."
+	    "com/send\"; auth_token_file = \"tok\"; };\n" IN_HEAD IN_TAIL,
+	    CONFIG_NO_SECRETS, NULL },
+#define LISTEN_ROW(v) CLINIC TWILIO IN_HEAD "  listen = \"" v "\";\n" IN_TAIL
+	{ LISTEN_ROW("127.0.0.1:8025"), 0, NULL },
+	{ LISTEN_ROW("0.0.0.0:1"), 0, NULL },
+	{ LISTEN_ROW("[::1]:65535"), 0, NULL },
+	{ LISTEN_ROW("[2001:db8::7]:8025"), 0, NULL },
+	{ LISTEN_ROW("unix:/run/aftercare/inbound.sock"), 0, NULL },
+	{ LISTEN_ROW("localhost:8025"), 0, ":5: listen \"localhost:8025\" "
+	    "must be an address and port (\"127.0.0.1:8025\", \"[::1]:8025\")"
+	    " or \"unix:/PATH\"" },
+	{ LISTEN_ROW("127.0.0.1"), 0, ":5: listen \"127.0.0.1\" must be" },
+	{ LISTEN_ROW("127.0.0.1:0"), 0, ":5: listen \"127.0.0.1:0\" must be" },
+	{ LISTEN_ROW("127.0.0.1:65536"), 0, ":5: listen \"127.0.0.1:65536\"" },
+	{ LISTEN_ROW("127.0.0.1:80x"), 0, ":5: listen \"127.0.0.1:80x\"" },
+	{ LISTEN_ROW("127.0.0.1:99999999999999999999"), 0, ":5: listen" },
+	{ LISTEN_ROW(":8025"), 0, ":5: listen \":8025\" must be" },
+	{ LISTEN_ROW("::1:8025"), 0, ":5: listen \"::1:8025\" must be" },
+	{ LISTEN_ROW("[::1]8025"), 0, ":5: listen \"[::1]8025\" must be" },
+	{ LISTEN_ROW("[::1]:"), 0, ":5: listen \"[::1]:\" must be" },
+	{ LISTEN_ROW("[zz]:8025"), 0, ":5: listen \"[zz]:8025\" must be" },
+	{ LISTEN_ROW("256.0.0.1:8025"), 0, ":5: listen \"256.0.0.1:8025\"" },
+	{ LISTEN_ROW("unix:run/inbound.sock"), 0,
+	    ":5: listen \"unix:run/inbound.sock\" must be" },
+	{ LISTEN_ROW("unix:/" LONG_PATH), 0, ":5: listen \"unix:/" },
+	{ LISTEN_ROW(""), 0, ":5: listen must not be empty" },
+#undef LISTEN_ROW
+
+	/* 298: inbound.public_url */
+#define URL_ROW(v) CLINIC TWILIO "inbound = {\n  public_url = \"" v "\";\n};\n"
+	{ URL_ROW("https://clinic.example.com"), 0, NULL },
+	{ URL_ROW("https://clinic.example.com:8443/aftercare/in/"), 0, NULL },
+	{ URL_ROW("http://127.0.0.1:8025"), 0, NULL },
+	{ URL_ROW("https://[2001:db8::1]/aftercare"), 0, NULL },
+	{ URL_ROW("ftp://clinic.example.com/aftercare"), 0, ":4: public_url "
+	    "\"ftp://clinic.example.com/aftercare\" must be an https:// URL "
+	    "such as \"https://clinic.example.com/aftercare\"" },
+	{ URL_ROW("clinic.example.com/aftercare"), 0,
+	    ":4: public_url \"clinic.example.com/aftercare\" must be" },
+	{ URL_ROW("https://"), 0, ":4: public_url \"https://\" must be" },
+	{ URL_ROW("https:///aftercare"), 0, ":4: public_url \"https:///" },
+	{ URL_ROW("https://-clinic.example.com/"), 0, ":4: public_url" },
+	{ URL_ROW("https://clinic example.com/"), 0, ":4: public_url" },
+	{ URL_ROW("https://clinic.example.com/a b"), 0, ":4: public_url" },
+	{ URL_ROW("https://clinic.example.com/a\\b"), 0, ":4: public_url" },
+	{ URL_ROW("https://[::1/aftercare"), 0, ":4: public_url" },
+	{ URL_ROW("https://u:" PASS "@clinic.example.com/aftercare"), 0,
+	    ":4: public_url must not carry a user name or password: the "
+	    "providers' signatures are the check" },
+	{ URL_ROW("https://clinic.example.com/aftercare?clinic=1"), 0,
+	    ":4: public_url must not have a query or a fragment" },
+	{ URL_ROW("https://clinic.example.com/aftercare#rc=5&rp=all"), 0,
+	    ":4: public_url must not have a query or a fragment (Twilio's "
+	    "#rc=5&rp=all goes in its console, after the endpoint's path)" },
+	{ URL_ROW("https://clinic.example.com:0/"), 0,
+	    ":4: public_url: the port must be 1 to 65535" },
+	{ URL_ROW("https://clinic.example.com:65536/"), 0,
+	    ":4: public_url: the port must be 1 to 65535" },
+	{ URL_ROW("https://clinic.example.com:/"), 0,
+	    ":4: public_url: the port must be 1 to 65535" },
+	{ URL_ROW("https://clinic.example.com:443x/"), 0,
+	    ":4: public_url: the port must be 1 to 65535" },
+	{ URL_ROW(""), 0, ":4: public_url must not be empty" },
+#undef URL_ROW
+
+	/* 319: inbound.escalate_to */
+#define IN_ROW(v) CLINIC TWILIO IN_HEAD "  " v "\n" IN_TAIL
+	{ IN_ROW("escalate_to = [ \"nurse@clinic.example.com\", "
+	    "\"dr.lee@clinic.example.com\" ];"), 0, NULL },
+	{ IN_ROW("escalate_to = ( \"nurse@clinic.example.com\" );"), 0,
+	    NULL },
+	{ IN_ROW("escalate_to = \"nurse@clinic.example.com\";"), 0, NULL },
+	{ IN_ROW("escalate_to = [ ];"), 0, ":5: escalate_to is empty: name the "
+	    "staff who read replies, or leave it out" },
+	{ IN_ROW("escalate_to = [ \"nurse\" ];"), 0, ":5: escalate_to: "
+	    "\"nurse\" must be a plain address such as "
+	    "\"nurse@clinic.example.com\"" },
+	{ IN_ROW("escalate_to = [ \"Nurse <nurse@clinic.example.com>\" ];"), 0,
+	    ":5: escalate_to: \"Nurse <nurse@clinic.example.com>\" must be" },
+	{ IN_ROW("escalate_to = [ \"nurse@[127.0.0.1]\" ];"), 0,
+	    ":5: escalate_to: \"nurse@[127.0.0.1]\" must be a plain address" },
+	{ IN_ROW("escalate_to = [ \"a@clinic.example.com\", "
+	    "\"A@clinic.example.com\" ];"), 0,
+	    ":5: escalate_to: \"A@clinic.example.com\" is given twice" },
+	{ IN_ROW("escalate_to = [ 1 ];"), 0, ":5: escalate_to must be a string "
+	    "or a list of strings [ \"...\", \"...\" ]" },
+	{ IN_ROW("escalate_to = 1;"), 0, ":5: escalate_to must be a string or "
+	    "a list of strings" },
+	{ IN_ROW("escalate_to = ( \"a@clinic.example.com\", 2 );"), 0,
+	    ":5: escalate_to must be a string or a list of strings" },
+	{ IN_ROW("escalate_to = [ \"\" ];"), 0,
+	    ":5: escalate_to: item 1 must be one line, not empty" },
+
+	/* 331: inbound.urgent_words */
+	{ IN_ROW("urgent_words = [ \"rash\", \"hot to the touch\" ];"), 0,
+	    NULL },
+	{ IN_ROW("urgent_words = ( );"), 0, NULL },
+	{ IN_ROW("urgent_words = [ \"rash\", \"\" ];"), 0,
+	    ":5: urgent_words: item 2 must be one line, not empty" },
+	{ IN_ROW("urgent_words = [ \"a\\tb\" ];"), 0,
+	    ":5: urgent_words: item 1 must be one line, not empty" },
+	{ IN_ROW("urgent_words = [ \"" LONG_WORD "\" ];"), 0,
+	    ":5: urgent_words: item 1 is longer than 64 bytes" },
+	{ IN_ROW("urgent_words = [ \"infect*\", \"hard to breathe\" ];"), 0,
+	    NULL },
+	{ IN_ROW("urgent_words = [ \"in*fect\" ];"), 0, ":5: urgent_words: "
+	    "\"in*fect\": '*' may only end an urgent word" },
+	{ IN_ROW("urgent_words = [ \"ab*\" ];"), 0,
+	    ":5: urgent_words: \"ab*\": a stem before '*' needs" },
+	{ IN_ROW("urgent_words = [ \"!!!\" ];"), 0,
+	    ":5: urgent_words: \"!!!\": an urgent word has no letters" },
+
+	/* 340: inbound.acknowledge, its text */
+	{ IN_ROW("acknowledge = true;"), 0, NULL },
+	{ IN_ROW("acknowledge = false; acknowledgement = \"{clinic_name} has "
+	    "your message; call {clinic_phone} if it is urgent.\";"), 0, NULL },
+	{ IN_ROW("acknowledge = \"yes\";"), 0,
+	    ":5: acknowledge must be true or false" },
+	{ IN_ROW("acknowledgement = \"Thanks {first_name}\";"), 0,
+	    ":5: acknowledgement may only use {clinic_name} and {clinic_phone}: "
+	    "it may answer a number no patient has" },
+	{ IN_ROW("acknowledgement = \"See you on {treatment_date}\";"), 0,
+	    ":5: acknowledgement may only use {clinic_name}" },
+	{ IN_ROW("acknowledgement = \"Call {phone}\";"), 0,
+	    ":5: acknowledgement: unknown placeholder {phone}" },
+	{ IN_ROW("acknowledgement = \"Call {clinic_phone\";"), 0,
+	    ":5: acknowledgement: unclosed \"{\"" },
+	{ IN_ROW("acknowledgement = \"\";"), 0,
+	    ":5: acknowledgement must not be empty" },
+
+	/* 348: inbound limits */
+	{ IN_ROW("max_connections = 1; timeout = 60;"), 0, NULL },
+	{ IN_ROW("max_connections = 1024; timeout = 1;"), 0, NULL },
+	{ IN_ROW("max_connections = 0;"), 0,
+	    ":5: max_connections must be between 1 and 1024" },
+	{ IN_ROW("max_connections = 1025;"), 0,
+	    ":5: max_connections must be between 1 and 1024" },
+	{ IN_ROW("timeout = 0;"), 0,
+	    ":5: timeout must be between 1 and 60 seconds" },
+	{ IN_ROW("timeout = \"10s\";"), 0,
+	    ":5: timeout must be an integer (seconds)" },
+#undef IN_ROW
+
+	/* 354: inbound.sendgrid_key, parsed by libcrypto */
+#define SG_ROW(v) CLINIC TWILIO SENDGRID IN_HEAD "  " v "\n" IN_TAIL
+	{ SG_ROW("sendgrid_key = \"" SG_P256 "\";"), 0, NULL },
+	{ SG_ROW("sendgrid_key = \"-----BEGIN PUBLIC KEY-----\\n" SG_P256
+	    "\\n-----END PUBLIC KEY-----\\n\";"), 0, NULL },
+	{ SG_ROW("sendgrid_key_file = \"/nonexistent/sendgrid.key\";"),
+	    CONFIG_NO_SECRETS, NULL },
+	{ SG_ROW("sendgrid_key_file = \"/nonexistent/sendgrid.key\";"), 0,
+	    ":6: sendgrid_key_file \"/nonexistent/sendgrid.key\": No such file "
+	    "or directory" },
+	{ SG_ROW("sendgrid_key = \"" SG_P256 "\";\n  sendgrid_key_file = "
+	    "\"k\";"), 0,
+	    ":7: set sendgrid_key or sendgrid_key_file, not both" },
+	{ SG_ROW("sendgrid_key = \"not base64!\";"), 0, ":6: sendgrid_key: the "
+	    "SendGrid verification key is not base64" },
+	{ SG_ROW("sendgrid_key = \"AAAA\";"), 0, ":6: sendgrid_key: the "
+	    "SendGrid verification key is not a DER SubjectPublicKeyInfo" },
+	{ SG_ROW("sendgrid_key = \"" SG_P384 "\";"), 0, ":6: sendgrid_key: the "
+	    "SendGrid verification key is not an ECDSA P-256 key" },
+	{ SG_ROW("sendgrid_key = \"" SG_RSA "\";"), 0, ":6: sendgrid_key: the "
+	    "SendGrid verification key is not an ECDSA P-256 key" },
+	{ SG_ROW("sendgrid_key = \"\";"), 0,
+	    ":6: sendgrid_key must not be empty" },
+#undef SG_ROW
+	{ CLINIC TWILIO IN_HEAD "  sendgrid_key = \"" SG_P256 "\";\n" IN_TAIL,
+	    0, ":5: sendgrid_key is only used with email provider "
+	    "\"sendgrid\"" },
+	{ CLINIC TWILIO SMTP IN_HEAD "  sendgrid_key_file = \"k\";\n" IN_TAIL,
+	    0, ":6: sendgrid_key_file is only used with email provider "
+	    "\"sendgrid\"" },
 };
 
 static void
@@ -1164,6 +1389,68 @@ test_example(void **state)
 	assert_null(ex);
 	assert_non_null(strstr(err, EXAMPLE ":"));
 	assert_non_null(strstr(err, ": auth_token_file \""));
+}
+
+/*
+ * The example's inbound section, commented out, loads once uncommented,
+ * and so do its commented defaults, which are the defaults.
+ */
+static void
+test_example_inbound(void **state)
+{
+	struct fixture	*fx = *state;
+	struct config	*cfg;
+	struct buf	 b;
+	FILE		*f;
+	char		 err[512], line[512];
+	const char	*p;
+	size_t		 i;
+	int		 pass;
+	bool		 in;
+
+	for (pass = 0; pass < 2; pass++) {
+		assert_non_null(f = fopen(EXAMPLE, "r"));
+		buf_init(&b);
+		in = false;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			p = line;
+			if (strncmp(line, "#inbound = {", 12) == 0)
+				in = true;
+			if (in && *p == '#') {
+				p++;
+				/*
+				 * The second pass takes the defaults too (the
+				 * SendGrid key needs the email section).
+				 */
+				if (pass == 1 && p[0] == '\t' && p[1] == '#' &&
+				    p[2] != ' ' &&
+				    strstr(p, "sendgrid_key") == NULL)
+					p += 2;
+			}
+			if (strcmp(line, "#};\n") == 0)
+				in = false;
+			buf_puts(&b, p);
+		}
+		(void)fclose(f);
+		write_file(fx->path, b.data);
+		buf_clear(&b);
+		cfg = config_load(fx->path, CONFIG_NO_SECRETS, err, sizeof(err));
+		if (cfg == NULL)
+			fail_msg("pass %d: %s", pass, err);
+		assert_true(cfg->inbound.enabled);
+		assert_string_equal(cfg->inbound.listen, "127.0.0.1:8025");
+		assert_string_equal(cfg->inbound.public_url,
+		    "https://clinic.example.com/aftercare");
+		assert_int_equal(cfg->inbound.nescalate_to, 1);
+		for (i = 0; keyword_urgent_default[i] != NULL; i++)
+			assert_string_equal(cfg->inbound.urgent_words[i],
+			    keyword_urgent_default[i]);
+		assert_int_equal(cfg->inbound.nurgent_words, i);
+		assert_false(cfg->inbound.acknowledge);
+		assert_int_equal(cfg->inbound.max_connections, 32);
+		assert_int_equal(cfg->inbound.timeout, 10);
+		config_free(cfg);
+	}
 }
 
 /* Checks one SMS text at its longest: GSM-7, within 2 segments. */
@@ -2146,6 +2433,146 @@ test_token_file(void **state)
 }
 
 /* Relative paths resolve against the config file's directory. */
+/*
+ * The inbound section: its defaults, what each value becomes, the key
+ * file (PEM, readable by anyone: it is a public key), and the warnings.
+ */
+static void
+test_inbound(void **state)
+{
+	struct fixture	*fx = *state;
+	struct config	*cfg;
+	char		 err[512], path[192], *text, *log;
+	size_t		 i;
+
+	/* Without the section, nothing of it. */
+	cfg = load_text(fx, CLINIC TWILIO, 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_false(cfg->inbound.enabled);
+	assert_null(cfg->inbound.listen);
+	assert_null(cfg->inbound.public_url);
+	assert_null(cfg->inbound.urgent_words);
+	assert_null(cfg->inbound.acknowledgement);
+	config_free(cfg);
+
+	cfg = load_text(fx, CLINIC TWILIO IN_HEAD IN_TAIL, 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_true(cfg->inbound.enabled);
+	assert_string_equal(cfg->inbound.listen, "127.0.0.1:8025");
+	assert_string_equal(cfg->inbound.listen_host, "127.0.0.1");
+	assert_int_equal(cfg->inbound.listen_port, 8025);
+	assert_null(cfg->inbound.listen_path);
+	assert_string_equal(cfg->inbound.public_url,
+	    "https://clinic.example.com/aftercare");
+	assert_int_equal(cfg->inbound.nescalate_to, 0);
+	for (i = 0; keyword_urgent_default[i] != NULL; i++)
+		assert_string_equal(cfg->inbound.urgent_words[i],
+		    keyword_urgent_default[i]);
+	assert_int_equal(cfg->inbound.nurgent_words, i);
+	assert_true(keyword_urgent("still oozing", 12,
+	    (const char *const *)cfg->inbound.urgent_words,
+	    cfg->inbound.nurgent_words) >= 0);
+	assert_null(cfg->inbound.sendgrid_key);
+	assert_false(cfg->inbound.acknowledge);
+	assert_non_null(strstr(cfg->inbound.acknowledgement,
+	    "{clinic_phone}"));
+	assert_int_equal(cfg->inbound.max_connections, 32);
+	assert_int_equal(cfg->inbound.timeout, 10);
+	config_free(cfg);
+
+	cfg = load_text(fx, CLINIC TWILIO "inbound = {\n"
+	    "  listen = \"[::1]:9000\";\n"
+	    "  public_url = \"https://clinic.example.com:8443/in//\";\n"
+	    "  escalate_to = [ \"nurse@clinic.example.com\", "
+	    "\"dr.lee@clinic.example.com\" ];\n"
+	    "  urgent_words = ( \"rash\" );\n"
+	    "  acknowledge = true;\n"
+	    "  acknowledgement = \"{clinic_name}: call {clinic_phone}\";\n"
+	    "  max_connections = 4; timeout = 3;\n};\n", 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->inbound.listen_host, "::1");
+	assert_int_equal(cfg->inbound.listen_port, 9000);
+	assert_string_equal(cfg->inbound.public_url,
+	    "https://clinic.example.com:8443/in");
+	assert_int_equal(cfg->inbound.nescalate_to, 2);
+	assert_string_equal(cfg->inbound.escalate_to[1],
+	    "dr.lee@clinic.example.com");
+	assert_int_equal(cfg->inbound.nurgent_words, 1);
+	assert_string_equal(cfg->inbound.urgent_words[0], "rash");
+	assert_true(cfg->inbound.acknowledge);
+	assert_string_equal(cfg->inbound.acknowledgement,
+	    "{clinic_name}: call {clinic_phone}");
+	assert_int_equal(cfg->inbound.max_connections, 4);
+	assert_int_equal(cfg->inbound.timeout, 3);
+	config_free(cfg);
+
+	cfg = load_text(fx, CLINIC TWILIO "inbound = {\n"
+	    "  listen = \"unix:/run/aftercare/inbound.sock\";\n"
+	    "  public_url = \"https://clinic.example.com\";\n"
+	    "  urgent_words = [ ];\n};\n", 0, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_null(cfg->inbound.listen_host);
+	assert_string_equal(cfg->inbound.listen_path,
+	    "/run/aftercare/inbound.sock");
+	assert_int_equal(cfg->inbound.nurgent_words, 0);
+	config_free(cfg);
+
+	/* The key in a PEM file beside the config, readable by anyone. */
+	(void)snprintf(path, sizeof(path), "%s/sendgrid.pem", fx->dir);
+	write_file(path, "-----BEGIN PUBLIC KEY-----\n" SG_P256 "\n"
+	    "-----END PUBLIC KEY-----\n");
+	assert_int_equal(chmod(path, 0644), 0);
+	text = xasprintf(CLINIC TWILIO SENDGRID IN_HEAD
+	    "  sendgrid_key_file = \"sendgrid.pem\";\n" IN_TAIL);
+	log = load_logged(fx, text, 0, &cfg, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(log, "");
+	assert_non_null(strstr(cfg->inbound.sendgrid_key, SG_P256));
+	config_free(cfg);
+	free(log);
+	/* Not read for aftercarectl. */
+	cfg = load_text(fx, text, CONFIG_NO_SECRETS, err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_null(cfg->inbound.sendgrid_key);
+	config_free(cfg);
+	free(text);
+	/* A file of something else. */
+	write_file(path, "-----BEGIN PUBLIC KEY-----\n" SG_P256 "\n");
+	cfg = load_text(fx, CLINIC TWILIO SENDGRID IN_HEAD
+	    "  sendgrid_key_file = \"sendgrid.pem\";\n" IN_TAIL, 0, err,
+	    sizeof(err));
+	assert_null(cfg);
+	assert_non_null(strstr(err, ":6: sendgrid_key_file: the SendGrid "
+	    "verification key has no -----END PUBLIC KEY----- line"));
+	write_file(path, "");
+	cfg = load_text(fx, CLINIC TWILIO SENDGRID IN_HEAD
+	    "  sendgrid_key_file = \"sendgrid.pem\";\n" IN_TAIL, 0, err,
+	    sizeof(err));
+	assert_null(cfg);
+	assert_non_null(strstr(err, ":6: sendgrid_key_file \""));
+	assert_non_null(strstr(err, "sendgrid.pem\" holds no key"));
+
+	/* Plain http to another host, and a long acknowledgement, warn. */
+	log = load_logged(fx, CLINIC TWILIO "inbound = {\n"
+	    "  public_url = \"http://clinic.example.com/aftercare\";\n"
+	    "  acknowledgement = \"" LONG_ACK "\";\n};\n", 0, &cfg, err,
+	    sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_non_null(strstr(log, ":4: warning: public_url is plain http: "
+	    "patients' replies cross the network unencrypted"));
+	assert_non_null(strstr(log, ":5: warning: acknowledgement takes 3 "
+	    "SMS; keep it to 2"));
+	config_free(cfg);
+	free(log);
+}
+
 static void
 test_relative_paths(void **state)
 {
@@ -2199,6 +2626,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_milestone_windows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_example, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_inbound, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_default_sms_length, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
@@ -2211,6 +2640,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_email, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_token_file, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_inbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_paths, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup,

@@ -110,6 +110,37 @@ test_twilio_build(void **state)
 	}
 }
 
+/*
+ * With an inbound section, each message asks Twilio for its status
+ * callbacks at public_url's /twilio/status (a form field of type uri in
+ * Twilio's API).
+ */
+static void
+test_twilio_build_status_callback(void **state)
+{
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	char			 err[256];
+
+	(void)state;
+	config_twilio(&cfg, "https://api.twilio.com");
+	cfg.inbound.enabled = true;
+	cfg.inbound.public_url = (char *)(uintptr_t)
+	    "https://clinic.example.com:8443/after care";
+	memset(&msg, 0, sizeof(msg));
+	msg.reminder_id = 42;
+	msg.to = "+15550100123";
+	msg.body = "Hi";
+	gw_request_init(&req);
+	assert_int_equal(gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)),
+	    0);
+	assert_string_equal(req.body.data, "To=%2B15550100123&From="
+	    "%2B15550100999&Body=Hi&StatusCallback=https%3A%2F%2F"
+	    "clinic.example.com%3A8443%2Fafter%20care%2Ftwilio%2Fstatus");
+	gw_request_clear(&req);
+}
+
 /* The account SID is a path segment, so it is percent-encoded too. */
 static void
 test_twilio_build_sid(void **state)
@@ -832,6 +863,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_twilio_build),
 		cmocka_unit_test(test_twilio_build_sid),
+		cmocka_unit_test(test_twilio_build_status_callback),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_webhook_build),
 		cmocka_unit_test(test_sendgrid_build),

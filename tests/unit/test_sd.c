@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_sd.c: sd.c's datagrams on a real unix socket; watchdog; STATUS=. */
+/* test_sd.c: sd.c's datagrams on a real unix socket; watchdog; STATUS=; passed sockets. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,12 +8,15 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "fixture/testutil.h"
@@ -40,6 +43,7 @@ static void	test_watchdog_env(void **);
 static void	test_watchdog_ping(void **);
 static void	test_status(void **);
 static void	test_status_format(void **);
+static void	test_listen_fds(void **);
 
 static int
 setup(void **state)
@@ -167,7 +171,7 @@ static void
 test_send_nowhere(void **state)
 {
 	struct sock	*s = *state;
-	char		 longpath[200];
+	char		 longpath[200], *got;
 
 	sock_bind(s, s->path);
 	assert_int_equal(unsetenv("NOTIFY_SOCKET"), 0);
@@ -185,7 +189,8 @@ test_send_nowhere(void **state)
 	/* the socket itself was fine all along */
 	assert_int_equal(setenv("NOTIFY_SOCKET", s->path, 1), 0);
 	sd_send("READY=1");
-	assert_non_null(take(s));
+	assert_non_null(got = take(s));
+	free(got);
 }
 
 /* $WATCHDOG_USEC and $WATCHDOG_PID as systemd might set them: half of it. */
@@ -351,6 +356,97 @@ test_status_format(void **state)
 	assert_string_equal(small, "nothing pending");
 }
 
+/*
+ * $LISTEN_FDS and $LISTEN_PID as systemd sets them, with what it would
+ * pass at descriptor 3: a listening socket, one that is not listening, a
+ * datagram socket, nothing.
+ */
+static void
+test_listen_fds(void **state)
+{
+	enum { NONE, LISTENING, CONNECTABLE, DGRAM };
+	static const struct {
+		const char	*fds;
+		const char	*pid;		/* "self": ours */
+		int		 at3;
+		int		 want;		/* sd_listen_fds()'s return */
+		size_t		 n;
+		bool		 unset;		/* the variables are gone */
+	} rows[] = {
+		{ NULL, NULL, LISTENING, 0, 0, false },
+		{ "1", NULL, LISTENING, 0, 0, false },
+		{ NULL, "self", LISTENING, 0, 0, false },
+		{ "1", "self", LISTENING, 0, 1, true },
+		{ "0", "self", NONE, 0, 0, true },
+		/* For another process: left alone. */
+		{ "1", "other", LISTENING, 0, 0, false },
+		{ "1", "self", CONNECTABLE, -1, 0, true },
+		{ "1", "self", DGRAM, -1, 0, true },
+		{ "1", "self", NONE, -1, 0, true },
+		{ "9", "self", LISTENING, -1, 0, false },
+		{ "-1", "self", LISTENING, -1, 0, false },
+		{ "one", "self", LISTENING, -1, 0, false },
+		{ "1", "x", LISTENING, -1, 0, false },
+		{ "1", "", LISTENING, -1, 0, false },
+	};
+	struct sockaddr_in	 sin;
+	char			 pid[32];
+	size_t			 i, n;
+	int			 fd, r;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		(void)close(SD_LISTEN_FDS_START);
+		fd = -1;
+		if (rows[i].at3 == DGRAM)
+			fd = socket(AF_INET, SOCK_DGRAM, 0);
+		else if (rows[i].at3 != NONE)
+			fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (rows[i].at3 == LISTENING) {
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_INET;
+			sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			assert_int_equal(bind(fd, (struct sockaddr *)&sin,
+			    sizeof(sin)), 0);
+			assert_int_equal(listen(fd, 1), 0);
+		}
+		if (fd != -1 && fd != SD_LISTEN_FDS_START) {
+			assert_int_equal(dup2(fd, SD_LISTEN_FDS_START),
+			    SD_LISTEN_FDS_START);
+			(void)close(fd);
+		}
+		(void)unsetenv("LISTEN_FDS");
+		(void)unsetenv("LISTEN_PID");
+		if (rows[i].fds != NULL)
+			assert_int_equal(setenv("LISTEN_FDS", rows[i].fds, 1),
+			    0);
+		if (rows[i].pid != NULL) {
+			(void)snprintf(pid, sizeof(pid), "%ld",
+			    strcmp(rows[i].pid, "other") == 0 ?
+			    (long)getpid() + 1 : (long)getpid());
+			assert_int_equal(setenv("LISTEN_PID",
+			    strcmp(rows[i].pid, "self") == 0 ||
+			    strcmp(rows[i].pid, "other") == 0 ? pid :
+			    rows[i].pid, 1), 0);
+		}
+		n = 99;
+		r = sd_listen_fds(&n);
+		if (r != rows[i].want || (r == 0 && n != rows[i].n))
+			ROW_FAIL(i, "returned %d with %zu", r, n);
+		if ((getenv("LISTEN_FDS") == NULL) != rows[i].unset &&
+		    rows[i].fds != NULL && rows[i].pid != NULL)
+			ROW_FAIL(i, "LISTEN_FDS %s", rows[i].unset ?
+			    "kept" : "unset");
+		if (r == 0 && n == 1 &&
+		    ((fcntl(SD_LISTEN_FDS_START, F_GETFD) & FD_CLOEXEC) == 0 ||
+		    (fcntl(SD_LISTEN_FDS_START, F_GETFL) & O_NONBLOCK) == 0))
+			ROW_FAIL(i, "not close-on-exec and non-blocking");
+	}
+	(void)close(SD_LISTEN_FDS_START);
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_PID");
+}
+
 int
 main(void)
 {
@@ -366,6 +462,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
 		cmocka_unit_test(test_status_format),
+		cmocka_unit_test(test_listen_fds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
