@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_util.c: number parsing, one-line texts, buffers and the allocators, row by row. */
+/* test_util.c: numbers, UTF-8, one-line texts, buffers and allocators, row by row. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +93,78 @@ test_int64_parse(void **state)
 }
 
 static void
+test_utf8_decode(void **state)
+{
+	static const struct {
+		const char	*s;
+		size_t		 left;	/* 0: strlen(s) + 1 */
+		int		 want;	/* the length, or -1 */
+		uint32_t	 cp;
+	} rows[] = {
+		{ "a", 0, 1, 0x61 },
+		{ "\x7f", 0, 1, 0x7f },
+		{ "\xc2\x80", 0, 2, 0x80 },
+		{ "\xc3\xa9t\xc3\xa9", 0, 2, 0xe9 },
+		{ "\xdf\xbf", 0, 2, 0x7ff },
+		{ "\xe0\xa0\x80", 0, 3, 0x800 },
+		{ "\xe2\x9c\xa8", 0, 3, 0x2728 },
+		{ "\xed\x9f\xbf", 0, 3, 0xd7ff },
+		{ "\xee\x80\x80", 0, 3, 0xe000 },
+		{ "\xef\xbf\xbf", 0, 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 0, 4, 0x10000 },
+		{ "\xf0\x9f\x98\x8a", 0, 4, 0x1f60a },
+		{ "\xf4\x8f\xbf\xbf", 0, 4, 0x10ffff },
+		/* 13: overlong forms */
+		{ "\xc0\x80", 0, -1, 0 },
+		{ "\xc1\xbf", 0, -1, 0 },
+		{ "\xe0\x9f\xbf", 0, -1, 0 },
+		{ "\xf0\x8f\xbf\xbf", 0, -1, 0 },
+		/* 17: surrogates, past U+10FFFF, bytes that start nothing */
+		{ "\xed\xa0\x80", 0, -1, 0 },
+		{ "\xed\xbf\xbf", 0, -1, 0 },
+		{ "\xf4\x90\x80\x80", 0, -1, 0 },
+		{ "\xf5\x80\x80\x80", 0, -1, 0 },
+		{ "\xff", 0, -1, 0 },
+		{ "\x80", 0, -1, 0 },
+		{ "\xbf", 0, -1, 0 },
+		/* 24: cut short, by the end of the string or by left */
+		{ "\xc3", 0, -1, 0 },
+		{ "\xe2\x9c", 0, -1, 0 },
+		{ "\xf0\x9f\x98", 0, -1, 0 },
+		{ "\xc3\xa9", 1, -1, 0 },
+		{ "\xf0\x9f\x98\x8a", 3, -1, 0 },
+		{ "\xe2\x9c\xa8", 3, 3, 0x2728 },
+		/* 30: a continuation byte that is not one */
+		{ "\xc3\x28", 0, -1, 0 },
+		{ "\xe2\x28\xa1", 0, -1, 0 },
+		{ "\xe2\x82\x28", 0, -1, 0 },
+		{ "\xf0\x9f\x98\xc0", 0, -1, 0 },
+		/* 34: U+0000 is one byte; a NUL ends a sequence early */
+		{ "", 0, 1, 0 },
+		{ "\xc3", UTIL_UTF8_MAX, -1, 0 },
+		{ "\xf0\x9f", UTIL_UTF8_MAX, -1, 0 },
+	};
+	const unsigned char	*s;
+	uint32_t		 cp;
+	size_t			 i, left;
+	int			 n;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		s = (const unsigned char *)rows[i].s;
+		left = rows[i].left != 0 ? rows[i].left : strlen(rows[i].s) + 1;
+		cp = 0xdeadbeef;
+		n = util_utf8_decode(s, left, &cp);
+		if (n != rows[i].want)
+			ROW_FAIL(i, "length %d", n);
+		if (n > 0 && cp != rows[i].cp)
+			ROW_FAIL(i, "U+%04X", (unsigned)cp);
+	}
+	assert_int_equal(util_utf8_decode((const unsigned char *)"a", 0, &cp),
+	    -1);
+}
+
+static void
 test_text_clean(void **state)
 {
 	static const struct {
@@ -107,7 +179,8 @@ test_text_clean(void **state)
 		{ "\x01\x1f\x7f", "   " },
 		{ "\x1b[31mred", " [31mred" },
 		/* UTF-8 and bytes above 0x7f are left as they are */
-		{ "caf\xc3\xa9 \xf0\x9f\x98\x8a", "caf\xc3\xa9 \xf0\x9f\x98\x8a" },
+		{ "caf\xc3\xa9 \xf0\x9f\x98\x8a",
+		  "caf\xc3\xa9 \xf0\x9f\x98\x8a" },
 		{ "\x80\xff", "\x80\xff" },
 		{ " ~", " ~" },
 	};
@@ -272,6 +345,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int64_parse),
+		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_text_clean),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_alloc),
