@@ -16,8 +16,10 @@ endif
 PKG_CONFIG ?= pkg-config
 PKGS = libcurl libconfig sqlite3 libcrypto
 
+# CFLAGS given on the command line (make CFLAGS='-O1 -fsanitize=...') is
+# added to, as CFLAGS from the environment is.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wcast-qual \
 	-Wpointer-arith -Iinclude -MMD -MP
 LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -25,7 +27,7 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 VERSION = 0.1.0
-CFLAGS += -DAFTERCARE_VERSION='"$(VERSION)"'
+override CFLAGS += -DAFTERCARE_VERSION='"$(VERSION)"'
 
 SRCS += src/log.c
 SRCS += src/util.c
@@ -67,37 +69,49 @@ INBOUND_OBJS = $(INBOUND_SRCS:src/%.c=$(BUILD)/%.o)
 INBOUND_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(INBOUND_PKGS) 2>/dev/null)
 INBOUND_LIBS = $(shell $(PKG_CONFIG) --libs $(INBOUND_PKGS) 2>/dev/null)
 
-# Each test links only the objects it needs.
-TESTS += test_schedule
-TESTS += test_tz
-TESTS += test_template
-TESTS += test_phone
-TESTS += test_form
-TESTS += test_sig
-TESTS += test_keyword
-TESTS += test_delivery
-TESTS += test_sgevent
-TESTS += test_json
-TESTS += test_mail
-TESTS += test_config
-TESTS += test_compose
-TESTS += test_plan
-TESTS += test_gw
-TESTS += test_preview
-TESTS += test_metrics
-TESTS += test_sd
-TESTS += test_store
-TESTS += test_inbound
-TESTS += test_inbox
-TESTS += test_gateway
-TESTS += test_smtp
-TESTS += test_daemon
-TESTS += test_cli
-TESTS += test_rows
-TESTS += test_crash
-TESTS += test_inbound_http
-TESTS += test_replies
+# Tests: tests/unit/NAME.c tests one module through its API (on a real
+# SQLite file or a loopback server at most), tests/system/NAME.c runs the
+# real binaries.  Adding one takes its line in UNIT_TESTS or SYSTEM_TESTS,
+# which says where its source is, and a NAME_OBJS line: what it links, the
+# modules of src/ by name and the fixture's objects by path.  Every test
+# builds to $(BUILD)/tests/NAME and logs to $(BUILD)/tests/NAME.log.
+UNIT_TESTS += test_util
+UNIT_TESTS += test_log
+UNIT_TESTS += test_schedule
+UNIT_TESTS += test_tz
+UNIT_TESTS += test_template
+UNIT_TESTS += test_phone
+UNIT_TESTS += test_form
+UNIT_TESTS += test_sig
+UNIT_TESTS += test_keyword
+UNIT_TESTS += test_delivery
+UNIT_TESTS += test_sgevent
+UNIT_TESTS += test_json
+UNIT_TESTS += test_mail
+UNIT_TESTS += test_config
+UNIT_TESTS += test_compose
+UNIT_TESTS += test_plan
+UNIT_TESTS += test_gw
+UNIT_TESTS += test_preview
+UNIT_TESTS += test_metrics
+UNIT_TESTS += test_sd
+UNIT_TESTS += test_store
+UNIT_TESTS += test_inbound
+UNIT_TESTS += test_inbox
+UNIT_TESTS += test_gateway
+UNIT_TESTS += test_gw_smtp
 
+SYSTEM_TESTS += test_daemon
+SYSTEM_TESTS += test_cli
+SYSTEM_TESTS += test_rows
+SYSTEM_TESTS += test_crash
+SYSTEM_TESTS += test_inbound_http
+SYSTEM_TESTS += test_replies
+
+TESTS = $(UNIT_TESTS) $(SYSTEM_TESTS)
+
+test_util_OBJS = util tests/fixture/testenv
+test_log_OBJS = log tests/fixture/testenv
 test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
 test_template_OBJS = template util
@@ -122,7 +136,7 @@ test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz 
 	json mail util log
 test_inbound_OBJS = inbound json util
 test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
+test_gw_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
@@ -165,13 +179,21 @@ $(BUILD)/aftercare-inbound: $(BUILD)/aftercare-inbound.o $(INBOUND_OBJS) $(OBJS)
 $(BUILD)/test-gateway: tests/fixture/test-gateway.c | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
+# Tests include "fixture/NAME.h" from tests/.  Their objects are kept, so
+# that their .d files (included at the end) stay true.
+TEST_CFLAGS = -Itests -DBUILD_DIR='"$(BUILD)"'
+.PRECIOUS: $(BUILD)/tests/%.o $(BUILD)/tests/fixture/%.o
+
+$(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/system/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 # The fixture library starts $(BUILD)/test-gateway, so build that first.
 $(BUILD)/tests/fixture/%.o: tests/fixture/%.c | $(BUILD)/test-gateway
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LIBS_CFLAGS) -DBUILD_DIR='"$(BUILD)"' -c -o $@ $<
+	$(CC) $(CFLAGS) $(LIBS_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 .SECONDEXPANSION:
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$($$*_OBJS)))
@@ -187,19 +209,21 @@ tests: all $(TEST_BINS) $(BUILD)/test-gateway
 
 # Each test program's output goes to $(BUILD)/tests/NAME.log; only cmocka's
 # summary lines are shown, or all of the log of a program that fails.
+# tests/tour.sh fails if the README's source tour leaves out a file of src/.
 check: deps
 	@$(MAKE) --no-print-directory lint-man
+	@sh tests/tour.sh
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run.sh $(BUILD) $(TESTS)
+	@sh tests/run.sh $(BUILD) $(UNIT_TESTS:%=unit/%) $(SYSTEM_TESTS:%=system/%)
 	@$(MAKE) --no-print-directory check-install
-	@sh tests/test_deb.sh $(BUILD) $(VERSION)
+	@sh tests/system/test_deb.sh $(BUILD) $(VERSION)
 
 # Installs into a scratch DESTDIR and checks the tree, then runs
 # systemd-analyze security (exposure 2.0 at most for aftercared, 1.5 for
 # aftercare-inbound) and verify on the units where systemd-analyze is
 # installed.
 check-install: all
-	@sh tests/test_install.sh $(BUILD)
+	@sh tests/system/test_install.sh $(BUILD)
 
 # Any mandoc warning (or worse) fails; skipped where mandoc is missing.
 lint-man:
@@ -344,4 +368,5 @@ fuzz: $(FUZZ_BINS)
 
 -include $(OBJS:.o=.d) $(INBOUND_OBJS:.o=.d) $(BUILD)/aftercared.d \
 	$(BUILD)/aftercarectl.d $(BUILD)/aftercare-inbound.d
+-include $(wildcard $(BUILD)/tests/*.d $(BUILD)/tests/fixture/*.d)
 -include $(wildcard $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*.d)

@@ -68,9 +68,9 @@
 
 /*
  * The built-in texts, in English.  etc/aftercare.conf spells out the same
- * texts; tests/test_config.c checks that the two agree.  The SMS texts are
- * pure GSM-7, and at most two segments with a 20-character first name and
- * a 25-character clinic.
+ * texts; tests/unit/test_config.c checks that the two agree.  The SMS
+ * texts are pure GSM-7, and at most two segments with a 20-character first
+ * name and a 25-character clinic.
  */
 static const struct {
 	const char	*name;

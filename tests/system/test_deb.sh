@@ -382,7 +382,7 @@ check "aftercare-inbound --version: $version" test \
     "$("$root/usr/sbin/aftercare-inbound" --version 2>&1)" = \
     "aftercare-inbound $version"
 
-# --- systemd-analyze on the installed units, as tests/test_install.sh does.
+# --- systemd-analyze on the installed units, as tests/system/test_install.sh does.
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "systemd-analyze not installed: security and verify skipped"
 elif [ "$(systemd-analyze --version | awk 'NR == 1 { print $2 + 0 }')" -lt 250 ]; then

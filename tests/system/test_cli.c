@@ -19,8 +19,6 @@
 
 #include "fixture/testenv.h"
 
-#define AFTERCARED	BUILD_DIR "/aftercared"
-#define AFTERCARECTL	BUILD_DIR "/aftercarectl"
 #define MAXARGS		12
 
 static char	dir[64];

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "inbound.h"
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 static void
 test_route(void **state)

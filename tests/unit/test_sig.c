@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "form.h"
 #include "sig.h"

@@ -7,7 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>

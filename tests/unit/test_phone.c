@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "phone.h"
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "keyword.h"
 

@@ -39,10 +39,10 @@
 
 #include "fixture/testenv.h"
 #include "fixture/webhooks.h"
+#include "fixture/testutil.h"
 #include "util.h"
 
 #define RECEIVER	BUILD_DIR "/aftercare-inbound"
-#define AFTERCARECTL	BUILD_DIR "/aftercarectl"
 
 #define TOKEN		"test-token-5f3a9c"
 #define SID		"AC00000000000000000000000000000001"
@@ -52,8 +52,6 @@
 #define MARIA		"+15550100101"
 #define MARIA_AS_TYPED	"+1 555 010 0101"
 #define SM_SENT		"SM0000000000000000000000000000aaaa"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* What must never reach a log line. */
 static const char *const leaks[] = {

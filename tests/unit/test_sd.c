@@ -19,7 +19,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "schedule.h"
 #include "sd.h"

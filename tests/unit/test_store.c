@@ -838,7 +838,11 @@ test_channels(void **state)
 /*
  * A pass costs O(log n): every statement it runs finds its rows through
  * an index, on an empty database and on one with reminders in every
- * state, and after ANALYZE (statistics change SQLite's choices).
+ * state, and after ANALYZE (statistics change SQLite's choices).  The
+ * negative control: with the index on treatments.patient_id gone, a
+ * look-up of a patient's treatments reads the whole table, and the same
+ * check must say so; were SQLite to word its plans otherwise, this fails
+ * rather than the check passing for want of a match.
  */
 static void
 test_plans_indexed(void **state)
@@ -868,6 +872,20 @@ test_plans_indexed(void **state)
 	assert_non_null(f->st = store_open(f->path, 0));
 	if (store_plans_check(f->st, err, sizeof(err)) == -1)
 		fail_msg("after ANALYZE: %s", err);
+
+	sql(f, "DROP INDEX treatments_patient");
+	store_close(f->st);
+	assert_non_null(f->st = store_open(f->path, 0));
+	err[0] = '\0';
+	if (store_plans_check(f->st, err, sizeof(err)) != -1)
+		fail_msg("a scan of treatments went unnoticed");
+	if (strstr(err, "treatments") == NULL)
+		fail_msg("not the scan of treatments: %s", err);
+	sql(f, "CREATE INDEX treatments_patient ON treatments(patient_id)");
+	store_close(f->st);
+	assert_non_null(f->st = store_open(f->path, 0));
+	if (store_plans_check(f->st, err, sizeof(err)) == -1)
+		fail_msg("with the index back: %s", err);
 }
 
 /*

@@ -59,9 +59,6 @@
 #include "fixture/testenv.h"
 #include "util.h"
 
-#define AFTERCARED	BUILD_DIR "/aftercared"
-#define AFTERCARECTL	BUILD_DIR "/aftercarectl"
-
 /*
  * Every answer comes after 25 ms, so that requests are in flight for a
  * while.  With two at a time and kills within 40 ms of a run's start-up,
@@ -100,10 +97,7 @@ struct key {
 };
 
 struct env {
-	char		 dir[64];
-	char		 conf[128];
-	char		 db[128];
-	char		 err[128];	/* every program's stderr, appended */
+	struct testenv	 t;	/* t.all: every program's stderr */
 	struct fixture	 gw;
 	off_t		 logoff;	/* the gateway log read so far */
 };
@@ -167,11 +161,11 @@ format_time(time_t t, char *out, size_t outlen)
 	assert_true(strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0);
 }
 
-/* Starts argv with stdout on /dev/null and stderr appended to e->err. */
+/* Starts argv with stdout on /dev/null and stderr appended to e->t.all. */
 static pid_t
 spawn(struct env *e, const char *const argv[])
 {
-	return testenv_spawn(argv, NULL, e->err, true);
+	return testenv_spawn(argv, NULL, e->t.all, true);
 }
 
 /*
@@ -183,7 +177,7 @@ static int
 run_killed(struct env *e, time_t t, long wait_us, uint64_t seed)
 {
 	char		 now[32];
-	const char	*argv[] = { AFTERCARED, "-c", e->conf, "--once",
+	const char	*argv[] = { AFTERCARED, "-c", e->t.conf, "--once",
 	    "--now", now, NULL };
 	struct timespec	 pause;
 	pid_t		 pid;
@@ -213,7 +207,7 @@ static void
 run_done(struct env *e, time_t t, uint64_t seed)
 {
 	char		 now[32];
-	const char	*argv[] = { AFTERCARED, "-c", e->conf, "--once",
+	const char	*argv[] = { AFTERCARED, "-c", e->t.conf, "--once",
 	    "--now", now, NULL };
 	pid_t		 pid;
 	int		 status;
@@ -242,7 +236,7 @@ run_idle_us(struct env *e, time_t t, uint64_t seed)
 static void
 ctl_init(struct env *e)
 {
-	const char *argv[] = { AFTERCARECTL, "-c", e->conf, "init", NULL };
+	const char *argv[] = { AFTERCARECTL, "-c", e->t.conf, "init", NULL };
 	int	status;
 
 	status = testenv_wait(spawn(e, argv));
@@ -414,9 +408,9 @@ db_open(const struct env *e)
 {
 	sqlite3	*db;
 
-	if (sqlite3_open_v2(e->db, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	if (sqlite3_open_v2(e->t.db, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK)
-		fail_msg("%s: %s", e->db, sqlite3_errmsg(db));
+		fail_msg("%s: %s", e->t.db, sqlite3_errmsg(db));
 	assert_int_equal(sqlite3_busy_timeout(db, 10000), SQLITE_OK);
 	return db;
 }
@@ -453,7 +447,7 @@ sending_keys(const struct env *e, struct key **out)
 static int64_t
 db_count(const struct env *e, const char *q)
 {
-	return testenv_db_int(e->db, q);
+	return testenv_db_int(e->t.db, q);
 }
 
 static int
@@ -489,17 +483,11 @@ static int
 setup(void **state)
 {
 	struct env	*e = xcalloc(1, sizeof(*e));
-	char		 text[1024], tok[160];
+	char		 text[1024];
 
-	(void)snprintf(e->dir, sizeof(e->dir), "/tmp/aftercare-crash-XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	(void)snprintf(e->conf, sizeof(e->conf), "%s/aftercare.conf", e->dir);
-	(void)snprintf(e->db, sizeof(e->db), "%s/aftercare.db", e->dir);
-	(void)snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
-	(void)snprintf(tok, sizeof(tok), "%s/token", e->dir);
+	testenv_init(&e->t, "crash");
 	assert_int_equal(fixture_start(&e->gw, RESPONSES), 0);
-	testenv_write_file(tok, "crash-test-token\n");
-	assert_int_equal(chmod(tok, 0600), 0);
+	testenv_token(&e->t, "crash-test-token");
 	/* timeout = 1: a dead run's claims run out 69 s after its now. */
 	(void)snprintf(text, sizeof(text),
 	    "database = \"aftercare.db\";\n"
@@ -513,7 +501,7 @@ setup(void **state)
 	    "  from = \"+15550100\";\n"
 	    "};\n"
 	    "delivery = { concurrency = 2; timeout = 1; };\n", e->gw.url);
-	testenv_write_file(e->conf, text);
+	testenv_write_file(e->t.conf, text);
 	ctl_init(e);
 	*state = e;
 	return 0;
@@ -523,11 +511,9 @@ static int
 teardown(void **state)
 {
 	struct env	*e = *state;
-	char		 cmd[128];
 
 	fixture_stop(&e->gw);
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
+	testenv_clear(&e->t);
 	free(e);
 	return 0;
 }
@@ -726,7 +712,7 @@ test_kill_loses_nothing(void **state)
 	    busy, k, clean, (long long)sent_before, sync_kills);
 
 	/* Sanitizer reports and patient data in any program's stderr. */
-	log = testenv_read_file(e->err);
+	log = testenv_read_file(e->t.all);
 	if (strstr(log, "AddressSanitizer") != NULL ||
 	    strstr(log, "runtime error") != NULL ||
 	    strstr(log, "LeakSanitizer") != NULL)

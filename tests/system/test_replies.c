@@ -33,8 +33,6 @@
 #include "fixture/testenv.h"
 #include "fixture/webhooks.h"
 
-#define AFTERCARED	BUILD_DIR "/aftercared"
-#define AFTERCARECTL	BUILD_DIR "/aftercarectl"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "schedule.h"
 #include "tz.h"

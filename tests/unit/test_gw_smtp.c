@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_smtp.c: the gateway's SMTP provider against a real server (aiosmtpd). */
+/* test_gw_smtp.c: the gateway's SMTP provider against a real server (aiosmtpd). */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,7 +27,7 @@
 #include "util.h"
 #include "fixture/postfix.h"
 #include "fixture/smtpd.h"
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #define FROM		"care@clinic.example.com"
 #define FROM_NAME	"Test Clinic"

@@ -7,7 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -23,27 +23,17 @@
 #include "fixture/fixture.h"
 #include "fixture/testenv.h"
 
-#define AFTERCARED	BUILD_DIR "/aftercared"
-#define AFTERCARECTL	BUILD_DIR "/aftercarectl"
-
 /* Every treatment is done at T_AT; its 24h reminder is due at T_1D. */
 #define T_AT		"2026-11-24T09:00:00-05:00"
 #define T_1D		"2026-11-25T14:00:05Z"
 #define T_1D_LATER	"2026-11-25T17:00:00Z"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Long values: 100 kB names, times, kinds, statuses; 10 kB phones. */
 #define BIG		(100 * 1024)
 #define BIG_PHONE_LEN	(10 * 1024)
 
 struct env {
-	char		 dir[64];
-	char		 conf[128];
-	char		 db[128];
-	char		 out[128];
-	char		 err[128];
-	char		 all[128];	/* every program's stderr, appended */
+	struct testenv	 t;
 	bool		 webhook;	/* the webhook provider, not Twilio */
 	bool		 loose;		/* the booking software's own schema */
 	struct fixture	 gw;
@@ -277,20 +267,6 @@ static const char *const secrets[] = {
 	"test-token",
 };
 
-#define TWILIO_SMS							\
-	"sms = {\n"							\
-	"  provider = \"twilio\";\n"					\
-	"  url = \"%s\";\n"						\
-	"  account_sid = \"AC00000000000000000000000000000001\";\n"	\
-	"  auth_token_file = \"token\";\n"				\
-	"  from = \"+15550100\";\n"					\
-	"};\n"
-#define WEBHOOK_SMS							\
-	"sms = {\n"							\
-	"  provider = \"webhook\";\n"					\
-	"  url = \"%s/hook\";\n"					\
-	"  auth_token_file = \"token\";\n"				\
-	"};\n"
 #define DELIVERY							\
 	"delivery = { concurrency = 2; timeout = %d; max_attempts = 3; "\
 	"backoff = \"1m\"; backoff_max = \"1h\"; };\n"
@@ -298,56 +274,34 @@ static const char *const secrets[] = {
 static void
 write_config(struct env *e, int timeout)
 {
-	char	text[2048], sms[512], delivery[256], tok[160];
+	char	text[2048], sms[512], delivery[256];
 
-	snprintf(tok, sizeof(tok), "%s/token", e->dir);
-	testenv_write_file(tok, "test-token\n");
-	assert_int_equal(chmod(tok, 0600), 0);
+	testenv_token(&e->t, "test-token");
 	if (e->webhook)
-		snprintf(sms, sizeof(sms), WEBHOOK_SMS, e->gw.url);
+		snprintf(sms, sizeof(sms), TESTENV_SMS_WEBHOOK, e->gw.url);
 	else
-		snprintf(sms, sizeof(sms), TWILIO_SMS, e->gw.url);
+		snprintf(sms, sizeof(sms), TESTENV_SMS_TWILIO, e->gw.url);
 	snprintf(delivery, sizeof(delivery), DELIVERY, timeout);
 	snprintf(text, sizeof(text),
 	    "database = \"aftercare.db\";\n"
 	    "clinic = { name = \"Test Clinic\"; phone = \"+1 555 0100\"; };\n"
 	    "quiet_hours = { start = \"00:00\"; end = \"00:00\"; };\n"
 	    "%s%s", sms, delivery);
-	testenv_write_file(e->conf, text);
-}
-
-/* Runs a program to completion; returns its exit status, or fails. */
-static int
-run(struct env *e, const char *const argv[])
-{
-	int	status;
-
-	status = testenv_run(argv, e->out, e->err);
-	testenv_append_file(e->err, e->all);
-	return status;
-}
-
-static int
-once(struct env *e, const char *now)
-{
-	const char *argv[] = { AFTERCARED, "-c", e->conf, "--once", "--now",
-	    now, NULL };
-
-	return run(e, argv);
+	testenv_write_file(e->t.conf, text);
 }
 
 /* Runs aftercarectl COMMAND, which must succeed; returns its stdout. */
 static char *
 ctl(struct env *e, const char *cmd)
 {
-	const char *argv[] = { AFTERCARECTL, "-c", e->conf, cmd, NULL };
+	const char *argv[] = { AFTERCARECTL, "-c", e->t.conf, cmd, NULL };
 
-	if (run(e, argv) != 0) {
-		char *msg = testenv_read_file(e->err);
+	if (testenv_run_in(&e->t, argv) != 0) {
+		char *msg = testenv_read_file(e->t.err);
 
 		fail_msg("aftercarectl %s failed: %s", cmd, msg);
 	}
-	return testenv_read_file(e->out);
+	return testenv_read_file(e->t.out);
 }
 
 /* The integer the query printf(fmt, ...) returns. */
@@ -360,7 +314,7 @@ db_int(struct env *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(q, sizeof(q), fmt, ap);
 	va_end(ap);
-	return testenv_db_int(e->db, q);
+	return testenv_db_int(e->t.db, q);
 }
 
 /* A text column of the first row of q; caller frees; NULL if none. */
@@ -371,7 +325,7 @@ db_text(struct env *e, const char *q, int64_t id)
 	sqlite3_stmt	*s;
 	char		*v = NULL;
 
-	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(e->t.db, &db), SQLITE_OK);
 	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
 		fail_msg("%s: %s", q, sqlite3_errmsg(db));
 	assert_int_equal(sqlite3_bind_int64(s, 1, id), SQLITE_OK);
@@ -389,7 +343,7 @@ booking_open(struct env *e)
 {
 	sqlite3	*db;
 
-	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(e->t.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 10000);
 	return db;
 }
@@ -519,17 +473,7 @@ booking_insert(sqlite3 *db, const struct row *r, int64_t id)
 static void
 assert_log_clean(struct env *e)
 {
-	char	*log;
-	size_t	 i;
-
-	log = testenv_read_file(e->all);
-	if (getenv("TEST_DEBUG") != NULL)
-		(void)fputs(log, stderr);
-	for (i = 0; i < NELEM(secrets); i++)
-		if (strstr(log, secrets[i]) != NULL)
-			fail_msg("the log leaks \"%s\":\n%.4000s", secrets[i],
-			    log);
-	free(log);
+	testenv_assert_clean(e->t.all, secrets, NELEM(secrets));
 }
 
 /* What `patient list` must say of a patient's SMS. */
@@ -545,15 +489,15 @@ enum reach { R_SMS, R_NONE, R_ABSENT };
 static void
 check_reach(struct env *e, int64_t id, enum reach want)
 {
-	const char *argv[] = { AFTERCARECTL, "-c", e->conf, "patient", "list",
+	const char *argv[] = { AFTERCARECTL, "-c", e->t.conf, "patient", "list",
 	    "--json", NULL };
 	char		 start[64], *out, *line;
 	const char	*got;
 	size_t		 i;
 
-	if (run(e, argv) != 0)
+	if (testenv_run_in(&e->t, argv) != 0)
 		fail_msg("patient list failed");
-	out = testenv_read_file(e->out);
+	out = testenv_read_file(e->t.out);
 	for (i = 0; i < NELEM(secrets); i++)
 		if (strstr(out, secrets[i]) != NULL)
 			fail_msg("patient list prints \"%s\"", secrets[i]);
@@ -586,14 +530,7 @@ setup_env(void **state, bool webhook, bool loose)
 	assert_non_null(e);
 	e->webhook = webhook;
 	e->loose = loose;
-	snprintf(e->dir, sizeof(e->dir), "/tmp/aftercare-rows-XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(e->conf, sizeof(e->conf), "%s/aftercare.conf", e->dir);
-	snprintf(e->db, sizeof(e->db), "%s/aftercare.db", e->dir);
-	snprintf(e->out, sizeof(e->out), "%s/stdout", e->dir);
-	snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
-	snprintf(e->all, sizeof(e->all), "%s/all-stderr", e->dir);
-	testenv_write_file(e->all, "");
+	testenv_init(&e->t, "rows");
 	assert_int_equal(fixture_start(&e->gw, "201"), 0);
 	e->gw_running = true;
 	write_config(e, 5);
@@ -612,8 +549,8 @@ setup_env(void **state, bool webhook, bool loose)
 		    "status TEXT);");
 		sqlite3_close(db);
 	}
-	argv[2] = e->conf;
-	assert_int_equal(run(e, argv), 0);
+	argv[2] = e->t.conf;
+	assert_int_equal(testenv_run_in(&e->t, argv), 0);
 	*state = e;
 	return 0;
 }
@@ -640,12 +577,10 @@ static int
 teardown(void **state)
 {
 	struct env	*e = *state;
-	char		 cmd[128];
 
 	if (e->gw_running)
 		fixture_stop(&e->gw);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
+	testenv_clear(&e->t);
 	free(e);
 	return 0;
 }
@@ -720,13 +655,13 @@ check_rows(struct env *e)
 
 	/* a dry run first: reads every bad row, changes nothing */
 	{
-		const char *argv[] = { AFTERCARED, "-c", e->conf, "--dry-run",
+		const char *argv[] = { AFTERCARED, "-c", e->t.conf, "--dry-run",
 		    "--now", T_1D, NULL };
 
-		assert_int_equal(run(e, argv), 0);
+		assert_int_equal(testenv_run_in(&e->t, argv), 0);
 	}
-	assert_int_equal(once(e, T_1D), 0);
-	assert_int_equal(once(e, T_1D_LATER), 0);
+	assert_int_equal(testenv_once(&e->t, T_1D), 0);
+	assert_int_equal(testenv_once(&e->t, T_1D_LATER), 0);
 	assert_int_equal(fixture_requests(&e->gw, &r, &n), 0);
 
 	for (i = 0; i < NELEM(rows); i++) {
@@ -840,7 +775,7 @@ check_rows(struct env *e)
 	assert_non_null(strstr(out, "has no phone number"));
 	free(out);
 	/* each bad treatment was logged once, by id */
-	out = testenv_read_file(e->all);
+	out = testenv_read_file(e->t.all);
 	assert_non_null(strstr(out, "event=failed reminder="));
 	for (i = 0; i < NELEM(rows); i++) {
 		char		 want[64];
@@ -905,7 +840,7 @@ test_null_refused_by_schema(void **state)
 	booking_exec(db, "INSERT INTO treatments (patient_id, performed_at) "
 	    "VALUES (1, '" T_AT "')");
 	sqlite3_close(db);
-	assert_int_equal(once(e, T_1D), 0);
+	assert_int_equal(testenv_once(&e->t, T_1D), 0);
 	assert_int_equal(fixture_wait_requests(&e->gw, 1, 1000), 0);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "state = 'sent'"), 1);
@@ -953,8 +888,8 @@ test_nulls_in_loose_schema(void **state)
 	    "status) VALUES (7, 7, 'microneedling', '" T_AT "', "
 	    "'completed');");
 	sqlite3_close(db);
-	assert_int_equal(once(e, T_1D), 0);
-	assert_int_equal(once(e, T_1D_LATER), 0);
+	assert_int_equal(testenv_once(&e->t, T_1D), 0);
+	assert_int_equal(testenv_once(&e->t, T_1D_LATER), 0);
 
 	assert_int_equal(fixture_requests(&e->gw, &r, &n), 0);
 	assert_int_equal(n, 2);
@@ -1053,7 +988,7 @@ test_gateway_answers(void **state)
 		db = booking_open(e);
 		booking_exec(db, q);
 		sqlite3_close(db);
-		assert_int_equal(once(e, T_1D), 0);
+		assert_int_equal(testenv_once(&e->t, T_1D), 0);
 		assert_int_equal(fixture_requests(&e->gw, &r, &n), 0);
 		if (n != 2)
 			fail_msg("case %zu (%s): %zu requests", i,

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "testutil.h"
+#include "fixture/testutil.h"
 
 #include "template.h"
 #include "util.h"
