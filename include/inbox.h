@@ -18,6 +18,7 @@ enum inbox_result {
 	INBOX_WRITTEN,		/* written, in one transaction */
 	INBOX_DUPLICATE,	/* heard before: nothing changed */
 	INBOX_BUSY,		/* locked past the busy timeout: nothing written */
+	INBOX_FULL,		/* the disk is full (logged): nothing written */
 	INBOX_ERROR		/* the database failed (logged): nothing written */
 };
 

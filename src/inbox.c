@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* inbox.c: what aftercare-inbound writes: patients' messages, opt-outs, delivery receipts, email events. */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,10 +125,12 @@ static const char *const queries[Q__COUNT] = {
 struct inbox {
 	sqlite3		*db;
 	const char	*path;		/* the store's, for messages */
-	bool		 busy;		/* the last failure was a lock */
+	enum inbox_result failure;	/* what the last failure was */
 	sqlite3_stmt	*q[Q__COUNT];
 };
 
+static bool	no_room(int);
+static bool	disk_full(struct inbox *, int, char *, size_t);
 static void	failed(struct inbox *, int, const char *);
 static int	exec(struct inbox *, const char *, const char *);
 static int	begin(struct inbox *, const char *);
@@ -182,17 +185,70 @@ inbox_free(struct inbox *ib)
 	free(ib);
 }
 
-/* Logs a failed statement; a lock past the busy timeout is remembered. */
+/* Whether errno err says a write found no room. */
+static bool
+no_room(int err)
+{
+	return err == ENOSPC || err == EFBIG || err == EDQUOT;
+}
+
+/*
+ * Whether rc says the disk is full, with SQLite's or the system's words
+ * in why: SQLITE_FULL (ENOSPC), or an I/O error from a write that could
+ * not grow the database or its WAL (EFBIG past a file-size limit, a
+ * quota).  SQLite keeps that errno with the file it failed on; a failed
+ * COMMIT leaves sqlite3_system_errno() unset.
+ */
+static bool
+disk_full(struct inbox *ib, int rc, char *why, size_t len)
+{
+	sqlite3_file	*wal = NULL;
+	int		 err = 0;
+
+	if ((rc & 0xff) == SQLITE_FULL) {
+		(void)snprintf(why, len, "%s", sqlite3_errstr(rc));
+		return true;
+	}
+	if ((rc & 0xff) != SQLITE_IOERR)
+		return false;
+	if (sqlite3_file_control(ib->db, "main", SQLITE_FCNTL_LAST_ERRNO,
+	    &err) != SQLITE_OK || !no_room(err)) {
+		err = 0;
+		if (sqlite3_file_control(ib->db, "main",
+		    SQLITE_FCNTL_JOURNAL_POINTER, &wal) == SQLITE_OK &&
+		    wal != NULL && wal->pMethods != NULL &&
+		    wal->pMethods->xFileControl(wal, SQLITE_FCNTL_LAST_ERRNO,
+		    &err) != SQLITE_OK)
+			err = 0;
+	}
+	if (!no_room(err))
+		return false;
+	(void)snprintf(why, len, "%s", strerror(err));
+	return true;
+}
+
+/*
+ * Logs a failed statement and remembers what failed: a lock past the
+ * busy timeout, a full disk, or the database.
+ */
 static void
 failed(struct inbox *ib, int rc, const char *what)
 {
-	rc &= 0xff;
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-		ib->busy = true;
+	char	why[128];
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		ib->failure = INBOX_BUSY;
 		log_warnx("inbox: %s: %s: the database stayed locked",
 		    ib->path, what);
 		return;
 	}
+	if (disk_full(ib, rc, why, sizeof(why))) {
+		ib->failure = INBOX_FULL;
+		log_err("inbox: %s: %s: the disk is full (%s)", ib->path,
+		    what, why);
+		return;
+	}
+	ib->failure = INBOX_ERROR;
 	log_err("inbox: %s: %s: %s", ib->path, what, sqlite3_errmsg(ib->db));
 }
 
@@ -215,7 +271,7 @@ exec(struct inbox *ib, const char *sql, const char *what)
 static int
 begin(struct inbox *ib, const char *what)
 {
-	ib->busy = false;
+	ib->failure = INBOX_ERROR;
 	return exec(ib, "BEGIN IMMEDIATE", what);
 }
 
@@ -229,6 +285,11 @@ commit(struct inbox *ib, const char *what)
 	return 0;
 }
 
+/*
+ * SQLite may have rolled back already after a full disk or an I/O error
+ * (sqlite3_get_autocommit() tells).  Every statement is reset before
+ * this, so no read stays open across it.
+ */
 static void
 rollback(struct inbox *ib)
 {
@@ -272,7 +333,7 @@ static enum inbox_result
 outcome(struct inbox *ib)
 {
 	rollback(ib);
-	return ib->busy ? INBOX_BUSY : INBOX_ERROR;
+	return ib->failure;
 }
 
 const char *

@@ -226,7 +226,8 @@ unavailable(struct receiver *rc, struct MHD_Connection *c,
 {
 	return refuse(rc, c, req, MHD_HTTP_SERVICE_UNAVAILABLE, "%s; nothing "
 	    "written, the provider will try again", r == INBOX_BUSY ?
-	    "the database stayed locked" : "the database failed");
+	    "the database stayed locked" : r == INBOX_FULL ?
+	    "the disk is full" : "the database failed");
 }
 
 static const char *
@@ -338,7 +339,7 @@ sms_record(struct receiver *rc, struct MHD_Connection *c,
 	m->now = time(NULL);
 	r = inbox_sms(rc->ib, m, &res);
 	free(text);
-	if (r == INBOX_BUSY || r == INBOX_ERROR)
+	if (r == INBOX_BUSY || r == INBOX_FULL || r == INBOX_ERROR)
 		return unavailable(rc, c, req, r);
 	if (r == INBOX_DUPLICATE)
 		log_info("inbound: %s: message %lld heard before; nothing "
@@ -443,7 +444,7 @@ receipts_record(struct receiver *rc, struct MHD_Connection *c,
 	memset(&res, 0, sizeof(res));
 	if (n > 0)
 		ir = inbox_receipts(rc->ib, r, n, &res);
-	if (ir == INBOX_BUSY || ir == INBOX_ERROR)
+	if (ir == INBOX_BUSY || ir == INBOX_FULL || ir == INBOX_ERROR)
 		return unavailable(rc, c, req, ir);
 	log_info("inbound: %s: %zu new, %zu heard before, %zu for no reminder "
 	    "of ours, %zu delivery states moved%s", endpoint_name(req->ep),

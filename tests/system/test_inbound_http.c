@@ -12,8 +12,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -70,6 +72,7 @@ struct env {
 	int		 conf_port;	/* inbound.listen's, if not port */
 	bool		 webhook;	/* the webhook gateway, not Twilio */
 	pid_t		 pid;
+	off_t		 fsize;		/* the receiver's file-size limit */
 	int		 notifyfd;	/* systemd's end of $NOTIFY_SOCKET */
 	EVP_PKEY	*sg;		/* SendGrid's key pair */
 	char		 sgkey[256];	/* its public half, base64 DER */
@@ -281,6 +284,7 @@ static void
 start_fd(struct env *e, const char *extra, int lfd)
 {
 	const char *argv[] = { RECEIVER, "-c", e->conf, NULL };
+	struct rlimit	 rl;
 	char	 pid[32];
 	int	 nfd, fd;
 
@@ -294,6 +298,15 @@ start_fd(struct env *e, const char *extra, int lfd)
 		fd = open(e->err, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (fd == -1 || dup2(fd, 2) == -1)
 			_exit(127);
+		/* Writes past the limit fail with EFBIG, as on a full disk. */
+		if (e->fsize > 0) {
+			if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR ||
+			    getrlimit(RLIMIT_FSIZE, &rl) == -1)
+				_exit(127);
+			rl.rlim_cur = (rlim_t)e->fsize;
+			if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+				_exit(127);
+		}
 		if (setenv("NOTIFY_SOCKET", e->notify, 1) == -1)
 			_exit(127);
 		if (lfd != -1) {
@@ -879,6 +892,104 @@ test_locked(void **state)
 	stop(e);
 }
 
+/* The size of path, 0 if there is none. */
+static off_t
+file_size(const char *path)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == -1) {
+		assert_int_equal(errno, ENOENT);
+		return 0;
+	}
+	return sb.st_size;
+}
+
+/*
+ * The disk fills up under the receiver (a file-size limit just above
+ * what its files hold, so that the WAL cannot grow): the message that
+ * finds no room gets 503 and nothing of it is written, the log says the
+ * disk is full (and nothing of the message: teardown's check), and the
+ * receiver carries on: a retry of a message taken before gets its
+ * answer, and once there is room again (the limit lifted from outside,
+ * prlimit(2)) Twilio's retry of the refused one is written.
+ */
+static void
+test_disk_full(void **state)
+{
+	struct env	*e = *state;
+	struct reply	 r;
+	/* prlimit(2)'s limits (glibc declares it only for _GNU_SOURCE) */
+	struct {
+		uint64_t cur, max;
+	}		 lim;
+	const char	*files[] = { "aftercare.db", "aftercare.db-wal",
+			    "aftercare.db-shm", "stderr" };
+	char		 body[16001], sid[40], refused[40], path[160], q[160];
+	char		*log;
+	size_t		 i;
+	int		 n, taken = 0;
+
+	for (i = 0; i < sizeof(body) - 1; i++)
+		body[i] = "still swollen "[i % 14];
+	body[sizeof(body) - 1] = '\0';
+	e->fsize = 32768;	/* the WAL index, -shm, at its smallest */
+	for (i = 0; i < NELEM(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", e->dir, files[i]);
+		if (file_size(path) > e->fsize)
+			e->fsize = file_size(path);
+	}
+	e->fsize += 64 * 1024;
+	start(e, NULL);
+	refused[0] = '\0';
+	for (n = 0; n < 100 && refused[0] == '\0'; n++) {
+		snprintf(sid, sizeof(sid), "SM0000000000000000000000000000%04d",
+		    n);
+		if (twilio_sms(e, sid, MARIA, body, &r) == 200)
+			taken++;
+		else {
+			assert_int_equal(r.status, 503);
+			assert_string_equal(r.body, "503 the disk is full; "
+			    "nothing written, the provider will try again\n");
+			snprintf(refused, sizeof(refused), "%s", sid);
+		}
+	}
+	if (refused[0] == '\0')
+		fail_msg("100 messages of 16,000 characters, all taken under a "
+		    "limit of %lld bytes", (long long)e->fsize);
+	assert_true(taken > 0);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM inbound_messages WHERE "
+	    "provider_message_id = '%s'", refused);
+	assert_int_equal(db_int(e, q), 0);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM inbound_messages"),
+	    taken);
+	log = testenv_read_file(e->err);
+	assert_non_null(strstr(log, "record a message: the disk is full ("));
+	assert_non_null(strstr(log, "refused, 503: the disk is full"));
+	free(log);
+
+	/* Still full: a message taken before is heard before, as ever. */
+	assert_int_equal(twilio_sms(e, "SM00000000000000000000000000000000",
+	    MARIA, body, &r), 200);
+	assert_string_equal(r.body, TWIML_EMPTY);
+
+	assert_int_equal(syscall(SYS_prlimit64, e->pid, RLIMIT_FSIZE, NULL,
+	    &lim), 0);
+	lim.cur = lim.max;
+	assert_int_equal(syscall(SYS_prlimit64, e->pid, RLIMIT_FSIZE, &lim,
+	    NULL), 0);
+	assert_int_equal(twilio_sms(e, refused, MARIA, body, &r), 200);
+	assert_string_equal(r.body, TWIML_EMPTY);
+	assert_int_equal(db_int(e, q), 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM inbound_messages"),
+	    taken + 1);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM inbound_messages "
+	    "WHERE length(body) = 16000 AND patient_id = 1"), taken + 1);
+	stop(e);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
 static int
 connect_to(struct env *e)
 {
@@ -1110,6 +1221,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_webhook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_mid_request,

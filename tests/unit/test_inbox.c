@@ -470,6 +470,78 @@ test_locked(void **state)
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM sms_optouts"), 1);
 }
 
+#define NRECEIPTS	100
+
+/* Sets max_page_count on the receiver's connection. */
+static void
+max_pages(struct fx *f, int64_t n)
+{
+	char	q[64];
+
+	snprintf(q, sizeof(q), "PRAGMA max_page_count = %lld", (long long)n);
+	assert_int_equal(sqlite3_exec(store_db(f->st), q, NULL, NULL, NULL),
+	    SQLITE_OK);
+}
+
+/*
+ * The database cannot grow (SQLITE_FULL, as a full disk gives; here its
+ * max_page_count): INBOX_FULL, nothing of the message, its opt-out or the
+ * receipts written.  With room again the same connection takes the
+ * retries.
+ */
+static void
+test_full(void **state)
+{
+	struct fx			*f = *state;
+	struct inbox_sms		 m;
+	struct inbox_sms_result		 r;
+	struct inbox_receipt		 rc[NRECEIPTS];
+	struct inbox_receipts_result	 rr;
+	static char			 body[20001], key[NRECEIPTS][96];
+	size_t				 i;
+
+	for (i = 0; i < sizeof(body) - 1; i++)
+		body[i] = "STOP and stop "[i % 14];
+	for (i = 0; i < NRECEIPTS; i++) {
+		snprintf(key[i], sizeof(key[i]), "SM%032zu/delivered", i);
+		memset(&rc[i], 0, sizeof(rc[i]));
+		rc[i].provider = "twilio";
+		rc[i].receipt_id = key[i];
+		rc[i].channel = "sms";
+		rc[i].message_id = "SM00000000000000000000000000000001";
+		rc[i].event = "delivered";
+		rc[i].has_state = true;
+		rc[i].state = DELIVERY_DELIVERED;
+		rc[i].now = NOW;
+	}
+	m = sms("SMf1", ANA, body, KEYWORD_OPTOUT);
+	max_pages(f, sql_int(f, "PRAGMA page_count"));
+	assert_int_equal(inbox_sms(f->ib, &m, &r), INBOX_FULL);
+	assert_int_equal(inbox_receipts(f->ib, rc, NRECEIPTS, &rr),
+	    INBOX_FULL);
+	assert_int_equal(rr.written, 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM inbound_messages"),
+	    0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sms_optouts"), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_receipts"),
+	    0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "delivery_state IS NOT NULL"), 0);
+
+	max_pages(f, 1000000);
+	assert_int_equal(inbox_sms(f->ib, &m, &r), INBOX_WRITTEN);
+	assert_int_equal(inbox_receipts(f->ib, rc, NRECEIPTS, &rr),
+	    INBOX_WRITTEN);
+	assert_int_equal(rr.written, NRECEIPTS);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM inbound_messages "
+	    "WHERE provider_message_id = 'SMf1' AND length(body) = 20000"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sms_optouts"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_receipts"),
+	    NRECEIPTS);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 1 AND delivery_state = 'delivered'"), 1);
+}
+
 static struct inbox_receipt
 twilio_status(const char *sid, const char *status, const char *error)
 {
@@ -650,6 +722,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_acknowledge, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receipts, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_email_events, setup,
