@@ -24,10 +24,4 @@ struct daemon_opts {
  */
 int	daemon_run(const struct daemon_opts *opts, struct config *cfg);
 
-/*
- * True if an aftercared holds the sending lock of that database, i.e. is
- * running on it.
- */
-bool	daemon_lock_held(const char *database);
-
 #endif

@@ -10,6 +10,34 @@
 struct config;
 struct store;
 
+/*
+ * struct store is opaque, and SQLite is its only backend.  A second
+ * backend (another database) would implement these, with the contracts
+ * written below:
+ *
+ *   open         store_open, store_close, store_path
+ *   one sender   store_lock, store_locked, store_recover
+ *   changes      store_watch, store_watch_read, store_changed
+ *   planning     store_sync, store_sync_some (plan.c decides what should
+ *                exist; the backend makes it so)
+ *   sending      store_claim_due, store_treatment_reminders,
+ *                store_mark_sent, store_mark_retry, store_mark_failed,
+ *                store_mark_cancelled, store_release,
+ *                store_outcomes_begin, store_outcomes_end,
+ *                store_optout_add, store_optout_has, store_next_wakeup,
+ *                store_busy_timeout, store_heartbeat, store_failed_since
+ *   dry run      store_preview_begin, store_preview_end
+ *   staff        store_patient_add, store_treatment_add,
+ *                store_treatment_cancel, store_patient_consent,
+ *                store_reminders_list, store_patient_history,
+ *                store_status, store_patient_known,
+ *                store_treatment_exists, store_patients_list,
+ *                store_treatments_list
+ *
+ * store_reminders_free() and store_state_valid() serve any backend;
+ * store_plans_check() reads SQLite's query plans, for tests.
+ */
+
 /* The schema this build writes and reads (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION	7
 
@@ -135,6 +163,17 @@ void		 store_close(struct store *st);
 const char	*store_path(const struct store *st);
 
 /*
+ * Takes the database's instance lock, held until store_close(): only one
+ * aftercared may send from a database, so that whatever is claimed when
+ * it starts was claimed by a run that died (see store_recover()).
+ * Returns 0, or -1 (logged: another process holds it, or it cannot be
+ * taken).
+ */
+int	store_lock(struct store *st);
+/* True if a process (an aftercared) holds the database's instance lock. */
+bool	store_locked(const struct store *st);
+
+/*
  * The connection, for a module that keeps statements of its own on the
  * tables it writes (inbox.c); borrowed, closed by store_close().
  */
@@ -247,25 +286,27 @@ int	store_next_wakeup(struct store *st, const char *channel, time_t *next);
 int	store_busy_timeout(struct store *st, int ms);
 
 /*
- * A number that changes whenever another connection commits to the
- * database (PRAGMA data_version).  Returns 0, or -1 (logged).
+ * Starts watching for other programs' writes: from now on, store_changed()
+ * tells whether they committed.  Sets *fd to a descriptor that poll()
+ * finds readable after a write to the database's files (the store's own
+ * included; closed by store_close()), or to -1 if they cannot be watched
+ * (logged): then only looking again later finds changes.  Returns 0, or
+ * -1 (logged) if the database cannot be read.
  */
-int	store_data_version(struct store *st, int64_t *version);
-
-enum store_change {
-	STORE_UNCHANGED,	/* nothing new, and nobody is writing */
-	STORE_CHANGED,		/* another connection committed */
-	STORE_WRITING		/* another connection is writing: look again */
-};
-
+int	store_watch(struct store *st, int *fd);
 /*
- * Whether another connection committed since *version (which is then
- * updated), is in the middle of a write (its commit may not be visible
- * yet), or neither: for a wake-up on a write to the files, which comes
- * before the commit shows.  Returns 0, or -1 (logged).
+ * Reads what woke the watch: true if any of it was a write to the
+ * database, false if none was (or there is no watch).
  */
-int	store_changed(struct store *st, int64_t *version,
-	    enum store_change *what);
+bool	store_watch_read(struct store *st);
+/*
+ * Whether another connection committed since the last look (1) or not
+ * (0), or -1 (logged).  A write seen by the watch may belong to a commit
+ * not yet visible: while another connection is in the middle of a write,
+ * *retry_ms (not changed on error) says to look again after that long,
+ * longer each time while the write lasts; 0 otherwise.
+ */
+int	store_changed(struct store *st, int *retry_ms);
 
 /*
  * Wraps what follows in a transaction that store_preview_end() rolls

@@ -744,8 +744,8 @@ cli_status(const struct config *cfg, int argc, char **argv)
 		store_close(st);
 		return CLI_FAILED;
 	}
+	running = store_locked(st);
 	store_close(st);
-	running = daemon_lock_held(cfg->database);
 	if (json) {
 		status_json(cfg, &s, running);
 		return CLI_OK;

@@ -2,8 +2,6 @@
 /* daemon.c: the delivery loop: claim due reminders, send, record, sleep. */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/file.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -31,20 +27,12 @@
 
 /*
  * The longest the daemon sleeps without looking at the database when it
- * cannot watch the file (inotify); rows written by the booking software
+ * cannot watch it (store_watch()); rows written by the booking software
  * are picked up within this time.  With the watch, a commit wakes it at
  * once, and it looks anyway every IDLE_WATCHED_SECS.
  */
 #define IDLE_CHECK_SECS	5
 #define IDLE_WATCHED_SECS	60
-
-/*
- * While another connection is in the middle of a write (its commit not
- * yet visible), the daemon looks again after SETTLE_FIRST_MS, doubling up
- * to SETTLE_MAX_MS for as long as the write lasts.
- */
-#define SETTLE_FIRST_MS	5
-#define SETTLE_MAX_MS	200
 
 /* How often the daemon records that it is alive, for aftercarectl status. */
 #define HEARTBEAT_SECS	60
@@ -77,9 +65,7 @@ struct daemon {
 	struct store	*st;
 	struct gateway	*gw[CHANNEL__COUNT];	/* NULL: no provider */
 	int		 sigfd;
-	int		 watchfd;	/* inotify on the database, or -1 */
-	int		 lockfd;	/* the database's instance lock, or -1 */
-	char		*watched;	/* the database's file name */
+	int		 watchfd;	/* the store's watch, or -1 */
 	int		 settle_ms;	/* a writer is at work: look again
 					   after this long; 0 if none */
 	bool		 stopping;
@@ -156,8 +142,7 @@ static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, enum channel,
 		    const struct send_result *);
 static int	next_work(struct daemon *, time_t *);
-static void	watch_database(struct daemon *);
-static bool	watch_read(struct daemon *);
+static int	watch(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
 static void	write_metrics(struct daemon *);
 static int	signals_open(void);
@@ -179,11 +164,8 @@ static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static int	wait_signal(struct daemon *, int64_t);
 static void	beat(struct daemon *);
-static int	look(struct daemon *, int64_t *);
-static int	sleep_until_work(struct daemon *, int64_t *);
+static int	sleep_until_work(struct daemon *);
 static int	finish(struct daemon *);
-static int	instance_lock(const char *);
-static bool	lock_path(const char *, char *, size_t);
 static int	run_once(struct daemon *);
 static void	outcome_text(struct record *, int, int64_t, time_t,
 		    const char *);
@@ -296,7 +278,7 @@ reload(struct daemon *d)
 	struct store	*st = NULL;
 	struct gateway	*gw[CHANNEL__COUNT];
 	char		 err[512];
-	int		 ch, lockfd = -1;
+	int		 ch;
 
 	d->reload = false;
 	sd_send("RELOADING=1");
@@ -313,12 +295,9 @@ reload(struct daemon *d)
 	 */
 	if (strcmp(cfg->database, d->cfg->database) != 0 &&
 	    ((st = store_open(cfg->database, 0)) == NULL ||
-	    (lockfd = instance_lock(cfg->database)) == -1 ||
-	    store_recover(st, daemon_now(d)) == -1)) {
+	    store_lock(st) == -1 || store_recover(st, daemon_now(d)) == -1)) {
 		log_err("event=reload_failed: cannot take over the new "
 		    "database; keeping the running configuration");
-		if (lockfd != -1)
-			(void)close(lockfd);
 		store_close(st);
 		config_free(cfg);
 		goto out;
@@ -326,8 +305,6 @@ reload(struct daemon *d)
 	if (gateways_new(cfg, gw) == -1) {
 		log_err("event=reload_failed: cannot set up the gateway; "
 		    "keeping the running configuration");
-		if (lockfd != -1)
-			(void)close(lockfd);
 		store_close(st);
 		config_free(cfg);
 		goto out;
@@ -339,14 +316,11 @@ reload(struct daemon *d)
 	if (st != NULL) {
 		store_close(d->st);
 		d->st = st;
-		if (d->lockfd != -1)
-			(void)close(d->lockfd);
-		d->lockfd = lockfd;
 	}
 	config_free(d->cfg);
 	d->cfg = cfg;
 	if (st != NULL)
-		watch_database(d);
+		(void)watch(d);
 	if (!d->opts->verbose)
 		log_setpriority(cfg->log_priority);
 	log_info("event=reloaded config=%s", d->opts->config_path);
@@ -1036,98 +1010,19 @@ wait_signal(struct daemon *d, int64_t ms)
 }
 
 /*
- * Watches the database's directory for writes to the database or its
- * WAL, so that a commit by the booking software wakes the loop at once
- * and an idle daemon has no timer of its own.  Without inotify (or with
- * too many watches) the loop looks every IDLE_CHECK_SECS instead.
- */
-static void
-watch_database(struct daemon *d)
-{
-	const char	*path = d->cfg->database, *slash;
-	char		*dir;
-
-	if (d->watchfd != -1)
-		(void)close(d->watchfd);
-	d->watchfd = -1;
-	free(d->watched);
-	d->watched = NULL;
-	if ((slash = strrchr(path, '/')) == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xasprintf("%.*s", (int)(slash - path), path);
-	if ((d->watchfd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
-	    inotify_add_watch(d->watchfd, dir, IN_MODIFY | IN_CLOSE_WRITE |
-	    IN_MOVED_TO | IN_CREATE) == -1) {
-		log_warn("daemon: cannot watch %s; looking for changes every "
-		    "%d s", dir, IDLE_CHECK_SECS);
-		if (d->watchfd != -1)
-			(void)close(d->watchfd);
-		d->watchfd = -1;
-	} else
-		d->watched = xstrdup(slash != NULL ? slash + 1 : path);
-	free(dir);
-}
-
-/*
- * Reads what the watch saw; true if any of it was the database or its
- * WAL or journal (other files in the directory are no business of ours).
- */
-static bool
-watch_read(struct daemon *d)
-{
-	char				 buf[4096]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event	*ev;
-	size_t				 len = strlen(d->watched);
-	ssize_t				 n;
-	char				*p;
-	bool				 ours = false;
-
-	for (;;) {
-		n = read(d->watchfd, buf, sizeof(buf));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
-			ev = (const struct inotify_event *)(void *)p;
-			/* The queue overflowed: anything may have changed. */
-			if (ev->mask & IN_Q_OVERFLOW)
-				ours = true;
-			if (ev->len > 0 && strncmp(ev->name, d->watched,
-			    len) == 0 && (ev->name[len] == '\0' ||
-			    strcmp(ev->name + len, "-wal") == 0 ||
-			    strcmp(ev->name + len, "-journal") == 0))
-				ours = true;
-		}
-	}
-	return ours;
-}
-
-/*
- * Whether the database changed since *version (1) or not (0), -1 on
- * error.  A write seen by the watch may belong to a commit not yet
- * visible: while another connection is writing, d->settle_ms says to look
- * again soon, so that no commit waits for the idle period.
+ * Watches the database for other programs' commits, so that one wakes the
+ * loop at once and an idle daemon has no timer of its own; without a
+ * watch the loop looks every IDLE_CHECK_SECS.  Returns 0, or -1 (logged)
+ * if the database cannot be read.
  */
 static int
-look(struct daemon *d, int64_t *version)
+watch(struct daemon *d)
 {
-	enum store_change	what;
-
-	if (store_changed(d->st, version, &what) == -1)
+	if (store_watch(d->st, &d->watchfd) == -1)
 		return -1;
-	if (what != STORE_WRITING) {
-		d->settle_ms = 0;
-		return what == STORE_CHANGED;
-	}
-	if (d->settle_ms == 0)
-		d->settle_ms = SETTLE_FIRST_MS;
-	else if ((d->settle_ms *= 2) > SETTLE_MAX_MS)
-		d->settle_ms = SETTLE_MAX_MS;
+	if (d->watchfd == -1)
+		log_warnx("daemon: looking for changes every %d s",
+		    IDLE_CHECK_SECS);
 	return 0;
 }
 
@@ -1138,7 +1033,7 @@ look(struct daemon *d, int64_t *version)
  * meanwhile (1) or not (0), or -1 on error.
  */
 static int
-sleep_until_work(struct daemon *d, int64_t *version)
+sleep_until_work(struct daemon *d)
 {
 	struct pollfd	pfd[2];
 	time_t		next, now;
@@ -1154,8 +1049,8 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	 * from here on wakes the poll.
 	 */
 	if (d->watchfd != -1) {
-		(void)watch_read(d);
-		if ((changed = look(d, version)) != 0)
+		(void)store_watch_read(d->st);
+		if ((changed = store_changed(d->st, &d->settle_ms)) != 0)
 			return changed;
 	}
 	/* Held outcomes are tried again soon: a lock leaves no trace to watch. */
@@ -1184,11 +1079,11 @@ sleep_until_work(struct daemon *d, int64_t *version)
 	}
 	if (pfd[0].revents & POLLIN)
 		(void)signals_read(d);
-	/* Other files in the directory are no business of ours. */
-	if (n == 2 && (pfd[1].revents & POLLIN) && !watch_read(d) &&
-	    d->settle_ms == 0)
+	/* Nothing written to the database, and no writer to wait for. */
+	if (n == 2 && (pfd[1].revents & POLLIN) &&
+	    !store_watch_read(d->st) && d->settle_ms == 0)
 		return 0;
-	return look(d, version);
+	return store_changed(d->st, &d->settle_ms);
 }
 
 /*
@@ -1216,61 +1111,6 @@ finish(struct daemon *d)
 	return -1;
 }
 
-/* The lock file beside the database; false if the name is too long. */
-static bool
-lock_path(const char *database, char *path, size_t len)
-{
-	return (size_t)snprintf(path, len, "%s.lock", database) < len;
-}
-
-bool
-daemon_lock_held(const char *database)
-{
-	char	path[PATH_MAX];
-	bool	held = false;
-	int	fd;
-
-	if (!lock_path(database, path, sizeof(path)) ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return false;
-	if (flock(fd, LOCK_SH | LOCK_NB) == -1)
-		held = errno == EWOULDBLOCK;
-	(void)close(fd);
-	return held;
-}
-
-/*
- * Only one aftercared may send from a database: it then knows that any
- * reminder still claimed at start-up was claimed by a run that died, and
- * takes it back at once.  The lock is a file beside the database; the
- * kernel releases it when the process ends, however it ends.
- */
-static int
-instance_lock(const char *database)
-{
-	char	path[PATH_MAX];
-	int	fd;
-
-	if (!lock_path(database, path, sizeof(path))) {
-		log_err("%s: path too long", database);
-		return -1;
-	}
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1) {
-		log_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EWOULDBLOCK)
-			log_err("%s: another aftercared is sending from this "
-			    "database; stop it first", database);
-		else
-			log_err("%s: lock: %s", path, strerror(errno));
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* --once: send everything due, writing held outcomes as we go. */
 static int
 run_once(struct daemon *d)
@@ -1291,7 +1131,6 @@ int
 daemon_run(const struct daemon_opts *opts, struct config *cfg)
 {
 	struct daemon	 d;
-	int64_t		 version = 0;
 	time_t		 next;
 	int		 ret = 1, changed, ch;
 	bool		 work;
@@ -1301,7 +1140,6 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 	d.cfg = cfg;
 	d.sigfd = -1;
 	d.watchfd = -1;
-	d.lockfd = -1;
 	if (geteuid() == 0)
 		log_warnx("running as root: aftercared needs no privileges; "
 		    "run it as its own user (see systemd/aftercared.service)");
@@ -1311,7 +1149,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		ret = preview_due(cfg, d.st, opts->now, stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	if ((d.lockfd = instance_lock(cfg->database)) == -1)
+	if (store_lock(d.st) == -1)
 		goto out;
 	if (store_recover(d.st, daemon_now(&d)) == -1)
 		goto out;
@@ -1326,11 +1164,10 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		goto out;
 	}
 	log_info("event=started database=%s", cfg->database);
-	watch_database(&d);
+	if (watch(&d) == -1)
+		goto out;
 	sd_init(&d.sd);
 	sd_send("READY=1");
-	if (store_data_version(d.st, &version) == -1)
-		goto out;
 	changed = 1;
 	while (!d.stopping) {
 		/* Held outcomes belong to this database: write them first. */
@@ -1358,7 +1195,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 		beat(&d);
 		sd_watchdog_ping(&d.sd);
 		report_status(&d);
-		if ((changed = sleep_until_work(&d, &version)) == -1) {
+		if ((changed = sleep_until_work(&d)) == -1) {
 			if (wait_signal(&d, IDLE_CHECK_SECS * 1000) == -1)
 				goto out;
 			changed = 1;
@@ -1375,11 +1212,6 @@ out:
 	store_close(d.st);
 	if (d.sigfd != -1)
 		(void)close(d.sigfd);
-	if (d.watchfd != -1)
-		(void)close(d.watchfd);
-	free(d.watched);
-	if (d.lockfd != -1)
-		(void)close(d.lockfd);
 	config_free(d.cfg);
 	return ret;
 }

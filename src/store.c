@@ -2,11 +2,14 @@
 /* store.c: the SQLite database: schema, reminders, and what the staff query. */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include "config.h"
 #include "json.h"
 #include "log.h"
+#include "plan.h"
 #include "schedule.h"
 #include "store.h"
 #include "tz.h"
@@ -52,6 +56,14 @@
 #define HOLD_MS		20
 #define RUN_MS		50
 #define YIELD_MS	30
+
+/*
+ * While another connection is in the middle of a write (its commit not
+ * yet visible), store_changed() says to look again after SETTLE_FIRST_MS,
+ * doubling up to SETTLE_MAX_MS for as long as the write lasts.
+ */
+#define SETTLE_FIRST_MS	5
+#define SETTLE_MAX_MS	200
 
 /*
  * The schema.  patients and treatments are the booking software's (the
@@ -377,9 +389,7 @@ static const char *const queries[Q__COUNT] = {
 	[Q_SYNC_NEXT] =
 	    "SELECT c.seq, c.treatment_id, t.id IS NOT NULL, t.performed_at, "
 	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone, t.kind, "
-	    "coalesce(p.email_opt_in, 1), "
-	    "length(trim(coalesce(p.phone, ''))) > 0, "
-	    "length(trim(coalesce(p.email, ''))) > 0 "
+	    "coalesce(p.email_opt_in, 1), p.phone, p.email "
 	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
@@ -639,11 +649,17 @@ struct zone {
 struct store {
 	sqlite3		*db;
 	char		*path;
+	int		 lockfd;	/* the instance lock, or -1 */
+	int		 watchfd;	/* inotify on the database, or -1 */
+	char		*watched;	/* the database's file name */
+	int64_t		 version;	/* data_version at the last look */
+	int		 settle_ms;	/* store_changed()'s hint, or 0 */
 	struct zone	*zones;
 	size_t		 nzones;
 	char		**kinds;	/* kinds without a plan, warned of */
 	size_t		 nkinds;
 	bool		 preview;	/* inside store_preview_begin() */
+	struct plan_result plan;	/* the treatment being synced */
 	int		 busy_ms;	/* the busy timeout set */
 	/* CLOCK_MONOTONIC, in microseconds, for begin()'s pacing: */
 	int64_t		 run_start;	/* this run of transactions began */
@@ -694,25 +710,13 @@ static int	add_column(struct store *, const char *, const char *,
 		    const char *);
 static int	sync_batch(struct store *, const struct config *, time_t,
 		    size_t *, bool *);
-/* What sync_treatment() needs to know of a treatment and its patient. */
-struct sync_row {
-	int64_t		 tid;
-	const char	*performed;	/* NULL: the treatment was deleted */
-	const char	*status;
-	const char	*kind;
-	bool		 opt_in[CHANNEL__COUNT];
-	bool		 address[CHANNEL__COUNT];	/* phone, email */
-	const struct tz	*zone;
-};
-
-static const char *plan_like(const struct config *, const char *);
 static void	kind_check(struct store *, const char *, int64_t,
 		    const char *);
-static int	kind_problem(struct store *, const struct config *,
-		    const struct sync_row *, time_t);
-static int	consent(struct store *, const struct sync_row *, time_t, bool);
+static int	kind_problem(struct store *, const struct plan_treatment *,
+		    time_t);
+static int	consent(struct store *, int64_t, time_t, bool);
 static int	sync_treatment(struct store *, const struct config *, time_t,
-		    const struct sync_row *);
+		    const struct plan_treatment *, const struct plan_patient *);
 static const struct tz *patient_zone(struct store *, const struct config *,
 		    const char *, int64_t);
 static int	note_problem(struct store *, int64_t, const char *,
@@ -737,6 +741,8 @@ static int	list_rows(struct store *, sqlite3_stmt *,
 		    void (*)(void *, const struct reminder_row *), void *);
 static int	id_exists(struct store *, sqlite3_stmt *, int64_t, bool *,
 		    const char *);
+static bool	lock_path(const char *, char *, size_t);
+static int	data_version(struct store *, int64_t *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -1046,6 +1052,8 @@ store_open(const char *path, int flags)
 
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
+	st->lockfd = -1;
+	st->watchfd = -1;
 
 	if (!(flags & STORE_CREATE) && stat(path, &sb) == -1) {
 		if (errno == ENOENT)
@@ -1149,9 +1157,15 @@ store_close(struct store *st)
 	for (i = 0; i < (int)st->nkinds; i++)
 		free(st->kinds[i]);
 	free(st->kinds);
+	plan_result_clear(&st->plan);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: %s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));
+	if (st->lockfd != -1)
+		(void)close(st->lockfd);
+	if (st->watchfd != -1)
+		(void)close(st->watchfd);
+	free(st->watched);
 	free(st->path);
 	free(st);
 }
@@ -1298,11 +1312,12 @@ static int
 sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
     bool *more)
 {
-	sqlite3_stmt	*s = st->q[Q_SYNC_NEXT];
-	struct sync_row	 row;
-	int64_t		 seq = 0;
-	char		*performed, *status, *kind;
-	int		 rc, ret = -1;
+	sqlite3_stmt		*s = st->q[Q_SYNC_NEXT];
+	struct plan_treatment	 t;
+	struct plan_patient	 p;
+	int64_t			 seq = 0;
+	char			*performed, *status, *kind;
+	int			 rc, ret = -1;
 
 	*n = 0;
 	*more = false;
@@ -1316,23 +1331,20 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
 	 * the queue only at the end, by sequence number.
 	 */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
 		seq = sqlite3_column_int64(s, 0);
-		row.tid = sqlite3_column_int64(s, 1);
-		performed = column_dup(s, 3);
-		status = column_dup(s, 4);
-		kind = column_dup(s, 7);
-		if (sqlite3_column_int(s, 2) != 0)
-			row.performed = performed ? performed : "";
-		row.status = status;
-		row.kind = kind;
-		row.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
-		row.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
-		row.address[CHANNEL_SMS] = sqlite3_column_int(s, 9) != 0;
-		row.address[CHANNEL_EMAIL] = sqlite3_column_int(s, 10) != 0;
-		row.zone = patient_zone(st, cfg, (const char *)
-		    sqlite3_column_text(s, 6), row.tid);
-		rc = sync_treatment(st, cfg, now, &row);
+		t.id = sqlite3_column_int64(s, 1);
+		t.found = sqlite3_column_int(s, 2) != 0;
+		t.performed_at = performed = column_dup(s, 3);
+		t.status = status = column_dup(s, 4);
+		t.kind = kind = column_dup(s, 7);
+		/* Read by the plan before anything is written: not copied. */
+		p.phone = (const char *)sqlite3_column_text(s, 9);
+		p.email = (const char *)sqlite3_column_text(s, 10);
+		p.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
+		p.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
+		p.zone = patient_zone(st, cfg, (const char *)
+		    sqlite3_column_text(s, 6), t.id);
+		rc = sync_treatment(st, cfg, now, &t, &p);
 		free(performed);
 		free(status);
 		free(kind);
@@ -1395,10 +1407,10 @@ cancel_treatment(struct store *st, int64_t tid, const char *why, time_t now)
 }
 
 /*
- * The zone a patient's reminders are timed in: patients.timezone, or the
- * clinic's (cfg->zone) when it is empty or unknown; an unknown name is
- * reported once (it is the booking software's data: named by treatment,
- * not quoted).
+ * The patient's zone (patients.timezone), loaded once a process, or NULL
+ * when it is empty or unknown (the plan then takes the clinic's); an
+ * unknown name is reported once (it is the booking software's data:
+ * named by treatment, not quoted).
  */
 static const struct tz *
 patient_zone(struct store *st, const struct config *cfg, const char *name,
@@ -1409,12 +1421,12 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 	size_t		 i;
 
 	if (name == NULL || *name == '\0')
-		return cfg->zone;
+		return NULL;
 	for (i = 0; i < st->nzones; i++)
 		if (strcmp(st->zones[i].name, name) == 0)
-			return st->zones[i].tz ? st->zones[i].tz : cfg->zone;
+			return st->zones[i].tz;
 	if (st->nzones == ZONES_MAX)
-		return cfg->zone;
+		return NULL;
 	st->zones = xrealloc(st->zones, (st->nzones + 1) * sizeof(*st->zones));
 	z = &st->zones[st->nzones++];
 	z->name = xstrdup(name);
@@ -1422,24 +1434,7 @@ patient_zone(struct store *st, const struct config *cfg, const char *name,
 		log_warnx("event=unknown_zone treatment=%lld: the patient's "
 		    "time zone is not known; using the clinic's (%s)",
 		    (long long)tid, cfg->timezone);
-	return z->tz ? z->tz : cfg->zone;
-}
-
-/*
- * The kind of a plan that differs from kind only in case ("microneedling"
- * for "Microneedling"), or NULL.
- */
-static const char *
-plan_like(const struct config *cfg, const char *kind)
-{
-	size_t	i;
-
-	if (kind == NULL)
-		return NULL;
-	for (i = 0; i < cfg->nplans; i++)
-		if (strcasecmp(cfg->plans[i].kind, kind) == 0)
-			return cfg->plans[i].kind;
-	return NULL;
+	return z->tz;
 }
 
 /*
@@ -1475,64 +1470,18 @@ kind_check(struct store *st, const char *kind, int64_t tid,
  * the treatment is looked at again.
  */
 static int
-kind_problem(struct store *st, const struct config *cfg,
-    const struct sync_row *row, time_t now)
+kind_problem(struct store *st, const struct plan_treatment *t, time_t now)
 {
 	sqlite3_stmt	*s = st->q[Q_PROBLEM_SET];
-	const char	*like = plan_like(cfg, row->kind);
-	char		 problem[256], what[160];
 
-	if (row->kind == NULL || !config_kind_valid(row->kind))
-		(void)snprintf(problem, sizeof(problem), "kind is not 1 to 64 "
-		    "of A-Z a-z 0-9 _ -, so it has no plan, and default_plan "
-		    "is \"none\"");
-	else if (like != NULL)
-		(void)snprintf(problem, sizeof(problem), "no plan for kind "
-		    "\"%s\" and default_plan is \"none\": did you mean \"%s\"? "
-		    "(kinds are matched exactly, case included)", row->kind,
-		    like);
-	else
-		(void)snprintf(problem, sizeof(problem), "no plan for kind "
-		    "\"%s\" and default_plan is \"none\": add a plan for it, or "
-		    "a default plan", row->kind);
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, problem, -1, SQLITE_TRANSIENT) !=
+	if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, st->plan.reason, -1, SQLITE_TRANSIENT) !=
 	    SQLITE_OK || sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
 	    step_done(st, s, "record problem") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
-		return 0;
-	if (like != NULL)
-		(void)snprintf(what, sizeof(what), "no plan for this kind of "
-		    "treatment and default_plan is \"none\"; it gets no "
-		    "reminders (did you mean %s? see aftercarectl status)",
-		    like);
-	else
-		(void)snprintf(what, sizeof(what), "no plan for this kind of "
-		    "treatment and default_plan is \"none\"; it gets no "
-		    "reminders (see aftercarectl status)");
-	kind_check(st, row->kind, row->tid, what);
+	if (sqlite3_changes(st->db) > 0)
+		kind_check(st, t->kind, t->id, st->plan.warning);
 	return 0;
-}
-
-/*
- * The channels a milestone reaches this patient on: each of its channels
- * the patient has an address for; with none, its first one, where the
- * reminder fails with the reason for the staff to see.
- */
-static unsigned
-reach(const struct milestone *m, const struct sync_row *row)
-{
-	unsigned	 want = 0;
-	int		 ch;
-
-	for (ch = 0; ch < CHANNEL__COUNT; ch++)
-		if ((m->channels & CHANNEL_BIT(ch)) && row->address[ch])
-			want |= CHANNEL_BIT(ch);
-	for (ch = 0; want == 0 && ch < CHANNEL__COUNT; ch++)
-		if (m->channels & CHANNEL_BIT(ch))
-			want = CHANNEL_BIT(ch);
-	return want;
 }
 
 /*
@@ -1540,17 +1489,16 @@ reach(const struct milestone *m, const struct sync_row *row)
  * each channel they opted into (opt_in) or out of (!opt_in).
  */
 static int
-consent(struct store *st, const struct sync_row *row, time_t now,
-    bool opt_in)
+consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 {
 	sqlite3_stmt	*s = st->q[opt_in ? Q_CONSENT_RESTORE :
 			    Q_CONSENT_CANCEL];
 	int		 ch;
 
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-		if (row->opt_in[ch] != opt_in)
+		if (st->plan.consent[ch] != opt_in)
 			continue;
-		if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+		if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK ||
 		    sqlite3_bind_text(s, 2, config_channel_name(ch), -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
 		    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
@@ -1560,57 +1508,42 @@ consent(struct store *st, const struct sync_row *row, time_t now,
 	return 0;
 }
 
-/* Brings one treatment's reminders in line with its row. */
+/* Brings one treatment's reminders in line with its plan. */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
-    const struct sync_row *row)
+    const struct plan_treatment *t, const struct plan_patient *p)
 {
-	const struct milestone	*plan, *m;
-	sqlite3_stmt		*s;
-	struct buf		 keys;
-	char			 err[160], problem[256], key[160];
-	const char		*like;
-	time_t			 at, due;
-	size_t			 i, n, made = 0;
-	unsigned		 want;
-	bool			 own, gone;
-	int			 ch, ret = -1;
+	const struct plan_result	*plan = &st->plan;
+	const struct plan_reminder	*r;
+	sqlite3_stmt			*s;
+	struct buf			 keys;
+	char				 key[160];
+	size_t				 i, made = 0;
+	int				 ret = -1;
 
-	/* Gone or called off: no longer a problem for the staff either. */
-	if (row->performed == NULL) {
-		if (clear_problem(st, row->tid) == -1)
+	plan_reminders(cfg, t, p, now, &st->plan);
+	switch (plan->why) {
+	case PLAN_DELETED:
+	case PLAN_CALLED_OFF:
+		/* Gone or called off: no longer a problem for the staff. */
+		if (clear_problem(st, t->id) == -1)
 			return -1;
-		return cancel_treatment(st, row->tid, "treatment deleted", now);
-	}
-	if (row->status != NULL && (strcmp(row->status, "cancelled") == 0 ||
-	    strcmp(row->status, "no_show") == 0)) {
-		if (clear_problem(st, row->tid) == -1)
-			return -1;
-		(void)snprintf(problem, sizeof(problem), "treatment %s",
-		    row->status);
-		return cancel_treatment(st, row->tid, problem, now);
-	}
-	if (row->status == NULL || (strcmp(row->status, "scheduled") != 0 &&
-	    strcmp(row->status, "completed") != 0)) {
-		(void)snprintf(problem, sizeof(problem), "unknown status \"%.40s\""
-		    " (expected scheduled, completed, cancelled or no_show)",
-		    row->status ? row->status : "");
-		return note_problem(st, row->tid, problem, "unknown status",
+		return cancel_treatment(st, t->id, plan->reason, now);
+	case PLAN_BAD_STATUS:
+	case PLAN_BAD_TIME:
+		return note_problem(st, t->id, plan->reason, plan->warning,
 		    now);
+	case PLAN_UNKNOWN_KIND:
+		if (kind_problem(st, t, now) == -1)
+			return -1;
+		break;
+	case PLAN_OK:
+		if (clear_problem(st, t->id) == -1)
+			return -1;
+		break;
 	}
-	if (schedule_rfc3339_parse(row->performed, &at, NULL, err,
-	    sizeof(err)) == -1) {
-		(void)snprintf(problem, sizeof(problem),
-		    "performed_at is not an RFC 3339 time: %s", err);
-		return note_problem(st, row->tid, problem,
-		    "performed_at is not an RFC 3339 time", now);
-	}
-	plan = config_plan(cfg, row->kind, &n, &own);
-	if ((n == 0 && !own ? kind_problem(st, cfg, row, now) :
-	    clear_problem(st, row->tid)) == -1)
-		return -1;
 	s = st->q[Q_RESTORE_TREATMENT];
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
 	    step_done(st, s, "restore reminders") == -1)
 		return -1;
@@ -1618,62 +1551,43 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	 * An opt-in first: what it gives back is pending again before the
 	 * plan below re-times it, or withdraws it if no longer planned.
 	 */
-	if (consent(st, row, now, true) == -1)
+	if (consent(st, t->id, now, true) == -1)
 		return -1;
 	buf_init(&keys);
 	buf_puts(&keys, "[");
-	for (i = 0; i < n; i++) {
-		m = &plan[i];
-		/* Due by the patient's clock, never in their quiet hours. */
-		due = schedule_quiet_defer(schedule_due_in_zone(at, m->after,
-		    m->calendar, row->zone), cfg->quiet_start, cfg->quiet_end,
-		    row->zone);
-		/* Before the treatment: only while it is booked and ahead. */
-		gone = m->after < 0 && (strcmp(row->status, "scheduled") != 0 ||
-		    now >= at);
-		s = st->q[gone ? Q_UPSERT_CANCELLED : Q_UPSERT];
-		want = reach(m, row);
-		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
-			if (!(want & CHANNEL_BIT(ch)))
-				continue;
-			(void)snprintf(key, sizeof(key), "%s/%s", m->name,
-			    config_channel_name(ch));
-			if (keys.len > 1)
-				buf_puts(&keys, ",");
-			json_append_string(&keys, key);
-			if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
-			    sqlite3_bind_text(s, 2, m->name, -1,
-			    SQLITE_STATIC) != SQLITE_OK ||
-			    sqlite3_bind_int64(s, 3, due) != SQLITE_OK ||
-			    sqlite3_bind_int64(s, 4, due + m->valid_for) !=
-			    SQLITE_OK ||
-			    sqlite3_bind_int64(s, 5, now) != SQLITE_OK ||
-			    sqlite3_bind_text(s, 6, config_channel_name(ch), -1,
-			    SQLITE_STATIC) != SQLITE_OK)
-				goto out;
-			if (gone && sqlite3_bind_text(s, 7, "a reminder for "
-			    "before the treatment, which is no longer ahead", -1,
-			    SQLITE_STATIC) != SQLITE_OK)
-				goto out;
-			if (step_done(st, s, "create reminder") == -1)
-				goto out;
-			made += (size_t)sqlite3_changes(st->db);
-		}
+	for (i = 0; i < plan->n; i++) {
+		r = &plan->reminders[i];
+		(void)snprintf(key, sizeof(key), "%s/%s", r->m->name,
+		    config_channel_name(r->channel));
+		if (keys.len > 1)
+			buf_puts(&keys, ",");
+		json_append_string(&keys, key);
+		s = st->q[r->cancelled ? Q_UPSERT_CANCELLED : Q_UPSERT];
+		if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 2, r->m->name, -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, r->due_at) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 4, r->expires_at) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 5, now) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 6, config_channel_name(r->channel), -1,
+		    SQLITE_STATIC) != SQLITE_OK)
+			goto out;
+		if (r->cancelled && sqlite3_bind_text(s, 7, r->cancelled, -1,
+		    SQLITE_STATIC) != SQLITE_OK)
+			goto out;
+		if (step_done(st, s, "create reminder") == -1)
+			goto out;
+		made += (size_t)sqlite3_changes(st->db);
 	}
 	buf_puts(&keys, "]");
 	/*
 	 * A kind that gets the default plan is told of where its reminders
 	 * are made, not each time the treatment is looked at again.
 	 */
-	if (!own && made > 0 && cfg->nplans > 0) {
-		like = plan_like(cfg, row->kind);
-		(void)snprintf(problem, sizeof(problem), "no plan for this kind "
-		    "of treatment; it gets the default plan%s%s%s", like ?
-		    " (did you mean " : "", like ? like : "", like ? "?)" : "");
-		kind_check(st, row->kind, row->tid, problem);
-	}
+	if (plan->why == PLAN_OK && plan->warning[0] != '\0' && made > 0)
+		kind_check(st, t->kind, t->id, plan->warning);
 	s = st->q[Q_CANCEL_UNPLANNED];
-	if (sqlite3_bind_int64(s, 1, row->tid) != SQLITE_OK ||
+	if (sqlite3_bind_int64(s, 1, t->id) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, keys.data, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, "no longer planned: the treatment's "
@@ -1683,7 +1597,7 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 	    step_done(st, s, "cancel unplanned reminders") == -1)
 		goto out;
 	/* An opt-out last: it wins over everything above. */
-	if (consent(st, row, now, false) == -1)
+	if (consent(st, t->id, now, false) == -1)
 		goto out;
 	ret = 0;
 out:
@@ -2111,40 +2025,117 @@ store_busy_timeout(struct store *st, int ms)
 	return 0;
 }
 
-int
-store_data_version(struct store *st, int64_t *version)
+static int
+data_version(struct store *st, int64_t *version)
 {
 	return scalar(st, st->q[Q_DATA_VERSION], version, "data version");
 }
 
 /*
- * A writer appends its commit to the WAL (which wakes a watch of the
- * file), may then sync it (synchronous = FULL), and only then makes it
- * visible; SQLite tells readers nothing more when it does.  So when
- * data_version has not moved, ask for the write lock without waiting:
- * if another connection holds it, its transaction is still under way and
- * will show later; if not, whatever was written is visible now (or was
- * rolled back), so data_version is read once more.  The lock is held for
- * an empty transaction only, which writes nothing.
+ * Watches the database's directory for writes to the database or its
+ * WAL, so that a commit by the booking software wakes the caller at once
+ * and an idle one needs no timer of its own.
  */
 int
-store_changed(struct store *st, int64_t *version, enum store_change *what)
+store_watch(struct store *st, int *fd)
+{
+	const char	*slash;
+	char		*dir;
+
+	if (st->watchfd != -1)
+		(void)close(st->watchfd);
+	st->watchfd = -1;
+	free(st->watched);
+	st->watched = NULL;
+	if ((slash = strrchr(st->path, '/')) == NULL)
+		dir = xstrdup(".");
+	else if (slash == st->path)
+		dir = xstrdup("/");
+	else
+		dir = xasprintf("%.*s", (int)(slash - st->path), st->path);
+	if ((st->watchfd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
+	    inotify_add_watch(st->watchfd, dir, IN_MODIFY | IN_CLOSE_WRITE |
+	    IN_MOVED_TO | IN_CREATE) == -1) {
+		log_warn("store: cannot watch %s for other programs' writes",
+		    dir);
+		if (st->watchfd != -1)
+			(void)close(st->watchfd);
+		st->watchfd = -1;
+	} else
+		st->watched = xstrdup(slash != NULL ? slash + 1 : st->path);
+	free(dir);
+	*fd = st->watchfd;
+	return data_version(st, &st->version);
+}
+
+/*
+ * Other files in the directory are no business of ours: only the
+ * database, its WAL and its journal.
+ */
+bool
+store_watch_read(struct store *st)
+{
+	char				 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	size_t				 len;
+	ssize_t				 n;
+	char				*p;
+	bool				 ours = false;
+
+	if (st->watchfd == -1)
+		return false;
+	len = strlen(st->watched);
+	for (;;) {
+		n = read(st->watchfd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			/* The queue overflowed: anything may have changed. */
+			if (ev->mask & IN_Q_OVERFLOW)
+				ours = true;
+			if (ev->len > 0 && strncmp(ev->name, st->watched,
+			    len) == 0 && (ev->name[len] == '\0' ||
+			    strcmp(ev->name + len, "-wal") == 0 ||
+			    strcmp(ev->name + len, "-journal") == 0))
+				ours = true;
+		}
+	}
+	return ours;
+}
+
+/*
+ * A writer appends its commit to the WAL (which wakes the watch), may
+ * then sync it (synchronous = FULL), and only then makes it visible;
+ * SQLite tells readers nothing more when it does.  So when data_version
+ * has not moved, ask for the write lock without waiting: if another
+ * connection holds it, its transaction is still under way and will show
+ * later (look again soon); if not, whatever was written is visible now
+ * (or was rolled back), so data_version is read once more.  The lock is
+ * held for an empty transaction only, which writes nothing.
+ */
+int
+store_changed(struct store *st, int *retry_ms)
 {
 	int64_t	v;
 	int	rc, ret = -1, busy_ms = st->busy_ms;
+	bool	changed = false, writing = false;
 
-	if (store_data_version(st, &v) == -1)
+	if (data_version(st, &v) == -1)
 		return -1;
-	if (v != *version) {
-		*version = v;
-		*what = STORE_CHANGED;
-		return 0;
+	if (v != st->version) {
+		st->version = v;
+		*retry_ms = st->settle_ms = 0;
+		return 1;
 	}
 	if (store_busy_timeout(st, 0) == -1)
 		return -1;
 	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
-		*what = STORE_WRITING;
+		writing = true;
 		ret = 0;
 		goto out;
 	}
@@ -2157,15 +2148,80 @@ store_changed(struct store *st, int64_t *version, enum store_change *what)
 		rollback(st);
 		goto out;
 	}
-	if (store_data_version(st, &v) == -1)
+	if (data_version(st, &v) == -1)
 		goto out;
-	*what = v != *version ? STORE_CHANGED : STORE_UNCHANGED;
-	*version = v;
+	changed = v != st->version;
+	st->version = v;
 	ret = 0;
 out:
 	if (store_busy_timeout(st, busy_ms) == -1)
 		ret = -1;
-	return ret;
+	if (ret == -1)
+		return -1;
+	if (!writing)
+		st->settle_ms = 0;
+	else if (st->settle_ms == 0)
+		st->settle_ms = SETTLE_FIRST_MS;
+	else if ((st->settle_ms *= 2) > SETTLE_MAX_MS)
+		st->settle_ms = SETTLE_MAX_MS;
+	*retry_ms = st->settle_ms;
+	return changed;
+}
+
+/* The lock file beside the database; false if the name is too long. */
+static bool
+lock_path(const char *database, char *path, size_t len)
+{
+	return (size_t)snprintf(path, len, "%s.lock", database) < len;
+}
+
+/*
+ * The lock is a file beside the database; the kernel releases it when
+ * the process ends, however it ends.
+ */
+int
+store_lock(struct store *st)
+{
+	char	path[PATH_MAX];
+	int	fd;
+
+	if (st->lockfd != -1)
+		return 0;
+	if (!lock_path(st->path, path, sizeof(path))) {
+		log_err("%s: path too long", st->path);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_err("%s: another aftercared is sending from this "
+			    "database; stop it first", st->path);
+		else
+			log_err("%s: lock: %s", path, strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	st->lockfd = fd;
+	return 0;
+}
+
+bool
+store_locked(const struct store *st)
+{
+	char	path[PATH_MAX];
+	bool	held = false;
+	int	fd;
+
+	if (!lock_path(st->path, path, sizeof(path)) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1)
+		held = errno == EWOULDBLOCK;
+	(void)close(fd);
+	return held;
 }
 
 int
