@@ -115,7 +115,7 @@ test_preview_OBJS = preview compose store plan config sig form keyword schedule 
 	json mail util log
 test_metrics_OBJS = metrics log util
 test_sd_OBJS = sd schedule tz log util
-test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
+test_gw_OBJS = form gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store plan config sig form keyword schedule tz template phone json mail util log
 test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone json \
 	mail util log

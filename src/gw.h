@@ -15,6 +15,7 @@ struct gw_provider;
 
 /* An HTTP request as a provider wants it sent; the provider fills it. */
 struct gw_request {
+	const char	*method;	/* static: "GET", or NULL for a POST */
 	char		*url;		/* caller frees */
 	const char	*content_type;	/* static */
 	struct buf	 body;

@@ -56,6 +56,7 @@ static void	http_header(struct http_state *s, const char *name,
 void
 gw_request_init(struct gw_request *req)
 {
+	req->method = NULL;
 	req->url = NULL;
 	req->content_type = NULL;
 	buf_init(&req->body);
