@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "delivery.h"
+
 struct config;
 struct store;
 
@@ -39,7 +41,7 @@ struct store;
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -84,6 +86,15 @@ struct reminder {
 	char	*state;			/* "sending" when claimed */
 	time_t	 sent_at;		/* 0 if not sent */
 	char	*last_error;		/* NULL if none */
+
+	/* An email standing in for an undelivered SMS: that SMS's id; or 0. */
+	int64_t	 fallback_for;
+	/* The patient's address unsubscribed (or reported spam); bounced. */
+	bool	 email_unsubscribed;
+	bool	 email_bounced;
+	char	*delivery_state;	/* delivery_name()'s; NULL: no word */
+	char	*delivery_error;	/* the provider's code, or NULL */
+	time_t	 delivery_at;		/* 0 if no word */
 };
 
 /* A row of `aftercarectl reminders`; borrowed for the callback's duration. */
@@ -100,6 +111,10 @@ struct reminder_row {
 	int		 attempts;
 	const char	*last_error;	/* "" if none */
 	const char	*provider_id;	/* "" if none */
+	const char	*delivery_state; /* delivery_name()'s, "" if no word */
+	const char	*delivery_error; /* the provider's code, or "" */
+	time_t		 delivery_at;	/* 0 if no word */
+	int64_t		 fallback_for;	/* the SMS an email stands in for; 0 */
 };
 
 /*
@@ -116,6 +131,9 @@ struct patient_row {
 	/* Consent as a claim reads it: NULL is none. */
 	bool		 sms_opt_in;
 	bool		 email_opt_in;
+	/* The address unsubscribed (or reported spam); bounced. */
+	bool		 email_unsubscribed;
+	bool		 email_bounced;
 };
 
 /*
@@ -137,6 +155,14 @@ struct treatment_problem {
 	char	 problem[256];
 };
 
+/* Reminders not delivered in the last day, of one channel, state and error. */
+struct store_undelivered {
+	char	 channel[8];
+	char	 state[16];	/* failed, undelivered, dropped, bounced */
+	char	 error[32];	/* the provider's code or reason, or "" */
+	int64_t	 n;
+};
+
 struct store_status {
 	int64_t	 pending, sending, sent, failed, cancelled, expired;
 	time_t	 next_due;		/* 0 if nothing pending */
@@ -148,6 +174,15 @@ struct store_status {
 	int64_t	 nproblems;
 	struct treatment_problem problems[10];	/* the first ones */
 	int64_t	 email_only;		/* patients with an email, no phone */
+	/* Reminders by delivery state (enum delivery), as providers said. */
+	int64_t	 delivery[DELIVERY_BOUNCED + 1];
+	/*
+	 * Reminders the providers could not deliver (failed, undelivered,
+	 * dropped, bounced) in the last day, and the most common kinds.
+	 */
+	int64_t	 undelivered_24h;
+	struct store_undelivered undelivered[10];
+	size_t	 nundelivered;
 };
 
 /*

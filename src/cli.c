@@ -942,6 +942,8 @@ patient_reach(struct patient_listing *l, const struct patient_row *row,
 	r.email = xstrdup(row->email);
 	r.sms_opt_in = row->sms_opt_in;
 	r.email_opt_in = row->email_opt_in;
+	r.email_unsubscribed = row->email_unsubscribed;
+	r.email_bounced = row->email_bounced;
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 		why[ch][0] = '\0';
 		memset(&c, 0, sizeof(c));

@@ -170,13 +170,17 @@ sms(const char *sid, const char *from, const char *body, enum keyword k)
 	return m;
 }
 
-/* Version 7's tables and columns, and a database at 6 brought up to it. */
+/*
+ * Version 7's tables and columns, and a database at 6 brought up to it
+ * (and on to the current version).
+ */
 static void
 test_schema_v7(void **state)
 {
 	struct fx	*f = *state;
 
-	assert_int_equal(sql_int(f, "PRAGMA user_version"), 7);
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('inbound_messages', 'delivery_receipts', "
 	    "'email_optouts', 'email_bounces', 'reminders_provider_id', "
@@ -185,6 +189,19 @@ test_schema_v7(void **state)
 	inbox_free(f->ib);
 	f->ib = NULL;
 	store_close(f->st);
+	/* Version 8's first, which use version 7's columns. */
+	sql(f, "DROP INDEX reminders_lookup; DROP INDEX reminders_undelivered; "
+	    "DROP TRIGGER reminders_delivery_count_update; "
+	    "DROP TRIGGER reminders_delivery_count_insert; "
+	    "DROP TRIGGER reminders_delivery_count_delete; "
+	    "DROP TRIGGER reminders_queue_undelivered; "
+	    "DROP TRIGGER email_optouts_queue_insert; "
+	    "DROP TRIGGER email_optouts_queue_delete; "
+	    "DROP TRIGGER email_bounces_queue_insert; "
+	    "DROP TRIGGER email_bounces_queue_delete; "
+	    "DROP TABLE delivery_counts; "
+	    "ALTER TABLE reminders DROP COLUMN fallback_for; "
+	    "ALTER TABLE reminders DROP COLUMN delivery_checked_at");
 	sql(f, "DROP TABLE inbound_messages; DROP TABLE delivery_receipts; "
 	    "DROP TABLE email_optouts; DROP TABLE email_bounces; "
 	    "DROP INDEX reminders_provider_id; "
@@ -195,7 +212,8 @@ test_schema_v7(void **state)
 	    "PRAGMA user_version = 6");
 	assert_non_null(f->st = store_open(f->path, 0));
 	assert_non_null(f->ib = inbox_new(f->st));
-	assert_int_equal(sql_int(f, "PRAGMA user_version"), 7);
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
 	    "delivery_state IS NULL AND delivery_error IS NULL AND "
 	    "delivery_at IS NULL"), 4);
