@@ -113,7 +113,7 @@ test_compose_OBJS = compose config sig form keyword schedule tz template phone m
 test_plan_OBJS = plan delivery config sig form keyword schedule tz template mail util log
 test_preview_OBJS = preview compose store plan delivery config sig form keyword schedule tz template phone \
 	json mail util log
-test_metrics_OBJS = metrics log util
+test_metrics_OBJS = metrics delivery log util
 test_sd_OBJS = sd schedule tz log util
 test_gw_OBJS = form gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store plan delivery config sig form keyword schedule tz template phone json mail util log
