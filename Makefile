@@ -115,13 +115,13 @@ test_preview_OBJS = preview compose store plan delivery config sig form keyword 
 	json mail util log
 test_metrics_OBJS = metrics delivery log util
 test_sd_OBJS = sd schedule tz log util
-test_gw_OBJS = form gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
+test_gw_OBJS = form delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store plan delivery config sig form keyword schedule tz template phone json mail util log
 test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone json \
 	mail util log
 test_inbound_OBJS = inbound json util
-test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
-test_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
+test_gateway_OBJS = gateway delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
+test_smtp_OBJS = gateway delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv

@@ -89,6 +89,21 @@ struct gw_provider {
 	 */
 	void	(*parse)(long status, const char *body, size_t len,
 		    struct send_result *res);
+	/*
+	 * HTTP only, NULL if the provider has no way: builds the request
+	 * that asks what became of the message it knows as msg->lookup.
+	 * Returns 0, or -1 with a message in err.
+	 */
+	int	(*lookup_build)(const struct config *cfg,
+		    const struct message *msg, struct gw_request *req,
+		    char *err, size_t errlen);
+	/*
+	 * Reads its answer as parse() does, and on success what the
+	 * provider says of the message: res->delivery_known and
+	 * res->delivery, and its error code in res->code.
+	 */
+	void	(*lookup_parse)(long status, const char *body, size_t len,
+		    struct send_result *res);
 };
 
 /* The protocols. */

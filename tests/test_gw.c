@@ -14,12 +14,14 @@
 #include <string.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "form.h"
 #include "gateway.h"
 #include "../src/gw.h"
 
 #define SID	"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define TOKEN	"not-a-real-token"
+#define SM	"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static bool	sid_valid(const char *, const char *);
 static bool	uri_valid(const char *);
@@ -415,6 +417,181 @@ test_twilio_spec_check(void **state)
 		if (twilio_create_valid(&req, why, sizeof(why)))
 			fail_msg("row %zu: accepted", i);
 		gw_request_clear(&req);
+	}
+}
+
+/*
+ * A look-up is the spec's FetchMessage: GET
+ * /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json, AccountSid
+ * matching ^AC[0-9a-fA-F]{32}$ and Sid ^(SM|MM)[0-9a-fA-F]{32}$, HTTP
+ * basic auth, no body; an id that is no such sid is refused (it is not
+ * quoted: it came from the gateway).
+ */
+static void
+test_twilio_lookup_build(void **state)
+{
+	static const struct {
+		const char	*base;
+		const char	*sid;
+		const char	*want_url;	/* NULL: refused */
+	} rows[] = {
+		{ "https://api.twilio.com", "SM0123456789abcdef0123456789ABCDEF",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages/SM0123456789abcdef0123456789ABCDEF.json" },
+		{ "http://127.0.0.1:8080/", "MMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "http://127.0.0.1:8080/2010-04-01/Accounts/" SID
+		  "/Messages/MMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json" },
+		{ "https://api.twilio.com", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  NULL },
+		{ "https://api.twilio.com",
+		  "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL },
+		{ "https://api.twilio.com", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaag",
+		  NULL },
+		/* 5 */
+		{ "https://api.twilio.com", "XXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  NULL },
+		{ "https://api.twilio.com", "SM/../../Accounts/x.json?a=aaaaaa",
+		  NULL },
+		{ "https://api.twilio.com", "hook-12", NULL },
+		{ "https://api.twilio.com", "", NULL },
+	};
+	static const char	 prefix[] = "/2010-04-01/Accounts/";
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	const char		*p;
+	char			 err[256], sid[40];
+	size_t			 i;
+	int			 rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_twilio(&cfg, rows[i].base);
+		memset(&msg, 0, sizeof(msg));
+		msg.reminder_id = 42;
+		msg.lookup = rows[i].sid;
+		gw_request_init(&req);
+		err[0] = '\0';
+		rc = gw_twilio.lookup_build(&cfg, &msg, &req, err, sizeof(err));
+		if (rows[i].want_url == NULL) {
+			if (rc != -1 || strstr(err, "reminder 42") == NULL ||
+			    (rows[i].sid[0] != '\0' &&
+			    strstr(err, rows[i].sid) != NULL))
+				fail_msg("row %zu: rc %d, err \"%s\"", i, rc,
+				    err);
+			gw_request_clear(&req);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("row %zu: %s", i, err);
+		if (strcmp(req.url, rows[i].want_url) != 0)
+			fail_msg("row %zu: url %s", i, req.url);
+		if (req.method == NULL || strcmp(req.method, "GET") != 0 ||
+		    req.content_type != NULL || req.body.len != 0 ||
+		    req.bearer != NULL || req.userpwd == NULL ||
+		    strcmp(req.userpwd, SID ":" TOKEN) != 0)
+			fail_msg("row %zu: method, body or auth", i);
+		/* the path's parameters, as the spec's patterns have them */
+		assert_non_null(p = strstr(req.url, prefix));
+		p += sizeof(prefix) - 1;
+		assert_true(sid_valid(SID, "AC"));
+		assert_int_equal(strncmp(p, SID "/Messages/", 44), 0);
+		p += 44;
+		assert_true(strlen(p) == 34 + 5 &&
+		    strcmp(p + 34, ".json") == 0);
+		memcpy(sid, p, 34);
+		sid[34] = '\0';
+		if (!sid_valid(sid, "SM") && !sid_valid(sid, "MM"))
+			fail_msg("row %zu: sid %s", i, sid);
+		gw_request_clear(&req);
+	}
+	/* nothing to ask with: no token */
+	config_twilio(&cfg, "https://api.twilio.com");
+	cfg.sms.auth_token = NULL;
+	msg.lookup = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	gw_request_init(&req);
+	assert_int_equal(gw_twilio.lookup_build(&cfg, &msg, &req, err,
+	    sizeof(err)), -1);
+	gw_request_clear(&req);
+	/* the webhook has no way to ask */
+	assert_null(gw_webhook.lookup_build);
+}
+
+/*
+ * A fetched Message resource: its status as a delivery state, its
+ * error_code; a failure reads as one to a send does.
+ */
+static void
+test_twilio_lookup_parse(void **state)
+{
+	static const struct {
+		long		 status;
+		const char	*body;
+		enum outcome	 outcome;
+		bool		 known;
+		enum delivery	 delivery;
+		const char	*code;
+		const char	*error;
+	} rows[] = {
+		{ 200, "{\"sid\":\"" SM "\",\"status\":\"delivered\","
+		  "\"error_code\":null,\"error_message\":null}",
+		  OUTCOME_SENT, true, DELIVERY_DELIVERED, "", "" },
+		{ 200, "{\"sid\":\"" SM "\",\"status\":\"undelivered\","
+		  "\"error_code\":30005,\"error_message\":\"Unknown "
+		  "destination handset\"}",
+		  OUTCOME_SENT, true, DELIVERY_UNDELIVERED, "30005", "" },
+		{ 200, "{\"status\":\"failed\",\"error_code\":\"30007\"}",
+		  OUTCOME_SENT, true, DELIVERY_FAILED, "30007", "" },
+		{ 200, "{\"status\":\"sent\",\"error_code\":null}",
+		  OUTCOME_SENT, true, DELIVERY_SENT, "", "" },
+		{ 200, "{\"status\":\"READ\"}", OUTCOME_SENT, true,
+		  DELIVERY_DELIVERED, "", "" },
+		/* 5: nothing of delivery, or nothing readable */
+		{ 200, "{\"status\":\"received\"}", OUTCOME_SENT, false,
+		  DELIVERY_NONE, "", "" },
+		{ 200, "{\"status\":\"teleported\"}", OUTCOME_SENT, false,
+		  DELIVERY_NONE, "", "" },
+		{ 200, "{\"status\":null,\"error_code\":\"+15550100123\"}",
+		  OUTCOME_SENT, false, DELIVERY_NONE, "", "" },
+		{ 200, "{\"status\":\"undelivered\",\"error_code\":-1}",
+		  OUTCOME_SENT, true, DELIVERY_UNDELIVERED, "", "" },
+		{ 200, "{\"status\":\"undelivered\",\"error_code\":"
+		  "12345678901}", OUTCOME_SENT, true, DELIVERY_UNDELIVERED, "",
+		  "" },
+		/* 10 */
+		{ 200, "not json", OUTCOME_SENT, false, DELIVERY_NONE, "", "" },
+		{ 200, "", OUTCOME_SENT, false, DELIVERY_NONE, "", "" },
+		{ 404, "{\"code\":20404,\"message\":\"The requested resource "
+		  "was not found\",\"status\":404}", OUTCOME_FAILED, false,
+		  DELIVERY_NONE, "20404", "HTTP 404: Twilio error 20404: The "
+		  "requested resource was not found" },
+		{ 401, "{\"code\":20003,\"message\":\"Authenticate\"}",
+		  OUTCOME_FAILED, false, DELIVERY_NONE, "20003",
+		  "HTTP 401: Twilio error 20003: Authenticate" },
+		{ 503, "", OUTCOME_RETRY, false, DELIVERY_NONE, "", "HTTP 503" },
+		/* 15 */
+		{ 429, "{\"code\":20429,\"status\":\"delivered\"}",
+		  OUTCOME_RETRY, false, DELIVERY_NONE, "20429",
+		  "HTTP 429: Twilio error 20429" },
+	};
+	struct send_result	 res;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&res, 'X', sizeof(res));
+		gw_twilio.lookup_parse(rows[i].status, rows[i].body,
+		    strlen(rows[i].body), &res);
+		if (res.outcome != rows[i].outcome)
+			fail_msg("row %zu: outcome %d", i, (int)res.outcome);
+		if (res.delivery_known != rows[i].known ||
+		    (rows[i].known && res.delivery != rows[i].delivery))
+			fail_msg("row %zu: delivery %d %d", i,
+			    (int)res.delivery_known, (int)res.delivery);
+		if (strcmp(res.code, rows[i].code) != 0)
+			fail_msg("row %zu: code \"%s\"", i, res.code);
+		if (strcmp(res.error, rows[i].error) != 0)
+			fail_msg("row %zu: error \"%s\"", i, res.error);
 	}
 }
 
@@ -910,8 +1087,6 @@ check_parse(const struct parse_row *rows, size_t n,
 	}
 }
 
-#define SM	"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-
 static void
 test_twilio_parse(void **state)
 {
@@ -1152,6 +1327,8 @@ main(void)
 		cmocka_unit_test(test_twilio_build_sid),
 		cmocka_unit_test(test_twilio_build_status_callback),
 		cmocka_unit_test(test_twilio_spec_check),
+		cmocka_unit_test(test_twilio_lookup_build),
+		cmocka_unit_test(test_twilio_lookup_parse),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_webhook_build),
 		cmocka_unit_test(test_sendgrid_build),
