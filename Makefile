@@ -127,7 +127,7 @@ test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/
 test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
-test_inbound_http_OBJS = util tests/fixture/testenv
+test_inbound_http_OBJS = util tests/fixture/signing tests/fixture/testenv
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 

@@ -37,6 +37,7 @@
 #include <openssl/x509.h>
 #include <sqlite3.h>
 
+#include "fixture/signing.h"
 #include "fixture/testenv.h"
 #include "util.h"
 
@@ -76,11 +77,6 @@ struct env {
 	char		 sgkey[256];	/* its public half, base64 DER */
 };
 
-struct param {
-	const char	*name;
-	const char	*value;
-};
-
 struct reply {
 	long	 status;
 	char	 body[8192];
@@ -103,16 +99,6 @@ static int64_t
 db_int(struct env *e, const char *q)
 {
 	return testenv_db_int(e->db, q);
-}
-
-static char *
-b64(const unsigned char *p, size_t len)
-{
-	char	*out = calloc(1, 4 * ((len + 2) / 3) + 1);
-
-	assert_non_null(out);
-	EVP_EncodeBlock((unsigned char *)out, p, (int)len);
-	return out;
 }
 
 /* A free loopback port, as far as one can tell before it is used. */
@@ -190,7 +176,7 @@ setup(void **state)
 	e->notifyfd = -1;
 	assert_non_null(e->sg = EVP_EC_gen("P-256"));
 	assert_true((len = i2d_PUBKEY(e->sg, &der)) > 0);
-	k = b64(der, (size_t)len);
+	k = signing_b64(der, (size_t)len);
 	snprintf(e->sgkey, sizeof(e->sgkey), "%s", k);
 	free(k);
 	OPENSSL_free(der);
@@ -401,74 +387,13 @@ request(struct env *e, const char *method, const char *path,
 	return r->status;
 }
 
-static int
-param_cmp(const void *a, const void *b)
-{
-	const struct param	*x = a, *y = b;
-	int			 c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : strcmp(x->value, y->value);
-}
-
-/*
- * Twilio's X-Twilio-Signature: base64 HMAC-SHA1 under the token of the
- * URL and then each parameter, sorted, name and value (a value repeated
- * under one name once).
- */
-static char *
-twilio_sign(const char *token, const char *url, const struct param *p,
-    size_t n)
-{
-	struct param	*s = calloc(n + 1, sizeof(*s));
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen;
-	struct buf	 text;
-	size_t		 i;
-
-	assert_non_null(s);
-	memcpy(s, p, n * sizeof(*p));
-	qsort(s, n, sizeof(*s), param_cmp);
-	buf_init(&text);
-	buf_puts(&text, url);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && param_cmp(&s[i], &s[i - 1]) == 0)
-			continue;
-		buf_puts(&text, s[i].name);
-		buf_puts(&text, s[i].value);
-	}
-	assert_non_null(HMAC(EVP_sha1(), token, (int)strlen(token),
-	    (unsigned char *)text.data, text.len, mac, &maclen));
-	buf_clear(&text);
-	free(s);
-	return b64(mac, maclen);
-}
-
-/* The form body of p, each value percent-encoded; caller frees. */
-static char *
-form(const struct param *p, size_t n)
-{
-	struct buf	 b;
-	char		*v;
-	size_t		 i;
-
-	buf_init(&b);
-	buf_append(&b, "", 0);
-	for (i = 0; i < n; i++) {
-		v = curl_easy_escape(NULL, p[i].value, (int)strlen(p[i].value));
-		assert_non_null(v);
-		buf_printf(&b, "%s%s=%s", i > 0 ? "&" : "", p[i].name, v);
-		curl_free(v);
-	}
-	return buf_take(&b);
-}
-
 /*
  * POSTs p to path as Twilio does, signed with token over signed_url
  * (NULL: the right one), with extra headers; returns the status.
  */
 static long
-twilio_post(struct env *e, const char *path, const struct param *p, size_t n,
-    const char *token, const char *signed_url, const char *extra,
+twilio_post(struct env *e, const char *path, const struct signing_param *p,
+    size_t n, const char *token, const char *signed_url, const char *extra,
     struct reply *r)
 {
 	char	 url[256], hdr[128], *sig, *body;
@@ -478,9 +403,10 @@ twilio_post(struct env *e, const char *path, const struct param *p, size_t n,
 	    hdr, extra, NULL };
 
 	snprintf(url, sizeof(url), "%s%s", ORIGIN, path);
-	sig = twilio_sign(token, signed_url != NULL ? signed_url : url, p, n);
+	sig = signing_twilio(token, signed_url != NULL ? signed_url : url, p,
+	    n);
 	snprintf(hdr, sizeof(hdr), "X-Twilio-Signature: %s", sig);
-	body = form(p, n);
+	body = signing_form(p, n);
 	status = request(e, NULL, path, body, strlen(body), headers, r);
 	free(body);
 	free(sig);
@@ -492,7 +418,7 @@ static long
 twilio_sms(struct env *e, const char *sid, const char *from,
     const char *text, struct reply *r)
 {
-	const struct param p[] = {
+	const struct signing_param p[] = {
 		{ "ToCountry", "US" },
 		{ "SmsMessageSid", sid },
 		{ "NumMedia", "0" },
@@ -606,13 +532,13 @@ test_forged(void **state)
 {
 	struct env	*e = *state;
 	struct reply	 r;
-	const struct param p[] = {
+	const struct signing_param p[] = {
 		{ "MessageSid", "SM0000000000000000000000000000d001" },
 		{ "AccountSid", SID },
 		{ "From", MARIA },
 		{ "Body", "STOP" },
 	};
-	const struct param other[] = {
+	const struct signing_param other[] = {
 		{ "MessageSid", "SM0000000000000000000000000000d002" },
 		{ "AccountSid", OTHER_SID },
 		{ "From", MARIA },
@@ -623,7 +549,7 @@ test_forged(void **state)
 	char	*body;
 
 	start(e, NULL);
-	body = form(p, NELEM(p));
+	body = signing_form(p, NELEM(p));
 	assert_int_equal(request(e, NULL, "/aftercare/twilio/sms", body,
 	    strlen(body), nosig, &r), 403);
 	free(body);
@@ -705,7 +631,7 @@ static long
 twilio_status(struct env *e, const char *sid, const char *status,
     const char *code, struct reply *r)
 {
-	const struct param p[] = {
+	const struct signing_param p[] = {
 		{ "MessageSid", sid },
 		{ "SmsSid", sid },
 		{ "AccountSid", SID },
@@ -750,7 +676,7 @@ test_status(void **state)
 	/* A forged one changes nothing. */
 	db_exec(e, "UPDATE reminders SET delivery_state = 'sent' WHERE id = 1");
 	assert_int_equal(twilio_post(e, "/aftercare/twilio/status",
-	    (const struct param[]){ { "MessageSid", SM_SENT },
+	    (const struct signing_param[]){ { "MessageSid", SM_SENT },
 	    { "AccountSid", SID }, { "MessageStatus", "undelivered" } }, 3,
 	    "wrong-token", NULL, NULL, &r), 403);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
@@ -785,7 +711,7 @@ sendgrid_post(struct env *e, EVP_PKEY *key, const char *ts, const char *body,
 	assert_non_null(sig = malloc(siglen));
 	assert_int_equal(EVP_DigestSign(md, sig, &siglen,
 	    (unsigned char *)text, strlen(text)), 1);
-	s64 = b64(sig, siglen);
+	s64 = signing_b64(sig, siglen);
 	snprintf(sh, sizeof(sh), "X-Twilio-Email-Event-Webhook-Signature: %s",
 	    s64);
 	snprintf(th, sizeof(th), "X-Twilio-Email-Event-Webhook-Timestamp: %s",
@@ -1021,7 +947,7 @@ static void
 test_sigterm_mid_request(void **state)
 {
 	struct env	*e = *state;
-	const struct param p[] = {
+	const struct signing_param p[] = {
 		{ "MessageSid", "SM0000000000000000000000000000f001" },
 		{ "AccountSid", SID },
 		{ "From", MARIA },
@@ -1035,8 +961,8 @@ test_sigterm_mid_request(void **state)
 
 	start(e, NULL);
 	snprintf(url, sizeof(url), "%s/twilio/sms", PUBLIC);
-	sig = twilio_sign(TOKEN, url, p, NELEM(p));
-	body = form(p, NELEM(p));
+	sig = signing_twilio(TOKEN, url, p, NELEM(p));
+	body = signing_form(p, NELEM(p));
 	half = strlen(body) / 2;
 	snprintf(head, sizeof(head), "POST /aftercare/twilio/sms HTTP/1.1\r\n"
 	    "Host: clinic.example.com\r\n"
