@@ -96,6 +96,7 @@ TESTS += test_cli
 TESTS += test_rows
 TESTS += test_crash
 TESTS += test_inbound_http
+TESTS += test_receipts
 
 test_schedule_OBJS = schedule tz util
 test_tz_OBJS = tz schedule util
@@ -128,6 +129,7 @@ test_cli_OBJS = util tests/fixture/testenv
 test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_inbound_http_OBJS = util tests/fixture/signing tests/fixture/testenv
+test_receipts_OBJS = util tests/fixture/fixture tests/fixture/signing tests/fixture/testenv
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 

@@ -25,6 +25,8 @@ struct store;
  *   sending      store_claim_due, store_treatment_reminders,
  *                store_mark_sent, store_mark_retry, store_mark_failed,
  *                store_mark_cancelled, store_release,
+ *                store_lookups_due, store_lookup_next,
+ *                store_lookup_record,
  *                store_outcomes_begin, store_outcomes_end,
  *                store_optout_add, store_optout_has, store_next_wakeup,
  *                store_busy_timeout, store_heartbeat, store_failed_since
@@ -36,7 +38,8 @@ struct store;
  *                store_treatment_exists, store_patients_list,
  *                store_treatments_list
  *
- * store_reminders_free() and store_state_valid() serve any backend;
+ * store_reminders_free(), store_lookups_free() and store_state_valid()
+ * serve any backend;
  * store_plans_check() reads SQLite's query plans, for tests.
  */
 
@@ -306,6 +309,39 @@ int	store_optout_add(struct store *st, const char *phone,
 	    int64_t reminder_id, time_t now);
 /* Sets *has if the number unsubscribed.  Returns 0, or -1 (logged). */
 int	store_optout_has(struct store *st, const char *phone, bool *has);
+
+/*
+ * A Twilio SMS to look up: sent, with no final delivery state, never
+ * looked up.  Owns its strings; free an array with store_lookups_free().
+ */
+struct lookup {
+	int64_t	 id;
+	char	*provider_id;
+};
+
+/*
+ * Up to max SMS reminders sent from since to until, with no final
+ * delivery state (none, queued or sent), not looked up yet: oldest
+ * first.  Returns 0 with a new array in *out, or -1 (logged).
+ */
+int	store_lookups_due(struct store *st, time_t since, time_t until,
+	    size_t max, struct lookup **out, size_t *n);
+void	store_lookups_free(struct lookup *l, size_t n);
+/*
+ * When the first SMS sent since then that store_lookups_due() would
+ * give was sent; 0 if none.  Returns 0, or -1 (logged).
+ */
+int	store_lookup_next(struct store *st, time_t since, time_t *sent);
+/*
+ * Records that reminder id was looked up at now, and what the provider
+ * said (state NULL: nothing of its delivery, error its code or NULL):
+ * the delivery state moves forward only (delivery_advance()), taking
+ * that error with it.  Sets *moved (may be NULL) to the state it moved
+ * to, or DELIVERY_NONE.  Returns 0, or -1 (logged; not recorded).
+ */
+int	store_lookup_record(struct store *st, int64_t id, time_t now,
+	    const enum delivery *state, const char *error,
+	    enum delivery *moved);
 
 /*
  * The earliest instant at which there is work on channel (NULL: any): a

@@ -2180,6 +2180,109 @@ store_optout_has(struct store *st, const char *phone, bool *has)
 	return 0;
 }
 
+int
+store_lookups_due(struct store *st, time_t since, time_t until, size_t max,
+    struct lookup **out, size_t *n)
+{
+	sqlite3_stmt	*s = st->q[Q_LOOKUP_DUE];
+	struct lookup	*v = NULL;
+	size_t		 nv = 0;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_bind_int64(s, 1, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, until) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, (sqlite3_int64)max) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xrealloc(v, (nv + 1) * sizeof(*v));
+		v[nv].id = sqlite3_column_int64(s, 0);
+		v[nv].provider_id = column_dup(s, 1);
+		nv++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	(void)sqlite3_reset(s);
+	*out = v;
+	*n = nv;
+	return 0;
+fail:
+	log_err("store: %s: SMS to look up: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	store_lookups_free(v, nv);
+	return -1;
+}
+
+void
+store_lookups_free(struct lookup *l, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; l != NULL && i < n; i++)
+		free(l[i].provider_id);
+	free(l);
+}
+
+int
+store_lookup_next(struct store *st, time_t since, time_t *sent)
+{
+	sqlite3_stmt	*s = st->q[Q_LOOKUP_NEXT];
+	int64_t		 v;
+
+	if (sqlite3_bind_int64(s, 1, since) != SQLITE_OK ||
+	    scalar(st, s, &v, "next SMS to look up") == -1)
+		return -1;
+	*sent = (time_t)v;
+	return 0;
+}
+
+int
+store_lookup_record(struct store *st, int64_t id, time_t now,
+    const enum delivery *state, const char *error, enum delivery *moved)
+{
+	sqlite3_stmt	*s = st->q[Q_DELIVERY_GET];
+	const char	*v;
+	enum delivery	 old = DELIVERY_NONE, next;
+	int		 rc;
+
+	if (moved != NULL)
+		*moved = DELIVERY_NONE;
+	/* A callback may come meanwhile: read and write as one. */
+	if (begin(st, "record a look-up") == -1)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
+		goto fail;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v != NULL && delivery_parse(v, &old) == -1)
+			old = DELIVERY_NONE;
+	} else if (rc != SQLITE_DONE)
+		goto fail;
+	(void)sqlite3_reset(s);
+	next = state != NULL ? delivery_advance(old, *state) : old;
+	s = st->q[Q_LOOKUP_SET];
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
+	    (next != old ? sqlite3_bind_text(s, 3, delivery_name(next), -1,
+	    SQLITE_STATIC) : sqlite3_bind_null(s, 3)) != SQLITE_OK ||
+	    bind_text_or_null(s, 4, error) != SQLITE_OK ||
+	    step_done(st, s, "record a look-up") == -1)
+		goto fail;
+	if (commit(st, "record a look-up") == -1)
+		return -1;
+	if (moved != NULL && next != old)
+		*moved = next;
+	return 0;
+fail:
+	log_err("store: %s: record a look-up: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	rollback(st);
+	return -1;
+}
+
 /* Reads a single integer (NULL as 0) from a one-row query. */
 static int
 scalar(struct store *st, sqlite3_stmt *s, int64_t *v, const char *what)

@@ -1170,6 +1170,84 @@ test_delivery_status(void **state)
 }
 
 /*
+ * The SMS to look up: sent inside the window asked for, with no final
+ * state, never looked up; each look-up recorded once, its state moving
+ * forward only, and the error with it.
+ */
+static void
+test_lookups(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	struct lookup	*l;
+	enum delivery	 s, moved;
+	time_t		 next;
+	size_t		 n, i;
+
+	for (i = 0; i < 4; i++)
+		add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_mark_sent(f->st, r[i].id,
+		    T0 + DAY + (time_t)i, i == 3 ? "hook-4" :
+		    "SM00000000000000000000000000000001"), 0);
+	store_reminders_free(r, n);
+	/* one already delivered, one only queued */
+	sql(f, "UPDATE reminders SET delivery_state = 'delivered' WHERE id = 1;"
+	    "UPDATE reminders SET delivery_state = 'queued' WHERE id = 4");
+	assert_int_equal(store_lookup_next(f->st, T0, &next), 0);
+	assert_int_equal(next, T0 + DAY + 1);
+	assert_int_equal(store_lookups_due(f->st, T0, T0 + DAY + 1, 10, &l,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(l[0].id, 4);
+	store_lookups_free(l, n);
+	assert_int_equal(store_lookups_due(f->st, T0 + DAY + 2, T0 + 2 * DAY,
+	    10, &l, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(l[0].id, 7);
+	assert_int_equal(l[1].id, 10);
+	assert_string_equal(l[1].provider_id, "hook-4");
+	store_lookups_free(l, n);
+	/* undelivered: forward, with its error */
+	s = DELIVERY_UNDELIVERED;
+	assert_int_equal(store_lookup_record(f->st, 4, T0 + 2 * DAY, &s,
+	    "30005", &moved), 0);
+	assert_int_equal(moved, DELIVERY_UNDELIVERED);
+	/* a callback meanwhile said delivered: sent does not undo it */
+	sql(f, "UPDATE reminders SET delivery_state = 'delivered' WHERE id = 7");
+	s = DELIVERY_SENT;
+	assert_int_equal(store_lookup_record(f->st, 7, T0 + 2 * DAY, &s,
+	    "30003", &moved), 0);
+	assert_int_equal(moved, DELIVERY_NONE);
+	/* nothing said of it: looked up all the same */
+	assert_int_equal(store_lookup_record(f->st, 10, T0 + 2 * DAY, NULL,
+	    NULL, &moved), 0);
+	assert_int_equal(moved, DELIVERY_NONE);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 4 AND delivery_state = 'undelivered' AND delivery_error = "
+	    "'30005' AND delivery_at = delivery_checked_at"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 7 AND delivery_state = 'delivered' AND delivery_error IS "
+	    "NULL AND delivery_checked_at IS NOT NULL"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 10 AND delivery_state IS NULL AND delivery_checked_at = "
+	    "unixepoch('2026-11-26T14:00:00Z')"), 1);
+	/* undelivered queues its treatment, for the fallback */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM treatment_changes "
+	    "WHERE treatment_id = 2"), 1);
+	/* each once */
+	assert_int_equal(store_lookups_due(f->st, T0, T0 + 3 * DAY, 10, &l,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_lookups_free(l, n);
+	assert_int_equal(store_lookup_next(f->st, T0, &next), 0);
+	assert_int_equal(next, 0);
+}
+
+/*
  * A database at version 7 gets version 8's columns, indexes, triggers
  * and counts on open, the counts matching its rows.
  */
@@ -1261,6 +1339,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fallback, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_delivery_status, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookups, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v7, setup,
 		    teardown),
