@@ -112,14 +112,14 @@ test_mail_OBJS = mail util
 test_config_OBJS = config sig form keyword schedule tz template mail util log
 test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
 test_plan_OBJS = plan delivery config sig form keyword schedule tz template mail util log
-test_preview_OBJS = preview compose store plan delivery config sig form keyword schedule tz template phone \
-	json mail util log
+test_preview_OBJS = preview compose store plan delivery config sig form keyword schedule tz \
+	template phone json mail util log
 test_metrics_OBJS = metrics delivery log util
 test_sd_OBJS = sd schedule tz log util
 test_gw_OBJS = form delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
 test_store_OBJS = store plan delivery config sig form keyword schedule tz template phone json mail util log
-test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone json \
-	mail util log
+test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone \
+	json mail util log
 test_inbound_OBJS = inbound json util
 test_gateway_OBJS = gateway delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
 test_smtp_OBJS = gateway delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
@@ -308,8 +308,9 @@ FUZZ_TARGETS += form
 FUZZ_TARGETS += sig
 FUZZ_TARGETS += events
 FUZZ_TARGETS += keyword
+FUZZ_TARGETS += inbound
 FUZZ_SRCS = log util json schedule tz template phone config gateway gw_http gw_twilio \
-	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent
+	gw_webhook gw_sendgrid gw_smtp mail form sig keyword delivery sgevent inbound
 FUZZ_OBJS = $(FUZZ_SRCS:%=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)

@@ -39,8 +39,10 @@ struct store;
  *                store_treatments_list
  *
  * store_reminders_free(), store_lookups_free() and store_state_valid()
- * serve any backend;
- * store_plans_check() reads SQLite's query plans, for tests.
+ * serve any backend; store_plans_check() reads SQLite's query plans, for
+ * tests.  store_db() hands SQLite's connection to inbox.c, aftercare-
+ * inbound's writes, which keeps its own statements: a second backend
+ * would need its own inbox.
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */

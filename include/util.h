@@ -32,6 +32,15 @@ void	 buf_printf(struct buf *b, const char *fmt, ...)
 /* Takes the contents (never NULL) and leaves the buffer empty; caller frees. */
 char	*buf_take(struct buf *b);
 
+/*
+ * Decodes the UTF-8 sequence at s, of at most left bytes, strictly (no
+ * overlong forms, surrogates or values past U+10FFFF).  Returns its
+ * length, 1 to UTIL_UTF8_MAX, and sets *cp; or returns -1.  A NUL ends a
+ * sequence as invalid, so a NUL-terminated s may be given UTIL_UTF8_MAX.
+ */
+#define UTIL_UTF8_MAX	4
+int	 util_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
+
 /* Replaces control characters in s with spaces, so a text stays one line. */
 void	 util_text_clean(char *s);
 

@@ -54,6 +54,7 @@ static void	status_delivery(const struct store_status *);
 static void	status_json(const struct config *, const struct store_status *,
 		    bool);
 static int	consent(const struct config *, int, char **, bool);
+static int	patient_known(struct store *, const char *, int64_t);
 
 /* A table row being built, and the columns it takes so far. */
 struct table_row {
@@ -569,22 +570,13 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 	struct listing		 l = { json, 0 };
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
 	struct store		*st;
-	bool			 known;
 	int			 rc;
 
 	if ((st = open_store(cfg)) == NULL)
 		return CLI_FAILED;
-	if (patient > 0) {
-		if (store_patient_known(st, patient, &known) == -1) {
-			store_close(st);
-			return CLI_FAILED;
-		}
-		if (!known) {
-			(void)fprintf(stderr, "aftercarectl history: no "
-			    "patient with id %lld\n", (long long)patient);
-			store_close(st);
-			return CLI_FAILED;
-		}
+	if (patient > 0 && patient_known(st, "history", patient) == -1) {
+		store_close(st);
+		return CLI_FAILED;
 	}
 	if (json)
 		(void)fputs("[", stdout);
@@ -1254,7 +1246,6 @@ treatment_list(const struct config *cfg, int argc, char **argv)
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
 	struct store		*st;
 	int64_t			 patient = 0;
-	bool			 known;
 	int			 ret, rc;
 
 	memset(&l, 0, sizeof(l));
@@ -1268,17 +1259,10 @@ treatment_list(const struct config *cfg, int argc, char **argv)
 		return ret;
 	if ((st = open_store(cfg)) == NULL)
 		return CLI_FAILED;
-	if (patient > 0) {
-		if (store_patient_known(st, patient, &known) == -1) {
-			store_close(st);
-			return CLI_FAILED;
-		}
-		if (!known) {
-			(void)fprintf(stderr, "aftercarectl treatment list: no "
-			    "patient with id %lld\n", (long long)patient);
-			store_close(st);
-			return CLI_FAILED;
-		}
+	if (patient > 0 && patient_known(st, "treatment list", patient) ==
+	    -1) {
+		store_close(st);
+		return CLI_FAILED;
 	}
 	if (l.json)
 		(void)fputs("[", stdout);
@@ -1296,4 +1280,24 @@ treatment_list(const struct config *cfg, int argc, char **argv)
 	store_close(st);
 	zones_clear(&l.zones);
 	return rc == 0 ? CLI_OK : CLI_FAILED;
+}
+
+/*
+ * 0 if the patient is known (see store_patient_known()), else -1 with
+ * one line saying which command found no such patient (or why it could
+ * not tell, logged by the store).
+ */
+static int
+patient_known(struct store *st, const char *cmd, int64_t patient)
+{
+	bool	known;
+
+	if (store_patient_known(st, patient, &known) == -1)
+		return -1;
+	if (!known) {
+		(void)fprintf(stderr, "aftercarectl %s: no patient with id "
+		    "%lld\n", cmd, (long long)patient);
+		return -1;
+	}
+	return 0;
 }

@@ -165,31 +165,10 @@ form_count(const struct form *f, const char *name)
 static size_t
 form_utf8_len(const unsigned char *p, size_t left)
 {
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	size_t		 n, i;
+	uint32_t	cp;
+	int		n;
 
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (left < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
+	return (n = util_utf8_decode(p, left, &cp)) < 0 ? 0 : (size_t)n;
 }
 
 unsigned int

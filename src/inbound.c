@@ -29,7 +29,6 @@ static const struct {
 
 #define NENDPOINTS	(sizeof(endpoints) / sizeof(endpoints[0]))
 
-static size_t	utf8_char(const unsigned char *, size_t);
 static int	field(const char *, size_t, const char *, bool, char **,
 		    char *, size_t);
 static bool	line_ok(const char *);
@@ -119,55 +118,26 @@ inbound_id_ok(const char *s)
 	    "0123456789-_.:=+/") == n;
 }
 
-/*
- * The length of the UTF-8 character at p (n bytes left), or 0 if p does
- * not start one (RFC 3629: no overlong forms, surrogates or code points
- * past U+10FFFF).
- */
-static size_t
-utf8_char(const unsigned char *p, size_t n)
-{
-	size_t	len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return len;
-}
-
 char *
 inbound_text(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	struct buf		 b;
-	size_t			 i = 0, n;
+	uint32_t		 cp;
+	size_t			 i = 0;
+	int			 n;
 
 	buf_init(&b);
 	buf_append(&b, "", 0);
 	while (i < len) {
-		n = p[i] == '\0' ? 0 : utf8_char(p + i, len - i);
-		if (n == 0) {
+		n = util_utf8_decode(p + i, len - i, &cp);
+		if (n == -1 || cp == 0) {
 			buf_puts(&b, "\xef\xbf\xbd");
 			i++;
 			continue;
 		}
-		buf_append(&b, s + i, n);
-		i += n;
+		buf_append(&b, s + i, (size_t)n);
+		i += (size_t)n;
 	}
 	return buf_take(&b);
 }

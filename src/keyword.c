@@ -142,34 +142,14 @@ kw_in_upper(const char *s, size_t len, const char *const *set)
 static unsigned long
 kw_utf8(const unsigned char *p, size_t left, size_t *n)
 {
-	unsigned long	 cp, min;
-	size_t		 i, k;
+	uint32_t	cp;
+	int		w;
 
-	*n = 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		k = 2;
-		cp = p[0] & 0x1f;
-		min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		k = 3;
-		cp = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		k = 4;
-		cp = p[0] & 0x07;
-		min = 0x10000;
-	} else
+	if ((w = util_utf8_decode(p, left, &cp)) < 0) {
+		*n = 1;
 		return (unsigned long)-1;
-	if (left < k)
-		return (unsigned long)-1;
-	for (i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (unsigned long)-1;
-		cp = cp << 6 | (p[i] & 0x3f);
 	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (unsigned long)-1;
-	*n = k;
+	*n = (size_t)w;
 	return cp;
 }
 

@@ -149,35 +149,12 @@ mail_address_valid(const char *s)
 static size_t
 mail_utf8_len(const unsigned char *p)
 {
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	size_t		 n, i;
+	uint32_t	cp;
+	int		n;
 
-	if (p[0] == '\0')
+	if (*p == '\0' || (n = util_utf8_decode(p, UTIL_UTF8_MAX, &cp)) < 0)
 		return 0;
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
+	return (size_t)n;
 }
 
 static bool

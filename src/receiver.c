@@ -61,7 +61,6 @@ struct request {
 	size_t			 max;
 	bool			 answered;	/* a response is queued */
 	bool			 too_large;	/* the body went over max */
-	int			 status;
 };
 
 struct receiver {
@@ -168,8 +167,10 @@ static enum MHD_Result
 answer(struct receiver *rc, struct MHD_Connection *c, struct request *req,
     int status, const char *type, const char *body)
 {
-	struct MHD_Response	*resp;
-	enum MHD_Result		 ret;
+	const union MHD_ConnectionInfo	*ci;
+	struct MHD_Response		*resp;
+	struct conn			*cn;
+	enum MHD_Result			 ret;
 
 	resp = MHD_create_response_from_buffer(strlen(body),
 	    (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
@@ -191,7 +192,10 @@ answer(struct receiver *rc, struct MHD_Connection *c, struct request *req,
 	ret = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	req->answered = true;
-	req->status = status;
+	/* A slow write (a locked database) leaves time to send the answer. */
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && (cn = ci->socket_context) != NULL)
+		cn->deadline = now_ms() + rc->cfg->inbound.timeout * 1000;
 	return ret;
 }
 

@@ -23,7 +23,6 @@ static const char *const placeholders[] = {
 };
 #define NPLACEHOLDERS	(sizeof(placeholders) / sizeof(placeholders[0]))
 
-static int	utf8_decode(const unsigned char *s, uint32_t *cp);
 static int	placeholder_find(const char *name, size_t len);
 static const char *placeholder_value(const struct template_vars *vars,
 		    int idx);
@@ -35,52 +34,6 @@ static bool	is_control(uint32_t cp);
 static int	gsm7_septets(uint32_t cp);
 static size_t	segments(size_t units, size_t single, size_t part,
 		    const unsigned char *s, bool gsm);
-
-/*
- * Decodes one UTF-8 sequence strictly (no overlong forms, surrogates or
- * values past U+10FFFF).  Returns its length, or -1 if invalid.
- */
-static int
-utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t	c = s[0];
-	int		n, i;
-	unsigned char	lo = 0x80, hi = 0xbf;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-		c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-		c &= 0x07;
-	} else
-		return -1;
-	/* The first continuation byte has the narrowed range. */
-	for (i = 1; i < n; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return n;
-}
 
 static int
 placeholder_find(const char *name, size_t len)
@@ -190,7 +143,7 @@ template_check(const char *tmpl, char *err, size_t errlen)
 			i = j + 1;
 			continue;
 		}
-		n = utf8_decode(s + i, &cp);
+		n = util_utf8_decode(s + i, UTIL_UTF8_MAX, &cp);
 		if (n < 0) {
 			(void)snprintf(err, errlen,
 			    "invalid UTF-8 at byte %zu", i + 1);
@@ -273,7 +226,7 @@ template_first_name(const char *full_name, char *buf, size_t len)
 	if (full_name == NULL)
 		return;
 	while (*s != '\0') {
-		w = utf8_decode(s, &cp);
+		w = util_utf8_decode(s, UTIL_UTF8_MAX, &cp);
 		if (w < 0) {
 			/* Drop bytes that are not UTF-8. */
 			s++;
@@ -314,7 +267,7 @@ template_treatment_name(const char *kind, char *buf, size_t len)
 	 * bytes that are not UTF-8) is dropped, as in first names.
 	 */
 	for (; *s != '\0'; s += w) {
-		if ((w = utf8_decode(s, &cp)) < 0) {
+		if ((w = util_utf8_decode(s, UTIL_UTF8_MAX, &cp)) < 0) {
 			w = 1;
 			continue;
 		}
@@ -385,7 +338,7 @@ segments(size_t units, size_t single, size_t part, const unsigned char *s,
 	if (units <= single)
 		return 1;
 	while (*s != '\0') {
-		n = utf8_decode(s, &cp);
+		n = util_utf8_decode(s, UTIL_UTF8_MAX, &cp);
 		if (n < 0) {
 			n = 1;
 			cp = 0xfffd;
@@ -421,7 +374,7 @@ template_cell(const char *text, size_t cols, char *buf, size_t len)
 	if (s == NULL || *s == '\0')
 		s = (const unsigned char *)"-";
 	for (; *s != '\0'; s += w) {
-		w = utf8_decode(s, &cp);
+		w = util_utf8_decode(s, UTIL_UTF8_MAX, &cp);
 		bad = w < 0;
 		if (bad)
 			w = 1;
@@ -465,7 +418,7 @@ template_sms_info(const char *utf8, struct sms_info *info)
 	if (s == NULL)
 		s = (const unsigned char *)"";
 	while (*s != '\0') {
-		n = utf8_decode(s, &cp);
+		n = util_utf8_decode(s, UTIL_UTF8_MAX, &cp);
 		if (n < 0) {
 			/* Sent as U+FFFD: one UCS-2 unit. */
 			n = 1;

@@ -190,3 +190,48 @@ util_text_clean(char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = ' ';
 }
+
+int
+util_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	uint32_t	c;
+	unsigned char	lo = 0x80, hi = 0xbf;
+	int		n, i;
+
+	if (left == 0)
+		return -1;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		c &= 0x07;
+	} else
+		return -1;
+	/* The first continuation byte has the narrowed range. */
+	for (i = 1; i < n; i++) {
+		if ((size_t)i >= left || s[i] < lo || s[i] > hi)
+			return -1;
+		c = (c << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return n;
+}

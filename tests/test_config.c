@@ -1416,6 +1416,68 @@ test_example(void **state)
 	assert_non_null(strstr(err, ": auth_token_file \""));
 }
 
+/*
+ * The example's inbound section, commented out, loads once uncommented,
+ * and so do its commented defaults, which are the defaults.
+ */
+static void
+test_example_inbound(void **state)
+{
+	struct fixture	*fx = *state;
+	struct config	*cfg;
+	struct buf	 b;
+	FILE		*f;
+	char		 err[512], line[512];
+	const char	*p;
+	size_t		 i;
+	int		 pass;
+	bool		 in;
+
+	for (pass = 0; pass < 2; pass++) {
+		assert_non_null(f = fopen(EXAMPLE, "r"));
+		buf_init(&b);
+		in = false;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			p = line;
+			if (strncmp(line, "#inbound = {", 12) == 0)
+				in = true;
+			if (in && *p == '#') {
+				p++;
+				/*
+				 * The second pass takes the defaults too (the
+				 * SendGrid key needs the email section).
+				 */
+				if (pass == 1 && p[0] == '\t' && p[1] == '#' &&
+				    p[2] != ' ' &&
+				    strstr(p, "sendgrid_key") == NULL)
+					p += 2;
+			}
+			if (strcmp(line, "#};\n") == 0)
+				in = false;
+			buf_puts(&b, p);
+		}
+		(void)fclose(f);
+		write_file(fx->path, b.data);
+		buf_clear(&b);
+		cfg = config_load(fx->path, CONFIG_NO_SECRETS, err, sizeof(err));
+		if (cfg == NULL)
+			fail_msg("pass %d: %s", pass, err);
+		assert_true(cfg->inbound.enabled);
+		assert_string_equal(cfg->inbound.listen, "127.0.0.1:8025");
+		assert_string_equal(cfg->inbound.public_url,
+		    "https://clinic.example.com/aftercare");
+		assert_int_equal(cfg->inbound.nescalate_to, 1);
+		for (i = 0; keyword_urgent_default[i] != NULL; i++)
+			assert_string_equal(cfg->inbound.urgent_words[i],
+			    keyword_urgent_default[i]);
+		assert_int_equal(cfg->inbound.nurgent_words, i);
+		assert_false(cfg->inbound.acknowledge);
+		assert_int_equal(cfg->inbound.max_connections, 32);
+		assert_int_equal(cfg->inbound.timeout, 10);
+		config_free(cfg);
+	}
+}
+
 /* Checks one SMS text at its longest: GSM-7, within 2 segments. */
 static void
 check_sms(const char *what, const char *lang, const char *tmpl,
@@ -2589,6 +2651,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_milestone_windows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_example, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_inbound, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_default_sms_length, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
