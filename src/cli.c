@@ -43,6 +43,7 @@ static int	parse_id(const char *, const char *, const char *, int64_t *);
 static struct store *open_store(const struct config *);
 static int	sync_reminders(const struct config *, struct store *);
 static bool	zone_valid(const char *);
+static const char *reminder_state(const struct reminder_row *);
 static void	print_reminder(void *, const struct reminder_row *);
 static void	json_time(struct buf *, time_t);
 static void	json_or_null(struct buf *, const char *);
@@ -482,6 +483,23 @@ json_time(struct buf *b, time_t t)
 }
 
 /*
+ * A reminder's state as the table shows it: a sent one's delivery state
+ * once the provider has said where it ended (delivered, undelivered,
+ * failed, dropped, bounced), its own otherwise.
+ */
+static const char *
+reminder_state(const struct reminder_row *row)
+{
+	enum delivery	d;
+
+	if (strcmp(row->state, "sent") == 0 &&
+	    delivery_parse(row->delivery_state, &d) == 0 &&
+	    delivery_advance(DELIVERY_SENT, d) != DELIVERY_SENT)
+		return row->delivery_state;
+	return row->state;
+}
+
+/*
  * A reminder as a row of the table, which fits TABLE_COLS: the due time
  * to the minute, a milestone cut to its column and the last error to
  * what is left; all of them, the time it went out and the gateway's id
@@ -507,9 +525,7 @@ print_reminder(void *arg, const struct reminder_row *row)
 		row_text(&t, row->milestone, 9);
 		row_text(&t, row->channel, 7);
 		row_text(&t, due, 17);
-		row_text(&t, row->state, 9);
-		row_text(&t, row->delivery_state[0] != '\0' ?
-		    row->delivery_state : "-", 11);
+		row_text(&t, reminder_state(row), 11);
 		row_text(&t, tries, 5);
 		/* Sent: what the provider said of it, if it went wrong. */
 		row_end(&t, row->last_error[0] != '\0' ? row->last_error : why);
@@ -586,8 +602,7 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 		row_text(&t, "MILESTONE", 9);
 		row_text(&t, "CHANNEL", 7);
 		row_text(&t, "DUE", 17);
-		row_text(&t, "STATE", 9);
-		row_text(&t, "DELIVERY", 11);
+		row_text(&t, "STATE", 11);
 		row_text(&t, "TRIES", 5);
 		row_end(&t, "LAST ERROR");
 	}

@@ -273,8 +273,7 @@ test_command_lines(void **state)
 		    "--patient", "1", "--at", "2026-11-24T09:00:00-05:00" }, 0,
 		    "1\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders" }, 0,
-		    "2w        sms     2026-12-08 14:00Z pending   -           0"
-		    "     -\n",
+		    "2w        sms     2026-12-08 14:00Z pending     0     -\n",
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--state=sent" },
 		    0, "LAST ERROR\n", "" },
@@ -326,8 +325,7 @@ test_command_lines(void **state)
 		{ { AFTERCARECTL, "-c", "@CONF", "status", "--json" }, 0,
 		    "\"running\": false, \"heartbeat\": null", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "1" },
-		    0, "2026-12-08 14:00Z cancelled -           0     treatment "
-		    "cancelled\n",
+		    0, "2026-12-08 14:00Z cancelled   0     treatment cancelled\n",
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "1",
 		    "--json" }, 0, "\"milestone\": \"2w\", \"channel\": \"sms\", "
@@ -512,8 +510,8 @@ test_unknown_ids(void **state)
 		    "aftercarectl treatment list: no patient with id 99\n" },
 		/* 9: there, with nothing to show */
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52" }, 0,
-		    "ID     PATIENT MILESTONE CHANNEL DUE               STATE     "
-		    "DELIVERY    TRIES LAST ERROR\n", "" },
+		    "ID     PATIENT MILESTONE CHANNEL DUE               STATE       "
+		    "TRIES LAST ERROR\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52",
 		    "--json" }, 0, "[]\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "treatment", "list",
@@ -741,12 +739,12 @@ test_table_width(void **state)
 		const char	*start;		/* the long row starts so */
 	} rows[] = {
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders" },
-		    "1234567 7654321 day_be... email   2026-11-29 14:00Z failed    "
-		    "-           8     the mail server r...\n" },
+		    "1234567 7654321 day_be... email   2026-11-29 14:00Z failed      "
+		    "8     the mail server refused the...\n" },
 		/* sent, and what the carrier said of it */
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders" },
-		    "1234568 7654321 day_be... sms     2026-11-29 14:00Z sent      "
-		    "undelivered 1     30007 carrier fil...\n" },
+		    "1234568 7654321 day_be... sms     2026-11-29 14:00Z undelivered "
+		    "1     30007 carrier filtered\n" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--state",
 		    "failed" }, "1234567 7654321 " },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient",
@@ -843,14 +841,14 @@ test_delivery_shown(void **state)
 		const char	*out;	/* substring of stdout */
 	} rows[] = {
 		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80" },
-		    "801    80      24h       sms     2026-11-25 14:00Z sent      "
-		    "undelivered 1     30005 unknown number\n" },
+		    "801    80      24h       sms     2026-11-25 14:00Z undelivered "
+		    "1     30005 unknown number\n" },
 		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80" },
-		    "802    80      24h       email   2026-11-25 15:00Z pending   "
-		    "-           0     -\n" },
+		    "802    80      24h       email   2026-11-25 15:00Z pending     "
+		    "0     -\n" },
 		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80" },
-		    "804    80      1w        email   2026-12-01 14:00Z sent      "
-		    "bounced     1     5.1.1\n" },
+		    "804    80      1w        email   2026-12-01 14:00Z bounced     "
+		    "1     5.1.1\n" },
 		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80",
 		    "--json" }, "\"delivery\": \"undelivered\", "
 		    "\"delivery_error\": \"30005\", \"delivery_meaning\": "
