@@ -149,6 +149,7 @@ struct batch {
 	struct lookup	*looked;
 	size_t		 nlooked;
 	size_t		 failures;	/* found failed or undelivered */
+	bool		 unrecorded;	/* the database refused one */
 };
 
 static time_t	daemon_now(const struct daemon *);
@@ -949,7 +950,6 @@ looked_up(void *arg, size_t idx, const struct send_result *res)
 	enum delivery		 moved;
 	bool			 answered = res->outcome == OUTCOME_SENT;
 
-	b->reported[idx] = true;
 	sd_watchdog_ping(&d->sd);
 	/* Twilio in trouble: asked again after the pause, as sends are. */
 	if (res->outcome == OUTCOME_RETRY) {
@@ -963,7 +963,7 @@ looked_up(void *arg, size_t idx, const struct send_result *res)
 	if (store_lookup_record(d->st, l->id, b->now, answered &&
 	    res->delivery_known ? &res->delivery : NULL, answered &&
 	    res->code[0] != '\0' ? res->code : NULL, &moved) == -1) {
-		b->failures = SIZE_MAX;
+		b->unrecorded = true;
 		return;
 	}
 	if (!answered)
@@ -974,8 +974,7 @@ looked_up(void *arg, size_t idx, const struct send_result *res)
 		    (long long)l->id, res->delivery_known ?
 		    delivery_name(res->delivery) : "unknown", code,
 		    moved != DELIVERY_NONE ? "" : " (no change)");
-	if ((moved == DELIVERY_FAILED || moved == DELIVERY_UNDELIVERED) &&
-	    b->failures != SIZE_MAX)
+	if (moved == DELIVERY_FAILED || moved == DELIVERY_UNDELIVERED)
 		b->failures++;
 }
 
@@ -1005,7 +1004,6 @@ lookup_batch(struct daemon *d, time_t now, size_t *n, size_t *failures)
 	if (b.nlooked == 0)
 		return 0;
 	b.msgs = xcalloc(b.nlooked, sizeof(*b.msgs));
-	b.reported = xcalloc(b.nlooked, sizeof(*b.reported));
 	for (i = 0; i < b.nlooked; i++) {
 		b.msgs[i].reminder_id = b.looked[i].id;
 		/* None kept: the request is refused, and that recorded. */
@@ -1020,13 +1018,12 @@ lookup_batch(struct daemon *d, time_t now, size_t *n, size_t *failures)
 		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1)
 			rc = -1;
 	}
-	if (b.failures == SIZE_MAX)
+	/* Not taken: looked up again on the next pass. */
+	if (b.unrecorded)
 		rc = -1;
-	else
-		*failures = b.failures;
+	*failures = b.failures;
 	*n = b.nlooked;
 	free(b.msgs);
-	free(b.reported);
 	store_lookups_free(b.looked, b.nlooked);
 	return rc;
 }
