@@ -278,9 +278,10 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/aftercared.8 \
 		$(DESTDIR)$(MANDIR)/man8/aftercare-inbound.8
 
-# The Debian packages, in $(BUILD)/deb: dpkg-buildpackage -us -uc -b on a
-# copy of this tree (tests/deb.sh), then lintian, failing on any error or
-# warning.  Installs the tools and the Build-Depends first when missing.
+# The Debian packages aftercare and aftercare-inbound, in $(BUILD)/deb:
+# dpkg-buildpackage -us -uc -b on a copy of this tree (tests/deb.sh), then
+# lintian, failing on any error or warning.  Installs the tools and the
+# Build-Depends first when missing.
 .PHONY: deb
 deb:
 	@sh tests/deps.sh $(DEB_DEPS_APT)

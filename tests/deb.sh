@@ -2,10 +2,11 @@
 # deb.sh BUILD VERSION: builds the Debian packages with `dpkg-buildpackage
 # -us -uc -b` in a copy of this tree, BUILD/deb/aftercare-VERSION, so that
 # the build's own `make clean` and its files beside the source stay in
-# BUILD/deb: the .deb files, .buildinfo and .changes land there.  Then
-# lintian looks at them: any error or warning fails.  The toolchain is
-# installed by `make deb` (tests/deps.sh); the build dependencies of
-# debian/control are installed here when missing, as root.
+# BUILD/deb: the .deb files (aftercare, aftercare-inbound and their
+# -dbgsym), .buildinfo and .changes land there.  Then lintian looks at
+# them: any error or warning fails.  The toolchain is installed by `make
+# deb` (tests/deps.sh); the build dependencies of debian/control are
+# installed here when missing, as root.
 set -u
 build=${1:-build}
 version=${2:?usage: deb.sh BUILD VERSION}
@@ -68,3 +69,12 @@ if ! lintian --fail-on error,warning "$changes" >"$out/lintian.log" 2>&1; then
 	exit 1
 fi
 echo "deb: lintian: no errors, no warnings"
+# The paths as the README writes them: ./ in front of a relative one.
+case $out in
+/*) at=$out ;;
+*) at=./$out ;;
+esac
+arch=$(dpkg --print-architecture) || exit 1
+echo "deb: install, as root: apt install $at/aftercare_${version}_$arch.deb"
+echo "deb: and, for the receiver of replies and receipts:" \
+    "apt install $at/aftercare-inbound_${version}_$arch.deb"
