@@ -14,22 +14,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <curl/curl.h>
 #include <sqlite3.h>
 
 #include "fixture/fixture.h"
@@ -37,7 +28,6 @@
 #include "fixture/testutil.h"
 #include "fixture/webhooks.h"
 
-#define RECEIVER	BUILD_DIR "/aftercare-inbound"
 
 #define TOKEN		"test-token-7c1e2d"
 #define SID		"AC00000000000000000000000000000001"
@@ -68,7 +58,7 @@ struct env {
 	char		 err[128];
 	char		 all[128];	/* every program's stderr, appended */
 	int		 port;		/* the receiver's */
-	pid_t		 receiver;
+	struct webhooks	 in;		/* the receiver */
 	struct fixture	 gw;
 	bool		 gw_running;
 };
@@ -187,58 +177,6 @@ db_text(struct env *e, const char *q)
 	return v;
 }
 
-/* Starts aftercare-inbound and waits until it takes connections. */
-static void
-receiver_start(struct env *e)
-{
-	const char *argv[] = { RECEIVER, "-c", e->conf, NULL };
-	struct sockaddr_in	 sin;
-	struct timespec		 nap = { 0, 20 * 1000 * 1000 };
-	int			 fd, i, status;
-
-	e->receiver = testenv_spawn(argv, NULL, e->all, true);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((uint16_t)e->port);
-	for (i = 0; i < 500; i++) {
-		if (waitpid(e->receiver, &status, WNOHANG) == e->receiver) {
-			e->receiver = -1;
-			fail_msg("aftercare-inbound exited:\n%s",
-			    testenv_read_file(e->all));
-		}
-		assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
-			(void)close(fd);
-			return;
-		}
-		(void)close(fd);
-		(void)nanosleep(&nap, NULL);
-	}
-	fail_msg("aftercare-inbound never listened on port %d", e->port);
-}
-
-static void
-receiver_stop(struct env *e)
-{
-	int	status;
-
-	if (e->receiver == -1)
-		return;
-	assert_int_equal(kill(e->receiver, SIGTERM), 0);
-	status = testenv_wait(e->receiver);
-	e->receiver = -1;
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-static size_t
-discard(char *data, size_t size, size_t n, void *arg)
-{
-	(void)data;
-	(void)arg;
-	return size * n;
-}
-
 /*
  * Twilio's status callback for sid, as Twilio posts and signs it (the
  * signature over the public URL); returns the HTTP status.
@@ -258,35 +196,11 @@ callback(struct env *e, const char *sid, const char *status,
 		{ "To", MARIA },
 		{ "ErrorCode", code != NULL ? code : "" },
 	};
-	struct curl_slist	*h = NULL;
-	char			 url[128], hdr[160], *sig, *body;
-	long			 answer = 0;
-	size_t			 n = code != NULL ? NELEM(p) : NELEM(p) - 1;
-	CURL			*c;
+	char	 reply[256];
+	size_t	 n = code != NULL ? NELEM(p) : NELEM(p) - 1;
 
-	sig = webhooks_twilio_sign(TOKEN, PUBLIC "/twilio/status", p, n);
-	body = webhooks_form(p, n);
-	snprintf(hdr, sizeof(hdr), "X-Twilio-Signature: %s", sig);
-	h = curl_slist_append(h, hdr);
-	h = curl_slist_append(h, "Content-Type: "
-	    "application/x-www-form-urlencoded; charset=utf-8");
-	h = curl_slist_append(h, "Expect:");
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/aftercare/twilio/"
-	    "status", e->port);
-	assert_non_null(c = curl_easy_init());
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &answer);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(h);
-	free(body);
-	free(sig);
-	return answer;
+	return webhooks_twilio_post(&e->in, ORIGIN, "/aftercare/twilio/status",
+	    p, n, TOKEN, reply, sizeof(reply));
 }
 
 static size_t
@@ -313,7 +227,8 @@ setup_with(void **state, const char *responses)
 	snprintf(e->err, sizeof(e->err), "%s/stderr", e->dir);
 	snprintf(e->all, sizeof(e->all), "%s/all-stderr", e->dir);
 	testenv_write_file(e->all, "");
-	e->receiver = -1;
+	e->in.pid = -1;
+	e->in.notifyfd = -1;
 	e->port = webhooks_free_port();
 	assert_int_equal(fixture_start(&e->gw, responses), 0);
 	e->gw_running = true;
@@ -344,10 +259,7 @@ teardown(void **state)
 	struct env	*e = *state;
 	char		 cmd[128];
 
-	if (e->receiver != -1) {
-		(void)kill(e->receiver, SIGKILL);
-		(void)testenv_wait(e->receiver);
-	}
+	webhooks_kill(&e->in);
 	if (e->gw_running)
 		fixture_stop(&e->gw);
 	testenv_assert_clean(e->all, leaks, NELEM(leaks));
@@ -410,7 +322,7 @@ test_callbacks(void **state)
 	bo_sms = db_int(e, "SELECT id FROM reminders WHERE treatment_id = 2 "
 	    "AND milestone = '24h'");
 
-	receiver_start(e);
+	webhooks_start(&e->in, e->conf, e->dir, e->port, e->all);
 	assert_int_equal(callback(e, maria, "sent", NULL), 200);
 	assert_int_equal(callback(e, maria, "delivered", NULL), 200);
 	assert_int_equal(callback(e, bo, "undelivered", "30005"), 200);
@@ -418,7 +330,7 @@ test_callbacks(void **state)
 	assert_int_equal(callback(e, bo, "undelivered", "30005"), 200);
 	assert_int_equal(callback(e, bo, "sent", NULL), 200);
 	assert_int_equal(callback(e, maria, "queued", NULL), 200);
-	receiver_stop(e);
+	webhooks_stop(&e->in);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
 	    "treatment_id = 1 AND milestone = '24h' AND "
 	    "delivery_state = 'delivered'"), 1);
