@@ -107,6 +107,7 @@ SYSTEM_TESTS += test_rows
 SYSTEM_TESTS += test_crash
 SYSTEM_TESTS += test_inbound_http
 SYSTEM_TESTS += test_replies
+SYSTEM_TESTS += test_receipts
 
 TESTS = $(UNIT_TESTS) $(SYSTEM_TESTS)
 
@@ -125,18 +126,18 @@ test_json_OBJS = json util
 test_mail_OBJS = mail util
 test_config_OBJS = config sig form keyword schedule tz template mail util log
 test_compose_OBJS = compose config sig form keyword schedule tz template phone mail util log
-test_plan_OBJS = plan config sig form keyword schedule tz template mail util log
-test_preview_OBJS = preview compose store plan config sig form keyword schedule tz template \
-	phone json mail util log
-test_metrics_OBJS = metrics log util
+test_plan_OBJS = plan delivery config sig form keyword schedule tz template mail util log
+test_preview_OBJS = preview compose store plan delivery config sig form keyword schedule tz \
+	template phone json mail util log
+test_metrics_OBJS = metrics delivery log util
 test_sd_OBJS = sd schedule tz log util
-test_gw_OBJS = gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
-test_store_OBJS = store plan config sig form keyword schedule tz template phone json mail util log
+test_gw_OBJS = form delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp gateway mail json schedule tz util log
+test_store_OBJS = store plan delivery config sig form keyword schedule tz template phone json mail util log
 test_inbox_OBJS = inbox store plan config sig form keyword delivery schedule tz template phone \
 	json mail util log
 test_inbound_OBJS = inbound json util
-test_gateway_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
-test_gw_smtp_OBJS = gateway gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
+test_gateway_OBJS = gateway delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/fixture
+test_gw_smtp_OBJS = gateway delivery gw_http gw_twilio gw_webhook gw_sendgrid gw_smtp mail json schedule tz util log tests/fixture/smtpd \
 	tests/fixture/postfix
 test_daemon_OBJS = util tests/fixture/fixture tests/fixture/smtpd tests/fixture/testenv
 test_cli_OBJS = util tests/fixture/testenv
@@ -144,6 +145,8 @@ test_rows_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_crash_OBJS = util tests/fixture/fixture tests/fixture/testenv
 test_inbound_http_OBJS = util tests/fixture/testenv tests/fixture/webhooks
 test_replies_OBJS = util tests/fixture/fixture tests/fixture/testenv \
+	tests/fixture/webhooks
+test_receipts_OBJS = util tests/fixture/fixture tests/fixture/testenv \
 	tests/fixture/webhooks
 
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)

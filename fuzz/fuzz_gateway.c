@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_gateway.c: libFuzzer target for the providers' answer parsers
- * (gw_twilio.parse(), gw_webhook.parse()) and json_get().  The first two
+ * (gw_twilio.parse() and .lookup_parse(), gw_webhook.parse()) and
+ * json_get().  The first two
  * bytes choose the HTTP status; the rest is the body.
  */
 
@@ -58,6 +59,39 @@ check_parse(void (*parse)(long, const char *, size_t, struct send_result *),
 		    "abcdefghijklmnopqrstuvwxyz0123456789_.-")] != '\0')
 			abort();
 	}
+}
+
+/*
+ * A look-up's answer: read as a send's, and on success a delivery state
+ * that is one, and an error code of digits only.
+ */
+static void
+check_lookup(long status, const char *body, size_t len)
+{
+	struct send_result	 res;
+	enum outcome		 want = gw_status_outcome(status);
+
+	memset(&res, 0xaa, sizeof(res));
+	res.status = 4242;
+	res.retry_after = 4343;
+	res.unreached = false;
+	gw_twilio.lookup_parse(status, body, len, &res);
+	if (res.outcome != want || res.status != 4242 ||
+	    res.retry_after != 4343)
+		abort();
+	check_str(res.code, sizeof(res.code), 1);
+	check_str(res.error, sizeof(res.error), 1);
+	if (want != OUTCOME_SENT) {
+		if (res.delivery_known || res.error[0] == '\0')
+			abort();
+		return;
+	}
+	if (res.code[strspn(res.code, "0123456789")] != '\0' ||
+	    strlen(res.code) > 9)
+		abort();
+	if (res.delivery_known && (res.delivery < DELIVERY_QUEUED ||
+	    res.delivery > DELIVERY_BOUNCED))
+		abort();
 }
 
 static void
@@ -130,10 +164,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_parse(gw_twilio.parse, status, body, len);
 	check_parse(gw_webhook.parse, status, body, len);
+	check_lookup(status, body, len);
 	check_json(body, len);
 	if (len == 0) {
 		check_parse(gw_twilio.parse, status, NULL, 0);
 		check_parse(gw_webhook.parse, status, NULL, 0);
+		check_lookup(status, NULL, 0);
 	}
 	free(body);
 	return 0;

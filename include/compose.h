@@ -36,12 +36,14 @@ struct composed {
  * Works out the message for a claimed reminder from its row and the
  * config, on the reminder's channel: the patient and treatment must still
  * exist, the treatment not be cancelled, the milestone still be in the
- * treatment's plan on that channel, and the patient be opted in with a
- * usable phone number (SMS) or address (email); a milestone before the
- * treatment (negative after) only while the treatment is still scheduled
- * and after now.  The texts are in the patient's language where the
- * template has it.  Fills out (strings owned: compose_clear()) and
- * returns what to do.
+ * treatment's plan on that channel (or be an email standing in for an
+ * undelivered SMS, with delivery.fallback and the template's email text),
+ * and the patient be opted in with a usable phone number (SMS) or
+ * address (email; one that unsubscribed or bounced counts as opted
+ * out); a milestone before the treatment (negative after) only while the
+ * treatment is still scheduled and after now.  The texts are in the
+ * patient's language where the template has it.  Fills out (strings
+ * owned: compose_clear()) and returns what to do.
  */
 enum compose_result compose_message(const struct config *cfg,
 		    const struct reminder *r, time_t now, struct composed *out);
@@ -63,10 +65,11 @@ enum compose_result compose_escalation(const struct config *cfg,
 
 /*
  * The part of compose_message() that looks at the patient alone: their
- * consent on channel ch (r->sms_opt_in, r->email_opt_in) and a phone
- * number or address there that can be sent to (r->phone, r->email), into
- * out->to, or the reason in out->reason.  out must be zeroed; nothing in
- * it is allocated.
+ * consent on channel ch (r->sms_opt_in, r->email_opt_in, and for email
+ * r->email_unsubscribed and r->email_bounced) and a phone number or
+ * address there that can be sent to (r->phone, r->email), into out->to,
+ * or the reason in out->reason.  out must be zeroed; nothing in it is
+ * allocated.
  */
 enum compose_result compose_address(const struct reminder *r,
 		    enum channel ch, struct composed *out);

@@ -18,6 +18,13 @@
 /* Longest validity window a milestone gets by default. */
 #define CONFIG_VALID_FOR_MAX	((int64_t)3 * 86400)
 
+/*
+ * delivery.lookup_after: by default, and at most, how long after it was
+ * sent a Twilio SMS with no final delivery state is looked up.
+ */
+#define CONFIG_LOOKUP_AFTER	((int64_t)4 * 3600)
+#define CONFIG_LOOKUP_AFTER_MAX	((int64_t)3 * 86400)
+
 /* Default SMS segments a template may take before config_load() warns. */
 #define CONFIG_SEGMENT_LIMIT	2
 
@@ -175,6 +182,17 @@ struct config {
 		int	 max_attempts;	/* then the reminder fails */
 		int64_t	 backoff_base;	/* seconds before the first retry */
 		int64_t	 backoff_max;	/* cap on one retry delay */
+		/*
+		 * An SMS undelivered for good goes out by email too (when
+		 * the patient has an address and the milestone does not
+		 * already go by email).
+		 */
+		bool	 fallback;
+		/*
+		 * With an inbound section: seconds after it was sent that a
+		 * Twilio SMS with no final delivery state is looked up.
+		 */
+		int64_t	 lookup_after;
 	} delivery;
 };
 

@@ -3,6 +3,7 @@
 #define AFTERCARE_DELIVERY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * What became of a sent message, as far as the provider has told us, in
@@ -67,5 +68,15 @@ struct delivery_error {
  * NULL for a code not in the table; static.
  */
 const struct delivery_error *delivery_twilio_error(long code);
+
+/*
+ * A delivery error as stored (a Twilio code such as "30005", or another
+ * provider's code or words), for staff, into buf: a Twilio code in the
+ * table with its meaning ("30005 unknown number"), anything else as it
+ * is; "" for NULL.  Returns the meaning alone, or NULL if there is none
+ * (static).
+ */
+const char	*delivery_error_format(const char *error, char *buf,
+		    size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "delivery.h"
 
 struct gateway;
 
@@ -52,6 +53,11 @@ struct message {
 	const char	*html;		/* email: HTML body, or NULL */
 	const char	*idempotency_key; /* stable for the reminder */
 	time_t		 date;		/* email: its Date header */
+	/*
+	 * Not NULL: send nothing, ask the provider what became of the
+	 * message it knows by this id (gateway_can_lookup()).
+	 */
+	const char	*lookup;
 };
 
 /*
@@ -73,6 +79,9 @@ struct send_result {
 	long		ms;		/* how long the exchange took */
 	char		provider_id[128]; /* e.g. Twilio's "sid", or "" */
 	char		code[32];	/* provider's error code ("21211") or "" */
+	/* A look-up answered: what the provider says of the message. */
+	bool		delivery_known;
+	enum delivery	delivery;
 	/*
 	 * Why, for the staff (stored with the reminder, shown by aftercarectl);
 	 * may quote the gateway's own words, so it is never logged: logs get
@@ -105,11 +114,16 @@ struct gateway	*gateway_new(const struct config *cfg, enum channel ch);
 
 /* The provider's name for logs: "twilio", "webhook", "sendgrid", "smtp". */
 const char	*gateway_provider(const struct gateway *gw);
+/*
+ * Whether the provider can be asked what became of a message it took
+ * (struct message's lookup): Twilio's Message fetch.
+ */
+bool		 gateway_can_lookup(const struct gateway *gw);
 void		 gateway_free(struct gateway *gw);
 
 /*
- * Sends msgs[0..n-1], at most delivery.concurrency at once, reporting each
- * completion to done.  Waits in curl_multi_poll(), also watching extra_fd
+ * Sends msgs[0..n-1] (or looks them up), at most delivery.concurrency at
+ * once, reporting each completion to done.  Waits in curl_multi_poll(), also watching extra_fd
  * (-1 for none).  Returns when every started transfer has completed;
  * returns 0, or -1 if libcurl itself failed (transfers in flight are
  * reported with OUTCOME_RETRY).  Messages never started, because

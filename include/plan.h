@@ -8,8 +8,21 @@
 #include <time.h>
 
 #include "config.h"
+#include "delivery.h"
 
 struct tz;
+
+/*
+ * An SMS of the treatment that the provider could not deliver, as its
+ * delivery receipt said (delivery.h); strings borrowed.
+ */
+struct plan_undelivered {
+	int64_t		 reminder_id;
+	const char	*milestone;
+	enum delivery	 state;		/* failed or undelivered */
+	const char	*error;		/* the provider's error code, or NULL */
+	time_t		 at;		/* when that was learnt */
+};
 
 /* A treatment as the booking software wrote it; strings borrowed. */
 struct plan_treatment {
@@ -18,6 +31,9 @@ struct plan_treatment {
 	const char	*performed_at;	/* RFC 3339, or NULL */
 	const char	*status;	/* scheduled, completed, ...; or NULL */
 	const char	*kind;		/* or NULL */
+	/* Its SMS reminders that were not delivered. */
+	const struct plan_undelivered *undelivered;
+	size_t		 nundelivered;
 };
 
 /*
@@ -31,6 +47,13 @@ struct plan_patient {
 	const struct tz	*zone;		/* theirs; NULL: none or unknown */
 	bool		 opt_in[CHANNEL__COUNT];
 	bool		 stopped;	/* the number is on the STOP list */
+	/*
+	 * What the email provider said of their address: it unsubscribed
+	 * or reported spam (no email to it again), or it bounced (none
+	 * until it changes).
+	 */
+	bool		 email_unsubscribed;
+	bool		 email_bounced;
 };
 
 /*
@@ -62,6 +85,11 @@ struct plan_reminder {
 	 * cancelled with this reason, rather than left to expire.
 	 */
 	const char	*cancelled;
+	/*
+	 * An email standing in for the milestone's SMS that could not be
+	 * delivered: that SMS reminder's id; 0 otherwise.
+	 */
+	int64_t		 fallback_for;
 };
 
 /*
@@ -85,17 +113,26 @@ struct plan_result {
 	 */
 	char		 warning[160];
 	/*
-	 * The channels the patient may be sent on: they consent to it, and
-	 * for SMS their number is not on the STOP list (stopped).  Unsent
-	 * reminders on the others are withheld, and given back once both
-	 * hold again.
+	 * The channels the patient may be sent on: they consent to it, for
+	 * SMS their number is not on the STOP list (stopped), and for email
+	 * their address did not unsubscribe or bounce.  Unsent reminders on
+	 * the others are withheld (for the reason in withheld, static), and
+	 * given back once all hold again.
 	 */
 	bool		 consent[CHANNEL__COUNT];
 	bool		 stopped;	/* SMS is withheld for the STOP list */
+	const char	*withheld[CHANNEL__COUNT];
 	/*
 	 * PLAN_OK: the reminders, by milestone, then channel.  A milestone
 	 * goes out on each of its channels the patient has an address for;
 	 * with none, on its first, where it fails for the staff to see.
+	 * With delivery.fallback and an email provider, a milestone whose
+	 * SMS was undelivered for good (a permanent error:
+	 * delivery_twilio_error()) and which does not go by email already
+	 * goes by email too, to a patient with an address, if the
+	 * template has an email text: due when that was learnt (or at the
+	 * milestone's own due time, if later), out of the quiet hours, and
+	 * only if that is still inside the milestone's window.
 	 */
 	struct plan_reminder *reminders;
 	size_t		 n;

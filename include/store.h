@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "delivery.h"
+
 struct config;
 struct store;
 
@@ -23,6 +25,8 @@ struct store;
  *   sending      store_claim_due, store_treatment_reminders,
  *                store_mark_sent, store_mark_retry, store_mark_failed,
  *                store_mark_cancelled, store_release,
+ *                store_lookups_due, store_lookup_next,
+ *                store_lookup_record,
  *                store_outcomes_begin, store_outcomes_end,
  *                store_optout_add, store_optout_has, store_next_wakeup,
  *                store_busy_timeout, store_heartbeat, store_failed_since,
@@ -39,15 +43,15 @@ struct store;
  *                store_treatments_list, store_patient_messages,
  *                store_replies_list, store_reply_done
  *
- * store_reminders_free(), store_escalations_free() and
- * store_state_valid() serve any backend; store_plans_check() reads
+ * store_reminders_free(), store_escalations_free(), store_lookups_free()
+ * and store_state_valid() serve any backend; store_plans_check() reads
  * SQLite's query plans, for tests.  store_db() hands SQLite's connection
  * to inbox.c, aftercare-inbound's writes, which keeps its own statements:
  * a second backend would need its own inbox.
  */
 
 /* The schema this build writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 /*
  * How long a connection waits for another writer (the booking software)
@@ -92,6 +96,15 @@ struct reminder {
 	char	*state;			/* "sending" when claimed */
 	time_t	 sent_at;		/* 0 if not sent */
 	char	*last_error;		/* NULL if none */
+
+	/* An email standing in for an undelivered SMS: that SMS's id; or 0. */
+	int64_t	 fallback_for;
+	/* The patient's address unsubscribed (or reported spam); bounced. */
+	bool	 email_unsubscribed;
+	bool	 email_bounced;
+	char	*delivery_state;	/* delivery_name()'s; NULL: no word */
+	char	*delivery_error;	/* the provider's code, or NULL */
+	time_t	 delivery_at;		/* 0 if no word */
 };
 
 /* A row of `aftercarectl reminders`; borrowed for the callback's duration. */
@@ -108,6 +121,10 @@ struct reminder_row {
 	int		 attempts;
 	const char	*last_error;	/* "" if none */
 	const char	*provider_id;	/* "" if none */
+	const char	*delivery_state; /* delivery_name()'s, "" if no word */
+	const char	*delivery_error; /* the provider's code, or "" */
+	time_t		 delivery_at;	/* 0 if no word */
+	int64_t		 fallback_for;	/* the SMS an email stands in for; 0 */
 };
 
 /*
@@ -124,6 +141,9 @@ struct patient_row {
 	/* Consent as a claim reads it: NULL is none. */
 	bool		 sms_opt_in;
 	bool		 email_opt_in;
+	/* The address unsubscribed (or reported spam); bounced. */
+	bool		 email_unsubscribed;
+	bool		 email_bounced;
 };
 
 /*
@@ -207,6 +227,14 @@ struct store_replies {
 	int64_t	 failed;		/* not emailed: gave up */
 };
 
+/* Reminders not delivered in the last day, of one channel, state and error. */
+struct store_undelivered {
+	char	 channel[8];
+	char	 state[16];	/* failed, undelivered, dropped, bounced */
+	char	 error[32];	/* the provider's code or reason, or "" */
+	int64_t	 n;
+};
+
 struct store_status {
 	int64_t	 pending, sending, sent, failed, cancelled, expired;
 	struct store_replies replies;
@@ -219,6 +247,15 @@ struct store_status {
 	int64_t	 nproblems;
 	struct treatment_problem problems[10];	/* the first ones */
 	int64_t	 email_only;		/* patients with an email, no phone */
+	/* Reminders by delivery state (enum delivery), as providers said. */
+	int64_t	 delivery[DELIVERY_BOUNCED + 1];
+	/*
+	 * Reminders the providers could not deliver (failed, undelivered,
+	 * dropped, bounced) in the last day, and the most common kinds.
+	 */
+	int64_t	 undelivered_24h;
+	struct store_undelivered undelivered[10];
+	size_t	 nundelivered;
 };
 
 /*
@@ -382,6 +419,39 @@ int	store_escalation_release(struct store *st, int64_t id, time_t now);
  * is.  Returns 0, or -1 (logged).
  */
 int	store_next_escalation(struct store *st, time_t *next);
+
+/*
+ * A Twilio SMS to look up: sent, with no final delivery state, never
+ * looked up.  Owns its strings; free an array with store_lookups_free().
+ */
+struct lookup {
+	int64_t	 id;
+	char	*provider_id;
+};
+
+/*
+ * Up to max SMS reminders sent from since to until, with no final
+ * delivery state (none, queued or sent), not looked up yet: oldest
+ * first.  Returns 0 with a new array in *out, or -1 (logged).
+ */
+int	store_lookups_due(struct store *st, time_t since, time_t until,
+	    size_t max, struct lookup **out, size_t *n);
+void	store_lookups_free(struct lookup *l, size_t n);
+/*
+ * When the first SMS sent since then that store_lookups_due() would
+ * give was sent; 0 if none.  Returns 0, or -1 (logged).
+ */
+int	store_lookup_next(struct store *st, time_t since, time_t *sent);
+/*
+ * Records that reminder id was looked up at now, and what the provider
+ * said (state NULL: nothing of its delivery, error its code or NULL):
+ * the delivery state moves forward only (delivery_advance()), taking
+ * that error with it.  Sets *moved (may be NULL) to the state it moved
+ * to, or DELIVERY_NONE.  Returns 0, or -1 (logged; not recorded).
+ */
+int	store_lookup_record(struct store *st, int64_t id, time_t now,
+	    const enum delivery *state, const char *error,
+	    enum delivery *moved);
 
 /*
  * The earliest instant at which there is work on channel (NULL: any): a

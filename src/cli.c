@@ -15,6 +15,7 @@
 #include "compose.h"
 #include "config.h"
 #include "daemon.h"
+#include "delivery.h"
 #include "json.h"
 #include "log.h"
 #include "mail.h"
@@ -43,12 +44,15 @@ static int	parse_id(const char *, const char *, const char *, int64_t *);
 static struct store *open_store(const struct config *);
 static int	sync_reminders(const struct config *, struct store *);
 static bool	zone_valid(const char *);
+static const char *reminder_state(const struct reminder_row *);
 static void	print_reminder(void *, const struct reminder_row *);
 static void	json_time(struct buf *, time_t);
+static void	json_or_null(struct buf *, const char *);
 static int	list_reminders(const struct config *, bool, const char *,
 		    int64_t);
 static bool	take_json(int *, char **);
 static void	print_time(const char *, time_t, const char *);
+static void	status_delivery(const struct store_status *);
 static void	status_json(const struct config *, const struct store_status *,
 		    bool);
 static int	consent(const struct config *, int, char **, bool);
@@ -465,6 +469,16 @@ struct listing {
 	size_t	rows;
 };
 
+/* A string as JSON, or null for NULL or "". */
+static void
+json_or_null(struct buf *b, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		buf_puts(b, "null");
+	else
+		json_append_string(b, s);
+}
+
 /* An instant as JSON: an RFC 3339 string, or null for 0. */
 static void
 json_time(struct buf *b, time_t t)
@@ -480,6 +494,23 @@ json_time(struct buf *b, time_t t)
 }
 
 /*
+ * A reminder's state as the table shows it: a sent one's delivery state
+ * once the provider has said where it ended (delivered, undelivered,
+ * failed, dropped, bounced), its own otherwise.
+ */
+static const char *
+reminder_state(const struct reminder_row *row)
+{
+	enum delivery	d;
+
+	if (strcmp(row->state, "sent") == 0 &&
+	    delivery_parse(row->delivery_state, &d) == 0 &&
+	    delivery_advance(DELIVERY_SENT, d) != DELIVERY_SENT)
+		return row->delivery_state;
+	return row->state;
+}
+
+/*
  * A reminder as a row of the table, which fits TABLE_COLS: the due time
  * to the minute, a milestone cut to its column and the last error to
  * what is left; all of them, the time it went out and the gateway's id
@@ -491,8 +522,11 @@ print_reminder(void *arg, const struct reminder_row *row)
 	struct listing		*l = arg;
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
 	struct buf		 b;
-	char			 utc[32], due[32], tries[16];
+	const char		*meaning;
+	char			 utc[32], due[32], tries[16], why[160];
 
+	meaning = delivery_error_format(row->delivery_error[0] != '\0' ?
+	    row->delivery_error : NULL, why, sizeof(why));
 	if (!l->json) {
 		schedule_rfc3339_format(row->due_at, utc, sizeof(utc));
 		(void)snprintf(due, sizeof(due), "%.10s %.5sZ", utc, utc + 11);
@@ -502,9 +536,10 @@ print_reminder(void *arg, const struct reminder_row *row)
 		row_text(&t, row->milestone, 9);
 		row_text(&t, row->channel, 7);
 		row_text(&t, due, 17);
-		row_text(&t, row->state, 9);
+		row_text(&t, reminder_state(row), 11);
 		row_text(&t, tries, 5);
-		row_end(&t, row->last_error);
+		/* Sent: what the provider said of it, if it went wrong. */
+		row_end(&t, row->last_error[0] != '\0' ? row->last_error : why);
 		l->rows++;
 		return;
 	}
@@ -535,6 +570,19 @@ print_reminder(void *arg, const struct reminder_row *row)
 		json_append_string(&b, row->last_error);
 	else
 		buf_puts(&b, "null");
+	buf_puts(&b, ", \"delivery\": ");
+	json_or_null(&b, row->delivery_state);
+	buf_puts(&b, ", \"delivery_error\": ");
+	json_or_null(&b, row->delivery_error);
+	buf_puts(&b, ", \"delivery_meaning\": ");
+	json_or_null(&b, meaning);
+	buf_puts(&b, ", \"delivery_at\": ");
+	json_time(&b, row->delivery_at);
+	if (row->fallback_for > 0)
+		buf_printf(&b, ", \"fallback_for\": %lld",
+		    (long long)row->fallback_for);
+	else
+		buf_puts(&b, ", \"fallback_for\": null");
 	buf_puts(&b, "}");
 	(void)fputs(b.data, stdout);
 	buf_clear(&b);
@@ -568,7 +616,7 @@ list_reminders(const struct config *cfg, bool json, const char *state,
 		row_text(&t, "MILESTONE", 9);
 		row_text(&t, "CHANNEL", 7);
 		row_text(&t, "DUE", 17);
-		row_text(&t, "STATE", 9);
+		row_text(&t, "STATE", 11);
 		row_text(&t, "TRIES", 5);
 		row_end(&t, "LAST ERROR");
 	}
@@ -944,8 +992,13 @@ static void
 status_json(const struct config *cfg, const struct store_status *s,
     bool running)
 {
-	struct buf	b;
-	int64_t		i;
+	const struct store_undelivered	*u;
+	const char			*meaning;
+	struct buf			 b;
+	enum delivery			 d;
+	char				 why[160];
+	int64_t				 i;
+	size_t				 k;
 
 	buf_init(&b);
 	buf_puts(&b, "{\"database\": ");
@@ -979,9 +1032,64 @@ status_json(const struct config *cfg, const struct store_status *s,
 		json_append_string(&b, s->problems[i].problem);
 		buf_puts(&b, "}");
 	}
+	buf_puts(&b, "], \"delivery\": {");
+	for (d = DELIVERY_QUEUED; d <= DELIVERY_BOUNCED; d++)
+		buf_printf(&b, "%s\"%s\": %lld", d > DELIVERY_QUEUED ? ", " : "",
+		    delivery_name(d), (long long)s->delivery[d]);
+	buf_printf(&b, "}, \"undelivered_24h\": %lld, \"undelivered\": [",
+	    (long long)s->undelivered_24h);
+	for (k = 0; k < s->nundelivered; k++) {
+		u = &s->undelivered[k];
+		meaning = delivery_error_format(u->error[0] != '\0' ? u->error :
+		    NULL, why, sizeof(why));
+		buf_printf(&b, "%s{\"channel\": ", k ? ", " : "");
+		json_append_string(&b, u->channel);
+		buf_puts(&b, ", \"delivery\": ");
+		json_append_string(&b, u->state);
+		buf_puts(&b, ", \"error\": ");
+		json_or_null(&b, u->error);
+		buf_puts(&b, ", \"meaning\": ");
+		json_or_null(&b, meaning);
+		buf_printf(&b, ", \"count\": %lld}", (long long)u->n);
+	}
 	buf_puts(&b, "]}\n");
 	(void)fputs(b.data, stdout);
 	buf_clear(&b);
+}
+
+/*
+ * What the providers said of the reminders sent, if anything: counts by
+ * delivery state, and what could not be delivered in the last day, by
+ * kind, with what the error means.
+ */
+static void
+status_delivery(const struct store_status *s)
+{
+	const struct store_undelivered	*u;
+	struct buf			 b;
+	enum delivery			 d;
+	char				 why[160];
+	size_t				 i;
+
+	buf_init(&b);
+	for (d = DELIVERY_QUEUED; d <= DELIVERY_BOUNCED; d++)
+		if (s->delivery[d] > 0)
+			buf_printf(&b, "%s%lld %s", b.len > 0 ? ", " : "",
+			    (long long)s->delivery[d], delivery_name(d));
+	if (b.len > 0)
+		(void)printf("%-15s %s\n", "delivery:", b.data);
+	buf_clear(&b);
+	if (s->undelivered_24h == 0)
+		return;
+	(void)printf("%-15s %lld in the last 24 h\n", "undelivered:",
+	    (long long)s->undelivered_24h);
+	for (i = 0; i < s->nundelivered; i++) {
+		u = &s->undelivered[i];
+		(void)delivery_error_format(u->error[0] != '\0' ? u->error :
+		    NULL, why, sizeof(why));
+		(void)printf("  %lld %s %s%s%s\n", (long long)u->n, u->channel,
+		    u->state, why[0] != '\0' ? ": " : "", why);
+	}
 }
 
 int
@@ -1036,6 +1144,7 @@ cli_status(const struct config *cfg, int argc, char **argv)
 		    "%s has no email section: they get no reminders\n",
 		    "unreachable:", (long long)s.email_only,
 		    s.email_only == 1 ? " has" : "s have", cfg->path);
+	status_delivery(&s);
 	(void)printf("%-15s %lld treatments get no reminders\n", "problems:",
 	    (long long)s.nproblems);
 	for (i = 0; i < s.nproblems && i < (int64_t)(sizeof(s.problems) /
@@ -1208,6 +1317,8 @@ patient_reach(struct patient_listing *l, const struct patient_row *row,
 	r.email = xstrdup(row->email);
 	r.sms_opt_in = row->sms_opt_in;
 	r.email_opt_in = row->email_opt_in;
+	r.email_unsubscribed = row->email_unsubscribed;
+	r.email_bounced = row->email_bounced;
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 		why[ch][0] = '\0';
 		memset(&c, 0, sizeof(c));

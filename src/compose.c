@@ -131,6 +131,16 @@ compose_address(const struct reminder *r, enum channel ch,
 		out->optout = true;
 		return COMPOSE_CANCEL;
 	}
+	/* What the email provider told of the address counts as much. */
+	if (r->email_unsubscribed || r->email_bounced) {
+		(void)snprintf(out->reason, sizeof(out->reason),
+		    "patient %lld's email address %s",
+		    (long long)r->patient_id, r->email_unsubscribed ?
+		    "unsubscribed or reported spam" : "bounced; it is sent to "
+		    "again once it changes");
+		out->optout = true;
+		return COMPOSE_CANCEL;
+	}
 	addr = r->email != NULL ? r->email + strspn(r->email, " \t") : "";
 	len = strlen(addr);
 	while (len > 0 && (addr[len - 1] == ' ' || addr[len - 1] == '\t'))
@@ -191,9 +201,16 @@ compose_message(const struct config *cfg, const struct reminder *r,
 		    "treatment", r->milestone ? r->milestone : "");
 		return COMPOSE_CANCEL;
 	}
+	/*
+	 * An email standing in for an undelivered SMS goes by email although
+	 * the milestone does not, if it still may (delivery.fallback, the
+	 * template's email text).
+	 */
 	if (r->channel == NULL ||
 	    config_channel_parse(r->channel, &ch) == -1 ||
-	    !(m->channels & CHANNEL_BIT(ch))) {
+	    (!(m->channels & CHANNEL_BIT(ch)) && (r->fallback_for <= 0 ||
+	    ch != CHANNEL_EMAIL || !cfg->delivery.fallback ||
+	    m->subject == NULL || m->email == NULL))) {
 		(void)snprintf(out->reason, sizeof(out->reason),
 		    "milestone \"%.40s\" is no longer sent by %.10s",
 		    r->milestone, r->channel ? r->channel : "");

@@ -208,7 +208,7 @@ static const char *const smtp_keys[] = {
 };
 static const char *const delivery_keys[] = {
 	"concurrency", "timeout", "max_attempts", "backoff", "backoff_max",
-	NULL
+	"fallback", "lookup_after", NULL
 };
 static const char *const inbound_keys[] = {
 	"listen", "public_url", "escalate_to", "urgent_words", "sendgrid_key",
@@ -2049,7 +2049,7 @@ static int
 load_delivery(struct loader *ld, const config_setting_t *root,
     struct config *cfg)
 {
-	const config_setting_t	*g, *bs, *ms;
+	const config_setting_t	*g, *bs, *ms, *s;
 	char			 b[32], m[32];
 
 	/*
@@ -2061,6 +2061,12 @@ load_delivery(struct loader *ld, const config_setting_t *root,
 	cfg->delivery.max_attempts = 8;
 	cfg->delivery.backoff_base = 60;
 	cfg->delivery.backoff_max = 3600;
+	cfg->delivery.fallback = true;
+	/*
+	 * Twilio's callbacks come within minutes; a carrier's word of an
+	 * undelivered message can take an hour or two.
+	 */
+	cfg->delivery.lookup_after = CONFIG_LOOKUP_AFTER;
 
 	if (get_group(ld, root, "delivery", "{ concurrency = 16; ... }",
 	    &g) == -1)
@@ -2091,6 +2097,18 @@ load_delivery(struct loader *ld, const config_setting_t *root,
 		return ld_error(ld, ms != NULL ? ms : bs, "backoff_max (%s) "
 		    "must be at least backoff (%s)", m, b);
 	}
+	if ((s = config_setting_get_member(g, "fallback")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return ld_error(ld, s, "fallback must be true or false");
+		cfg->delivery.fallback = config_setting_get_bool(s) != 0;
+	}
+	if (get_duration(ld, g, "lookup_after", &s,
+	    &cfg->delivery.lookup_after) == -1)
+		return -1;
+	if (s != NULL && (cfg->delivery.lookup_after < 60 ||
+	    cfg->delivery.lookup_after > CONFIG_LOOKUP_AFTER_MAX))
+		return ld_error(ld, s, "lookup_after must be between 1m and "
+		    "3d");
 	return 0;
 }
 
@@ -3084,6 +3102,10 @@ config_plan_fingerprint(const struct config *cfg)
 		fingerprint_plan(&b, cfg->plans[i].milestones,
 		    cfg->plans[i].nmilestones);
 	}
+	/* Email fallbacks are made unless turned off (with email). */
+	if (!cfg->delivery.fallback &&
+	    cfg->email.provider != EMAIL_PROVIDER_NONE)
+		buf_puts(&b, "|nofallback");
 	return buf_take(&b);
 }
 

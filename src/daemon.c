@@ -15,6 +15,7 @@
 #include "compose.h"
 #include "config.h"
 #include "daemon.h"
+#include "delivery.h"
 #include "gateway.h"
 #include "log.h"
 #include "metrics.h"
@@ -59,6 +60,15 @@
 
 /* The database's busy timeout while transfers are in flight. */
 #define SEND_BUSY_TIMEOUT_MS	100
+
+/* Twilio SMS looked up at once, at most. */
+#define LOOKUP_BATCH	64
+
+/*
+ * SMS sent longer than this before delivery.lookup_after are not looked
+ * up: those sent before there was a receiver to hear their callbacks.
+ */
+#define LOOKUP_HORIZON	((time_t)7 * 86400)
 
 struct daemon {
 	const struct daemon_opts *opts;
@@ -145,6 +155,11 @@ struct batch {
 	struct composed	*composed;	/* what msgs[i] points into */
 	char		(*keys)[48];	/* escalations' idempotency keys */
 	bool		*reported;	/* the gateway answered msgs[i] */
+	/* Look-ups instead: msgs[i] asks after looked[i]. */
+	struct lookup	*looked;
+	size_t		 nlooked;
+	size_t		 failures;	/* found failed or undelivered */
+	bool		 unrecorded;	/* the database refused one */
 };
 
 static time_t	daemon_now(const struct daemon *);
@@ -152,7 +167,7 @@ static void	report_status(struct daemon *);
 static void	count_result(struct daemon *, enum channel,
 		    const struct send_result *);
 static bool	escalating(const struct daemon *, enum channel);
-static int	next_work(struct daemon *, time_t *);
+static int	next_work(struct daemon *, bool, time_t *);
 static int	watch(struct daemon *);
 static int	gateways_new(const struct config *, struct gateway **);
 static void	write_metrics(struct daemon *);
@@ -176,6 +191,9 @@ static int	send_batch(struct daemon *, time_t, enum channel, size_t *);
 static void	sent_one(void *, size_t, const struct send_result *);
 static void	escalated_one(struct batch *, const struct escalation *,
 		    const struct send_result *);
+static bool	lookups_on(const struct daemon *);
+static void	looked_up(void *, size_t, const struct send_result *);
+static int	lookup_batch(struct daemon *, time_t, size_t *, size_t *);
 static int	wait_signal(struct daemon *, int64_t);
 static void	beat(struct daemon *);
 static int	sleep_until_work(struct daemon *);
@@ -210,7 +228,7 @@ report_status(struct daemon *d)
 	int64_t			 failed;
 	enum channel		 ch;
 
-	if (next_work(d, &t) == -1 ||
+	if (next_work(d, false, &t) == -1 ||
 	    store_failed_since(d->st, now - 86400, &failed) == -1 ||
 	    store_replies_count(d->st, &r) == -1)
 		return;
@@ -511,16 +529,30 @@ escalating(const struct daemon *d, enum channel ch)
 
 /*
  * The earliest instant at which a channel has work it may do: its next
- * due reminder or escalation, or the end of its gateway's pause.  0 if
- * none.  Returns 0, or -1 (logged).
+ * due reminder or escalation, or the end of its gateway's pause; with
+ * lookups, also the next SMS to look up.  0 if none.  Returns 0, or -1
+ * (logged).
  */
 static int
-next_work(struct daemon *d, time_t *when)
+next_work(struct daemon *d, bool lookups, time_t *when)
 {
-	time_t	next, esc;
+	time_t	next, esc, lookup_after;
 	int	ch;
 
 	*when = 0;
+	/* The next SMS to look up, once its time comes. */
+	if (lookups && lookups_on(d)) {
+		lookup_after = (time_t)d->cfg->delivery.lookup_after;
+		if (store_lookup_next(d->st, daemon_now(d) - lookup_after -
+		    LOOKUP_HORIZON, &next) == -1)
+			return -1;
+		if (next != 0) {
+			next += lookup_after;
+			if (next < d->paused_until[CHANNEL_SMS])
+				next = d->paused_until[CHANNEL_SMS];
+			*when = next;
+		}
+	}
 	for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 		if (d->gw[ch] == NULL)
 			continue;
@@ -1096,6 +1128,107 @@ send_batch(struct daemon *d, time_t now, enum channel ch, size_t *claimed)
 }
 
 /*
+ * Whether SMS are looked up: Twilio's, only where its status callbacks
+ * are heard (an inbound section), so that a lost one does not leave a
+ * message's fate unknown.
+ */
+static bool
+lookups_on(const struct daemon *d)
+{
+	return d->cfg->inbound.enabled && d->gw[CHANNEL_SMS] != NULL &&
+	    gateway_can_lookup(d->gw[CHANNEL_SMS]);
+}
+
+/* Records what a look-up found, as soon as it arrives. */
+static void
+looked_up(void *arg, size_t idx, const struct send_result *res)
+{
+	struct batch		*b = arg;
+	struct daemon		*d = b->d;
+	const struct lookup	*l = &b->looked[idx];
+	const char		*code = res->code[0] ? res->code : "-";
+	enum delivery		 moved;
+	bool			 answered = res->outcome == OUTCOME_SENT;
+
+	sd_watchdog_ping(&d->sd);
+	/* Twilio in trouble: asked again after the pause, as sends are. */
+	if (res->outcome == OUTCOME_RETRY) {
+		pause_gateway(d, CHANNEL_SMS, res);
+		log_info("event=lookup_retry reminder=%lld status=%ld code=%s",
+		    (long long)l->id, res->status, code);
+		return;
+	}
+	d->gw_failures[CHANNEL_SMS] = 0;
+	/* Looked up all the same: once is what it gets. */
+	if (store_lookup_record(d->st, l->id, b->now, answered &&
+	    res->delivery_known ? &res->delivery : NULL, answered &&
+	    res->code[0] != '\0' ? res->code : NULL, &moved) == -1) {
+		b->unrecorded = true;
+		return;
+	}
+	if (!answered)
+		log_notice("event=lookup_failed reminder=%lld status=%ld "
+		    "code=%s", (long long)l->id, res->status, code);
+	else
+		log_info("event=looked_up reminder=%lld delivery=%s code=%s%s",
+		    (long long)l->id, res->delivery_known ?
+		    delivery_name(res->delivery) : "unknown", code,
+		    moved != DELIVERY_NONE ? "" : " (no change)");
+	if (moved == DELIVERY_FAILED || moved == DELIVERY_UNDELIVERED)
+		b->failures++;
+}
+
+/*
+ * Looks up, once each, up to LOOKUP_BATCH Twilio SMS sent at least
+ * delivery.lookup_after ago that no callback gave a final state.  Sets
+ * *n to how many were asked after and *failures to how many turned out
+ * failed or undelivered (their treatments are queued, for a fallback).
+ * Returns 0, or -1 if the database or libcurl failed.
+ */
+static int
+lookup_batch(struct daemon *d, time_t now, size_t *n, size_t *failures)
+{
+	struct batch	 b;
+	time_t		 until = now - (time_t)d->cfg->delivery.lookup_after;
+	size_t		 i;
+	int		 rc;
+
+	*n = *failures = 0;
+	memset(&b, 0, sizeof(b));
+	b.d = d;
+	b.ch = CHANNEL_SMS;
+	b.now = now;
+	if (store_lookups_due(d->st, until - LOOKUP_HORIZON, until,
+	    LOOKUP_BATCH, &b.looked, &b.nlooked) == -1)
+		return -1;
+	if (b.nlooked == 0)
+		return 0;
+	b.msgs = xcalloc(b.nlooked, sizeof(*b.msgs));
+	for (i = 0; i < b.nlooked; i++) {
+		b.msgs[i].reminder_id = b.looked[i].id;
+		/* None kept: the request is refused, and that recorded. */
+		b.msgs[i].lookup = b.looked[i].provider_id != NULL ?
+		    b.looked[i].provider_id : "";
+	}
+	b.nmsgs = b.nlooked;
+	rc = -1;
+	if (store_busy_timeout(d->st, SEND_BUSY_TIMEOUT_MS) == 0) {
+		rc = gateway_send(d->gw[CHANNEL_SMS], b.msgs, b.nmsgs,
+		    d->sigfd, batch_event, looked_up, &b);
+		if (store_busy_timeout(d->st, STORE_BUSY_TIMEOUT_MS) == -1)
+			rc = -1;
+	}
+	/* Not taken: looked up again on the next pass. */
+	if (b.unrecorded)
+		rc = -1;
+	*failures = b.failures;
+	*n = b.nlooked;
+	free(b.msgs);
+	store_lookups_free(b.looked, b.nlooked);
+	return rc;
+}
+
+/*
  * One pass (then the metrics): record what is still held, turn changes
  * into reminders, and send what is due until nothing is.  Returns -1 if the
  * database let us do nothing useful; the caller waits and tries again.
@@ -1114,15 +1247,16 @@ static int
 pass_run(struct daemon *d, time_t now)
 {
 	struct timespec	start, end;
-	size_t		changed, claimed, total;
+	size_t		changed, claimed, total, n, failures, found = 0;
 	int		ret = -1, ch;
-	bool		busy;
+	bool		busy, looked = false;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
 		memset(&start, 0, sizeof(start));
 	/* While an outcome is held, claim nothing: write it first. */
 	if (flush_unrecorded(d) == -1)
 		goto out;
+again:
 	/*
 	 * A failed sync only delays new reminders; due ones still go.  A
 	 * long one (a new plan over a million treatments) goes in parts,
@@ -1173,6 +1307,25 @@ pass_run(struct daemon *d, time_t now)
 				now = time(NULL);
 		}
 	} while (busy);
+	/*
+	 * Then the SMS whose callbacks never came, once a pass.  One found
+	 * undelivered for good has its treatment queued, so its email is
+	 * made and sent in this pass.
+	 */
+	while (lookups_on(d) && !looked && !d->stopping &&
+	    now >= d->paused_until[CHANNEL_SMS]) {
+		if (lookup_batch(d, now, &n, &failures) == -1)
+			goto out;
+		found += failures;
+		(void)signals_read(d);
+		if (n < LOOKUP_BATCH)
+			looked = true;
+	}
+	looked = true;
+	if (found > 0 && !d->stopping && d->nunrecorded == 0) {
+		found = 0;
+		goto again;
+	}
 done:
 	ret = 0;
 out:
@@ -1247,7 +1400,7 @@ sleep_until_work(struct daemon *d)
 	nfds_t		n = 1;
 	int		changed;
 
-	if (next_work(d, &next) == -1)
+	if (next_work(d, true, &next) == -1)
 		return -1;
 	/*
 	 * What the watch saw so far is our own writing (the pass, the
@@ -1382,7 +1535,7 @@ daemon_run(const struct daemon_opts *opts, struct config *cfg)
 			changed = 1;
 		}
 		work = changed != 0 || d.nunrecorded > 0 ||
-		    (next_work(&d, &next) == 0 && next != 0 &&
+		    (next_work(&d, true, &next) == 0 && next != 0 &&
 		    next <= time(NULL));
 		/*
 		 * A failed pass (a locked, full or broken database) leaves

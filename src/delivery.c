@@ -2,6 +2,7 @@
 /* delivery.c: pure delivery states from the providers' callbacks, and Twilio's error codes. */
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -180,4 +181,29 @@ delivery_twilio_error(long code)
 		if (delivery_errors[i].code == code)
 			return &delivery_errors[i];
 	return NULL;
+}
+
+const char *
+delivery_error_format(const char *error, char *buf, size_t len)
+{
+	const struct delivery_error	*e = NULL;
+	const char			*p;
+	long				 code = 0;
+
+	if (error == NULL) {
+		if (len > 0)
+			buf[0] = '\0';
+		return NULL;
+	}
+	/* Twilio's codes are five digits; a longer number is none of them. */
+	for (p = error; *p >= '0' && *p <= '9' && p - error < 9; p++)
+		code = code * 10 + (*p - '0');
+	if (p != error && *p == '\0')
+		e = delivery_twilio_error(code);
+	if (e == NULL) {
+		(void)snprintf(buf, len, "%s", error);
+		return NULL;
+	}
+	(void)snprintf(buf, len, "%s %s", error, e->meaning);
+	return e->meaning;
 }

@@ -103,6 +103,12 @@ gateway_provider(const struct gateway *gw)
 	return gw->provider->name;
 }
 
+bool
+gateway_can_lookup(const struct gateway *gw)
+{
+	return gw->provider->lookup_build != NULL;
+}
+
 struct gateway *
 gateway_new(const struct config *cfg, enum channel ch)
 {
@@ -252,8 +258,10 @@ gateway_start(struct gateway *gw, struct gw_xfer *x,
 
 	/* A bad request stays bad: FAILED, unlike trouble on the wire. */
 	res->outcome = OUTCOME_FAILED;
-	if (msg->idempotency_key == NULL || msg->idempotency_key[0] == '\0' ||
-	    strpbrk(msg->idempotency_key, "\r\n") != NULL) {
+	/* A look-up changes nothing: it needs no key. */
+	if (msg->lookup == NULL && (msg->idempotency_key == NULL ||
+	    msg->idempotency_key[0] == '\0' ||
+	    strpbrk(msg->idempotency_key, "\r\n") != NULL)) {
 		(void)snprintf(err, sizeof(err), "no usable idempotency key");
 		goto fail;
 	}

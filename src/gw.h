@@ -15,6 +15,7 @@ struct gw_provider;
 
 /* An HTTP request as a provider wants it sent; the provider fills it. */
 struct gw_request {
+	const char	*method;	/* static: "GET", or NULL for a POST */
 	char		*url;		/* caller frees */
 	const char	*content_type;	/* static */
 	struct buf	 body;
@@ -87,6 +88,21 @@ struct gw_provider {
 	 * is set by the caller from the headers and left alone.
 	 */
 	void	(*parse)(long status, const char *body, size_t len,
+		    struct send_result *res);
+	/*
+	 * HTTP only, NULL if the provider has no way: builds the request
+	 * that asks what became of the message it knows as msg->lookup.
+	 * Returns 0, or -1 with a message in err.
+	 */
+	int	(*lookup_build)(const struct config *cfg,
+		    const struct message *msg, struct gw_request *req,
+		    char *err, size_t errlen);
+	/*
+	 * Reads its answer as parse() does, and on success what the
+	 * provider says of the message: res->delivery_known and
+	 * res->delivery, and its error code in res->code.
+	 */
+	void	(*lookup_parse)(long status, const char *body, size_t len,
 		    struct send_result *res);
 };
 

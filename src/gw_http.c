@@ -56,6 +56,7 @@ static void	http_header(struct http_state *s, const char *name,
 void
 gw_request_init(struct gw_request *req)
 {
+	req->method = NULL;
 	req->url = NULL;
 	req->content_type = NULL;
 	buf_init(&req->body);
@@ -158,7 +159,7 @@ gw_answer_read(long status, const char *body, size_t len,
 	return false;
 }
 
-/* HTTP: a POST whose answer and headers are read by the callbacks. */
+/* HTTP: a POST (or a GET) whose answer and headers the callbacks read. */
 static int
 http_setup(struct gw_xfer *x)
 {
@@ -169,8 +170,7 @@ http_setup(struct gw_xfer *x)
 	gw_request_init(&s->req);
 	buf_init(&s->resp);
 	x->state = s;
-	if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb) !=
+	if (curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb) !=
 	    CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_WRITEDATA, s) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb) !=
@@ -195,16 +195,24 @@ http_start(struct gw_xfer *x, char *err, size_t errlen)
 	s->header_id[0] = '\0';
 	s->resp.len = 0;
 	buf_append(&s->resp, "", 0);
-	if (x->provider->build(x->cfg, msg, &s->req, err, errlen) == -1)
+	if (msg->lookup != NULL && x->provider->lookup_build == NULL) {
+		(void)snprintf(err, errlen, "%s cannot look a message up",
+		    x->provider->name);
+		return -1;
+	}
+	if ((msg->lookup != NULL ? x->provider->lookup_build :
+	    x->provider->build)(x->cfg, msg, &s->req, err, errlen) == -1)
 		return -1;
 	if (s->req.bearer != NULL && strpbrk(s->req.bearer, "\r\n") != NULL) {
 		(void)snprintf(err, errlen, "the auth token has a newline");
 		return -1;
 	}
 
-	http_header(s, "Content-Type", s->req.content_type);
+	if (s->req.content_type != NULL)
+		http_header(s, "Content-Type", s->req.content_type);
 	http_header(s, "Accept", "application/json");
-	http_header(s, "Idempotency-Key", msg->idempotency_key);
+	if (msg->lookup == NULL)
+		http_header(s, "Idempotency-Key", msg->idempotency_key);
 	/* Never wait for a "100 Continue" the gateway may not send. */
 	http_header(s, "Expect", NULL);
 	if (s->req.bearer != NULL) {
@@ -213,11 +221,20 @@ http_start(struct gw_xfer *x, char *err, size_t errlen)
 		explicit_bzero(auth, strlen(auth));
 		free(auth);
 	}
-	if (curl_easy_setopt(e, CURLOPT_URL, s->req.url) != CURLE_OK ||
+	if (s->req.method != NULL && strcmp(s->req.method, "GET") == 0) {
+		if (curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) != CURLE_OK) {
+			(void)snprintf(err, errlen, "libcurl refused a GET");
+			return -1;
+		}
+	} else if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)s->req.body.len) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_POSTFIELDS,
-	    s->req.body.data != NULL ? s->req.body.data : "") != CURLE_OK ||
+	    s->req.body.data != NULL ? s->req.body.data : "") != CURLE_OK) {
+		(void)snprintf(err, errlen, "libcurl refused the body");
+		return -1;
+	}
+	if (curl_easy_setopt(e, CURLOPT_URL, s->req.url) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) !=
 	    CURLE_OK ||
@@ -364,7 +381,11 @@ http_result(struct gw_xfer *x, CURLcode rc, struct send_result *res)
 		return;
 	}
 	res->status = status;
-	x->provider->parse(status, s->resp.data, s->resp.len, res);
+	if (x->msg->lookup != NULL)
+		x->provider->lookup_parse(status, s->resp.data, s->resp.len,
+		    res);
+	else
+		x->provider->parse(status, s->resp.data, s->resp.len, res);
 	res->retry_after = s->retry_after;
 	if (status >= 300 && status <= 399)
 		(void)snprintf(res->error, sizeof(res->error), "HTTP %ld: "

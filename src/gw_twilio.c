@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* gw_twilio.c: Twilio's Messages API (2010-04-01): request and answer. */
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "gw.h"
+#include "json.h"
 #include "util.h"
 
 /* Longest quote of Twilio's own message kept in res->error. */
@@ -17,6 +21,12 @@ static int		twilio_build(const struct config *cfg,
 			    const struct message *msg, struct gw_request *req,
 			    char *err, size_t errlen);
 static void		twilio_parse(long status, const char *body,
+			    size_t len, struct send_result *res);
+static bool		twilio_sid_valid(const char *sid);
+static int		twilio_lookup_build(const struct config *cfg,
+			    const struct message *msg, struct gw_request *req,
+			    char *err, size_t errlen);
+static void		twilio_lookup_parse(long status, const char *body,
 			    size_t len, struct send_result *res);
 
 /*
@@ -150,9 +160,84 @@ twilio_parse(long status, const char *body, size_t len,
 		    " (%s)", why);
 }
 
+/* A Message's sid as Twilio's API has it: ^(SM|MM)[0-9a-fA-F]{32}$. */
+static bool
+twilio_sid_valid(const char *sid)
+{
+	size_t	i;
+
+	if (strlen(sid) != 34 || (strncmp(sid, "SM", 2) != 0 &&
+	    strncmp(sid, "MM", 2) != 0))
+		return false;
+	for (i = 2; i < 34; i++)
+		if (!isxdigit((unsigned char)sid[i]))
+			return false;
+	return true;
+}
+
+/* Message fetch: GET .../Messages/{Sid}.json, with the same auth. */
+static int
+twilio_lookup_build(const struct config *cfg, const struct message *msg,
+    struct gw_request *req, char *err, size_t errlen)
+{
+	struct buf	 url;
+
+	if (cfg->sms.url == NULL || cfg->sms.account_sid == NULL ||
+	    cfg->sms.auth_token == NULL) {
+		(void)snprintf(err, errlen, "twilio: sms.url, sms.account_sid "
+		    "and the auth token are required");
+		return -1;
+	}
+	if (msg->lookup == NULL || !twilio_sid_valid(msg->lookup)) {
+		(void)snprintf(err, errlen, "twilio: reminder %lld: its "
+		    "message id is not a Twilio message sid",
+		    (long long)msg->reminder_id);
+		return -1;
+	}
+	buf_init(&url);
+	gw_url_base(&url, cfg->sms.url);
+	buf_puts(&url, "/2010-04-01/Accounts/");
+	twilio_form_append(&url, cfg->sms.account_sid);
+	buf_printf(&url, "/Messages/%s.json", msg->lookup);
+	req->url = buf_take(&url);
+	req->method = "GET";
+	req->content_type = NULL;
+	req->body.len = 0;
+	req->userpwd = xasprintf("%s:%s", cfg->sms.account_sid,
+	    cfg->sms.auth_token);
+	return 0;
+}
+
+/*
+ * The Message resource: its status, as a delivery state (one that says
+ * nothing of delivery leaves it unknown), and its error_code (a number,
+ * or null).  A failure reads as an answer to a send does.
+ */
+static void
+twilio_lookup_parse(long status, const char *body, size_t len,
+    struct send_result *res)
+{
+	char	 word[32], code[16];
+
+	res->delivery_known = false;
+	twilio_parse(status, body, len, res);
+	if (res->outcome != OUTCOME_SENT)
+		return;
+	if (json_get(body, len, "status", word, sizeof(word)) == 0 &&
+	    delivery_twilio_status(word, &res->delivery) == 0)
+		res->delivery_known = true;
+	/* Only digits: it is logged and kept. */
+	if (json_get(body, len, "error_code", code, sizeof(code)) == 0 &&
+	    code[0] != '\0' && strlen(code) <= 9 &&
+	    code[strspn(code, "0123456789")] == '\0')
+		(void)snprintf(res->code, sizeof(res->code), "%s", code);
+}
+
 const struct gw_provider gw_twilio = {
 	.name = "twilio",
 	.proto = &gw_http,
 	.build = twilio_build,
-	.parse = twilio_parse
+	.parse = twilio_parse,
+	.lookup_build = twilio_lookup_build,
+	.lookup_parse = twilio_lookup_parse
 };

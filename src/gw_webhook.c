@@ -2,6 +2,7 @@
 /* gw_webhook.c: a generic JSON webhook gateway: request and answer. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -22,6 +23,8 @@ static int
 webhook_build(const struct config *cfg, const struct message *msg,
     struct gw_request *req, char *err, size_t errlen)
 {
+	char	*status_url;
+
 	if (cfg->sms.url == NULL) {
 		(void)snprintf(err, errlen, "webhook: sms.url is required");
 		return -1;
@@ -45,6 +48,14 @@ webhook_build(const struct config *cfg, const struct message *msg,
 		json_append_string(&req->body, msg->milestone);
 	else
 		buf_puts(&req->body, "null");
+	/* Where the gateway posts what became of it (aftercare-inbound). */
+	if (cfg->inbound.enabled && cfg->inbound.public_url != NULL) {
+		status_url = xasprintf("%s/webhook/status",
+		    cfg->inbound.public_url);
+		buf_puts(&req->body, ",\"status_url\":");
+		json_append_string(&req->body, status_url);
+		free(status_url);
+	}
 	buf_puts(&req->body, "}");
 
 	if (cfg->sms.auth_token != NULL)

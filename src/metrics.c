@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "delivery.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
@@ -22,9 +23,10 @@ metrics_format(struct buf *b, const struct metrics *m,
 	static const char *const states[] = {
 		"pending", "sending", "sent", "failed", "cancelled", "expired"
 	};
-	int64_t	counts[6];
-	size_t	i;
-	int	ch;
+	int64_t		counts[6];
+	enum delivery	d;
+	size_t		i;
+	int		ch;
 
 	counts[0] = s->pending;
 	counts[1] = s->sending;
@@ -37,6 +39,17 @@ metrics_format(struct buf *b, const struct metrics *m,
 	for (i = 0; i < 6; i++)
 		buf_printf(b, "aftercare_reminders{state=\"%s\"} %lld\n",
 		    states[i], (long long)counts[i]);
+	buf_puts(b, "# HELP aftercare_reminders_delivery Reminders by what "
+	    "the provider said became of them.\n"
+	    "# TYPE aftercare_reminders_delivery gauge\n");
+	for (d = DELIVERY_QUEUED; d <= DELIVERY_BOUNCED; d++)
+		buf_printf(b, "aftercare_reminders_delivery{state=\"%s\"} "
+		    "%lld\n", delivery_name(d), (long long)s->delivery[d]);
+	buf_printf(b, "# HELP aftercare_undelivered_24h Reminders the "
+	    "provider could not deliver (failed, undelivered, dropped, "
+	    "bounced) in the last 24 hours.\n"
+	    "# TYPE aftercare_undelivered_24h gauge\n"
+	    "aftercare_undelivered_24h %lld\n", (long long)s->undelivered_24h);
 	buf_puts(b, "# HELP aftercare_sends_total Messages the gateway "
 	    "accepted since aftercared started.\n"
 	    "# TYPE aftercare_sends_total counter\n");

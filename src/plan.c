@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "plan.h"
 #include "schedule.h"
 #include "util.h"
@@ -18,6 +19,10 @@ static unsigned	reach(const struct milestone *, const bool *);
 static void	unknown_kind(const struct config *, const char *,
 		    struct plan_result *);
 static void	add(struct plan_result *, const struct plan_reminder *);
+static void	consent(const struct plan_patient *, struct plan_result *);
+static bool	permanent(const struct plan_undelivered *);
+static const struct plan_undelivered *undelivered(
+		    const struct plan_treatment *, const char *);
 
 void
 plan_result_init(struct plan_result *res)
@@ -132,30 +137,83 @@ add(struct plan_result *res, const struct plan_reminder *r)
 	res->reminders[res->n++] = *r;
 }
 
+/* The channels the patient consents to, and why the others are withheld. */
+static void
+consent(const struct plan_patient *p, struct plan_result *res)
+{
+	/* A STOP is the patient's word too, and the carrier enforces it. */
+	res->stopped = p->stopped;
+	res->consent[CHANNEL_SMS] = p->opt_in[CHANNEL_SMS] && !p->stopped;
+	res->withheld[CHANNEL_SMS] = p->stopped ? PLAN_STOPPED_REASON :
+	    "the patient opted out of SMS";
+	res->consent[CHANNEL_EMAIL] = p->opt_in[CHANNEL_EMAIL] &&
+	    !p->email_unsubscribed && !p->email_bounced;
+	if (!p->opt_in[CHANNEL_EMAIL])
+		res->withheld[CHANNEL_EMAIL] = "the patient opted out of email";
+	else if (p->email_unsubscribed)
+		res->withheld[CHANNEL_EMAIL] = "the patient's email address "
+		    "unsubscribed or reported spam";
+	else
+		res->withheld[CHANNEL_EMAIL] = "the patient's email address "
+		    "bounced; it is sent to again once it changes";
+}
+
+/*
+ * Whether sending that SMS again would not get it there: failed or
+ * undelivered with an error code Twilio's table calls permanent.
+ */
+static bool
+permanent(const struct plan_undelivered *u)
+{
+	const struct delivery_error	*e;
+	const char			*p;
+	long				 code = 0;
+
+	if ((u->state != DELIVERY_FAILED && u->state != DELIVERY_UNDELIVERED) ||
+	    u->error == NULL || *u->error == '\0' || strlen(u->error) > 9)
+		return false;
+	for (p = u->error; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		code = code * 10 + (*p - '0');
+	}
+	return (e = delivery_twilio_error(code)) != NULL && e->permanent;
+}
+
+/* The treatment's SMS of milestone name undelivered for good, or NULL. */
+static const struct plan_undelivered *
+undelivered(const struct plan_treatment *t, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nundelivered; i++)
+		if (t->undelivered[i].milestone != NULL &&
+		    strcmp(t->undelivered[i].milestone, name) == 0 &&
+		    permanent(&t->undelivered[i]))
+			return &t->undelivered[i];
+	return NULL;
+}
+
 void
 plan_reminders(const struct config *cfg, const struct plan_treatment *t,
     const struct plan_patient *p, time_t now, struct plan_result *res)
 {
 	const struct milestone	*plan, *m;
 	const struct tz		*zone = p->zone ? p->zone : cfg->zone;
-	struct plan_reminder	 r;
+	struct plan_reminder	 r, fb;
+	const struct plan_undelivered *u;
 	const char		*like;
 	char			 err[160];
 	time_t			 at;
 	size_t			 i, n;
 	unsigned		 want;
-	bool			 address[CHANNEL__COUNT], own, gone;
+	bool			 address[CHANNEL__COUNT], own, gone, fallback;
 	int			 ch;
 
 	res->why = PLAN_OK;
 	res->reason[0] = res->warning[0] = '\0';
 	res->n = 0;
-	for (ch = 0; ch < CHANNEL__COUNT; ch++)
-		res->consent[ch] = p->opt_in[ch];
-	/* A STOP is the patient's word too, and the carrier enforces it. */
-	res->stopped = p->stopped;
-	if (p->stopped)
-		res->consent[CHANNEL_SMS] = false;
+	consent(p, res);
 	if (!t->found) {
 		res->why = PLAN_DELETED;
 		(void)snprintf(res->reason, sizeof(res->reason),
@@ -195,6 +253,9 @@ plan_reminders(const struct config *cfg, const struct plan_treatment *t,
 	}
 	address[CHANNEL_SMS] = has_address(p->phone);
 	address[CHANNEL_EMAIL] = has_address(p->email);
+	fallback = cfg->delivery.fallback &&
+	    cfg->email.provider != EMAIL_PROVIDER_NONE &&
+	    address[CHANNEL_EMAIL];
 	for (i = 0; i < n; i++) {
 		m = &plan[i];
 		/* Due by the patient's clock, never in their quiet hours. */
@@ -208,6 +269,7 @@ plan_reminders(const struct config *cfg, const struct plan_treatment *t,
 		    now >= at);
 		r.cancelled = gone ? "a reminder for before the treatment, "
 		    "which is no longer ahead" : NULL;
+		r.fallback_for = 0;
 		want = reach(m, address);
 		for (ch = 0; ch < CHANNEL__COUNT; ch++) {
 			if (!(want & CHANNEL_BIT(ch)))
@@ -215,6 +277,19 @@ plan_reminders(const struct config *cfg, const struct plan_treatment *t,
 			r.channel = ch;
 			add(res, &r);
 		}
+		/* Its SMS did not get there: the email stands in. */
+		if (!fallback || gone || (want & CHANNEL_BIT(CHANNEL_EMAIL)) ||
+		    m->subject == NULL || m->email == NULL ||
+		    (u = undelivered(t, m->name)) == NULL)
+			continue;
+		fb = r;
+		fb.channel = CHANNEL_EMAIL;
+		fb.fallback_for = u->reminder_id;
+		fb.due_at = schedule_quiet_defer(u->at > r.due_at ? u->at :
+		    r.due_at, cfg->quiet_start, cfg->quiet_end, zone);
+		/* Past the milestone's window it is not worth sending. */
+		if (fb.due_at < r.expires_at)
+			add(res, &fb);
 	}
 	/*
 	 * A kind that gets the default plan, where kinds have plans of their

@@ -9,6 +9,7 @@
 
 #include "compose.h"
 #include "config.h"
+#include "delivery.h"
 #include "preview.h"
 #include "schedule.h"
 #include "store.h"
@@ -17,6 +18,7 @@
 
 static void	later(void *, const struct reminder_row *);
 static void	email(FILE *, const struct composed *);
+static void	delivery(FILE *, const struct reminder *, const struct tz *);
 
 static void
 later(void *arg, const struct reminder_row *row)
@@ -98,6 +100,26 @@ out:
 	return ret;
 }
 
+/*
+ * What the provider said became of a sent reminder, if it said anything:
+ * the state, when, and the error with its meaning.
+ */
+static void
+delivery(FILE *out, const struct reminder *r, const struct tz *z)
+{
+	char	when[48], why[160];
+
+	if (r->delivery_state == NULL)
+		return;
+	(void)delivery_error_format(r->delivery_error, why, sizeof(why));
+	when[0] = '\0';
+	if (r->delivery_at != 0)
+		schedule_local_format(r->delivery_at, z, when, sizeof(when));
+	(void)fprintf(out, "  %s%s%s%s%s\n", r->delivery_state,
+	    when[0] != '\0' ? " " : "", when, why[0] != '\0' ? ": " : "",
+	    why);
+}
+
 /* An email as the patient will see it: subject, then the text, indented. */
 static void
 email(FILE *out, const struct composed *c)
@@ -138,9 +160,14 @@ preview_treatment(const struct config *cfg, const struct reminder *v,
 		schedule_rfc3339_format(v[i].due_at, utc, sizeof(utc));
 		(void)fprintf(out, "\n%s %s: %s\n  due %s (%s)\n",
 		    v[i].milestone, v[i].channel, v[i].state, when, utc);
+		if (v[i].fallback_for > 0)
+			(void)fprintf(out, "  instead of SMS reminder %lld, which "
+			    "could not be delivered\n",
+			    (long long)v[i].fallback_for);
 		if (strcmp(v[i].state, "sent") == 0) {
 			schedule_local_format(v[i].sent_at, z, when, sizeof(when));
 			(void)fprintf(out, "  went out %s\n", when);
+			delivery(out, &v[i], z);
 		} else if (strcmp(v[i].state, "pending") != 0 &&
 		    strcmp(v[i].state, "sending") != 0) {
 			(void)fprintf(out, "  %s\n", v[i].last_error ?

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "json.h"
 #include "log.h"
 #include "phone.h"
@@ -327,6 +329,82 @@ static const struct {
 	{ "reminders", "delivery_at", "INTEGER" },
 };
 
+/*
+ * Version 9: what aftercared does with what the receiver wrote.  A
+ * Twilio SMS the receiver heard nothing final of is looked up once
+ * (delivery_checked_at); an email may stand in for an SMS that could not
+ * be delivered (fallback_for, the SMS reminder); its treatment is looked
+ * at again when that happens, and a patient's treatments when their
+ * address unsubscribes or bounces, or no longer does, as when consent
+ * changes.  Reminders by delivery state are counted by triggers, and the
+ * failures of the last day found by an index, for status and metrics.
+ */
+static const char schema_v9[] =
+"CREATE INDEX IF NOT EXISTS reminders_lookup ON reminders(sent_at)"
+"  WHERE channel = 'sms' AND state = 'sent' AND delivery_checked_at IS NULL"
+"  AND (delivery_state IS NULL OR delivery_state IN ('queued', 'sent'));"
+"CREATE INDEX IF NOT EXISTS reminders_undelivered ON reminders(delivery_at)"
+"  WHERE delivery_state IN ('failed', 'undelivered', 'dropped', 'bounced');"
+"CREATE TABLE IF NOT EXISTS delivery_counts ("
+"  state TEXT PRIMARY KEY,"
+"  n INTEGER NOT NULL) WITHOUT ROWID;"
+"INSERT OR REPLACE INTO delivery_counts (state, n)"
+"  SELECT s.column1, (SELECT count(*) FROM reminders"
+"  WHERE delivery_state = s.column1)"
+"  FROM (VALUES ('queued'), ('sent'), ('deferred'), ('failed'),"
+"  ('undelivered'), ('dropped'), ('delivered'), ('bounced')) s;"
+"CREATE TRIGGER IF NOT EXISTS reminders_delivery_count_update"
+"  AFTER UPDATE OF delivery_state ON reminders"
+"  WHEN OLD.delivery_state IS NOT NEW.delivery_state BEGIN"
+"  UPDATE delivery_counts SET n = n - 1 WHERE state = OLD.delivery_state;"
+"  UPDATE delivery_counts SET n = n + 1 WHERE state = NEW.delivery_state;"
+"  END;"
+"CREATE TRIGGER IF NOT EXISTS reminders_delivery_count_insert"
+"  AFTER INSERT ON reminders WHEN NEW.delivery_state IS NOT NULL BEGIN"
+"  UPDATE delivery_counts SET n = n + 1 WHERE state = NEW.delivery_state;"
+"  END;"
+"CREATE TRIGGER IF NOT EXISTS reminders_delivery_count_delete"
+"  AFTER DELETE ON reminders WHEN OLD.delivery_state IS NOT NULL BEGIN"
+"  UPDATE delivery_counts SET n = n - 1 WHERE state = OLD.delivery_state;"
+"  END;"
+"CREATE TRIGGER IF NOT EXISTS reminders_queue_undelivered"
+"  AFTER UPDATE OF delivery_state ON reminders"
+"  WHEN NEW.channel = 'sms' AND NEW.delivery_state IN"
+"  ('failed', 'undelivered') BEGIN"
+"  INSERT INTO treatment_changes (treatment_id) VALUES (NEW.treatment_id);"
+"  END;"
+/* Addresses are compared as compose.c sends to them, without case. */
+"CREATE TRIGGER IF NOT EXISTS email_optouts_queue_insert"
+"  AFTER INSERT ON email_optouts BEGIN"
+"  INSERT INTO treatment_changes (treatment_id)"
+"    SELECT t.id FROM patients p JOIN treatments t ON t.patient_id = p.id"
+"    WHERE trim(p.email, ' ' || char(9)) = NEW.address COLLATE NOCASE; END;"
+"CREATE TRIGGER IF NOT EXISTS email_optouts_queue_delete"
+"  AFTER DELETE ON email_optouts BEGIN"
+"  INSERT INTO treatment_changes (treatment_id)"
+"    SELECT t.id FROM patients p JOIN treatments t ON t.patient_id = p.id"
+"    WHERE trim(p.email, ' ' || char(9)) = OLD.address COLLATE NOCASE; END;"
+"CREATE TRIGGER IF NOT EXISTS email_bounces_queue_insert"
+"  AFTER INSERT ON email_bounces BEGIN"
+"  INSERT INTO treatment_changes (treatment_id)"
+"    SELECT t.id FROM patients p JOIN treatments t ON t.patient_id = p.id"
+"    WHERE trim(p.email, ' ' || char(9)) = NEW.address COLLATE NOCASE; END;"
+"CREATE TRIGGER IF NOT EXISTS email_bounces_queue_delete"
+"  AFTER DELETE ON email_bounces BEGIN"
+"  INSERT INTO treatment_changes (treatment_id)"
+"    SELECT t.id FROM patients p JOIN treatments t ON t.patient_id = p.id"
+"    WHERE trim(p.email, ' ' || char(9)) = OLD.address COLLATE NOCASE; END;";
+
+/* Version 9's new columns. */
+static const struct {
+	const char	*table;
+	const char	*column;
+	const char	*type;
+} columns_v9[] = {
+	{ "reminders", "fallback_for", "INTEGER" },	/* the SMS it replaces */
+	{ "reminders", "delivery_checked_at", "INTEGER" }, /* looked up */
+};
+
 enum {
 	Q_SYNC_NEXT,
 	Q_SYNC_DONE,
@@ -403,8 +481,28 @@ enum {
 	Q_REPLIES_OPEN,
 	Q_REPLY_DONE,
 	Q_REPLY_HANDLED,
+	Q_UNDELIVERED,
+	Q_DELIVERY_COUNTS,
+	Q_UNDELIVERED_SINCE,
+	Q_LOOKUP_DUE,
+	Q_LOOKUP_NEXT,
+	Q_DELIVERY_GET,
+	Q_LOOKUP_SET,
 	Q__COUNT
 };
+
+/*
+ * Whether patient p's email address (as compose.c sends to it, without
+ * case) unsubscribed or reported spam, or bounced: each found by its
+ * primary key.
+ */
+#define EMAIL_TRIMMED	"trim(p.email, ' ' || char(9))"
+#define EMAIL_UNSUBSCRIBED						\
+	"EXISTS (SELECT 1 FROM email_optouts WHERE address = "		\
+	EMAIL_TRIMMED ")"
+#define EMAIL_BOUNCED							\
+	"EXISTS (SELECT 1 FROM email_bounces WHERE address = "		\
+	EMAIL_TRIMMED ")"
 
 /* A reminder with its treatment and patient, as reminder_read() reads it. */
 #define REMINDER_FULL_COLUMNS						\
@@ -413,7 +511,10 @@ enum {
 	"t.id IS NOT NULL, t.patient_id, t.kind, t.performed_at, t.status, "\
 	"p.id IS NOT NULL, p.full_name, p.phone, p.email, p.timezone, "	\
 	"coalesce(p.sms_opt_in, 0), r.state, coalesce(r.sent_at, 0), "	\
-	"r.last_error, coalesce(p.email_opt_in, 0), p.language "
+	"r.last_error, coalesce(p.email_opt_in, 0), p.language, "	\
+	"coalesce(r.fallback_for, 0), " EMAIL_UNSUBSCRIBED ", "		\
+	EMAIL_BOUNCED ", r.delivery_state, r.delivery_error, "		\
+	"coalesce(r.delivery_at, 0) "
 /* What a reminder is read with: its treatment and patient. */
 #define REMINDER_JOINS							\
 	"LEFT JOIN treatments t ON t.id = r.treatment_id "		\
@@ -423,7 +524,9 @@ enum {
 	"r.id, r.treatment_id, coalesce(t.patient_id, -1), r.milestone, "\
 	"r.channel, r.state, r.due_at, r.next_attempt_at, "		\
 	"coalesce(r.sent_at, 0), r.attempts, coalesce(r.last_error, ''), "\
-	"coalesce(r.provider_id, '') "					\
+	"coalesce(r.provider_id, ''), coalesce(r.delivery_state, ''), "	\
+	"coalesce(r.delivery_error, ''), coalesce(r.delivery_at, 0), "	\
+	"coalesce(r.fallback_for, 0) "					\
 	"FROM reminders r LEFT JOIN treatments t ON t.id = r.treatment_id "
 
 /* A patient's message as message_read() reads it. */
@@ -452,7 +555,8 @@ static const char *const queries[Q__COUNT] = {
 	    "t.status, coalesce(p.sms_opt_in, 1), p.timezone, t.kind, "
 	    "coalesce(p.email_opt_in, 1), p.phone, p.email, "
 	    "EXISTS (SELECT 1 FROM sms_optouts "
-	    "WHERE phone = aftercare_e164(p.phone)) "
+	    "WHERE phone = aftercare_e164(p.phone)), "
+	    EMAIL_UNSUBSCRIBED ", " EMAIL_BOUNCED " "
 	    "FROM treatment_changes c "
 	    "LEFT JOIN treatments t ON t.id = c.treatment_id "
 	    "LEFT JOIN patients p ON p.id = t.patient_id "
@@ -509,10 +613,11 @@ static const char *const queries[Q__COUNT] = {
 	 */
 	[Q_UPSERT] =
 	    "INSERT INTO reminders (treatment_id, milestone, channel, due_at, "
-	    "expires_at, next_attempt_at, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?6, ?3, ?4, ?3, ?5, ?5) "
+	    "expires_at, next_attempt_at, created_at, updated_at, "
+	    "fallback_for) VALUES (?1, ?2, ?6, ?3, ?4, ?3, ?5, ?5, ?8) "
 	    "ON CONFLICT (treatment_id, milestone, channel) DO UPDATE SET "
 	    "state = 'pending', cancelled_by = NULL, "
+	    "fallback_for = excluded.fallback_for, "
 	    "attempts = iif(due_at = excluded.due_at, attempts, 0), "
 	    "last_error = iif(due_at = excluded.due_at, last_error, NULL), "
 	    "next_attempt_at = iif(due_at = excluded.due_at, next_attempt_at, "
@@ -664,8 +769,9 @@ static const char *const queries[Q__COUNT] = {
 	/* Consent as a claim reads it (REMINDER_FULL_COLUMNS). */
 	[Q_PATIENTS] =
 	    "SELECT id, phone, email, timezone, language, "
-	    "coalesce(sms_opt_in, 0), coalesce(email_opt_in, 0) "
-	    "FROM patients ORDER BY id",
+	    "coalesce(sms_opt_in, 0), coalesce(email_opt_in, 0), "
+	    EMAIL_UNSUBSCRIBED ", " EMAIL_BOUNCED " "
+	    "FROM patients p ORDER BY id",
 	[Q_TREATMENTS_ALL] =
 	    "SELECT " TREATMENT_ROW_COLUMNS "ORDER BY t.id",
 	[Q_TREATMENTS_PATIENT] =
@@ -784,6 +890,43 @@ static const char *const queries[Q__COUNT] = {
 	[Q_REPLY_HANDLED] =
 	    "SELECT coalesce(handled_at, 0) FROM inbound_messages "
 	    "WHERE id = ?1 AND " REPLY_CLASSES,
+	/* A treatment's SMS that did not get there, for the fallback. */
+	[Q_UNDELIVERED] =
+	    "SELECT id, milestone, delivery_state, delivery_error, "
+	    "coalesce(delivery_at, sent_at, 0) FROM reminders "
+	    "WHERE treatment_id = ?1 AND channel = 'sms' AND "
+	    "delivery_state IN ('failed', 'undelivered')",
+	[Q_DELIVERY_COUNTS] =
+	    "SELECT state, n FROM delivery_counts",
+	[Q_UNDELIVERED_SINCE] =
+	    "SELECT channel, delivery_state, coalesce(delivery_error, '') "
+	    "FROM reminders INDEXED BY reminders_undelivered "
+	    "WHERE delivery_state IN ('failed', 'undelivered', 'dropped', "
+	    "'bounced') AND delivery_at >= ?1",
+	/*
+	 * Twilio SMS sent between ?1 and ?2 with no final delivery state
+	 * that were never looked up (the terms of reminders_lookup).
+	 */
+	[Q_LOOKUP_DUE] =
+	    "SELECT id, provider_id, delivery_state "
+	    "FROM reminders INDEXED BY reminders_lookup "
+	    "WHERE channel = 'sms' AND state = 'sent' AND "
+	    "delivery_checked_at IS NULL AND (delivery_state IS NULL OR "
+	    "delivery_state IN ('queued', 'sent')) AND sent_at >= ?1 AND "
+	    "sent_at <= ?2 ORDER BY sent_at LIMIT ?3",
+	[Q_LOOKUP_NEXT] =
+	    "SELECT min(sent_at) FROM reminders INDEXED BY reminders_lookup "
+	    "WHERE channel = 'sms' AND state = 'sent' AND "
+	    "delivery_checked_at IS NULL AND (delivery_state IS NULL OR "
+	    "delivery_state IN ('queued', 'sent')) AND sent_at >= ?1",
+	[Q_DELIVERY_GET] =
+	    "SELECT delivery_state FROM reminders WHERE id = ?1",
+	/* ?3 NULL: the state stays as it is; only the look-up is noted. */
+	[Q_LOOKUP_SET] =
+	    "UPDATE reminders SET delivery_checked_at = ?2, "
+	    "delivery_state = coalesce(?3, delivery_state), "
+	    "delivery_error = iif(?3 IS NULL, delivery_error, ?4), "
+	    "delivery_at = iif(?3 IS NULL, delivery_at, ?2) WHERE id = ?1",
 };
 
 /* Patients' time zones, loaded once each; unknown ones are remembered. */
@@ -835,7 +978,9 @@ static const int pass_queries[] = {
 	Q_LAST_SENT, Q_OPTOUT_HAS, Q_CONSENT_CANCEL, Q_CONSENT_RESTORE,
 	Q_COUNT_STATES, Q_FAILED_SINCE,
 	Q_ESC_SELECT, Q_ESC_CLAIM, Q_ESC_SENT, Q_ESC_RETRY, Q_ESC_FAILED,
-	Q_ESC_RELEASE, Q_ESC_NEXT, Q_COUNT_REPLIES, Q_COUNT_ESCALATIONS
+	Q_ESC_RELEASE, Q_ESC_NEXT, Q_COUNT_REPLIES, Q_COUNT_ESCALATIONS,
+	Q_UNDELIVERED, Q_DELIVERY_COUNTS, Q_UNDELIVERED_SINCE, Q_LOOKUP_DUE,
+	Q_LOOKUP_NEXT, Q_DELIVERY_GET, Q_LOOKUP_SET
 };
 
 /* The staff's look-ups by id, which must not read a whole table either. */
@@ -870,6 +1015,9 @@ static void	kind_check(struct store *, const char *, int64_t,
 static int	kind_problem(struct store *, const struct plan_treatment *,
 		    time_t);
 static int	consent(struct store *, int64_t, time_t, bool);
+static int	undelivered_read(struct store *, int64_t,
+		    struct plan_undelivered **, size_t *);
+static void	undelivered_free(struct plan_undelivered *, size_t);
 static int	sync_treatment(struct store *, const struct config *, time_t,
 		    const struct plan_treatment *, const struct plan_patient *);
 static const struct tz *patient_zone(struct store *, const struct config *,
@@ -904,6 +1052,9 @@ static void	escalation_clear(struct escalation *);
 static void	message_read(sqlite3_stmt *, struct message_row *);
 static int	list_messages(struct store *, sqlite3_stmt *,
 		    void (*)(void *, const struct message_row *), void *);
+static void	undelivered_add(struct store_status *, const char *,
+		    const char *, const char *);
+static int	delivery_status(struct store *, time_t, struct store_status *);
 
 static int
 exec(struct store *st, const char *sql, const char *what)
@@ -1098,6 +1249,14 @@ migrate(struct store *st, int from)
 		goto fail;
 	if (from < 8 && exec(st, schema_v8, "add STOP list changes") == -1)
 		goto fail;
+	for (i = 0; from < 9 && i < sizeof(columns_v9) / sizeof(columns_v9[0]);
+	    i++)
+		if (add_column(st, columns_v9[i].table, columns_v9[i].column,
+		    columns_v9[i].type) == -1)
+			goto fail;
+	if (from < 9 && exec(st, schema_v9, "add delivery look-ups, "
+	    "fallbacks and counts") == -1)
+		goto fail;
 	if (from < 1 && exec(st, "INSERT INTO treatment_changes (treatment_id) "
 	    "SELECT id FROM treatments", "queue existing treatments") == -1)
 		goto fail;
@@ -1170,7 +1329,7 @@ add_column(struct store *st, const char *table, const char *column,
 	sqlite3_finalize(s);
 	if (rc > 0)
 		return 0;
-	/* Names from columns_v7[], not from outside. */
+	/* Names from columns_v7[] and _v9[], not from outside. */
 	(void)snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
 	    table, column, type);
 	return exec(st, sql, "add a column");
@@ -1567,6 +1726,8 @@ sync_batch(struct store *st, const struct config *cfg, time_t now, size_t *n,
 		p.opt_in[CHANNEL_SMS] = sqlite3_column_int(s, 5) != 0;
 		p.opt_in[CHANNEL_EMAIL] = sqlite3_column_int(s, 8) != 0;
 		p.stopped = sqlite3_column_int(s, 11) != 0;
+		p.email_unsubscribed = sqlite3_column_int(s, 12) != 0;
+		p.email_bounced = sqlite3_column_int(s, 13) != 0;
 		p.zone = patient_zone(st, cfg, (const char *)
 		    sqlite3_column_text(s, 6), t.id);
 		rc = sync_treatment(st, cfg, now, &t, &p);
@@ -1711,15 +1872,15 @@ kind_problem(struct store *st, const struct plan_treatment *t, time_t now)
 
 /*
  * Applies the plan's consent to the treatment's unsent reminders on each
- * channel it may be sent on (opt_in) or not (!opt_in): withheld as an
- * opt-out, or for the STOP list, and given back when neither holds.
+ * channel it may be sent on (opt_in) or not (!opt_in): withheld for the
+ * plan's reason as an opt-out (the patient's, or their email address's),
+ * or for the STOP list, and given back when none holds.
  */
 static int
 consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 {
 	sqlite3_stmt	*s = st->q[opt_in ? Q_CONSENT_RESTORE :
 			    Q_CONSENT_CANCEL];
-	char		 why[64];
 	bool		 stop;
 	int		 ch;
 
@@ -1733,14 +1894,10 @@ consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 			return -1;
 		if (!opt_in) {
 			stop = ch == CHANNEL_SMS && st->plan.stopped;
-			(void)snprintf(why, sizeof(why), "the patient opted "
-			    "out of %s", ch == CHANNEL_SMS ? "SMS" :
-			    config_channel_name(ch));
 			if (sqlite3_bind_text(s, 4, stop ? "stop" : "optout",
 			    -1, SQLITE_STATIC) != SQLITE_OK ||
-			    sqlite3_bind_text(s, 5, stop ?
-			    PLAN_STOPPED_REASON : why, -1, SQLITE_TRANSIENT) !=
-			    SQLITE_OK)
+			    sqlite3_bind_text(s, 5, st->plan.withheld[ch], -1,
+			    SQLITE_STATIC) != SQLITE_OK)
 				return -1;
 		}
 		if (step_done(st, s, "apply consent") == -1)
@@ -1749,20 +1906,83 @@ consent(struct store *st, int64_t tid, time_t now, bool opt_in)
 	return 0;
 }
 
+/*
+ * The treatment's SMS reminders that were not delivered, for a fallback
+ * by email: into a new array (free with undelivered_free()), or -1.
+ */
+static int
+undelivered_read(struct store *st, int64_t tid, struct plan_undelivered **out,
+    size_t *n)
+{
+	sqlite3_stmt		*s = st->q[Q_UNDELIVERED];
+	struct plan_undelivered	*u;
+	const char		*v;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_bind_int64(s, 1, tid) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		u = &(*out)[(*n)++];
+		u->reminder_id = sqlite3_column_int64(s, 0);
+		u->milestone = column_dup(s, 1);
+		v = (const char *)sqlite3_column_text(s, 2);
+		if (v == NULL || delivery_parse(v, &u->state) == -1)
+			u->state = DELIVERY_NONE;
+		u->error = column_dup(s, 3);
+		u->at = (time_t)sqlite3_column_int64(s, 4);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_err("store: %s: read undelivered reminders: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		undelivered_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+undelivered_free(struct plan_undelivered *u, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)(uintptr_t)u[i].milestone);
+		free((char *)(uintptr_t)u[i].error);
+	}
+	free(u);
+}
+
 /* Brings one treatment's reminders in line with its plan. */
 static int
 sync_treatment(struct store *st, const struct config *cfg, time_t now,
-    const struct plan_treatment *t, const struct plan_patient *p)
+    const struct plan_treatment *tr, const struct plan_patient *p)
 {
 	const struct plan_result	*plan = &st->plan;
 	const struct plan_reminder	*r;
+	struct plan_treatment		 tu = *tr;
+	const struct plan_treatment	*t = &tu;
+	struct plan_undelivered		*u = NULL;
 	sqlite3_stmt			*s;
 	struct buf			 keys;
 	char				 key[160];
-	size_t				 i, made = 0;
+	size_t				 i, nu = 0, made = 0;
 	int				 ret = -1;
 
+	/* Only a fallback needs them, and only a patient with email. */
+	if (tu.found && cfg->delivery.fallback &&
+	    cfg->email.provider != EMAIL_PROVIDER_NONE && p->email != NULL &&
+	    undelivered_read(st, tu.id, &u, &nu) == -1)
+		return -1;
+	tu.undelivered = u;
+	tu.nundelivered = nu;
 	plan_reminders(cfg, t, p, now, &st->plan);
+	undelivered_free(u, nu);
 	switch (plan->why) {
 	case PLAN_DELETED:
 	case PLAN_CALLED_OFF:
@@ -1815,6 +2035,10 @@ sync_treatment(struct store *st, const struct config *cfg, time_t now,
 			goto out;
 		if (r->cancelled && sqlite3_bind_text(s, 7, r->cancelled, -1,
 		    SQLITE_STATIC) != SQLITE_OK)
+			goto out;
+		if (!r->cancelled && (r->fallback_for > 0 ?
+		    sqlite3_bind_int64(s, 8, r->fallback_for) :
+		    sqlite3_bind_null(s, 8)) != SQLITE_OK)
 			goto out;
 		if (step_done(st, s, "create reminder") == -1)
 			goto out;
@@ -1911,6 +2135,8 @@ reminder_clear(struct reminder *r)
 	free(r->state);
 	free(r->last_error);
 	free(r->language);
+	free(r->delivery_state);
+	free(r->delivery_error);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1954,6 +2180,12 @@ reminder_read(sqlite3_stmt *s, struct reminder *r)
 	r->last_error = column_dup(s, 21);
 	r->email_opt_in = sqlite3_column_int(s, 22) != 0;
 	r->language = column_dup(s, 23);
+	r->fallback_for = sqlite3_column_int64(s, 24);
+	r->email_unsubscribed = sqlite3_column_int(s, 25) != 0;
+	r->email_bounced = sqlite3_column_int(s, 26) != 0;
+	r->delivery_state = column_dup(s, 27);
+	r->delivery_error = column_dup(s, 28);
+	r->delivery_at = (time_t)sqlite3_column_int64(s, 29);
 }
 
 int
@@ -2336,6 +2568,109 @@ store_optout_has(struct store *st, const char *phone, bool *has)
 		return -1;
 	*has = n > 0;
 	return 0;
+}
+
+int
+store_lookups_due(struct store *st, time_t since, time_t until, size_t max,
+    struct lookup **out, size_t *n)
+{
+	sqlite3_stmt	*s = st->q[Q_LOOKUP_DUE];
+	struct lookup	*v = NULL;
+	size_t		 nv = 0;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_bind_int64(s, 1, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, until) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, (sqlite3_int64)max) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xrealloc(v, (nv + 1) * sizeof(*v));
+		v[nv].id = sqlite3_column_int64(s, 0);
+		v[nv].provider_id = column_dup(s, 1);
+		nv++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	(void)sqlite3_reset(s);
+	*out = v;
+	*n = nv;
+	return 0;
+fail:
+	log_err("store: %s: SMS to look up: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	store_lookups_free(v, nv);
+	return -1;
+}
+
+void
+store_lookups_free(struct lookup *l, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; l != NULL && i < n; i++)
+		free(l[i].provider_id);
+	free(l);
+}
+
+int
+store_lookup_next(struct store *st, time_t since, time_t *sent)
+{
+	sqlite3_stmt	*s = st->q[Q_LOOKUP_NEXT];
+	int64_t		 v;
+
+	if (sqlite3_bind_int64(s, 1, since) != SQLITE_OK ||
+	    scalar(st, s, &v, "next SMS to look up") == -1)
+		return -1;
+	*sent = (time_t)v;
+	return 0;
+}
+
+int
+store_lookup_record(struct store *st, int64_t id, time_t now,
+    const enum delivery *state, const char *error, enum delivery *moved)
+{
+	sqlite3_stmt	*s = st->q[Q_DELIVERY_GET];
+	const char	*v;
+	enum delivery	 old = DELIVERY_NONE, next;
+	int		 rc;
+
+	if (moved != NULL)
+		*moved = DELIVERY_NONE;
+	/* A callback may come meanwhile: read and write as one. */
+	if (begin(st, "record a look-up") == -1)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
+		goto fail;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v != NULL && delivery_parse(v, &old) == -1)
+			old = DELIVERY_NONE;
+	} else if (rc != SQLITE_DONE)
+		goto fail;
+	(void)sqlite3_reset(s);
+	next = state != NULL ? delivery_advance(old, *state) : old;
+	s = st->q[Q_LOOKUP_SET];
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, now) != SQLITE_OK ||
+	    (next != old ? sqlite3_bind_text(s, 3, delivery_name(next), -1,
+	    SQLITE_STATIC) : sqlite3_bind_null(s, 3)) != SQLITE_OK ||
+	    bind_text_or_null(s, 4, error) != SQLITE_OK ||
+	    step_done(st, s, "record a look-up") == -1)
+		goto fail;
+	if (commit(st, "record a look-up") == -1)
+		return -1;
+	if (moved != NULL && next != old)
+		*moved = next;
+	return 0;
+fail:
+	log_err("store: %s: record a look-up: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	rollback(st);
+	return -1;
 }
 
 /* Reads a single integer (NULL as 0) from a one-row query. */
@@ -2826,6 +3161,10 @@ list_rows(struct store *st, sqlite3_stmt *s,
 		row.attempts = sqlite3_column_int(s, 9);
 		row.last_error = (const char *)sqlite3_column_text(s, 10);
 		row.provider_id = (const char *)sqlite3_column_text(s, 11);
+		row.delivery_state = (const char *)sqlite3_column_text(s, 12);
+		row.delivery_error = (const char *)sqlite3_column_text(s, 13);
+		row.delivery_at = sqlite3_column_int64(s, 14);
+		row.fallback_for = sqlite3_column_int64(s, 15);
 		fn(arg, &row);
 	}
 	if (rc != SQLITE_DONE)
@@ -2889,6 +3228,8 @@ store_patients_list(struct store *st,
 		/* As reminder_read() reads them. */
 		row.sms_opt_in = sqlite3_column_int(s, 5) != 0;
 		row.email_opt_in = sqlite3_column_int(s, 6) != 0;
+		row.email_unsubscribed = sqlite3_column_int(s, 7) != 0;
+		row.email_bounced = sqlite3_column_int(s, 8) != 0;
 		fn(arg, &row);
 	}
 	(void)sqlite3_reset(s);
@@ -2929,6 +3270,74 @@ out:
 		return -1;
 	}
 	return 0;
+}
+
+/* Adds a reminder not delivered to its kind in s (the first kinds only). */
+static void
+undelivered_add(struct store_status *s, const char *channel,
+    const char *state, const char *error)
+{
+	struct store_undelivered	*u, t;
+	size_t				 i;
+
+	s->undelivered_24h++;
+	for (i = 0; i < s->nundelivered; i++) {
+		u = &s->undelivered[i];
+		if (strcmp(u->channel, channel) == 0 &&
+		    strcmp(u->state, state) == 0 && strcmp(u->error, error) == 0)
+			break;
+	}
+	if (i == s->nundelivered) {
+		if (i == sizeof(s->undelivered) / sizeof(s->undelivered[0]))
+			return;
+		u = &s->undelivered[s->nundelivered++];
+		(void)snprintf(u->channel, sizeof(u->channel), "%s", channel);
+		(void)snprintf(u->state, sizeof(u->state), "%s", state);
+		(void)snprintf(u->error, sizeof(u->error), "%s", error);
+		u->n = 0;
+	}
+	s->undelivered[i].n++;
+	/* The most common first; of as many, the first seen. */
+	for (; i > 0 && s->undelivered[i].n > s->undelivered[i - 1].n; i--) {
+		t = s->undelivered[i];
+		s->undelivered[i] = s->undelivered[i - 1];
+		s->undelivered[i - 1] = t;
+	}
+}
+
+/* The delivery counts, and what was not delivered in the last day. */
+static int
+delivery_status(struct store *st, time_t now, struct store_status *out)
+{
+	sqlite3_stmt	*s = st->q[Q_DELIVERY_COUNTS];
+	const char	*v;
+	enum delivery	 d;
+	int		 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v != NULL && delivery_parse(v, &d) == 0)
+			out->delivery[d] = sqlite3_column_int64(s, 1);
+	}
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	s = st->q[Q_UNDELIVERED_SINCE];
+	if (sqlite3_bind_int64(s, 1, now - 86400) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		undelivered_add(out, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2));
+	(void)sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 0;
+fail:
+	log_err("store: %s: delivery status: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	(void)sqlite3_reset(s);
+	return -1;
 }
 
 int
@@ -3012,6 +3421,8 @@ store_status(struct store *st, time_t now, struct store_status *out)
 	out->oldest_pending = (time_t)oldest;
 	out->last_sent = (time_t)last;
 	out->heartbeat = (time_t)beat;
+	if (delivery_status(st, now, out) == -1)
+		return -1;
 	s = st->q[Q_PROBLEMS];
 	if (sqlite3_bind_int(s, 1, (int)(sizeof(out->problems) /
 	    sizeof(out->problems[0]))) != SQLITE_OK)

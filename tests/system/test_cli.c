@@ -271,7 +271,7 @@ test_command_lines(void **state)
 		    "--patient", "1", "--at", "2026-11-24T09:00:00-05:00" }, 0,
 		    "1\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders" }, 0,
-		    "2w        sms     2026-12-08 14:00Z pending   0     -\n",
+		    "2w        sms     2026-12-08 14:00Z pending     0     -\n",
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--state=sent" },
 		    0, "LAST ERROR\n", "" },
@@ -323,7 +323,7 @@ test_command_lines(void **state)
 		{ { AFTERCARECTL, "-c", "@CONF", "status", "--json" }, 0,
 		    "\"running\": false, \"heartbeat\": null", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "1" },
-		    0, "2026-12-08 14:00Z cancelled 0     treatment cancelled\n",
+		    0, "2026-12-08 14:00Z cancelled   0     treatment cancelled\n",
 		    "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "1",
 		    "--json" }, 0, "\"milestone\": \"2w\", \"channel\": \"sms\", "
@@ -334,7 +334,9 @@ test_command_lines(void **state)
 		    "id 7\n" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--json",
 		    "--state", "cancelled" }, 0, "\"last_error\": \"treatment "
-		    "cancelled\"}", "" },
+		    "cancelled\", \"delivery\": null, \"delivery_error\": null, "
+		    "\"delivery_meaning\": null, \"delivery_at\": null, "
+		    "\"fallback_for\": null}", "" },
 		/* aftercared */
 		{ { AFTERCARED, "--bogus" }, 2, NULL, "unknown option --bogus" },
 		{ { AFTERCARED, "-c" }, 2, NULL, "needs a value" },
@@ -506,7 +508,7 @@ test_unknown_ids(void **state)
 		    "aftercarectl treatment list: no patient with id 99\n" },
 		/* 9: there, with nothing to show */
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52" }, 0,
-		    "ID     PATIENT MILESTONE CHANNEL DUE               STATE     "
+		    "ID     PATIENT MILESTONE CHANNEL DUE               STATE       "
 		    "TRIES LAST ERROR\n", "" },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient", "52",
 		    "--json" }, 0,
@@ -738,8 +740,12 @@ test_table_width(void **state)
 		const char	*start;		/* the long row starts so */
 	} rows[] = {
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders" },
-		    "1234567 7654321 day_be... email   2026-11-29 14:00Z failed    "
-		    "8     the mail server refused the m...\n" },
+		    "1234567 7654321 day_be... email   2026-11-29 14:00Z failed      "
+		    "8     the mail server refused the...\n" },
+		/* sent, and what the carrier said of it */
+		{ { AFTERCARECTL, "-c", "@CONF", "reminders" },
+		    "1234568 7654321 day_be... sms     2026-11-29 14:00Z undelivered "
+		    "1     30007 carrier filtered\n" },
 		{ { AFTERCARECTL, "-c", "@CONF", "reminders", "--state",
 		    "failed" }, "1234567 7654321 " },
 		{ { AFTERCARECTL, "-c", "@CONF", "history", "--patient",
@@ -798,7 +804,16 @@ test_table_width(void **state)
 	    "hex(zeroblob(16)), '+15550100170', 'still swollen' || char(10) || "
 	    "char(27) || '[31m' || replace(hex(zeroblob(200)), '00', "
 	    "'\xc3\xa9'), 2, 1795960800, 7654321, 2345679, 1234567, "
-	    "'possible_optout', 1, 'failed', 'HTTP 400');");
+	    "'possible_optout', 1, 'failed', 'HTTP 400');"
+	    /* an SMS sent, and what the carrier said of it */
+	    "INSERT INTO reminders (id, treatment_id, milestone, channel, "
+	    "state, due_at, expires_at, next_attempt_at, attempts, "
+	    "provider_id, created_at, updated_at, sent_at, delivery_state, "
+	    "delivery_error, delivery_at) VALUES (1234568, 2345679, "
+	    "'day_before_the_treatment_is_done', 'sms', 'sent', 1795960800, "
+	    "1796047200, 1795960800, 1, 'SM0123456789abcdef0123456789abcdef', "
+	    "1795960800, 1795960800, 1795960800, 'undelivered', '30007', "
+	    "1795960900);");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		out = run_long(rows[i].argv, &res);
 		if (res.status != 0)
@@ -825,6 +840,104 @@ test_table_width(void **state)
 		if (!found)
 			fail_msg("row %zu: no line starts \"%s\":\n%s", i,
 			    rows[i].start, out);
+		free(out);
+	}
+}
+
+/*
+ * What the providers said of the reminders sent (as aftercare-inbound
+ * writes it) shows in history, its JSON, status and preview, with what
+ * each error means; an email standing in for an undelivered SMS names it
+ * (and preview says so: test_receipts.c).
+ */
+static void
+test_delivery_shown(void **state)
+{
+	static const struct {
+		const char	*argv[MAXARGS];
+		const char	*out;	/* substring of stdout */
+	} rows[] = {
+		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80" },
+		    "801    80      24h       sms     2026-11-25 14:00Z undelivered "
+		    "1     30005 unknown number\n" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80" },
+		    "802    80      24h       email   2026-11-25 15:00Z pending     "
+		    "0     -\n" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80" },
+		    "804    80      1w        email   2026-12-01 14:00Z bounced     "
+		    "1     5.1.1\n" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80",
+		    "--json" }, "\"delivery\": \"undelivered\", "
+		    "\"delivery_error\": \"30005\", \"delivery_meaning\": "
+		    "\"unknown number\", \"delivery_at\": \"20" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80",
+		    "--json" }, "\"delivery\": null, \"delivery_error\": null, "
+		    "\"delivery_meaning\": null, \"delivery_at\": null, "
+		    "\"fallback_for\": 801}" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "history", "--patient", "80",
+		    "--json" }, "\"delivery\": \"bounced\", \"delivery_error\": "
+		    "\"5.1.1\", \"delivery_meaning\": null" },
+		/* 6 */
+		{ { AFTERCARECTL, "-c", "@MAIL", "status" }, "\ndelivery:       "
+		    "1 undelivered, 1 delivered, 1 bounced\n"
+		    "undelivered:    2 in the last 24 h\n"
+		    "  1 sms undelivered: 30005 unknown number\n"
+		    "  1 email bounced: 5.1.1\n" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "status", "--json" },
+		    "\"delivery\": {\"queued\": 0, \"sent\": 0, \"deferred\": 0, "
+		    "\"failed\": 0, \"undelivered\": 1, \"dropped\": 0, "
+		    "\"delivered\": 1, \"bounced\": 1}, \"undelivered_24h\": 2, "
+		    "\"undelivered\": [{\"channel\": \"sms\", \"delivery\": "
+		    "\"undelivered\", \"error\": \"30005\", \"meaning\": "
+		    "\"unknown number\", \"count\": 1}, {\"channel\": \"email\", "
+		    "\"delivery\": \"bounced\", \"error\": \"5.1.1\", "
+		    "\"meaning\": null, \"count\": 1}]}\n" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "preview", "--treatment",
+		    "81" }, "\n24h sms: sent\n  due " },
+		{ { AFTERCARECTL, "-c", "@MAIL", "preview", "--treatment",
+		    "81" }, "  undelivered 20" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "preview", "--treatment",
+		    "81" }, ": 30005 unknown number\n" },
+		{ { AFTERCARECTL, "-c", "@MAIL", "preview", "--treatment",
+		    "81" }, "\n1w sms: sent\n" },
+	};
+	struct result	 res;
+	char		*out;
+	size_t		 i;
+
+	(void)state;
+	/* Only these receipts: earlier tests' reminders may have some. */
+	sql("DELETE FROM reminders WHERE delivery_state IS NOT NULL;"
+	    "INSERT INTO patients (id, full_name, phone, email) VALUES "
+	    "(80, 'Ana Example', '+15550100180', 'ana@example.com');"
+	    "INSERT INTO treatments (id, patient_id, performed_at) VALUES "
+	    "(81, 80, '2026-11-24T14:00:00Z');"
+	    "INSERT INTO reminders (id, treatment_id, milestone, channel, "
+	    "state, due_at, expires_at, next_attempt_at, attempts, "
+	    "provider_id, created_at, updated_at, sent_at, delivery_state, "
+	    "delivery_error, delivery_at, fallback_for) VALUES "
+	    "(801, 81, '24h', 'sms', 'sent', 1795615200, 1795874400, "
+	    "1795615200, 1, 'SM00000000000000000000000000000801', 1, 1, "
+	    "1795615200, 'undelivered', '30005', unixepoch() - 7200, NULL), "
+	    "(802, 81, '24h', 'email', 'pending', 1795618800, 1795874400, "
+	    "1795618800, 0, NULL, 1, 1, NULL, NULL, NULL, NULL, 801), "
+	    "(803, 81, '1w', 'sms', 'sent', 1796133600, 1796392800, "
+	    "1796133600, 1, 'SM00000000000000000000000000000803', 1, 1, "
+	    "1796133600, 'delivered', NULL, unixepoch() - 3600, NULL), "
+	    "(804, 81, '1w', 'email', 'sent', 1796133600, 1796392800, "
+	    "1796133600, 1, 'sg-804', 1, 1, 1796133600, 'bounced', '5.1.1', "
+	    "unixepoch() - 3600, NULL)");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		out = run_long(rows[i].argv, &res);
+		if (res.status != 0)
+			fail_msg("row %zu: exit %d: %s", i, res.status, res.err);
+		if (strstr(out, rows[i].out) == NULL)
+			fail_msg("row %zu: stdout lacks \"%s\":\n%s", i,
+			    rows[i].out, out);
+		/* never the number or the address */
+		if (strstr(out, "5550100180") != NULL ||
+		    strstr(out, "ana@example.com") != NULL)
+			fail_msg("row %zu: leaks: %s", i, out);
 		free(out);
 	}
 }
@@ -956,6 +1069,7 @@ main(void)
 		cmocka_unit_test(test_unknown_ids),
 		cmocka_unit_test(test_patient_list),
 		cmocka_unit_test(test_table_width),
+		cmocka_unit_test(test_delivery_shown),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, teardown);

@@ -102,16 +102,6 @@ db_int(struct env *e, const char *q)
 	return testenv_db_int(e->db, q);
 }
 
-static char *
-b64(const unsigned char *p, size_t len)
-{
-	char	*out = calloc(1, 4 * ((len + 2) / 3) + 1);
-
-	assert_non_null(out);
-	EVP_EncodeBlock((unsigned char *)out, p, (int)len);
-	return out;
-}
-
 static void
 write_config(struct env *e, const char *extra)
 {
@@ -167,7 +157,7 @@ setup(void **state)
 	e->notifyfd = -1;
 	assert_non_null(e->sg = EVP_EC_gen("P-256"));
 	assert_true((len = i2d_PUBKEY(e->sg, &der)) > 0);
-	k = b64(der, (size_t)len);
+	k = webhooks_b64(der, (size_t)len);
 	snprintf(e->sgkey, sizeof(e->sgkey), "%s", k);
 	free(k);
 	OPENSSL_free(der);
@@ -388,32 +378,13 @@ request(struct env *e, const char *method, const char *path,
 	return r->status;
 }
 
-/* The form body of p, each value percent-encoded; caller frees. */
-static char *
-form(const struct webhooks_param *p, size_t n)
-{
-	struct buf	 b;
-	char		*v;
-	size_t		 i;
-
-	buf_init(&b);
-	buf_append(&b, "", 0);
-	for (i = 0; i < n; i++) {
-		v = curl_easy_escape(NULL, p[i].value, (int)strlen(p[i].value));
-		assert_non_null(v);
-		buf_printf(&b, "%s%s=%s", i > 0 ? "&" : "", p[i].name, v);
-		curl_free(v);
-	}
-	return buf_take(&b);
-}
-
 /*
  * POSTs p to path as Twilio does, signed with token over signed_url
  * (NULL: the right one), with extra headers; returns the status.
  */
 static long
-twilio_post(struct env *e, const char *path, const struct webhooks_param *p, size_t n,
-    const char *token, const char *signed_url, const char *extra,
+twilio_post(struct env *e, const char *path, const struct webhooks_param *p,
+    size_t n, const char *token, const char *signed_url, const char *extra,
     struct reply *r)
 {
 	char	 url[256], hdr[128], *sig, *body;
@@ -423,9 +394,10 @@ twilio_post(struct env *e, const char *path, const struct webhooks_param *p, siz
 	    hdr, extra, NULL };
 
 	snprintf(url, sizeof(url), "%s%s", ORIGIN, path);
-	sig = webhooks_twilio_sign(token, signed_url != NULL ? signed_url : url, p, n);
+	sig = webhooks_twilio_sign(token, signed_url != NULL ? signed_url : url,
+	    p, n);
 	snprintf(hdr, sizeof(hdr), "X-Twilio-Signature: %s", sig);
-	body = form(p, n);
+	body = webhooks_form(p, n);
 	status = request(e, NULL, path, body, strlen(body), headers, r);
 	free(body);
 	free(sig);
@@ -568,7 +540,7 @@ test_forged(void **state)
 	char	*body;
 
 	start(e, NULL);
-	body = form(p, NELEM(p));
+	body = webhooks_form(p, NELEM(p));
 	assert_int_equal(request(e, NULL, "/aftercare/twilio/sms", body,
 	    strlen(body), nosig, &r), 403);
 	free(body);
@@ -730,7 +702,7 @@ sendgrid_post(struct env *e, EVP_PKEY *key, const char *ts, const char *body,
 	assert_non_null(sig = malloc(siglen));
 	assert_int_equal(EVP_DigestSign(md, sig, &siglen,
 	    (unsigned char *)text, strlen(text)), 1);
-	s64 = b64(sig, siglen);
+	s64 = webhooks_b64(sig, siglen);
 	snprintf(sh, sizeof(sh), "X-Twilio-Email-Event-Webhook-Signature: %s",
 	    s64);
 	snprintf(th, sizeof(th), "X-Twilio-Email-Event-Webhook-Timestamp: %s",
@@ -1079,7 +1051,7 @@ test_sigterm_mid_request(void **state)
 	start(e, NULL);
 	snprintf(url, sizeof(url), "%s/twilio/sms", PUBLIC);
 	sig = webhooks_twilio_sign(TOKEN, url, p, NELEM(p));
-	body = form(p, NELEM(p));
+	body = webhooks_form(p, NELEM(p));
 	half = strlen(body) / 2;
 	snprintf(head, sizeof(head), "POST /aftercare/twilio/sms HTTP/1.1\r\n"
 	    "Host: clinic.example.com\r\n"

@@ -571,6 +571,112 @@ test_escalation(void **state)
 	compose_clear(&out);
 }
 
+/*
+ * An email standing in for an undelivered SMS goes by email although its
+ * milestone does not, while delivery.fallback and the template's email
+ * text allow; an address the email provider said unsubscribed or bounced
+ * is an opt-out (restored with consent), after the patient's own.
+ */
+static void
+test_fallback_address(void **state)
+{
+	static struct milestone fb[] = {
+		{ .name = "24h", .after = 86400, .valid_for = 86400,
+		  .template = "day1", .sms = "Hi {first_name}.",
+		  .channels = CHANNEL_BIT(CHANNEL_SMS) |
+		  CHANNEL_BIT(CHANNEL_EMAIL),
+		  .subject = "Day one", .email = "Hello {first_name}." },
+		{ .name = "3d", .after = 3 * 86400, .valid_for = 86400,
+		  .template = "day3", .sms = "Day three.",
+		  .channels = CHANNEL_BIT(CHANNEL_SMS),
+		  .subject = "Day three, {first_name}",
+		  .email = "Day three of {treatment}." },
+		{ .name = "1w", .after = 7 * 86400, .valid_for = 86400,
+		  .template = "week1", .sms = "Week one.",
+		  .channels = CHANNEL_BIT(CHANNEL_SMS) },
+	};
+	static const struct {
+		const char	*milestone;
+		const char	*channel;
+		int64_t		 fallback_for;
+		bool		 fallback;	/* delivery.fallback */
+		bool		 opt_in;
+		bool		 unsubscribed;
+		bool		 bounced;
+		enum compose_result want;
+		const char	*want_text;	/* subject, or the reason */
+	} rows[] = {
+		{ "3d", "email", 5, true, true, false, false, COMPOSE_SEND,
+		    "Day three, Bo" },
+		{ "3d", "email", 0, true, true, false, false, COMPOSE_CANCEL,
+		    "milestone \"3d\" is no longer sent by email" },
+		{ "3d", "email", 5, false, true, false, false, COMPOSE_CANCEL,
+		    "milestone \"3d\" is no longer sent by email" },
+		{ "1w", "email", 5, true, true, false, false, COMPOSE_CANCEL,
+		    "milestone \"1w\" is no longer sent by email" },
+		{ "3d", "sms", 5, true, true, false, false, COMPOSE_SEND,
+		    NULL },
+		/* 5 */
+		{ "24h", "email", 0, true, true, true, false, COMPOSE_CANCEL,
+		    "patient 7's email address unsubscribed or reported spam" },
+		{ "24h", "email", 0, true, true, false, true, COMPOSE_CANCEL,
+		    "patient 7's email address bounced; it is sent to again "
+		    "once it changes" },
+		{ "3d", "email", 5, true, true, false, true, COMPOSE_CANCEL,
+		    "patient 7's email address bounced" },
+		{ "24h", "email", 0, true, false, true, true, COMPOSE_CANCEL,
+		    "patient 7 has opted out of email" },
+		/* SMS is none of the email provider's business */
+		{ "24h", "sms", 0, true, true, true, true, COMPOSE_SEND, NULL },
+	};
+	struct config	 c2 = cfg;
+	struct reminder	 r;
+	struct composed	 c;
+	enum compose_result got;
+	size_t		 i;
+
+	(void)state;
+	c2.milestones = fb;
+	c2.nmilestones = 3;
+	for (i = 0; i < NELEM(rows); i++) {
+		c2.delivery.fallback = rows[i].fallback;
+		memset(&r, 0, sizeof(r));
+		r.id = 9;
+		r.treatment_id = 3;
+		r.patient_id = 7;
+		r.milestone = (char *)(uintptr_t)rows[i].milestone;
+		r.channel = (char *)(uintptr_t)rows[i].channel;
+		r.fallback_for = rows[i].fallback_for;
+		r.treatment_found = true;
+		r.status = "completed";
+		r.performed_at = "2026-11-24T14:00:00Z";
+		r.kind = "microneedling";
+		r.patient_found = true;
+		r.full_name = "Bo";
+		r.phone = "+15550100123";
+		r.email = "bo@example.com";
+		r.sms_opt_in = true;
+		r.email_opt_in = rows[i].opt_in;
+		r.email_unsubscribed = rows[i].unsubscribed;
+		r.email_bounced = rows[i].bounced;
+		if ((got = compose_message(&c2, &r, NOW, &c)) != rows[i].want)
+			ROW_FAIL(i, "result %d, want %d (%s)", (int)got,
+			    (int)rows[i].want, c.reason);
+		if (got == COMPOSE_CANCEL) {
+			if (strstr(c.reason, rows[i].want_text) == NULL)
+				ROW_FAIL(i, "reason \"%s\"", c.reason);
+			if (c.optout != (rows[i].unsubscribed ||
+			    rows[i].bounced || !rows[i].opt_in))
+				ROW_FAIL(i, "optout %d", (int)c.optout);
+			if (strstr(c.reason, "bo@") != NULL)
+				ROW_FAIL(i, "reason leaks");
+		} else if (rows[i].want_text != NULL &&
+		    strcmp(c.subject, rows[i].want_text) != 0)
+			ROW_FAIL(i, "subject \"%s\"", c.subject);
+		compose_clear(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -580,6 +686,7 @@ main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_escalation),
+		cmocka_unit_test(test_fallback_address),
 	};
 
 	return cmocka_run_group_tests_name("compose", tests, NULL, NULL);

@@ -1039,6 +1039,26 @@ static const struct {
 	{ CLINIC TWILIO SMTP IN_HEAD "  sendgrid_key_file = \"k\";\n" IN_TAIL,
 	    0, ":6: sendgrid_key_file is only used with email provider "
 	    "\"sendgrid\"" },
+
+	/* 366: delivery.fallback and delivery.lookup_after */
+	{ CLINIC TWILIO "delivery = {\n  fallback = false;\n  lookup_after = "
+	    "\"1m\";\n};\n", 0, NULL },
+	{ CLINIC TWILIO "delivery = {\n  lookup_after = \"3d\";\n};\n", 0,
+	    NULL },
+	{ CLINIC TWILIO "delivery = {\n  fallback = \"yes\";\n};\n", 0,
+	    ":4: fallback must be true or false" },
+	{ CLINIC TWILIO "delivery = {\n  fallback = 1;\n};\n", 0,
+	    ":4: fallback must be true or false" },
+	{ CLINIC TWILIO "delivery = {\n  lookup_after = 3600;\n};\n", 0,
+	    ":4: lookup_after must be a duration string" },
+	{ CLINIC TWILIO "delivery = {\n  lookup_after = \"59s\";\n};\n", 0,
+	    ":4: lookup_after must be between 1m and 3d" },
+	{ CLINIC TWILIO "delivery = {\n  lookup_after = \"3d1s\";\n};\n", 0,
+	    ":4: lookup_after must be between 1m and 3d" },
+	{ CLINIC TWILIO "delivery = {\n  lookup_after = \"-4h\";\n};\n", 0,
+	    ":4: lookup_after must be between 1m and 3d" },
+	{ CLINIC TWILIO "delivery = {\n  lookup_after = \"4x\";\n};\n", 0,
+	    ":4: lookup_after: \"4x\": unknown unit 'x'" },
 };
 
 static void
@@ -1217,6 +1237,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg->delivery.max_attempts, 8);
 	assert_int_equal(cfg->delivery.backoff_base, 60);
 	assert_int_equal(cfg->delivery.backoff_max, 3600);
+	assert_true(cfg->delivery.fallback);
+	assert_int_equal(cfg->delivery.lookup_after, 4 * 3600);
 
 	/* The default language, SMS only, the built-in texts in English. */
 	assert_string_equal(cfg->language, "en");
@@ -1327,6 +1349,9 @@ test_example(void **state)
 	assert_int_equal(ex->delivery.backoff_base,
 	    def->delivery.backoff_base);
 	assert_int_equal(ex->delivery.backoff_max, def->delivery.backoff_max);
+	assert_int_equal(ex->delivery.fallback, def->delivery.fallback);
+	assert_int_equal(ex->delivery.lookup_after,
+	    def->delivery.lookup_after);
 
 	/* default_plan = "none": only the two kinds get reminders. */
 	assert_int_equal(ex->nmilestones, 0);

@@ -293,10 +293,57 @@ test_errors(void **state)
 	}
 }
 
+/* A stored error for staff: a Twilio code with its meaning, else as is. */
+static void
+test_error_format(void **state)
+{
+	static const struct {
+		const char	*error;
+		const char	*want;
+		const char	*meaning;	/* NULL: none */
+	} rows[] = {
+		{ "30003", "30003 unreachable", "unreachable" },
+		{ "30005", "30005 unknown number", "unknown number" },
+		{ "30006", "30006 landline", "landline" },
+		{ "30007", "30007 carrier filtered", "carrier filtered" },
+		{ "30008", "30008 unknown", "unknown" },
+		{ "21610", "21610 the number replied STOP",
+		    "the number replied STOP" },
+		/* not in the table, or not a code at all: as it is */
+		{ "30099", "30099", NULL },
+		{ "5.1.1", "5.1.1", NULL },
+		{ "Bounced Address", "Bounced Address", NULL },
+		{ "", "", NULL },
+		{ "030005", "030005 unknown number", "unknown number" },
+		{ "30005 ", "30005 ", NULL },
+		{ "-30005", "-30005", NULL },
+		{ "3000500000000000000030005", "3000500000000000000030005",
+		    NULL },
+		{ NULL, "", NULL },
+	};
+	char		 buf[64], small[8];
+	const char	*m;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		m = delivery_error_format(rows[i].error, buf, sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("row %zu: \"%s\"", i, buf);
+		if (rows[i].meaning == NULL ? m != NULL :
+		    (m == NULL || strcmp(m, rows[i].meaning) != 0))
+			fail_msg("row %zu: meaning %s", i, m ? m : "(none)");
+	}
+	/* cut to the buffer, still a string */
+	(void)delivery_error_format("30007", small, sizeof(small));
+	assert_string_equal(small, "30007 c");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_advance),
 		cmocka_unit_test(test_sequences),
 		cmocka_unit_test(test_twilio_status),

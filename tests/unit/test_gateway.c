@@ -245,6 +245,74 @@ test_twilio_sent(void **state)
 	fixture_requests_free(reqs, n);
 }
 
+/*
+ * Twilio's Message fetch through the same driver: a GET of each sid, on
+ * connections that also carry sends, with no body and no idempotency
+ * key; each answer's status as a delivery state.  A sid that is none is
+ * never asked for.
+ */
+static void
+test_twilio_lookup(void **state)
+{
+	static const char *const sids[] = {
+		"SM00000000000000000000000000000001",
+		"SM00000000000000000000000000000002",
+		"MM00000000000000000000000000000003",
+		"SM00000000000000000000000000000004",
+		"SM00000000000000000000000000000005",
+		"hook-6",
+	};
+	struct env		*e = *state;
+	struct fixture_req	*reqs;
+	const struct send_result *res = e->run.res;
+	char			 b64[128], want[160], path[128];
+	size_t			 i, n;
+
+	env_start(e, "200undelivered,200delivered,200,404,503",
+	    SMS_PROVIDER_TWILIO, 1, 10);
+	assert_true(gateway_can_lookup(e->gw));
+	for (i = 0; i < sizeof(sids) / sizeof(sids[0]); i++) {
+		e->msgs[i].lookup = sids[i];
+		e->msgs[i].idempotency_key = NULL;
+	}
+	assert_int_equal(gateway_send(e->gw, e->msgs, 6, -1, NULL, on_done,
+	    &e->run), 0);
+	assert_int_equal(e->run.ndone, 6);
+	assert_int_equal(res[0].outcome, OUTCOME_SENT);
+	assert_true(res[0].delivery_known);
+	assert_int_equal(res[0].delivery, DELIVERY_UNDELIVERED);
+	assert_string_equal(res[0].code, "30005");
+	assert_true(res[1].delivery_known);
+	assert_int_equal(res[1].delivery, DELIVERY_DELIVERED);
+	assert_string_equal(res[1].code, "");
+	assert_true(res[2].delivery_known);
+	assert_int_equal(res[2].delivery, DELIVERY_SENT);
+	assert_int_equal(res[3].outcome, OUTCOME_FAILED);
+	assert_false(res[3].delivery_known);
+	assert_string_equal(res[3].code, "20404");
+	assert_int_equal(res[4].outcome, OUTCOME_RETRY);
+	assert_int_equal(res[5].outcome, OUTCOME_FAILED);
+	assert_true(res[5].unreached || res[5].status == 0);
+	assert_non_null(strstr(res[5].error, "not a Twilio message sid"));
+
+	assert_int_equal(fixture_requests(&e->f, &reqs, &n), 0);
+	assert_int_equal(n, 5);
+	(void)snprintf(want, sizeof(want), "Basic %s",
+	    base64(SID ":" TOKEN, b64, sizeof(b64)));
+	for (i = 0; i < n; i++) {
+		(void)snprintf(path, sizeof(path), "/2010-04-01/Accounts/" SID
+		    "/Messages/%s.json", sids[i]);
+		assert_string_equal(reqs[i].method, "GET");
+		assert_string_equal(reqs[i].path, path);
+		assert_string_equal(reqs[i].authorization, want);
+		assert_string_equal(reqs[i].idempotency_key, "");
+		assert_string_equal(reqs[i].body, "");
+		/* one connection for all, as with sends */
+		assert_int_equal(reqs[i].conn, 1);
+	}
+	fixture_requests_free(reqs, n);
+}
+
 static void
 test_webhook_sent(void **state)
 {
@@ -1110,6 +1178,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_twilio_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_twilio_lookup, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_webhook_sent, setup,
 		    teardown),

@@ -7,16 +7,25 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "delivery.h"
+#include "form.h"
 #include "gateway.h"
 #include "../src/gw.h"
 
 #define SID	"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define TOKEN	"not-a-real-token"
+#define SM	"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static bool	sid_valid(const char *, const char *);
+static bool	uri_valid(const char *);
+static bool	twilio_create_valid(const struct gw_request *, char *, size_t);
 
 static void
 config_twilio(struct config *cfg, const char *url)
@@ -106,39 +115,484 @@ test_twilio_build(void **state)
 			fail_msg("row %zu: userpwd", i);
 		if (req.bearer != NULL)
 			fail_msg("row %zu: bearer set", i);
+		if (!twilio_create_valid(&req, err, sizeof(err)))
+			fail_msg("row %zu: not what the spec accepts: %s", i,
+			    err);
 		gw_request_clear(&req);
 	}
 }
 
 /*
+ * Twilio's API as its OpenAPI description gives it (twilio-oai,
+ * spec/json/twilio_api_v2010.json, MIT licensed), operation
+ * CreateMessage: POST /2010-04-01/Accounts/{AccountSid}/Messages.json,
+ * AccountSid matching ^AC[0-9a-fA-F]{32}$, HTTP basic auth, and a
+ * form-encoded CreateMessageRequest whose only required property is To.
+ * Every property with its type and format; "sid:XX" is a 34-character
+ * sid of prefix XX, "enum" one of the spec's enumerations.
+ */
+static const struct {
+	const char	*name;
+	const char	*type;
+	const char	*format;
+} twilio_create_props[] = {
+	{ "To", "string", "phone-number" },
+	{ "StatusCallback", "string", "uri" },
+	{ "ApplicationSid", "sid:AP", NULL },
+	{ "MaxPrice", "number", NULL },
+	{ "ProvideFeedback", "boolean", NULL },
+	{ "Attempt", "integer", NULL },
+	{ "ValidityPeriod", "integer", NULL },
+	{ "ForceDelivery", "boolean", NULL },
+	{ "ContentRetention", "enum", NULL },
+	{ "AddressRetention", "enum", NULL },
+	{ "SmartEncoded", "boolean", NULL },
+	{ "PersistentAction", "array", NULL },
+	{ "TrafficType", "enum", NULL },
+	{ "ShortenUrls", "boolean", NULL },
+	{ "ScheduleType", "enum", NULL },
+	{ "SendAt", "string", "date-time" },
+	{ "SendAsMms", "boolean", NULL },
+	{ "ContentVariables", "string", NULL },
+	{ "RiskCheck", "enum", NULL },
+	{ "From", "string", "phone-number" },
+	{ "FallbackFrom", "string", "phone-number" },
+	{ "MessagingServiceSid", "sid:MG", NULL },
+	{ "Body", "string", NULL },
+	{ "MediaUrl", "array", NULL },
+	{ "ContentSid", "sid:HX", NULL },
+};
+
+/* A sid: the prefix, then 32 hex digits (the spec's pattern). */
+static bool
+sid_valid(const char *s, const char *prefix)
+{
+	size_t	i;
+
+	if (strlen(s) != 34 || strncmp(s, prefix, 2) != 0)
+		return false;
+	for (i = 2; i < 34; i++)
+		if (strchr("0123456789abcdefABCDEF", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+/*
+ * OpenAPI's format "uri": an absolute URI (RFC 3986 4.3), scheme ":"
+ * and then only the characters a URI may hold, '%' starting an escape.
+ */
+static bool
+uri_valid(const char *s)
+{
+	const char	*p;
+
+	if (!isalpha((unsigned char)s[0]))
+		return false;
+	for (p = s + 1; isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.'; p++)
+		;
+	if (*p++ != ':' || *p == '\0')
+		return false;
+	for (; *p != '\0'; p++) {
+		if (*p == '%') {
+			if (!isxdigit((unsigned char)p[1]) ||
+			    !isxdigit((unsigned char)p[2]))
+				return false;
+			p += 2;
+		} else if (!isalnum((unsigned char)*p) &&
+		    strchr("-._~!$&'()*+,;=:@/?[]", *p) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether req is a request the spec's CreateMessage operation accepts;
+ * if not, why in why.
+ */
+static bool
+twilio_create_valid(const struct gw_request *req, char *why, size_t len)
+{
+	static const char	 prefix[] = "/2010-04-01/Accounts/";
+	struct form		 f;
+	const struct form_field	*fl;
+	const char		*path, *v;
+	char			 err[128], sid[64];
+	size_t			 i, k, n;
+	bool			 ok = false;
+
+	form_init(&f);
+	why[0] = '\0';
+	if (req->method != NULL && strcmp(req->method, "POST") != 0) {
+		(void)snprintf(why, len, "method %s", req->method);
+		goto out;
+	}
+	if ((path = strstr(req->url, prefix)) == NULL ||
+	    (n = strcspn(path + sizeof(prefix) - 1, "/")) >= sizeof(sid)) {
+		(void)snprintf(why, len, "path of %s", req->url);
+		goto out;
+	}
+	memcpy(sid, path + sizeof(prefix) - 1, n);
+	sid[n] = '\0';
+	if (!sid_valid(sid, "AC") ||
+	    strcmp(path + sizeof(prefix) - 1 + n, "/Messages.json") != 0) {
+		(void)snprintf(why, len, "path %s", path);
+		goto out;
+	}
+	if (req->content_type == NULL || strcmp(req->content_type,
+	    "application/x-www-form-urlencoded") != 0 ||
+	    req->userpwd == NULL || req->bearer != NULL) {
+		(void)snprintf(why, len, "content type or authentication");
+		goto out;
+	}
+	if (form_parse(req->body.data, req->body.len, &f, err,
+	    sizeof(err)) == -1) {
+		(void)snprintf(why, len, "body: %s", err);
+		goto out;
+	}
+	if (form_get(&f, "To") == NULL) {
+		(void)snprintf(why, len, "no To");
+		goto out;
+	}
+	for (i = 0; i < f.nfields; i++) {
+		fl = &f.fields[i];
+		v = fl->value;
+		for (k = 0; k < sizeof(twilio_create_props) /
+		    sizeof(twilio_create_props[0]); k++)
+			if (strcmp(fl->name, twilio_create_props[k].name) == 0)
+				break;
+		if (k == sizeof(twilio_create_props) /
+		    sizeof(twilio_create_props[0])) {
+			(void)snprintf(why, len, "%s is not a property",
+			    fl->name);
+			goto out;
+		}
+		if (strcmp(twilio_create_props[k].type, "array") != 0 &&
+		    form_count(&f, fl->name) != 1) {
+			(void)snprintf(why, len, "%s repeated", fl->name);
+			goto out;
+		}
+		if (fl->flags & (FORM_NUL | FORM_BAD_UTF8)) {
+			(void)snprintf(why, len, "%s is not a string",
+			    fl->name);
+			goto out;
+		}
+		if (strncmp(twilio_create_props[k].type, "sid:", 4) == 0 &&
+		    !sid_valid(v, twilio_create_props[k].type + 4)) {
+			(void)snprintf(why, len, "%s is not a sid", fl->name);
+			goto out;
+		}
+		if (twilio_create_props[k].format == NULL)
+			continue;
+		if (strcmp(twilio_create_props[k].format, "uri") == 0 &&
+		    !uri_valid(v)) {
+			(void)snprintf(why, len, "%s \"%s\" is not a uri",
+			    fl->name, v);
+			goto out;
+		}
+		if (strcmp(twilio_create_props[k].format, "phone-number") ==
+		    0 && v[0] == '\0') {
+			(void)snprintf(why, len, "%s is empty", fl->name);
+			goto out;
+		}
+	}
+	ok = true;
+out:
+	form_clear(&f);
+	return ok;
+}
+
+/*
  * With an inbound section, each message asks Twilio for its status
- * callbacks at public_url's /twilio/status (a form field of type uri in
- * Twilio's API).
+ * callbacks at public_url's /twilio/status (StatusCallback, a uri), and
+ * the request still is one the spec accepts; without one, or without a
+ * public_url, nothing is added.
  */
 static void
 test_twilio_build_status_callback(void **state)
 {
+	static const struct {
+		bool		 enabled;
+		const char	*public_url;
+		const char	*want_callback;	/* NULL: none */
+	} rows[] = {
+		{ true, "https://clinic.example.com/aftercare",
+		  "https://clinic.example.com/aftercare/twilio/status" },
+		{ true, "https://clinic.example.com:8443/after-care/x_y.z~",
+		  "https://clinic.example.com:8443/after-care/x_y.z~/twilio/"
+		  "status" },
+		{ true, "https://clinic.example.com",
+		  "https://clinic.example.com/twilio/status" },
+		{ true, "http://127.0.0.1:8025",
+		  "http://127.0.0.1:8025/twilio/status" },
+		{ true, "https://[2001:db8::1]:8443/a",
+		  "https://[2001:db8::1]:8443/a/twilio/status" },
+		{ true, NULL, NULL },
+		{ false, "https://clinic.example.com/aftercare", NULL },
+	};
 	struct config		 cfg;
 	struct message		 msg;
 	struct gw_request	 req;
+	struct form		 f;
+	const char		*cb;
 	char			 err[256];
+	size_t			 i;
 
 	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_twilio(&cfg, "https://api.twilio.com");
+		cfg.sms.account_sid = (char *)(uintptr_t)
+		    "AC0123456789abcdefABCDEF0123456789";
+		cfg.inbound.enabled = rows[i].enabled;
+		cfg.inbound.public_url = (char *)(uintptr_t)rows[i].public_url;
+		memset(&msg, 0, sizeof(msg));
+		msg.reminder_id = 42;
+		msg.to = "+15550100123";
+		msg.body = "Hi";
+		msg.idempotency_key = "k";
+		gw_request_init(&req);
+		if (gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)) != 0)
+			fail_msg("row %zu: %s", i, err);
+		if (!twilio_create_valid(&req, err, sizeof(err)))
+			fail_msg("row %zu: not what the spec accepts: %s", i,
+			    err);
+		form_init(&f);
+		assert_int_equal(form_parse(req.body.data, req.body.len, &f,
+		    err, sizeof(err)), 0);
+		cb = form_get(&f, "StatusCallback");
+		if (rows[i].want_callback == NULL ? cb != NULL :
+		    (cb == NULL || strcmp(cb, rows[i].want_callback) != 0))
+			fail_msg("row %zu: StatusCallback %s", i,
+			    cb != NULL ? cb : "(none)");
+		if (strcmp(form_get(&f, "Body"), "Hi") != 0 ||
+		    strcmp(form_get(&f, "To"), "+15550100123") != 0)
+			fail_msg("row %zu: To or Body", i);
+		form_clear(&f);
+		gw_request_clear(&req);
+	}
+}
+
+/* The validator itself refuses what the spec would. */
+static void
+test_twilio_spec_check(void **state)
+{
+	static const struct {
+		const char	*url;
+		const char	*body;
+	} bad[] = {
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+		  "From=%2B15550100999&Body=Hi" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+		  "To=%2B15550100123&Body=Hi&StatusCallBack=https%3A%2F%2Fa" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+		  "To=%2B15550100123&StatusCallback=https%3A%2F%2Fa%20b%2Fc" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+		  "To=%2B15550100123&StatusCallback=%2Ftwilio%2Fstatus" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+		  "To=%2B15550100123&Body=a&Body=b" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+		  "To=%2B15550100123&MessagingServiceSid=MG1" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "AC/Messages.json", "To=%2B15550100123" },
+		{ "https://api.twilio.com/2010-04-01/Accounts/"
+		  "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages", "To=1" },
+	};
+	struct gw_request	 req;
+	char			 why[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		gw_request_init(&req);
+		req.url = strdup(bad[i].url);
+		req.content_type = "application/x-www-form-urlencoded";
+		req.userpwd = strdup("AC:token");
+		buf_puts(&req.body, bad[i].body);
+		if (twilio_create_valid(&req, why, sizeof(why)))
+			fail_msg("row %zu: accepted", i);
+		gw_request_clear(&req);
+	}
+}
+
+/*
+ * A look-up is the spec's FetchMessage: GET
+ * /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json, AccountSid
+ * matching ^AC[0-9a-fA-F]{32}$ and Sid ^(SM|MM)[0-9a-fA-F]{32}$, HTTP
+ * basic auth, no body; an id that is no such sid is refused (it is not
+ * quoted: it came from the gateway).
+ */
+static void
+test_twilio_lookup_build(void **state)
+{
+	static const struct {
+		const char	*base;
+		const char	*sid;
+		const char	*want_url;	/* NULL: refused */
+	} rows[] = {
+		{ "https://api.twilio.com", "SM0123456789abcdef0123456789ABCDEF",
+		  "https://api.twilio.com/2010-04-01/Accounts/" SID
+		  "/Messages/SM0123456789abcdef0123456789ABCDEF.json" },
+		{ "http://127.0.0.1:8080/", "MMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "http://127.0.0.1:8080/2010-04-01/Accounts/" SID
+		  "/Messages/MMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json" },
+		{ "https://api.twilio.com", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  NULL },
+		{ "https://api.twilio.com",
+		  "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL },
+		{ "https://api.twilio.com", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaag",
+		  NULL },
+		/* 5 */
+		{ "https://api.twilio.com", "XXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  NULL },
+		{ "https://api.twilio.com", "SM/../../Accounts/x.json?a=aaaaaa",
+		  NULL },
+		{ "https://api.twilio.com", "hook-12", NULL },
+		{ "https://api.twilio.com", "", NULL },
+	};
+	static const char	 prefix[] = "/2010-04-01/Accounts/";
+	struct config		 cfg;
+	struct message		 msg;
+	struct gw_request	 req;
+	const char		*p;
+	char			 err[256], sid[40];
+	size_t			 i;
+	int			 rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_twilio(&cfg, rows[i].base);
+		memset(&msg, 0, sizeof(msg));
+		msg.reminder_id = 42;
+		msg.lookup = rows[i].sid;
+		gw_request_init(&req);
+		err[0] = '\0';
+		rc = gw_twilio.lookup_build(&cfg, &msg, &req, err, sizeof(err));
+		if (rows[i].want_url == NULL) {
+			if (rc != -1 || strstr(err, "reminder 42") == NULL ||
+			    (rows[i].sid[0] != '\0' &&
+			    strstr(err, rows[i].sid) != NULL))
+				fail_msg("row %zu: rc %d, err \"%s\"", i, rc,
+				    err);
+			gw_request_clear(&req);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("row %zu: %s", i, err);
+		if (strcmp(req.url, rows[i].want_url) != 0)
+			fail_msg("row %zu: url %s", i, req.url);
+		if (req.method == NULL || strcmp(req.method, "GET") != 0 ||
+		    req.content_type != NULL || req.body.len != 0 ||
+		    req.bearer != NULL || req.userpwd == NULL ||
+		    strcmp(req.userpwd, SID ":" TOKEN) != 0)
+			fail_msg("row %zu: method, body or auth", i);
+		/* the path's parameters, as the spec's patterns have them */
+		assert_non_null(p = strstr(req.url, prefix));
+		p += sizeof(prefix) - 1;
+		assert_true(sid_valid(SID, "AC"));
+		assert_int_equal(strncmp(p, SID "/Messages/", 44), 0);
+		p += 44;
+		assert_true(strlen(p) == 34 + 5 &&
+		    strcmp(p + 34, ".json") == 0);
+		memcpy(sid, p, 34);
+		sid[34] = '\0';
+		if (!sid_valid(sid, "SM") && !sid_valid(sid, "MM"))
+			fail_msg("row %zu: sid %s", i, sid);
+		gw_request_clear(&req);
+	}
+	/* nothing to ask with: no token */
 	config_twilio(&cfg, "https://api.twilio.com");
-	cfg.inbound.enabled = true;
-	cfg.inbound.public_url = (char *)(uintptr_t)
-	    "https://clinic.example.com:8443/after care";
-	memset(&msg, 0, sizeof(msg));
-	msg.reminder_id = 42;
-	msg.to = "+15550100123";
-	msg.body = "Hi";
+	cfg.sms.auth_token = NULL;
+	msg.lookup = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 	gw_request_init(&req);
-	assert_int_equal(gw_twilio.build(&cfg, &msg, &req, err, sizeof(err)),
-	    0);
-	assert_string_equal(req.body.data, "To=%2B15550100123&From="
-	    "%2B15550100999&Body=Hi&StatusCallback=https%3A%2F%2F"
-	    "clinic.example.com%3A8443%2Fafter%20care%2Ftwilio%2Fstatus");
+	assert_int_equal(gw_twilio.lookup_build(&cfg, &msg, &req, err,
+	    sizeof(err)), -1);
 	gw_request_clear(&req);
+	/* the webhook has no way to ask */
+	assert_null(gw_webhook.lookup_build);
+}
+
+/*
+ * A fetched Message resource: its status as a delivery state, its
+ * error_code; a failure reads as one to a send does.
+ */
+static void
+test_twilio_lookup_parse(void **state)
+{
+	static const struct {
+		long		 status;
+		const char	*body;
+		enum outcome	 outcome;
+		bool		 known;
+		enum delivery	 delivery;
+		const char	*code;
+		const char	*error;
+	} rows[] = {
+		{ 200, "{\"sid\":\"" SM "\",\"status\":\"delivered\","
+		  "\"error_code\":null,\"error_message\":null}",
+		  OUTCOME_SENT, true, DELIVERY_DELIVERED, "", "" },
+		{ 200, "{\"sid\":\"" SM "\",\"status\":\"undelivered\","
+		  "\"error_code\":30005,\"error_message\":\"Unknown "
+		  "destination handset\"}",
+		  OUTCOME_SENT, true, DELIVERY_UNDELIVERED, "30005", "" },
+		{ 200, "{\"status\":\"failed\",\"error_code\":\"30007\"}",
+		  OUTCOME_SENT, true, DELIVERY_FAILED, "30007", "" },
+		{ 200, "{\"status\":\"sent\",\"error_code\":null}",
+		  OUTCOME_SENT, true, DELIVERY_SENT, "", "" },
+		{ 200, "{\"status\":\"READ\"}", OUTCOME_SENT, true,
+		  DELIVERY_DELIVERED, "", "" },
+		/* 5: nothing of delivery, or nothing readable */
+		{ 200, "{\"status\":\"received\"}", OUTCOME_SENT, false,
+		  DELIVERY_NONE, "", "" },
+		{ 200, "{\"status\":\"teleported\"}", OUTCOME_SENT, false,
+		  DELIVERY_NONE, "", "" },
+		{ 200, "{\"status\":null,\"error_code\":\"+15550100123\"}",
+		  OUTCOME_SENT, false, DELIVERY_NONE, "", "" },
+		{ 200, "{\"status\":\"undelivered\",\"error_code\":-1}",
+		  OUTCOME_SENT, true, DELIVERY_UNDELIVERED, "", "" },
+		{ 200, "{\"status\":\"undelivered\",\"error_code\":"
+		  "12345678901}", OUTCOME_SENT, true, DELIVERY_UNDELIVERED, "",
+		  "" },
+		/* 10 */
+		{ 200, "not json", OUTCOME_SENT, false, DELIVERY_NONE, "", "" },
+		{ 200, "", OUTCOME_SENT, false, DELIVERY_NONE, "", "" },
+		{ 404, "{\"code\":20404,\"message\":\"The requested resource "
+		  "was not found\",\"status\":404}", OUTCOME_FAILED, false,
+		  DELIVERY_NONE, "20404", "HTTP 404: Twilio error 20404: The "
+		  "requested resource was not found" },
+		{ 401, "{\"code\":20003,\"message\":\"Authenticate\"}",
+		  OUTCOME_FAILED, false, DELIVERY_NONE, "20003",
+		  "HTTP 401: Twilio error 20003: Authenticate" },
+		{ 503, "", OUTCOME_RETRY, false, DELIVERY_NONE, "", "HTTP 503" },
+		/* 15 */
+		{ 429, "{\"code\":20429,\"status\":\"delivered\"}",
+		  OUTCOME_RETRY, false, DELIVERY_NONE, "20429",
+		  "HTTP 429: Twilio error 20429" },
+	};
+	struct send_result	 res;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&res, 'X', sizeof(res));
+		gw_twilio.lookup_parse(rows[i].status, rows[i].body,
+		    strlen(rows[i].body), &res);
+		if (res.outcome != rows[i].outcome)
+			fail_msg("row %zu: outcome %d", i, (int)res.outcome);
+		if (res.delivery_known != rows[i].known ||
+		    (rows[i].known && res.delivery != rows[i].delivery))
+			fail_msg("row %zu: delivery %d %d", i,
+			    (int)res.delivery_known, (int)res.delivery);
+		if (strcmp(res.code, rows[i].code) != 0)
+			fail_msg("row %zu: code \"%s\"", i, res.code);
+		if (strcmp(res.error, rows[i].error) != 0)
+			fail_msg("row %zu: error \"%s\"", i, res.error);
+	}
 }
 
 /* The account SID is a path segment, so it is percent-encoded too. */
@@ -229,19 +683,27 @@ test_webhook_build(void **state)
 		int64_t		 id;
 		const char	*milestone;
 		const char	*want_body;
+		const char	*public_url;	/* an inbound section's */
 	} rows[] = {
 		{ TOKEN, "+15550100123", "Hello", 42, "24h",
 		  "{\"to\":\"+15550100123\",\"body\":\"Hello\","
-		  "\"reminder_id\":42,\"milestone\":\"24h\"}" },
+		  "\"reminder_id\":42,\"milestone\":\"24h\"}", NULL },
+		/* With an inbound section: where receipts go. */
+		{ TOKEN, "+15550100123", "Hello", 42, "24h",
+		  "{\"to\":\"+15550100123\",\"body\":\"Hello\","
+		  "\"reminder_id\":42,\"milestone\":\"24h\","
+		  "\"status_url\":\"https://clinic.example.com/aftercare/"
+		  "webhook/status\"}", "https://clinic.example.com/aftercare" },
 		{ NULL, "+15550100123",
 		  "Say \"hi\"\nCaf\xc3\xa9 \xf0\x9f\x91\x8d & = + \\ \t",
 		  9007199254740993LL, "7d",
 		  "{\"to\":\"+15550100123\",\"body\":\"Say \\\"hi\\\"\\n"
 		  "Caf\xc3\xa9 \xf0\x9f\x91\x8d & = + \\\\ \\t\","
-		  "\"reminder_id\":9007199254740993,\"milestone\":\"7d\"}" },
+		  "\"reminder_id\":9007199254740993,\"milestone\":\"7d\"}",
+		  NULL },
 		{ TOKEN, "+15550100123", "", 1, NULL,
 		  "{\"to\":\"+15550100123\",\"body\":\"\","
-		  "\"reminder_id\":1,\"milestone\":null}" },
+		  "\"reminder_id\":1,\"milestone\":null}", NULL },
 	};
 	struct config		 cfg;
 	struct message		 msg;
@@ -255,6 +717,8 @@ test_webhook_build(void **state)
 		cfg.sms.provider = SMS_PROVIDER_WEBHOOK;
 		cfg.sms.url = (char *)(uintptr_t)"https://example.com/sms/";
 		cfg.sms.auth_token = (char *)(uintptr_t)rows[i].token;
+		cfg.inbound.enabled = rows[i].public_url != NULL;
+		cfg.inbound.public_url = (char *)(uintptr_t)rows[i].public_url;
 		msg.reminder_id = rows[i].id;
 		msg.milestone = rows[i].milestone;
 		msg.to = rows[i].to;
@@ -674,8 +1138,6 @@ check_parse(const struct parse_row *rows, size_t n,
 	}
 }
 
-#define SM	"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-
 static void
 test_twilio_parse(void **state)
 {
@@ -915,6 +1377,9 @@ main(void)
 		cmocka_unit_test(test_twilio_build),
 		cmocka_unit_test(test_twilio_build_sid),
 		cmocka_unit_test(test_twilio_build_status_callback),
+		cmocka_unit_test(test_twilio_spec_check),
+		cmocka_unit_test(test_twilio_lookup_build),
+		cmocka_unit_test(test_twilio_lookup_parse),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_webhook_build),
 		cmocka_unit_test(test_sendgrid_build),

@@ -31,6 +31,11 @@ sample(struct metrics *m, struct store_status *s)
 	s->cancelled = 3;
 	s->expired = 0;
 	s->last_sent = 1795000000;
+	s->delivery[DELIVERY_SENT] = 1;
+	s->delivery[DELIVERY_DELIVERED] = 9;
+	s->delivery[DELIVERY_UNDELIVERED] = 2;
+	s->delivery[DELIVERY_BOUNCED] = 1;
+	s->undelivered_24h = 2;
 	m->sends[CHANNEL_SMS] = 7;
 	m->sends[CHANNEL_EMAIL] = 5;
 	m->failures[CHANNEL_SMS][FAIL_RATE_LIMITED] = 2;
@@ -57,6 +62,22 @@ test_format(void **state)
 	    "aftercare_reminders{state=\"failed\"} 2\n"
 	    "aftercare_reminders{state=\"cancelled\"} 3\n"
 	    "aftercare_reminders{state=\"expired\"} 0\n"
+	    "# HELP aftercare_reminders_delivery Reminders by what the "
+	    "provider said became of them.\n"
+	    "# TYPE aftercare_reminders_delivery gauge\n"
+	    "aftercare_reminders_delivery{state=\"queued\"} 0\n"
+	    "aftercare_reminders_delivery{state=\"sent\"} 1\n"
+	    "aftercare_reminders_delivery{state=\"deferred\"} 0\n"
+	    "aftercare_reminders_delivery{state=\"failed\"} 0\n"
+	    "aftercare_reminders_delivery{state=\"undelivered\"} 2\n"
+	    "aftercare_reminders_delivery{state=\"dropped\"} 0\n"
+	    "aftercare_reminders_delivery{state=\"delivered\"} 9\n"
+	    "aftercare_reminders_delivery{state=\"bounced\"} 1\n"
+	    "# HELP aftercare_undelivered_24h Reminders the provider could "
+	    "not deliver (failed, undelivered, dropped, bounced) in the last "
+	    "24 hours.\n"
+	    "# TYPE aftercare_undelivered_24h gauge\n"
+	    "aftercare_undelivered_24h 2\n"
 	    "# HELP aftercare_sends_total Messages the gateway accepted since "
 	    "aftercared started.\n"
 	    "# TYPE aftercare_sends_total counter\n"

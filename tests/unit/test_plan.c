@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "plan.h"
 #include "tz.h"
 #include "util.h"
@@ -66,10 +67,25 @@ static struct milestone many[] = {
 	MS("5d", 5 * DAY, DAY, false, SMS | EMAIL),
 	MS("6d", 6 * DAY, DAY, false, SMS | EMAIL),
 };
+/*
+ * For the email fallback: 24h and pre3d go by SMS alone, with an email
+ * text; 1w by both; 2w by SMS alone, with no email text.
+ */
+#define MSE(n, a, v, cal, ch)						\
+	{ .name = n, .after = a, .valid_for = v, .template = n,		\
+	  .sms = "Text.", .subject = "Subject", .email = "Mail.",	\
+	  .calendar = cal, .channels = ch }
+static struct milestone fallback[] = {
+	MSE("pre3d", -3 * DAY, 2 * DAY, true, SMS),
+	MSE("24h", DAY, 3 * DAY, false, SMS),
+	MSE("1w", 7 * DAY, 3 * DAY, false, SMS | EMAIL),
+	MS("2w", 14 * DAY, 5 * DAY, false, SMS),
+};
 static struct plan peel_plan[] = { { "chemical_peel", peel, 1 } };
 static struct plan long_plan[] = { { LOWER64, peel, 1 } };
 
-enum { DEFAULT, CHANNELS, BEFORE, LOCAL, BERLIN, NONE, LONG, MANY, NCFG };
+enum { DEFAULT, CHANNELS, BEFORE, LOCAL, BERLIN, NONE, LONG, MANY, FALLBACK,
+    FALLBACK_OFF, FALLBACK_NO_EMAIL, NCFG };
 
 static struct config cfgs[NCFG] = {
 	[DEFAULT] = { .timezone = "UTC", .milestones = three,
@@ -89,9 +105,26 @@ static struct config cfgs[NCFG] = {
 	[NONE] = { .timezone = "UTC", .plans = peel_plan, .nplans = 1 },
 	[LONG] = { .timezone = "UTC", .plans = long_plan, .nplans = 1 },
 	[MANY] = { .timezone = "UTC", .milestones = many, .nmilestones = 6 },
+	/* quiet from 20:00 to 09:00; fallback as by default */
+	[FALLBACK] = { .timezone = "UTC", .milestones = fallback,
+	    .nmilestones = 4, .quiet_start = 20 * 60, .quiet_end = 9 * 60,
+	    .email = { .provider = EMAIL_PROVIDER_SENDGRID },
+	    .delivery = { .fallback = true } },
+	/* delivery.fallback = false */
+	[FALLBACK_OFF] = { .timezone = "UTC", .milestones = fallback,
+	    .nmilestones = 4, .quiet_start = 20 * 60, .quiet_end = 9 * 60,
+	    .email = { .provider = EMAIL_PROVIDER_SENDGRID },
+	    .delivery = { .fallback = false } },
+	/* no email section */
+	[FALLBACK_NO_EMAIL] = { .timezone = "UTC", .milestones = fallback,
+	    .nmilestones = 4, .quiet_start = 20 * 60, .quiet_end = 9 * 60,
+	    .delivery = { .fallback = true } },
 };
 
-/* "name/channel@due" of each reminder, "!" after one made cancelled. */
+/*
+ * "name/channel@due" of each reminder, "!" after one made cancelled,
+ * "<N" after one standing in for SMS reminder N.
+ */
 static void
 summary(const struct plan_result *res, char *out, size_t len)
 {
@@ -110,6 +143,10 @@ summary(const struct plan_result *res, char *out, size_t len)
 		    i > 0 ? " " : "", r->m->name,
 		    config_channel_name(r->channel), when,
 		    r->cancelled ? "!" : "");
+		assert_true(used < len);
+		if (r->fallback_for != 0)
+			used += (size_t)snprintf(out + used, len - used, "<%lld",
+			    (long long)r->fallback_for);
 		assert_true(used < len);
 	}
 }
@@ -426,7 +463,7 @@ test_rows(void **state)
 /*
  * Consent and the STOP list: a channel may be sent on when the patient
  * consents and, for SMS, the number is not on the list; which one says
- * no is told (stopped), whatever the treatment.
+ * no is told (stopped, and why SMS is withheld), whatever the treatment.
  */
 static void
 test_stopped(void **state)
@@ -437,13 +474,16 @@ test_stopped(void **state)
 		bool		 deleted;
 		bool		 want_sms;
 		bool		 want_stopped;
+		const char	*want_withheld;	/* SMS's, when withheld */
 	} rows[] = {
-		{ true, false, false, true, false },
-		{ true, true, false, false, true },
-		{ false, false, false, false, false },
-		{ false, true, false, false, true },
+		{ true, false, false, true, false, NULL },
+		{ true, true, false, false, true, PLAN_STOPPED_REASON },
+		{ false, false, false, false, false,
+		    "the patient opted out of SMS" },
+		/* both: the STOP, which the carrier enforces, says so */
+		{ false, true, false, false, true, PLAN_STOPPED_REASON },
 		/* a deleted treatment: the reminders go anyway */
-		{ true, true, true, false, true },
+		{ true, true, true, false, true, PLAN_STOPPED_REASON },
 	};
 	struct plan_result	 res;
 	struct plan_treatment	 t;
@@ -468,6 +508,11 @@ test_stopped(void **state)
 			ROW_FAIL(i, "SMS consent %d", res.consent[CHANNEL_SMS]);
 		if (res.stopped != rows[i].want_stopped)
 			ROW_FAIL(i, "stopped %d", res.stopped);
+		if (rows[i].want_withheld != NULL &&
+		    strcmp(res.withheld[CHANNEL_SMS], rows[i].want_withheld) !=
+		    0)
+			ROW_FAIL(i, "withheld \"%s\"",
+			    res.withheld[CHANNEL_SMS]);
 		/* email is no business of the STOP list */
 		if (!res.consent[CHANNEL_EMAIL])
 			ROW_FAIL(i, "email withheld");
@@ -478,12 +523,205 @@ test_stopped(void **state)
 	plan_result_clear(&res);
 }
 
+#define FB_ALL	"pre3d/sms@2026-11-21T14:00:00Z! 24h/sms@2026-11-25T14:00:00Z " \
+		"1w/sms@2026-12-01T14:00:00Z 1w/email@2026-12-01T14:00:00Z " \
+		"2w/sms@2026-12-08T14:00:00Z"
+#define FB_24H	"pre3d/sms@2026-11-21T14:00:00Z! 24h/sms@2026-11-25T14:00:00Z "
+#define FB_REST	"1w/sms@2026-12-01T14:00:00Z 1w/email@2026-12-01T14:00:00Z " \
+		"2w/sms@2026-12-08T14:00:00Z"
+#define FB_EMAIL "e@example.com"
+
+/*
+ * An SMS undelivered for good goes by email too, as a reminder of its
+ * own: when that was learnt, out of the quiet hours, inside the
+ * milestone's window, to a patient with an address, where the milestone
+ * does not go by email already and its template has an email text; and
+ * an address that unsubscribed or bounced withholds email.
+ */
+static void
+test_fallback(void **state)
+{
+	static const struct {
+		int		 cfg;
+		const char	*milestone;	/* undelivered; NULL: none */
+		const char	*delivery;	/* its state */
+		const char	*error;
+		time_t		 at;
+		const char	*email;
+		int		 address;	/* 1 unsubscribed, 2 bounced */
+		bool		 email_opt_out;
+		const char	*want;		/* summary() */
+		const char	*withheld;	/* email's reason, if withheld */
+	} rows[] = {
+		/* 0: nothing undelivered */
+		{ FALLBACK, NULL, NULL, NULL, 0, FB_EMAIL, 0, false, FB_ALL,
+		    NULL },
+		/* unknown number, landline, filtered, STOP: by email, at once */
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 3600,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-25T15:00:00Z<7 " FB_REST, NULL },
+		{ FALLBACK, "24h", "undelivered", "30006", T0 + DAY + 60,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-25T14:01:00Z<7 " FB_REST, NULL },
+		{ FALLBACK, "24h", "undelivered", "30007", T0 + DAY + 60,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-25T14:01:00Z<7 " FB_REST, NULL },
+		{ FALLBACK, "24h", "failed", "21610", T0 + DAY + 60,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-25T14:01:00Z<7 " FB_REST, NULL },
+		/* 5: reasons a later try could help, or none given */
+		{ FALLBACK, "24h", "undelivered", "30003", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "undelivered", "30008", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "undelivered", NULL, T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "undelivered", "", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "undelivered", "30005x", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* 10 */
+		{ FALLBACK, "24h", "undelivered", "-30005", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "undelivered", "0000030005", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "undelivered", "99999", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* a state that is not a failure */
+		{ FALLBACK, "24h", "delivered", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		{ FALLBACK, "24h", "sent", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* 15: learnt in the quiet hours: at their end */
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 8 * 3600,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-26T09:00:00Z<7 " FB_REST, NULL },
+		/* learnt before it was due (a clock off): when it was due */
+		{ FALLBACK, "24h", "undelivered", "30005", T0,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-25T14:00:00Z<7 " FB_REST, NULL },
+		/* the window closes 2026-11-28T14:00:00Z */
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + 4 * DAY - 1,
+		    FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-28T13:59:59Z<7 " FB_REST, NULL },
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + 4 * DAY,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* the quiet hours end before the window does */
+		{ FALLBACK, "24h", "undelivered", "30005",
+		    T0 + 4 * DAY - 7 * 3600, FB_EMAIL, 0, false,
+		    FB_24H "24h/email@2026-11-28T09:00:00Z<7 " FB_REST, NULL },
+		/* 20: no address, or only spaces */
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 60, NULL,
+		    0, false, "pre3d/sms@2026-11-21T14:00:00Z! "
+		    "24h/sms@2026-11-25T14:00:00Z 1w/sms@2026-12-01T14:00:00Z "
+		    "2w/sms@2026-12-08T14:00:00Z", NULL },
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 60, "  ",
+		    0, false, "pre3d/sms@2026-11-21T14:00:00Z! "
+		    "24h/sms@2026-11-25T14:00:00Z 1w/sms@2026-12-01T14:00:00Z "
+		    "2w/sms@2026-12-08T14:00:00Z", NULL },
+		/* opted out of email: planned, and withheld as others are */
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 0, true,
+		    FB_24H "24h/email@2026-11-25T14:01:00Z<7 " FB_REST,
+		    "the patient opted out of email" },
+		/* the address unsubscribed or bounced: withheld likewise */
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 1, false,
+		    FB_24H "24h/email@2026-11-25T14:01:00Z<7 " FB_REST,
+		    "the patient's email address unsubscribed or reported "
+		    "spam" },
+		{ FALLBACK, "24h", "undelivered", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 2, false,
+		    FB_24H "24h/email@2026-11-25T14:01:00Z<7 " FB_REST,
+		    "the patient's email address bounced; it is sent to again "
+		    "once it changes" },
+		/* 25: a milestone already going by email gets no second one */
+		{ FALLBACK, "1w", "undelivered", "30005", T0 + 7 * DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* a template without an email text */
+		{ FALLBACK, "2w", "undelivered", "30005", T0 + 14 * DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* a reminder for before the treatment that is no longer ahead */
+		{ FALLBACK, "pre3d", "undelivered", "30005", T0 - 3 * DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* a milestone no longer in the plan */
+		{ FALLBACK, "3d", "undelivered", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* delivery.fallback = false; no email provider */
+		{ FALLBACK_OFF, "24h", "undelivered", "30005", T0 + DAY + 60,
+		    FB_EMAIL, 0, false, FB_ALL, NULL },
+		/* 30 */
+		{ FALLBACK_NO_EMAIL, "24h", "undelivered", "30005",
+		    T0 + DAY + 60, FB_EMAIL, 0, false, "pre3d/sms@"
+		    "2026-11-21T14:00:00Z! 24h/sms@2026-11-25T14:00:00Z "
+		    "1w/sms@2026-12-01T14:00:00Z 1w/email@2026-12-01T14:00:00Z "
+		    "2w/sms@2026-12-08T14:00:00Z", NULL },
+	};
+	struct plan_result	 res;
+	struct plan_treatment	 t;
+	struct plan_patient	 p;
+	struct plan_undelivered	 u;
+	char			 got[1024];
+	size_t			 i;
+
+	(void)state;
+	plan_result_init(&res);
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&t, 0, sizeof(t));
+		memset(&p, 0, sizeof(p));
+		memset(&u, 0, sizeof(u));
+		t.id = 3;
+		t.found = true;
+		t.performed_at = AT;
+		t.status = "completed";
+		t.kind = "microneedling";
+		if (rows[i].milestone != NULL) {
+			u.reminder_id = 7;
+			u.milestone = rows[i].milestone;
+			assert_int_equal(delivery_parse(rows[i].delivery,
+			    &u.state), 0);
+			u.error = rows[i].error;
+			u.at = rows[i].at;
+			t.undelivered = &u;
+			t.nundelivered = 1;
+		}
+		p.phone = PHONE;
+		p.email = rows[i].email;
+		p.opt_in[CHANNEL_SMS] = true;
+		p.opt_in[CHANNEL_EMAIL] = !rows[i].email_opt_out;
+		p.email_unsubscribed = rows[i].address == 1;
+		p.email_bounced = rows[i].address == 2;
+		plan_reminders(&cfgs[rows[i].cfg], &t, &p, T0 + 30 * DAY, &res);
+		summary(&res, got, sizeof(got));
+		if (res.why != PLAN_OK)
+			ROW_FAIL(i, "why %d", res.why);
+		if (strcmp(got, rows[i].want) != 0)
+			ROW_FAIL(i, "reminders \"%s\", want \"%s\"", got,
+			    rows[i].want);
+		if (!res.consent[CHANNEL_SMS] ||
+		    res.consent[CHANNEL_EMAIL] != (rows[i].withheld == NULL))
+			ROW_FAIL(i, "consent %d %d", res.consent[CHANNEL_SMS],
+			    res.consent[CHANNEL_EMAIL]);
+		if (rows[i].withheld != NULL &&
+		    strcmp(res.withheld[CHANNEL_EMAIL], rows[i].withheld) != 0)
+			ROW_FAIL(i, "withheld \"%s\"",
+			    res.withheld[CHANNEL_EMAIL]);
+		/* The window stays the milestone's own. */
+		if (res.n > 2 && res.reminders[2].fallback_for != 0 &&
+		    res.reminders[2].expires_at != T0 + 4 * DAY)
+			ROW_FAIL(i, "fallback expires at %lld",
+			    (long long)res.reminders[2].expires_at);
+	}
+	plan_result_clear(&res);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_stopped),
+		cmocka_unit_test(test_fallback),
 	};
 	char	err[160];
 	int	ret;

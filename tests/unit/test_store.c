@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "store.h"
 
 #define SMS	CHANNEL_BIT(CHANNEL_SMS)
@@ -859,6 +860,10 @@ test_plans_indexed(void **state)
 	sql(f, "UPDATE reminders SET state = 'sent' WHERE id % 5 = 0;"
 	    "UPDATE reminders SET state = 'failed' WHERE id % 7 = 0;"
 	    "UPDATE reminders SET state = 'cancelled' WHERE id % 11 = 0;"
+	    "UPDATE reminders SET delivery_state = 'delivered', "
+	    "delivery_at = id WHERE id % 5 = 0 AND id % 3 = 0;"
+	    "UPDATE reminders SET delivery_state = 'undelivered', "
+	    "delivery_at = id WHERE id % 5 = 0 AND id % 3 = 1;"
 	    "ANALYZE");
 	/* the counts the triggers keep are the counts */
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 600);
@@ -1185,6 +1190,347 @@ test_escalations(void **state)
 	assert_int_equal(ids[2], 3);
 }
 
+/*
+ * What the email provider said of an address reaches the reminders on
+ * the next sync: an unsubscribe or spam report withholds the unsent
+ * email reminders to it, as an opt-out does (the SMS ones go on); a
+ * bounce too, until the patient's address changes; the address compared
+ * without case and blanks around it.
+ */
+static void
+test_email_address(void **state)
+{
+	static struct milestone both[] = {
+		ME("24h", DAY, 3 * DAY, "day1", "Day one.", SMS | EMAIL,
+		    "Day one", "Day one, by email."),
+		ME("1w", 7 * DAY, 3 * DAY, "week1", "Week one.", SMS | EMAIL,
+		    "Week one", "Week one, by email."),
+	};
+	struct fx		*f = *state;
+	struct reminder		*r;
+	size_t			 n;
+
+	cfg.milestones = both;
+	cfg.nmilestones = 2;
+	cfg.email.provider = EMAIL_PROVIDER_SENDGRID;
+	sql(f, "INSERT INTO patients (full_name, phone, email) VALUES "
+	    "('Ana', '+15550101', ' Ana@Example.com '), "
+	    "('Bo', '+15550102', 'bo@example.com');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-24T14:00:00Z'), (2, '2026-11-24T14:00:00Z')");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 8);
+	/* Ana's address reports spam (as the receiver writes it) */
+	sql(f, "INSERT INTO email_optouts (address, event, recorded_at) "
+	    "VALUES ('ana@example.COM', 'spamreport', 1)");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM treatment_changes "
+	    "WHERE treatment_id = 1"), 1);
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 1 AND channel = 'email' AND state = 'cancelled' "
+	    "AND cancelled_by = 'optout' AND last_error = 'the patient''s "
+	    "email address unsubscribed or reported spam'"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 6);
+	/* a claim reads it too, should one be made before the sync */
+	assert_int_equal(store_claim_due(f->st, T0 + DAY, T0 + DAY + 600, 10,
+	    "email", &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].treatment_id, 2);
+	assert_false(r[0].email_unsubscribed);
+	assert_false(r[0].email_bounced);
+	assert_int_equal(store_release(f->st, r[0].id, T0 + DAY), 0);
+	store_reminders_free(r, n);
+	sql(f, "UPDATE reminders SET state = 'pending', cancelled_by = NULL "
+	    "WHERE id = 2");
+	assert_int_equal(store_claim_due(f->st, T0 + DAY, T0 + DAY + 600, 10,
+	    "email", &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(r[0].email_unsubscribed != r[1].email_unsubscribed);
+	assert_int_equal(store_release(f->st, r[0].id, T0 + DAY), 0);
+	assert_int_equal(store_release(f->st, r[1].id, T0 + DAY), 0);
+	store_reminders_free(r, n);
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+
+	/* Bo's bounces: withheld until the address changes */
+	sql(f, "INSERT INTO email_bounces (address, event, status, "
+	    "recorded_at) VALUES ('BO@example.com', 'bounce', '5.1.1', 1)");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 2 AND channel = 'email' AND state = 'cancelled' "
+	    "AND last_error LIKE '%bounced; it is sent to again once it "
+	    "changes'"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'sms' AND state = 'pending'"), 4);
+	/* the same address written otherwise is the same address */
+	sql(f, "UPDATE patients SET email = 'Bo@Example.com' WHERE id = 2");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 2 AND channel = 'email' AND state = 'pending'"),
+	    0);
+	sql(f, "UPDATE patients SET email = 'bo@example.net' WHERE id = 2");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "treatment_id = 2 AND channel = 'email' AND state = 'pending'"),
+	    2);
+	/* an opt-out removed (by hand) gives Ana's back */
+	sql(f, "DELETE FROM email_optouts");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "state = 'pending'"), 8);
+	cfg.email.provider = EMAIL_PROVIDER_NONE;
+}
+
+/*
+ * An SMS undelivered for good (its receipt's state moved by the
+ * receiver) queues its treatment, and the sync makes the email that
+ * stands in for it, due when that was learnt; one that may still arrive
+ * gets none (every rule: test_plan.c).
+ */
+static void
+test_fallback(void **state)
+{
+	static struct milestone sms_only[] = {
+		ME("24h", DAY, 3 * DAY, "day1", "Day one.", SMS,
+		    "Day one", "Day one, by email."),
+		ME("1w", 7 * DAY, 3 * DAY, "week1", "Week one.", SMS,
+		    "Week one", "Week one, by email."),
+	};
+	struct fx	*f = *state;
+	struct reminder	*r;
+	size_t		 n;
+	char		*got;
+
+	cfg.milestones = sms_only;
+	cfg.nmilestones = 2;
+	cfg.email.provider = EMAIL_PROVIDER_SMTP;
+	cfg.delivery.fallback = true;
+	sql(f, "INSERT INTO patients (full_name, phone, email) VALUES "
+	    "('Ana', '+15550101', 'ana@example.com');"
+	    "INSERT INTO treatments (patient_id, performed_at) VALUES "
+	    "(1, '2026-11-24T14:00:00Z')");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_mark_sent(f->st, r[0].id, T0 + DAY,
+	    "SM00000000000000000000000000000001"), 0);
+	store_reminders_free(r, n);
+	/* 30003 (unreachable) may still work: nothing */
+	sql(f, "UPDATE reminders SET delivery_state = 'undelivered', "
+	    "delivery_error = '30003', delivery_at = 1795618800 WHERE id = 1");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	got = reminder_summary(f);
+	assert_string_equal(got, "1:24h/sms:sent 1:1w/sms:pending");
+	free(got);
+	/* 30005 (unknown number) will not */
+	sql(f, "UPDATE reminders SET delivery_state = 'failed', "
+	    "delivery_error = '30005' WHERE id = 1");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY, NULL), 0);
+	got = reminder_summary(f);
+	assert_string_equal(got,
+	    "1:24h/sms:sent 1:24h/email:pending 1:1w/sms:pending");
+	free(got);
+	/* 2026-11-25T15:00:00Z, when it was learnt; the milestone's window */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'email' AND fallback_for = 1 AND due_at = 1795618800 "
+	    "AND expires_at = 1795874400 AND next_attempt_at = due_at"), 1);
+	/* it is claimed as one, and looking again changes nothing */
+	assert_int_equal(store_claim_due(f->st, T0 + DAY + 3600,
+	    T0 + DAY + 4000, 10, "email", &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].fallback_for, 1);
+	assert_string_equal(r[0].milestone, "24h");
+	assert_int_equal(store_release(f->st, r[0].id, T0 + DAY + 3600), 0);
+	store_reminders_free(r, n);
+	sql(f, "INSERT INTO treatment_changes (treatment_id) VALUES (1)");
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY + 3600, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders"), 3);
+	/* turned off, the unsent one is withdrawn */
+	cfg.delivery.fallback = false;
+	assert_int_equal(store_sync(f->st, &cfg, T0 + DAY + 3600, NULL), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "channel = 'email' AND state = 'cancelled' AND "
+	    "cancelled_by = 'plan'"), 1);
+	cfg.email.provider = EMAIL_PROVIDER_NONE;
+}
+
+/*
+ * The delivery states the receiver writes are counted by triggers, as
+ * the metrics read them, and the failures of the last day found by
+ * their index, grouped as status shows them.
+ */
+static void
+test_delivery_status(void **state)
+{
+	struct fx		*f = *state;
+	struct store_status	 s;
+	int			 i;
+
+	for (i = 0; i < 4; i++)
+		add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	sql(f, "UPDATE reminders SET state = 'sent', sent_at = 1 WHERE "
+	    "milestone = '24h';"
+	    "UPDATE reminders SET delivery_state = 'delivered', "
+	    "delivery_at = 1795615200 WHERE id = 1;"
+	    "UPDATE reminders SET delivery_state = 'undelivered', "
+	    "delivery_error = '30005', delivery_at = 1795615200 "
+	    "WHERE id IN (4, 7);"
+	    "UPDATE reminders SET delivery_state = 'undelivered', "
+	    "delivery_error = '30003', delivery_at = 1795615200 WHERE id = 10;"
+	    /* two days before: not in the last day */
+	    "UPDATE reminders SET delivery_state = 'failed', "
+	    "delivery_error = '30006', delivery_at = 1795442400 WHERE id = 2;"
+	    "UPDATE reminders SET delivery_state = 'sent' WHERE id = 3");
+	sql(f, "UPDATE reminders SET delivery_state = 'delivered' "
+	    "WHERE id = 3");
+	assert_int_equal(store_status(f->st, 1795615200 + 3600, &s), 0);
+	assert_int_equal(s.delivery[DELIVERY_DELIVERED], 2);
+	assert_int_equal(s.delivery[DELIVERY_UNDELIVERED], 3);
+	assert_int_equal(s.delivery[DELIVERY_FAILED], 1);
+	assert_int_equal(s.delivery[DELIVERY_SENT], 0);
+	assert_int_equal(s.delivery[DELIVERY_BOUNCED], 0);
+	assert_int_equal(s.undelivered_24h, 3);
+	assert_int_equal(s.nundelivered, 2);
+	assert_string_equal(s.undelivered[0].channel, "sms");
+	assert_string_equal(s.undelivered[0].state, "undelivered");
+	assert_string_equal(s.undelivered[0].error, "30005");
+	assert_int_equal(s.undelivered[0].n, 2);
+	assert_string_equal(s.undelivered[1].error, "30003");
+	assert_int_equal(s.undelivered[1].n, 1);
+	sql(f, "DELETE FROM reminders WHERE id = 4");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_counts c "
+	    "WHERE n != (SELECT count(*) FROM reminders WHERE "
+	    "delivery_state = c.state)"), 0);
+}
+
+/*
+ * The SMS to look up: sent inside the window asked for, with no final
+ * state, never looked up; each look-up recorded once, its state moving
+ * forward only, and the error with it.
+ */
+static void
+test_lookups(void **state)
+{
+	struct fx	*f = *state;
+	struct reminder	*r;
+	struct lookup	*l;
+	enum delivery	 s, moved;
+	time_t		 next;
+	size_t		 n, i;
+
+	for (i = 0; i < 4; i++)
+		add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	n = claim(f, T0 + DAY, &r);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_mark_sent(f->st, r[i].id,
+		    T0 + DAY + (time_t)i, i == 3 ? "hook-4" :
+		    "SM00000000000000000000000000000001"), 0);
+	store_reminders_free(r, n);
+	/* one already delivered, one only queued */
+	sql(f, "UPDATE reminders SET delivery_state = 'delivered' WHERE id = 1;"
+	    "UPDATE reminders SET delivery_state = 'queued' WHERE id = 4");
+	assert_int_equal(store_lookup_next(f->st, T0, &next), 0);
+	assert_int_equal(next, T0 + DAY + 1);
+	assert_int_equal(store_lookups_due(f->st, T0, T0 + DAY + 1, 10, &l,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(l[0].id, 4);
+	store_lookups_free(l, n);
+	assert_int_equal(store_lookups_due(f->st, T0 + DAY + 2, T0 + 2 * DAY,
+	    10, &l, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(l[0].id, 7);
+	assert_int_equal(l[1].id, 10);
+	assert_string_equal(l[1].provider_id, "hook-4");
+	store_lookups_free(l, n);
+	/* undelivered: forward, with its error */
+	s = DELIVERY_UNDELIVERED;
+	assert_int_equal(store_lookup_record(f->st, 4, T0 + 2 * DAY, &s,
+	    "30005", &moved), 0);
+	assert_int_equal(moved, DELIVERY_UNDELIVERED);
+	/* a callback meanwhile said delivered: sent does not undo it */
+	sql(f, "UPDATE reminders SET delivery_state = 'delivered' WHERE id = 7");
+	s = DELIVERY_SENT;
+	assert_int_equal(store_lookup_record(f->st, 7, T0 + 2 * DAY, &s,
+	    "30003", &moved), 0);
+	assert_int_equal(moved, DELIVERY_NONE);
+	/* nothing said of it: looked up all the same */
+	assert_int_equal(store_lookup_record(f->st, 10, T0 + 2 * DAY, NULL,
+	    NULL, &moved), 0);
+	assert_int_equal(moved, DELIVERY_NONE);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 4 AND delivery_state = 'undelivered' AND delivery_error = "
+	    "'30005' AND delivery_at = delivery_checked_at"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 7 AND delivery_state = 'delivered' AND delivery_error IS "
+	    "NULL AND delivery_checked_at IS NOT NULL"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM reminders WHERE "
+	    "id = 10 AND delivery_state IS NULL AND delivery_checked_at = "
+	    "unixepoch('2026-11-26T14:00:00Z')"), 1);
+	/* undelivered queues its treatment, for the fallback */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM treatment_changes "
+	    "WHERE treatment_id = 2"), 1);
+	/* each once */
+	assert_int_equal(store_lookups_due(f->st, T0, T0 + 3 * DAY, 10, &l,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_lookups_free(l, n);
+	assert_int_equal(store_lookup_next(f->st, T0, &next), 0);
+	assert_int_equal(next, 0);
+}
+
+/*
+ * A database at version 8 gets version 9's columns, indexes, triggers
+ * and counts on open, the counts matching its rows; version 8's own
+ * step is not run again (the STOP list changes it noted stay as they
+ * are).
+ */
+static void
+test_migrate_v8(void **state)
+{
+	struct fx	*f = *state;
+
+	add_treatment(f, "2026-11-24T14:00:00Z");
+	assert_int_equal(store_sync(f->st, &cfg, T0, NULL), 0);
+	assert_int_equal(store_optout_add(f->st, "+15550100107", 1, T0), 0);
+	store_close(f->st);
+	sql(f, "DROP INDEX reminders_lookup; DROP INDEX reminders_undelivered; "
+	    "DROP TRIGGER reminders_delivery_count_update; "
+	    "DROP TRIGGER reminders_delivery_count_insert; "
+	    "DROP TRIGGER reminders_delivery_count_delete; "
+	    "DROP TRIGGER reminders_queue_undelivered; "
+	    "DROP TRIGGER email_optouts_queue_insert; "
+	    "DROP TRIGGER email_optouts_queue_delete; "
+	    "DROP TRIGGER email_bounces_queue_insert; "
+	    "DROP TRIGGER email_bounces_queue_delete; "
+	    "DROP TABLE delivery_counts; "
+	    "ALTER TABLE reminders DROP COLUMN fallback_for; "
+	    "ALTER TABLE reminders DROP COLUMN delivery_checked_at; "
+	    "UPDATE reminders SET delivery_state = 'delivered' WHERE id = 1; "
+	    "PRAGMA user_version = 8");
+	assert_non_null(f->st = store_open(f->path, 0));
+	assert_int_equal(sql_int(f, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name IN ('reminders_lookup', 'reminders_undelivered', "
+	    "'delivery_counts', 'reminders_delivery_count_update', "
+	    "'reminders_delivery_count_insert', "
+	    "'reminders_delivery_count_delete', "
+	    "'reminders_queue_undelivered', 'email_optouts_queue_insert', "
+	    "'email_optouts_queue_delete', 'email_bounces_queue_insert', "
+	    "'email_bounces_queue_delete')"), 11);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM "
+	    "pragma_table_info('reminders') WHERE name IN ('fallback_for', "
+	    "'delivery_checked_at')"), 2);
+	assert_int_equal(sql_int(f, "SELECT n FROM delivery_counts WHERE "
+	    "state = 'delivered'"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM optout_changes"), 1);
+}
+
 int
 main(void)
 {
@@ -1227,6 +1573,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expire_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_optin_after_move, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_email_address, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fallback, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_delivery_status, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookups, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v8, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v5, setup,
 		    teardown),
