@@ -29,6 +29,8 @@ void	 buf_append(struct buf *b, const void *data, size_t len);
 void	 buf_puts(struct buf *b, const char *s);
 void	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Appends s with &, <, >, " and ' as entities, for HTML and XML alike. */
+void	 buf_escape_markup(struct buf *b, const char *s);
 /* Takes the contents (never NULL) and leaves the buffer empty; caller frees. */
 char	*buf_take(struct buf *b);
 

@@ -37,28 +37,7 @@ html_escape(const char *s)
 
 	buf_init(&b);
 	buf_append(&b, "", 0);
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_puts(&b, "&amp;");
-			break;
-		case '<':
-			buf_puts(&b, "&lt;");
-			break;
-		case '>':
-			buf_puts(&b, "&gt;");
-			break;
-		case '"':
-			buf_puts(&b, "&quot;");
-			break;
-		case '\'':
-			buf_puts(&b, "&#39;");
-			break;
-		default:
-			buf_append(&b, s, 1);
-			break;
-		}
-	}
+	buf_escape_markup(&b, s);
 	return buf_take(&b);
 }
 

@@ -146,7 +146,6 @@ char *
 inbound_twiml(const char *text)
 {
 	struct buf	 b;
-	const char	*p;
 
 	buf_init(&b);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
@@ -155,27 +154,7 @@ inbound_twiml(const char *text)
 		return buf_take(&b);
 	}
 	buf_puts(&b, "<Response><Message>");
-	for (p = text; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			buf_puts(&b, "&amp;");
-			break;
-		case '<':
-			buf_puts(&b, "&lt;");
-			break;
-		case '>':
-			buf_puts(&b, "&gt;");
-			break;
-		case '"':
-			buf_puts(&b, "&quot;");
-			break;
-		case '\'':
-			buf_puts(&b, "&apos;");
-			break;
-		default:
-			buf_append(&b, p, 1);
-		}
-	}
+	buf_escape_markup(&b, text);
 	buf_puts(&b, "</Message></Response>");
 	return buf_take(&b);
 }

@@ -205,7 +205,7 @@ test_twiml(void **state)
 	    "+1 555 0100");
 	assert_string_equal(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 	    "<Response><Message>Thanks, &lt;Riverside&gt; &amp; &quot;Co"
-	    "&quot;&apos;s team: call +1 555 0100</Message></Response>");
+	    "&quot;&#39;s team: call +1 555 0100</Message></Response>");
 	free(t);
 }
 

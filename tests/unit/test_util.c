@@ -251,6 +251,41 @@ test_buf(void **state)
 }
 
 static void
+test_escape_markup(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} rows[] = {
+		{ "", "" },
+		{ "plain text, 24h", "plain text, 24h" },
+		{ "&", "&amp;" },
+		{ "<b>", "&lt;b&gt;" },
+		{ "\"Ana's\"", "&quot;Ana&#39;s&quot;" },
+		{ "&amp;", "&amp;amp;" },
+		{ "<script>x</script>", "&lt;script&gt;x&lt;/script&gt;" },
+		{ "caf\xc3\xa9 \xe2\x80\x8f", "caf\xc3\xa9 \xe2\x80\x8f" },
+	};
+	struct buf	 b;
+	char		*s;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		buf_init(&b);
+		buf_puts(&b, "[");
+		buf_escape_markup(&b, rows[i].in);
+		buf_puts(&b, "]");
+		s = buf_take(&b);
+		if (strlen(s) != strlen(rows[i].want) + 2 ||
+		    strncmp(s + 1, rows[i].want, strlen(rows[i].want)) != 0)
+			fail_msg("row %zu: got %s, want [%s]", i, s,
+			    rows[i].want);
+		free(s);
+	}
+}
+
+static void
 test_alloc(void **state)
 {
 	char	*p, *q;
@@ -348,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_text_clean),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_escape_markup),
 		cmocka_unit_test(test_alloc),
 		cmocka_unit_test(test_out_of_memory),
 	};
