@@ -205,6 +205,8 @@ static int	write_outcome(struct store *, const struct record *);
 static int	flush_unrecorded(struct daemon *);
 static void	round_add(struct daemon *, const struct record *);
 static void	round_write(void *);
+static int64_t	retry_delay(const struct daemon *, int,
+		    const struct send_result *);
 static void	pause_gateway(struct daemon *, enum channel,
 		    const struct send_result *);
 
@@ -624,6 +626,22 @@ write_metrics(struct daemon *d)
 }
 
 /*
+ * How long to wait after the attempts-th trouble: the backoff, or longer
+ * if the gateway asked for longer (Retry-After).
+ */
+static int64_t
+retry_delay(const struct daemon *d, int attempts,
+    const struct send_result *res)
+{
+	int64_t	delay;
+
+	delay = schedule_backoff(attempts > 0 ? attempts : 1,
+	    d->cfg->delivery.backoff_base, d->cfg->delivery.backoff_max,
+	    arc4random());
+	return res->retry_after > delay ? res->retry_after : delay;
+}
+
+/*
  * The gateway asked us to wait or could not be reached: stop sending as a
  * whole until the gateway's Retry-After, or a backoff that grows with the
  * troubles in a row, has passed; then one request probes it again.
@@ -636,11 +654,7 @@ pause_gateway(struct daemon *d, enum channel ch, const struct send_result *res)
 
 	if (d->gw_failures[ch] < 64)
 		d->gw_failures[ch]++;
-	delay = schedule_backoff(d->gw_failures[ch],
-	    d->cfg->delivery.backoff_base, d->cfg->delivery.backoff_max,
-	    arc4random());
-	if (res->retry_after > delay)
-		delay = res->retry_after;
+	delay = retry_delay(d, d->gw_failures[ch], res);
 	until = daemon_now(d) + delay;
 	if (until > d->paused_until[ch]) {
 		d->paused_until[ch] = until;
@@ -695,11 +709,7 @@ escalated_one(struct batch *b, const struct escalation *e,
 			    provider, res->status, code, attempts);
 			break;
 		}
-		delay = schedule_backoff(attempts > 0 ? attempts : 1,
-		    d->cfg->delivery.backoff_base,
-		    d->cfg->delivery.backoff_max, arc4random());
-		if (res->retry_after > delay)
-			delay = res->retry_after;
+		delay = retry_delay(d, attempts, res);
 		o.kind = REC_RETRY;
 		o.next = o.now + delay;
 		(void)snprintf(o.text, sizeof(o.text), "%s", res->error);
@@ -787,11 +797,7 @@ sent_one(void *arg, size_t idx, const struct send_result *res)
 			    res->status, code, attempts);
 			break;
 		}
-		delay = schedule_backoff(attempts > 0 ? attempts : 1,
-		    d->cfg->delivery.backoff_base,
-		    d->cfg->delivery.backoff_max, arc4random());
-		if (res->retry_after > delay)
-			delay = res->retry_after;
+		delay = retry_delay(d, attempts, res);
 		o.kind = REC_RETRY;
 		o.next = o.now + delay;
 		o.attempted = !res->unreached;
