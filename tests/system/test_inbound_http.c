@@ -897,7 +897,7 @@ test_disk_full(void **state)
 	}		 lim;
 	const char	*files[] = { "aftercare.db", "aftercare.db-wal",
 			    "aftercare.db-shm", "stderr" };
-	char		 body[16001], sid[40], refused[40], path[160], q[160];
+	char		 body[16001], sid[48], refused[48], path[160], q[160];
 	char		*log;
 	size_t		 i;
 	int		 n, taken = 0;
