@@ -45,7 +45,8 @@ struct store;
  *
  * store_reminders_free(), store_escalations_free(), store_lookups_free()
  * and store_state_valid() serve any backend; store_plans_check() reads
- * SQLite's query plans, for tests.  store_db() hands SQLite's connection
+ * SQLite's query plans, and store_reprepares() counts their replanning,
+ * for tests.  store_db() hands SQLite's connection
  * to inbox.c, aftercare-inbound's writes, which keeps its own statements:
  * a second backend would need its own inbox.
  */
@@ -593,6 +594,13 @@ int	store_heartbeat(struct store *st, time_t now);
  * first that does not in err.
  */
 int	store_plans_check(struct store *st, char *err, size_t errlen);
+
+/*
+ * How many times SQLite has planned the store's statements again since
+ * they were prepared (a binding that changes a plan, a schema change);
+ * for tests: 0 in a steady pass.
+ */
+int64_t	store_reprepares(struct store *st);
 
 /* True if state names a reminder state. */
 bool	store_state_valid(const char *state);
