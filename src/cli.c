@@ -523,13 +523,12 @@ print_reminder(void *arg, const struct reminder_row *row)
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
 	struct buf		 b;
 	const char		*meaning;
-	char			 utc[32], due[32], tries[16], why[160];
+	char			 due[32], tries[16], why[160];
 
 	meaning = delivery_error_format(row->delivery_error[0] != '\0' ?
 	    row->delivery_error : NULL, why, sizeof(why));
 	if (!l->json) {
-		schedule_rfc3339_format(row->due_at, utc, sizeof(utc));
-		(void)snprintf(due, sizeof(due), "%.10s %.5sZ", utc, utc + 11);
+		utc_minute(row->due_at, due, sizeof(due));
 		(void)snprintf(tries, sizeof(tries), "%d", row->attempts);
 		row_id(&t, row->id, 6);
 		row_id(&t, row->patient_id, 7);
@@ -713,6 +712,22 @@ message_json(struct buf *b, const struct message_row *row)
 	buf_puts(b, "}");
 }
 
+/* A patient's message as a row of a --json list. */
+static void	message_json_row(struct listing *, const struct message_row *);
+
+static void
+message_json_row(struct listing *l, const struct message_row *row)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_puts(&b, l->rows ? ",\n  " : "\n  ");
+	message_json(&b, row);
+	(void)fputs(b.data, stdout);
+	buf_clear(&b);
+	l->rows++;
+}
+
 /*
  * A message of the patient's in their history: when, what kind (a STOP,
  * a START, HELP, a reply), the provider's id of it (the evidence) and
@@ -723,16 +738,10 @@ print_message(void *arg, const struct message_row *row)
 {
 	struct listing		*l = arg;
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
-	struct buf		 b;
 	char			 when[32];
 
 	if (l->json) {
-		buf_init(&b);
-		buf_puts(&b, l->rows ? ",\n  " : "\n  ");
-		message_json(&b, row);
-		(void)fputs(b.data, stdout);
-		buf_clear(&b);
-		l->rows++;
+		message_json_row(l, row);
 		return;
 	}
 	if (l->rows == 0) {
@@ -763,16 +772,10 @@ print_reply(void *arg, const struct message_row *row)
 {
 	struct listing		*l = arg;
 	struct table_row	 t = { { NULL, 0, 0 }, 0 };
-	struct buf		 b;
 	char			 when[32], escalated[32];
 
 	if (l->json) {
-		buf_init(&b);
-		buf_puts(&b, l->rows ? ",\n  " : "\n  ");
-		message_json(&b, row);
-		(void)fputs(b.data, stdout);
-		buf_clear(&b);
-		l->rows++;
+		message_json_row(l, row);
 		return;
 	}
 	utc_minute(row->received_at, when, sizeof(when));
