@@ -409,8 +409,9 @@ serve_twilio_sms(struct receiver *rc, struct MHD_Connection *c,
 	to = number(form_get(&f, "To"));
 	if ((media = form_get(&f, "NumMedia")) != NULL &&
 	    util_int64_parse(media, 0, 100, &n, why, sizeof(why)) == -1) {
-		ret = refuse(rc, c, req, MHD_HTTP_BAD_REQUEST, "NumMedia: %s",
-		    why);
+		/* why quotes what was sent: never logged */
+		ret = refuse(rc, c, req, MHD_HTTP_BAD_REQUEST, "NumMedia is "
+		    "not a number from 0 to 100");
 		goto out;
 	}
 	m.provider = "twilio";

@@ -583,6 +583,14 @@ test_refusals(void **state)
 	const char *bad_sig[] = {
 	    "Content-Type: application/x-www-form-urlencoded",
 	    "X-Twilio-Signature: AAAAAAAAAAAAAAAAAAAAAAAAAAA=", NULL };
+	/* Signed, but NumMedia is words: refused without logging them */
+	const struct webhooks_param media[] = {
+		{ "MessageSid", "SM0000000000000000000000000000d003" },
+		{ "AccountSid", SID },
+		{ "From", MARIA },
+		{ "Body", "hello" },
+		{ "NumMedia", "2\nmy rash photos" },
+	};
 	char	*big;
 
 	start(e, NULL);
@@ -614,8 +622,12 @@ test_refusals(void **state)
 	    "Body=%zz&From=x", 15, bad_sig, &r), 400);
 	assert_int_equal(request(e, NULL, "/aftercare/twilio/sms",
 	    "Body=a\x01&From=x", 15, bad_sig, &r), 400);
+	assert_int_equal(twilio_post(e, "/aftercare/twilio/sms", media,
+	    NELEM(media), TOKEN, NULL, NULL, &r), 400);
 	assert_int_equal(db_int(e, "SELECT count(*) FROM inbound_messages"), 0);
 	stop(e);
+	testenv_assert_clean(e->err, (const char *const[]){ "rash photos" },
+	    1);
 }
 
 static long
