@@ -188,7 +188,12 @@ json_string(struct json_parser *jp, struct buf *out)
 				return -1;
 			jp->p += 4;
 			cp = u;
-			if (u >= 0xdc00 && u <= 0xdfff)
+			/*
+			 * A NUL would end the text early (a message cut
+			 * short, two ids made one): U+FFFD, as for a lone
+			 * surrogate.
+			 */
+			if (u == 0 || (u >= 0xdc00 && u <= 0xdfff))
 				cp = 0xfffd;
 			else if (u >= 0xd800 && u <= 0xdbff) {
 				cp = 0xfffd;
