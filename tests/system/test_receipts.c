@@ -254,6 +254,12 @@ setup_lookup(void **state)
 }
 
 static int
+setup_lookup_trouble(void **state)
+{
+	return setup_with(state, "201,201,503,404");
+}
+
+static int
 teardown(void **state)
 {
 	struct env	*e = *state;
@@ -454,6 +460,52 @@ test_lookup(void **state)
 }
 
 /*
+ * A look-up Twilio cannot answer now (503) is asked again on a later
+ * pass, not counted as done; one it answers with an error (404) is done,
+ * nothing learnt, and never asked again.
+ */
+static void
+test_lookup_trouble(void **state)
+{
+	struct env		*e = *state;
+	struct fixture_req	*r;
+	char			*log;
+	size_t			 n;
+
+	two_patients(e, "'" T_AT "'");
+	once(e, T_1D);
+	db_exec(e, "UPDATE reminders SET delivery_state = 'delivered', "
+	    "delivery_at = 1795615300 WHERE treatment_id = 2 AND "
+	    "milestone = '24h'");
+	write_config(e, true, SMS_ONLY);
+	once(e, T_1D_1H);
+	n = requests(e, &r);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[2].method, "GET");
+	fixture_requests_free(r, n);
+	log = testenv_read_file(e->err);
+	assert_non_null(strstr(log, "event=lookup_retry"));
+	free(log);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "delivery_checked_at IS NOT NULL"), 0);
+	once(e, T_1D_2H);
+	n = requests(e, &r);
+	assert_int_equal(n, 4);
+	assert_string_equal(r[3].method, "GET");
+	fixture_requests_free(r, n);
+	log = testenv_read_file(e->err);
+	assert_non_null(strstr(log, "event=lookup_failed"));
+	free(log);
+	assert_int_equal(db_int(e, "SELECT count(*) FROM reminders WHERE "
+	    "delivery_checked_at IS NOT NULL AND delivery_state IS NULL"), 1);
+	/* asked once for good: never again */
+	once(e, "2026-11-25T18:00:00Z");
+	n = requests(e, &r);
+	assert_int_equal(n, 4);
+	fixture_requests_free(r, n);
+}
+
+/*
  * A spam report or unsubscribe (as the receiver records it, the address
  * in another case) cancels every unsent email to that address on the
  * next pass, not only the one due; SMS go on.
@@ -541,6 +593,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lookup, setup_lookup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_trouble,
+		    setup_lookup_trouble, teardown),
 		cmocka_unit_test_setup_teardown(test_spamreport, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bounce, setup, teardown),
